@@ -1,0 +1,1 @@
+"""The write side of workplace-crm: aggregates, their events, and the commands."""

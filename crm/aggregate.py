@@ -1,0 +1,38 @@
+"""The base of every CRM aggregate: events stamped with actor, reason and clock time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from crm import acting
+
+
+def _stamp(kwargs: dict[str, Any]) -> dict[str, Any]:
+    context = acting.current()
+    kwargs.setdefault("actor_id", context.actor_id if context else None)
+    kwargs.setdefault("reason", context.reason if context else None)
+    return kwargs
+
+
+class CrmAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        actor_id: UUID | None
+        reason: str | None
+
+        @classmethod
+        def create_timestamp(cls) -> datetime:
+            return acting.stamp_now()
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    @classmethod
+    def _create(cls, event_class: Any, **kwargs: Any) -> Any:
+        return super()._create(event_class, **_stamp(kwargs))
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, **_stamp(kwargs))

@@ -1,0 +1,28 @@
+"""CrmApplication: the service layer, one method per use case (grouped by area in crm/commands/)."""
+
+from __future__ import annotations
+
+from crm.commands.agreements import AgreementCommands
+from crm.commands.attempts import AttemptCommands
+from crm.commands.companies import CompanyCommands
+from crm.commands.contacts import ContactCommands
+from crm.commands.leads import LeadCommands
+from crm.commands.partners import PartnerCommands
+from crm.commands.users import UserCommands
+from crm.persistence import database_url, sqlalchemy_env
+
+
+class CrmApplication(
+    UserCommands,
+    PartnerCommands,
+    CompanyCommands,
+    ContactCommands,
+    AttemptCommands,
+    LeadCommands,
+    AgreementCommands,
+):
+    """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
+
+    @classmethod
+    def for_database(cls, url: str | None = None, **kwargs) -> "CrmApplication":
+        return cls(env=sqlalchemy_env(url or database_url()), **kwargs)

@@ -1,0 +1,45 @@
+"""The clock the application reads: real time in production, simulated in tests and the demo."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Aware UTC datetime."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class SimulatedClock:
+    """A clock that only moves when told, so a history can span simulated weeks."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("SimulatedClock needs an aware datetime")
+        self._now = start.astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("SimulatedClock needs an aware datetime")
+        self._now = moment.astimezone(timezone.utc)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date in Denmark at that moment: 'today' for the users."""
+    return moment.astimezone(COPENHAGEN).date()

@@ -1,0 +1,25 @@
+"""Which roles may do what: checked by the application on every command, whatever the caller."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, uuid5
+
+# The actor of the command line and of the demo loader: it has every permission.
+SYSTEM_ACTOR_ID = uuid5(NAMESPACE_URL, "workplace-crm:system")
+
+OUTREACH_ROLES = frozenset({"recruiter", "consultant", "health_consultant", "project_lead"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "administer_users": frozenset({"admin"}),
+    "manage_partners": frozenset({"recruiter", "consultant", "project_lead", "admin"}),
+    "outreach": OUTREACH_ROLES,
+    "share_lead": OUTREACH_ROLES,
+    "decide_lead": frozenset({"recruiter", "project_lead"}),
+    "negotiate": OUTREACH_ROLES,
+    "sign": frozenset({"recruiter", "health_consultant", "project_lead"}),
+    "deliver": frozenset({"health_consultant", "project_lead", "recruiter"}),
+}
+
+
+def may(role: str, permission: str) -> bool:
+    return role in PERMISSIONS[permission]

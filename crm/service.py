@@ -1,0 +1,135 @@
+"""What every command shares: authorising the actor, stamping the context, loading, saving."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+from typing import Any, Callable, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoder
+
+from crm import acting
+from crm.agreements import PartnershipAgreement
+from crm.attempts import OutreachAttempt
+from crm.clock import Clock, SystemClock, local_date
+from crm.companies import Company
+from crm.contacts import Contact
+from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
+from crm.leads import Lead
+from crm.partners import ChannelPartner
+from crm.permissions import SYSTEM_ACTOR_ID, may
+from crm.persistence import DateAsISO
+from crm.users import User
+from crm.validation import optional_text
+
+KINDS: dict[type, str] = {
+    Company: "company",
+    Contact: "contact",
+    OutreachAttempt: "attempt",
+    PartnershipAgreement: "agreement",
+    Lead: "lead",
+    ChannelPartner: "partner",
+    User: "user",
+}
+
+A = TypeVar("A")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(permission: str, *, reason_required: bool = False) -> Callable[[F], F]:
+    """Make an application method a command: `method(actor_id, ..., reason=None)`.
+
+    The actor is authorised for `permission`, and the actor, the reason and the
+    clock's time are stamped on every event the command records. A write that
+    lost a race with another writer of the same aggregate surfaces as
+    ConcurrentChange, and nothing of the losing command is stored.
+    """
+
+    def decorate(method: F) -> F:
+        @wraps(method)
+        def wrapper(self: "CrmService", actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> Any:
+            self.authorise(actor_id, permission, method.__name__)
+            reason = optional_text("reason", reason, 500)
+            if reason_required and not reason:
+                raise InvalidInput(field="reason", problem="is required")
+            with acting.acting(actor_id, reason, self.clock.now()):
+                try:
+                    return method(self, *args, **kwargs)
+                except IntegrityError as error:
+                    raise ConcurrentChange(kind="record") from error
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+class CrmService(Application):
+    """The application's plumbing; the use cases are in crm/application.py."""
+
+    name = "crm"
+    snapshotting_intervals = {Company: 50, PartnershipAgreement: 50, Contact: 50, Lead: 50, User: 50}
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def today(self) -> date:
+        return local_date(self.clock.now())
+
+    def day_not_in_future(self, field: str, value: date | None) -> date:
+        """A date typed by a user for something that happened: today when left out."""
+        day = value or self.today()
+        if day > self.today():
+            raise InvalidInput(field=field, problem="cannot be in the future")
+        return day
+
+    def current_reason(self) -> str | None:
+        context = acting.current()
+        return context.reason if context else None
+
+    def current_actor(self) -> UUID:
+        context = acting.current()
+        if context is None or context.actor_id is None:
+            raise RuntimeError("current_actor() is only known inside a command")
+        return context.actor_id
+
+    def check_contact_at(self, contact_id: UUID | None, company_id: UUID) -> None:
+        if contact_id is not None and self.load(Contact, contact_id).company_id != company_id:
+            raise InvalidInput(field="contact", problem="the contact is not at this company")
+
+    def authorise(self, actor_id: UUID, permission: str, action: str) -> None:
+        if actor_id == SYSTEM_ACTOR_ID:
+            return
+        try:
+            user = self.load(User, actor_id)
+        except NotFound:
+            raise NotAllowed(role="unknown", action=action) from None
+        user.require_active()
+        if not may(user.role, permission):
+            raise NotAllowed(role=user.role, action=action)
+
+    def load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
+        """Load an aggregate of the given class; with expected_version, refuse a stale edit."""
+        kind = KINDS.get(cls, cls.__name__.lower())
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except (AggregateNotFoundError, ValueError, TypeError):
+            raise NotFound(kind=kind, id=aggregate_id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(kind=kind, id=aggregate_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConcurrentChange(kind=kind)
+        return aggregate
+
+    def exists(self, cls: type, aggregate_id: UUID) -> bool:
+        try:
+            self.load(cls, aggregate_id)
+        except NotFound:
+            return False
+        return True

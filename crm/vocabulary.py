@@ -1,0 +1,67 @@
+"""The closed lists of the domain, as stable slugs (labels live in the interface's catalogues)."""
+
+from __future__ import annotations
+
+ROLES = ("recruiter", "consultant", "health_consultant", "project_lead", "auditor", "admin")
+DEPARTMENTS = ("health", "business_service", "job_centre", "hr", "other")
+
+CONTACT_ROLES = (
+    "top_management",
+    "manager",
+    "hr",
+    "union_representative",
+    "work_environment_representative",
+    "other",
+)
+
+INDUSTRIES = (
+    "care",
+    "cleaning",
+    "transport",
+    "production",
+    "agriculture",
+    "construction",
+    "retail",
+    "public_administration",
+    "other",
+)
+SIZE_BANDS = ("1-9", "10-49", "50-249", "250+")
+SECTORS = ("private", "public")
+
+CHANNELS = ("call", "email", "visit", "sms", "letter", "network_meeting")
+OUTCOMES = ("no_answer", "call_back", "not_now", "declined", "interested", "meeting_booked")
+
+ARENAS = (
+    "workplace_private",
+    "workplace_public",
+    "municipal_actor",
+    "union",
+    "public",
+    "online",
+    "housing_association",
+    "business_network",
+    "event",
+)
+STRATEGIES = ("open", "bounded", "targeted")
+PARTNER_KINDS = ("union", "housing_association", "business_network", "company_sports", "other")
+URGENCIES = ("low", "normal", "high")
+
+COMMITMENT_KINDS = (
+    "exercise_in_working_hours",
+    "smoking_cessation_in_working_hours",
+    "healthier_canteen",
+    "fruit_scheme",
+    "health_policy",
+    "smoking_policy",
+    "health_ambassadors",
+    "workplace_assessment",
+    "other",
+)
+
+# The buy-in every agreement asks of top management; a municipality may add its own.
+STANDARD_REQUIREMENTS = (
+    "top_management_sponsor",
+    "conversations_in_working_hours",
+    "rooms_on_site",
+    "company_coordinator",
+)

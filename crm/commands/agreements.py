@@ -15,8 +15,11 @@ from crm.validation import choice, non_negative, optional_text, required_text
 from crm.vocabulary import COMMITMENT_KINDS, STANDARD_REQUIREMENTS
 
 
+DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
 def requirement_key(label: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    slug = re.sub(r"[^a-z0-9]+", "_", label.lower().translate(DANISH_LETTERS)).strip("_")
     return "custom_" + (slug or uuid4().hex[:8])
 
 

@@ -1,0 +1,65 @@
+import pytest
+
+from crm.errors import AlreadyExists, InvalidInput, NotAllowed, UserDisabled
+from crm.permissions import SYSTEM_ACTOR_ID
+from crm.users import User
+from tests.support import hansen_transport, make_team
+
+
+def test_an_admin_registers_users_with_department_and_role(app):
+    team = make_team(app)
+    user_id = app.register_user(team.admin, "Ole", "Ole Dam", "job_centre", "consultant")
+    user = app.load(User, user_id)
+    assert (user.username, user.department, user.role, user.active) == ("ole", "job_centre", "consultant", True)
+    assert app.user_id_for("OLE") == user_id
+
+
+def test_a_username_is_taken_once(app):
+    team = make_team(app)
+    with pytest.raises(AlreadyExists):
+        app.register_user(team.admin, "mette", "Mette Anden", "health", "recruiter")
+
+
+def test_a_recruiter_cannot_administer_users(app):
+    team = make_team(app)
+    with pytest.raises(NotAllowed):
+        app.register_user(team.recruiter, "ole", "Ole Dam", "health", "recruiter")
+
+
+def test_an_unknown_role_is_refused(app):
+    with pytest.raises(InvalidInput):
+        app.register_user(SYSTEM_ACTOR_ID, "ole", "Ole Dam", "health", "boss")
+
+
+def test_a_disabled_user_can_no_longer_act_and_can_be_enabled_again(app):
+    team = make_team(app)
+    app.disable_user(team.admin, team.recruiter)
+    with pytest.raises(UserDisabled):
+        hansen_transport(app, team.recruiter)
+    app.enable_user(team.admin, team.recruiter)
+    hansen_transport(app, team.recruiter)
+
+
+def test_an_unknown_actor_is_refused(app):
+    from uuid import uuid4
+
+    with pytest.raises(NotAllowed):
+        hansen_transport(app, uuid4())
+
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("recruiter", True), ("consultant", True), ("health_consultant", True),
+        ("project_lead", True), ("auditor", False), ("admin", False),
+    ],
+)
+def test_who_may_log_outreach(app, role, allowed):
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    app.change_user_role(team.admin, team.health_consultant, role)
+    if allowed:
+        app.log_attempt(team.health_consultant, company_id, "call", "no_answer")
+    else:
+        with pytest.raises(NotAllowed):
+            app.log_attempt(team.health_consultant, company_id, "call", "no_answer")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from crm.clock import SimulatedClock
+from tests.databases import open_database
+
+STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=STORES)
+def database(request, tmp_path):
+    """One store per test, in-memory, a SQLite file and (when configured) PostgreSQL."""
+    db = open_database(request.param, tmp_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_database(request, tmp_path):
+    """A real SQL store shared by several application instances."""
+    db = open_database(request.param, tmp_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def clock():
+    # A Monday morning in Copenhagen.
+    return SimulatedClock(datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def app(database, clock):
+    return database.app(clock=clock)

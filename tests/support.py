@@ -1,0 +1,57 @@
+"""Memorable data for the scenarios."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from crm.application import CrmApplication
+from crm.permissions import SYSTEM_ACTOR_ID
+
+# Valid CVR numbers (8 digits passing the modulus-11 check).
+HANSEN_TRANSPORT_CVR = "10000009"
+SOLTOFT_PLEJE_CVR = "10000017"
+
+
+@dataclass
+class Team:
+    recruiter: UUID
+    consultant: UUID
+    health_consultant: UUID
+    project_lead: UUID
+    auditor: UUID
+    admin: UUID
+
+
+def make_team(app: CrmApplication) -> Team:
+    def user(username: str, name: str, department: str, role: str) -> UUID:
+        return app.register_user(SYSTEM_ACTOR_ID, username, name, department, role)
+
+    return Team(
+        recruiter=user("mette", "Mette Kjær", "health", "recruiter"),
+        consultant=user("jonas", "Jonas Vestergaard", "business_service", "consultant"),
+        health_consultant=user("sofie", "Sofie Lund", "health", "health_consultant"),
+        project_lead=user("henrik", "Henrik Bach", "health", "project_lead"),
+        auditor=user("birgit", "Birgit Holm", "other", "auditor"),
+        admin=user("admin", "Anne Admin", "other", "admin"),
+    )
+
+
+def hansen_transport(app: CrmApplication, actor: UUID, **overrides) -> UUID:
+    values = dict(
+        name="Hansen Transport ApS",
+        industry="transport",
+        cvr=HANSEN_TRANSPORT_CVR,
+        size_band="50-249",
+        address="Industrivej 12, 8700 Horsens",
+        target_group_note="Mange chauffører mellem 40 og 60 år",
+        arena="workplace_private",
+        strategy="targeted",
+    )
+    values.update(overrides)
+    return app.register_company(actor, **values)
+
+
+def topics_of(app: CrmApplication, originator_id: UUID) -> list[str]:
+    """The topics of one aggregate's stored events, in order."""
+    return [e.topic for e in app.recorder.select_events(originator_id)]

@@ -1,0 +1,349 @@
+"""Outreach read model: companies with their stage and next step, contacts, attempts, partners.
+
+The pipeline, the recruiter's queue, the company list and the department
+overlap are queries over these tables (projections/pipeline.py, queue.py).
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.utils import get_topic
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, and_, func, select
+from sqlalchemy.orm import Session
+
+from crm.attempts import OutreachAttempt
+from crm.clock import local_date
+from crm.companies import Company
+from crm.contacts import Contact
+from crm.partners import ChannelPartner
+from projections.base import CrmProjection, View
+from projections.schema import metadata, utc_naive
+
+companies = Table(
+    "rm_companies",
+    metadata,
+    Column("company_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("search_name", String(200), nullable=False),
+    Column("cvr", String(8)),
+    Column("industry", String(32), nullable=False),
+    Column("size_band", String(16)),
+    Column("address", String(300)),
+    Column("sector", String(16), nullable=False),
+    Column("target_group_note", Text),
+    Column("owner_id", Uuid),
+    Column("arena", String(32)),
+    Column("strategy", String(16)),
+    Column("source_partner_id", Uuid),
+    Column("registered_at", DateTime, nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("stage_since", DateTime, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("closed_reason", Text),
+    Column("approach_again_after", Date),
+    Column("agreement_id", Uuid),
+    Column("round_started_on", Date, nullable=False),
+    Column("attempts_in_round", Integer, nullable=False),
+    Column("last_touched_on", Date, nullable=False),
+    Column("last_attempt_on", Date),
+    Column("last_outcome", String(16)),
+    Column("last_attempt_user_id", Uuid),
+    Column("next_follow_up", Date),
+    Index("rm_companies_stage", "stage", "owner_id"),
+    Index("rm_companies_follow_up", "next_follow_up"),
+    Index("rm_companies_search_name", "search_name"),
+)
+
+workplaces = Table(
+    "rm_workplaces",
+    metadata,
+    Column("workplace_id", String(32), primary_key=True),
+    Column("company_id", Uuid, nullable=False, index=True),
+    Column("p_number", String(10)),
+    Column("name", String(200), nullable=False),
+    Column("address", String(300)),
+)
+
+contacts = Table(
+    "rm_contacts",
+    metadata,
+    Column("contact_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("search_name", String(120), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("phone", String(20)),
+    Column("email", String(200)),
+    Column("is_decision_maker", Boolean, nullable=False),
+    Column("archived", Boolean, nullable=False),
+)
+
+attempts = Table(
+    "rm_attempts",
+    metadata,
+    Column("attempt_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False),
+    Column("contact_id", Uuid),
+    Column("user_id", Uuid, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("note", Text),
+    Column("occurred_on", Date, nullable=False),
+    Column("next_follow_up", Date),
+    Column("lead_id", Uuid),
+    Column("source_partner_id", Uuid),
+    Column("arena", String(32)),
+    Column("strategy", String(16)),
+    Column("round", Integer, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("voided", Boolean, nullable=False),
+    Index("rm_attempts_company", "company_id", "round", "occurred_on"),
+    Index("rm_attempts_occurred", "occurred_on"),
+)
+
+partners = Table(
+    "rm_partners",
+    metadata,
+    Column("partner_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+)
+
+
+def search_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class OutreachView(View):
+    name = "outreach"
+    view_tables = (companies, workplaces, contacts, attempts, partners)
+
+    # --- companies -----------------------------------------------------------------
+    def add_company(self, event: Company.Registered) -> None:
+        moment = utc_naive(event.timestamp)
+        with self.transaction(commit=True) as session:
+            session.execute(companies.insert().values(
+                company_id=event.originator_id, version=event.originator_version,
+                name=event.name, search_name=search_key(event.name), cvr=event.cvr,
+                industry=event.industry, size_band=event.size_band, address=event.address,
+                sector=event.sector, target_group_note=event.target_group_note, owner_id=event.owner_id,
+                arena=event.arena, strategy=event.strategy, source_partner_id=event.source_partner_id,
+                registered_at=moment, stage="identified", stage_since=moment, round=1,
+                round_started_on=local_date(event.timestamp), attempts_in_round=0,
+                last_touched_on=local_date(event.timestamp),
+            ))
+
+    def update_company(self, event: Any, **values: Any) -> None:
+        """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
+        if "name" in values:
+            values["search_name"] = search_key(values["name"])
+        with self.transaction(commit=True) as session:
+            session.execute(
+                companies.update().where(companies.c.company_id == event.originator_id)
+                .values(version=event.originator_version, **values)
+            )
+
+    def change_stage(self, event: Any, stage: str, **values: Any) -> None:
+        self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
+
+    def start_round(self, event: Company.Reapproached) -> None:
+        with self.transaction(commit=True) as session:
+            self.update_company(
+                event, stage="identified", stage_since=utc_naive(event.timestamp), round=event.round,
+                round_started_on=local_date(event.timestamp), closed_reason=None, approach_again_after=None,
+                agreement_id=None,
+            )
+            self._refresh_next_step(session, event.originator_id)
+
+    def add_workplace(self, event: Company.WorkplaceAdded) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(workplaces.insert().values(
+                workplace_id=event.workplace_id, company_id=event.originator_id,
+                p_number=event.p_number, name=event.name, address=event.address,
+            ))
+            self.update_company(event)
+
+    def remove_workplace(self, event: Company.WorkplaceRemoved) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(workplaces.delete().where(workplaces.c.workplace_id == event.workplace_id))
+            self.update_company(event)
+
+    # --- contacts ----------------------------------------------------------------------
+    def add_contact(self, event: Contact.Registered) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(contacts.insert().values(
+                contact_id=event.originator_id, company_id=event.company_id, version=event.originator_version,
+                name=event.name, search_name=search_key(event.name), role=event.role, phone=event.phone,
+                email=event.email, is_decision_maker=event.is_decision_maker, archived=False,
+            ))
+
+    def update_contact(self, event: Any, **values: Any) -> None:
+        if "name" in values:
+            values["search_name"] = search_key(values["name"])
+        with self.transaction(commit=True) as session:
+            session.execute(
+                contacts.update().where(contacts.c.contact_id == event.originator_id)
+                .values(version=event.originator_version, **values)
+            )
+
+    # --- attempts ------------------------------------------------------------------------
+    def add_attempt(self, event: OutreachAttempt.Logged) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(attempts.insert().values(
+                attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
+                user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
+                occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
+                source_partner_id=event.source_partner_id, arena=event.arena, strategy=event.strategy,
+                round=event.round, recorded_at=utc_naive(event.timestamp), corrected=False, voided=False,
+            ))
+            self._refresh_next_step(session, event.company_id)
+
+    def update_attempt(self, event: Any, **values: Any) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(attempts.update().where(attempts.c.attempt_id == event.originator_id).values(**values))
+            self._refresh_next_step(session, event.company_id)
+
+    def _refresh_next_step(self, session: Session, company_id: UUID) -> None:
+        """The company's next step is the latest valid attempt of its current round."""
+        round_ = select(companies.c.round).where(companies.c.company_id == company_id).scalar_subquery()
+        in_round = and_(attempts.c.company_id == company_id, attempts.c.round == round_, attempts.c.voided.is_(False))
+        latest = session.execute(
+            select(attempts.c.occurred_on, attempts.c.outcome, attempts.c.user_id, attempts.c.next_follow_up)
+            .where(in_round)
+            .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())
+            .limit(1)
+        ).first()
+        count = session.execute(select(func.count()).select_from(attempts).where(in_round)).scalar_one()
+        started = select(companies.c.round_started_on).where(companies.c.company_id == company_id).scalar_subquery()
+        session.execute(companies.update().where(companies.c.company_id == company_id).values(
+            last_touched_on=latest.occurred_on if latest else started,
+            attempts_in_round=count,
+            last_attempt_on=latest.occurred_on if latest else None,
+            last_outcome=latest.outcome if latest else None,
+            last_attempt_user_id=latest.user_id if latest else None,
+            next_follow_up=latest.next_follow_up if latest else None,
+        ))
+
+    # --- partners ----------------------------------------------------------------------------
+    def add_partner(self, event: ChannelPartner.Registered) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(partners.insert().values(partner_id=event.originator_id, name=event.name, kind=event.kind))
+
+    def rename_partner(self, event: ChannelPartner.Renamed) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(partners.update().where(partners.c.partner_id == event.originator_id).values(name=event.name))
+
+
+CONSUMED = (
+    Company.Registered, Company.DetailsChanged, Company.OwnerAssigned, Company.WorkplaceAdded,
+    Company.WorkplaceRemoved, Company.StageChanged, Company.NegotiationOpened, Company.BecamePartner,
+    Company.PartnershipClosed, Company.Declined, Company.Parked, Company.Reapproached,
+    Contact.Registered, Contact.DetailsChanged, Contact.RoleChanged, Contact.Archived,
+    OutreachAttempt.Logged, OutreachAttempt.Corrected, OutreachAttempt.Voided,
+    ChannelPartner.Registered, ChannelPartner.Renamed,
+)
+
+
+class OutreachProjection(CrmProjection):
+    name = "outreach"
+    view_class = OutreachView
+    topics = tuple(get_topic(cls) for cls in CONSUMED)
+
+    @singledispatchmethod
+    def process_event(self, event: Any, tracking: Tracking) -> None:
+        """Not ours: the runner advances the position."""
+
+    @process_event.register
+    def company_registered(self, event: Company.Registered, tracking: Tracking) -> None:
+        self.view.add_company(event)
+
+    @process_event.register
+    def details_changed(self, event: Company.DetailsChanged, tracking: Tracking) -> None:
+        self.view.update_company(event, **event.changes)
+
+    @process_event.register
+    def owner_assigned(self, event: Company.OwnerAssigned, tracking: Tracking) -> None:
+        self.view.update_company(event, owner_id=event.owner_id)
+
+    @process_event.register
+    def workplace_added(self, event: Company.WorkplaceAdded, tracking: Tracking) -> None:
+        self.view.add_workplace(event)
+
+    @process_event.register
+    def workplace_removed(self, event: Company.WorkplaceRemoved, tracking: Tracking) -> None:
+        self.view.remove_workplace(event)
+
+    @process_event.register
+    def stage_changed(self, event: Company.StageChanged, tracking: Tracking) -> None:
+        self.view.change_stage(event, event.to_stage)
+
+    @process_event.register
+    def negotiation_opened(self, event: Company.NegotiationOpened, tracking: Tracking) -> None:
+        self.view.change_stage(event, "negotiating", agreement_id=event.agreement_id)
+
+    @process_event.register
+    def became_partner(self, event: Company.BecamePartner, tracking: Tracking) -> None:
+        self.view.change_stage(event, "partner")
+
+    @process_event.register
+    def partnership_closed(self, event: Company.PartnershipClosed, tracking: Tracking) -> None:
+        self.view.change_stage(event, event.outcome, closed_reason=event.closed_reason, approach_again_after=None)
+
+    @process_event.register
+    def declined(self, event: Company.Declined, tracking: Tracking) -> None:
+        self.view.change_stage(
+            event, "declined", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+        )
+
+    @process_event.register
+    def parked(self, event: Company.Parked, tracking: Tracking) -> None:
+        self.view.change_stage(
+            event, "parked", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+        )
+
+    @process_event.register
+    def reapproached(self, event: Company.Reapproached, tracking: Tracking) -> None:
+        self.view.start_round(event)
+
+    @process_event.register
+    def contact_registered(self, event: Contact.Registered, tracking: Tracking) -> None:
+        self.view.add_contact(event)
+
+    @process_event.register
+    def contact_changed(self, event: Contact.DetailsChanged, tracking: Tracking) -> None:
+        self.view.update_contact(event, **event.changes)
+
+    @process_event.register
+    def contact_role_changed(self, event: Contact.RoleChanged, tracking: Tracking) -> None:
+        self.view.update_contact(event, role=event.role, is_decision_maker=event.is_decision_maker)
+
+    @process_event.register
+    def contact_archived(self, event: Contact.Archived, tracking: Tracking) -> None:
+        self.view.update_contact(event, archived=True)
+
+    @process_event.register
+    def attempt_logged(self, event: OutreachAttempt.Logged, tracking: Tracking) -> None:
+        self.view.add_attempt(event)
+
+    @process_event.register
+    def attempt_corrected(self, event: OutreachAttempt.Corrected, tracking: Tracking) -> None:
+        self.view.update_attempt(event, corrected=True, **event.changes)
+
+    @process_event.register
+    def attempt_voided(self, event: OutreachAttempt.Voided, tracking: Tracking) -> None:
+        self.view.update_attempt(event, voided=True)
+
+    @process_event.register
+    def partner_registered(self, event: ChannelPartner.Registered, tracking: Tracking) -> None:
+        self.view.add_partner(event)
+
+    @process_event.register
+    def partner_renamed(self, event: ChannelPartner.Renamed, tracking: Tracking) -> None:
+        self.view.rename_partner(event)

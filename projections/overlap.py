@@ -1,0 +1,54 @@
+"""Department overlap: companies approached by several departments or users within a window.
+
+One municipality, one voice: the job centre, the health department and
+business service should not each call the same company in one week.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from projections.outreach import OutreachView, attempts, companies
+from projections.users import users
+
+
+def department_overlap(view: OutreachView, today: date, window_days: int = 14) -> list[dict[str, Any]]:
+    """Companies with attempts from more than one department or user since `window_days` ago."""
+    since = today - timedelta(days=window_days)
+    recent = (
+        select(attempts.c.company_id, attempts.c.user_id, users.c.department, users.c.display_name,
+               attempts.c.occurred_on)
+        .join(users, users.c.user_id == attempts.c.user_id)
+        .where(attempts.c.occurred_on >= since, attempts.c.voided.is_(False))
+        .subquery()
+    )
+    crowded = (
+        select(recent.c.company_id)
+        .group_by(recent.c.company_id)
+        .having((func.count(recent.c.department.distinct()) > 1) | (func.count(recent.c.user_id.distinct()) > 1))
+        .subquery()
+    )
+    query = (
+        select(recent, companies.c.name)
+        .join(companies, companies.c.company_id == recent.c.company_id)
+        .where(recent.c.company_id.in_(select(crowded.c.company_id)))
+        .order_by(companies.c.name, recent.c.occurred_on)
+    )
+    found: dict[Any, dict[str, Any]] = {}
+    with view.transaction(commit=False) as session:
+        for row in session.execute(query):
+            entry = found.setdefault(row.company_id, {
+                "company_id": row.company_id, "name": row.name, "departments": set(), "users": set(),
+                "attempts": 0, "last_on": row.occurred_on,
+            })
+            entry["departments"].add(row.department)
+            entry["users"].add(row.display_name)
+            entry["attempts"] += 1
+            entry["last_on"] = max(entry["last_on"], row.occurred_on)
+    return [
+        {**entry, "departments": sorted(entry["departments"]), "users": sorted(entry["users"])}
+        for entry in found.values()
+    ]

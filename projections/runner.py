@@ -1,0 +1,135 @@
+"""Keeps the read models current: catch-up in batches, rebuild, follow new events.
+
+A catch-up batch is one transaction of the view's database: lock the view's
+tracking row, read its position, apply the next events, move the position,
+commit. A crash anywhere in the batch rolls back rows and position together,
+and a second process catching up the same view waits for the lock and then
+starts after the position the first one wrote, so no event is applied twice
+and none is skipped.
+"""
+
+from __future__ import annotations
+
+import select
+import time
+from typing import Callable, Iterable, Sequence
+
+from eventsourcing.persistence import ApplicationRecorder, Tracking
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+
+from crm.application import CrmApplication
+from projections.base import UPSTREAM, CrmProjection
+
+Progress = Callable[[int, int], None]
+
+
+class Projector:
+    """The read models of one CRM application, and the means to keep them current."""
+
+    def __init__(
+        self,
+        app: CrmApplication,
+        datastore: SQLAlchemyDatastore | None = None,
+        projection_classes: Sequence[type[CrmProjection]] | None = None,
+    ) -> None:
+        if projection_classes is None:
+            from projections.registry import ALL as projection_classes
+        self.app = app
+        self.recorder: ApplicationRecorder = app.recorder
+        self.datastore = datastore or app.factory.datastore
+        self.projections: dict[str, CrmProjection] = {}
+        for cls in projection_classes:
+            projection = cls.on(self.datastore)
+            if projection.view.stored_version() != projection.view.version:
+                projection.view.reset()
+            self.projections[cls.name] = projection
+
+    def view(self, name: str):
+        return self.projections[name].view
+
+    def __getitem__(self, name: str):
+        return self.view(name)
+
+    def catch_up(
+        self,
+        names: Iterable[str] | None = None,
+        batch_size: int = 1000,
+        progress: Progress | None = None,
+        include: Callable[[object], bool] | None = None,
+    ) -> int:
+        """Apply every recorded event the named views (all by default) have not applied yet."""
+        head = self.recorder.max_notification_id() or 0
+        applied = 0
+        for name in names or self.projections:
+            applied += self._catch_up_one(self.projections[name], head, batch_size, progress, include)
+        return applied
+
+    def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
+        """Empty a view and replay it from the first event."""
+        self.projections[name].view.reset()
+        return self.catch_up([name], batch_size=batch_size, progress=progress)
+
+    def _catch_up_one(
+        self,
+        projection: CrmProjection,
+        head: int,
+        batch_size: int,
+        progress: Progress | None,
+        include: Callable[[object], bool] | None,
+    ) -> int:
+        view = projection.view
+        applied = 0
+        while True:
+            with view.transaction(commit=True) as session:
+                position = view.lock_position(session)
+                if position >= head:
+                    return applied
+                stop = min(head, position + batch_size)
+                notifications = self.recorder.select_notifications(
+                    start=position + 1, limit=batch_size, stop=stop, topics=projection.topics
+                )
+                for notification in notifications:
+                    event = self.app.mapper.to_domain_event(notification)
+                    if include is None or include(event):
+                        projection.process_event(event, Tracking(UPSTREAM, notification.id))
+                        applied += 1
+                view.move_position(session, stop)
+            if progress is not None:
+                progress(stop, head)
+
+
+class NewEventSignal:
+    """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
+
+    def __init__(self, app: CrmApplication, poll_interval: float = 0.5) -> None:
+        self.poll_interval = poll_interval
+        self._connection = None
+        engine = app.factory.datastore.engine
+        if engine is not None and engine.dialect.name == "postgresql":
+            self._connection = engine.raw_connection()
+            self._connection.autocommit = True  # type: ignore[union-attr]
+            self._connection.cursor().execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
+
+    def wait(self, timeout: float) -> None:
+        if self._connection is None:
+            time.sleep(min(timeout, self.poll_interval))
+            return
+        driver_connection = self._connection.driver_connection  # type: ignore[attr-defined]
+        if select.select([driver_connection], [], [], timeout)[0]:
+            for _ in driver_connection.notifies(timeout=0):
+                pass
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_every: float = 5.0) -> None:
+    """The `crm projections run` loop: catch up, then sleep until new events are signalled."""
+    signal = NewEventSignal(projector.app)
+    try:
+        while not should_stop():
+            if projector.catch_up() == 0:
+                signal.wait(wake_every)
+    finally:
+        signal.close()

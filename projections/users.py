@@ -1,0 +1,86 @@
+"""Users read model: names, departments and roles for every screen, sign-in and `crm users list`."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.utils import get_topic
+from sqlalchemy import Boolean, Column, String, Table, Uuid, select
+
+from crm.users import User
+from projections.base import CrmProjection, View
+from projections.schema import metadata
+
+users = Table(
+    "rm_users",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+
+class UsersView(View):
+    name = "users"
+    view_tables = (users,)
+
+    def add_user(self, user_id: UUID, username: str, display_name: str, department: str, role: str) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(users.insert().values(
+                user_id=user_id, username=username, display_name=display_name,
+                department=department, role=role, active=True,
+            ))
+
+    def update_user(self, user_id: UUID, **values: Any) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(users.update().where(users.c.user_id == user_id).values(**values))
+
+    def all_users(self) -> list[dict[str, Any]]:
+        return self.rows(users, order_by=[users.c.username])
+
+    def user(self, user_id: UUID) -> dict[str, Any] | None:
+        with self.transaction(commit=False) as session:
+            row = session.execute(select(users).where(users.c.user_id == user_id)).first()
+            return dict(row._mapping) if row else None
+
+    def names(self) -> dict[UUID, str]:
+        with self.transaction(commit=False) as session:
+            return {r.user_id: r.display_name for r in session.execute(select(users.c.user_id, users.c.display_name))}
+
+
+class UsersProjection(CrmProjection):
+    name = "users"
+    view_class = UsersView
+    topics = tuple(get_topic(cls) for cls in (
+        User.Registered, User.RoleChanged, User.DepartmentChanged, User.Disabled, User.Enabled,
+    ))
+
+    @singledispatchmethod
+    def process_event(self, event: Any, tracking: Tracking) -> None:
+        """Not ours: the runner advances the position."""
+
+    @process_event.register
+    def registered(self, event: User.Registered, tracking: Tracking) -> None:
+        self.view.add_user(event.originator_id, event.username, event.display_name, event.department, event.role)
+
+    @process_event.register
+    def role_changed(self, event: User.RoleChanged, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, role=event.role)
+
+    @process_event.register
+    def department_changed(self, event: User.DepartmentChanged, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, department=event.department)
+
+    @process_event.register
+    def disabled(self, event: User.Disabled, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, active=False)
+
+    @process_event.register
+    def enabled(self, event: User.Enabled, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, active=True)

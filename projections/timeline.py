@@ -1,0 +1,161 @@
+"""Timeline read model: everything that happened to a company, newest first, with who and why.
+
+Only some events name their company (Contact.Registered, OutreachAttempt.Logged,
+PartnershipAgreement.Drafted and Lead.Shared do; Contact.RoleChanged does not),
+so the view remembers the company of each contact, attempt, agreement and lead
+from the event that created it, and files the later events under that company.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import date, datetime
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.utils import get_topic
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, func, select
+from sqlalchemy.orm import Session
+
+from crm.agreements import PartnershipAgreement
+from crm.aggregate import CrmAggregate
+from crm.attempts import OutreachAttempt
+from crm.companies import Company
+from crm.contacts import Contact
+from crm.leads import Lead
+from projections.base import CrmProjection, View
+from projections.schema import metadata, utc_naive
+
+timeline = Table(
+    "rm_timeline",
+    metadata,
+    Column("notification_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("company_id", Uuid, nullable=False),
+    Column("originator_id", Uuid, nullable=False),
+    Column("aggregate", String(16), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("actor_id", Uuid),
+    Column("reason", Text),
+    Column("data", Text, nullable=False),
+    Index("rm_timeline_company", "company_id", "notification_id"),
+)
+
+subjects = Table(
+    "rm_timeline_subjects",
+    metadata,
+    Column("originator_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False),
+)
+
+# Every event carries these; the row has its own columns for the ones worth showing.
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id", "reason"})
+
+
+def event_data(event: Any) -> str:
+    """The event's own fields as JSON text, with dates and ids as strings and sorted keys."""
+    values = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ENVELOPE}
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class TimelineView(View):
+    name = "timeline"
+    view_tables = (subjects, timeline)
+
+    def add_entry(self, aggregate: str, event: Any, tracking: Tracking) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(timeline.insert().values(
+                notification_id=tracking.notification_id, company_id=self._company_of(session, aggregate, event),
+                originator_id=event.originator_id, aggregate=aggregate, event_type=type(event).__name__,
+                occurred_at=utc_naive(event.timestamp), actor_id=event.actor_id, reason=event.reason,
+                data=event_data(event),
+            ))
+
+    def _company_of(self, session: Session, aggregate: str, event: Any) -> UUID:
+        if aggregate == "company":
+            return event.originator_id
+        if isinstance(event, CrmAggregate.Created):
+            session.execute(subjects.insert().values(originator_id=event.originator_id, company_id=event.company_id))
+            return event.company_id
+        company_id = session.execute(
+            select(subjects.c.company_id).where(subjects.c.originator_id == event.originator_id)
+        ).scalar()
+        if company_id is None:
+            raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")
+        return company_id
+
+    def for_company(self, company_id: UUID, limit: int = 50, before: int | None = None) -> list[dict[str, Any]]:
+        """The company's events newest first; pass the last row's notification_id as `before` for the next page."""
+        query = select(timeline).where(timeline.c.company_id == company_id)
+        if before is not None:
+            query = query.where(timeline.c.notification_id < before)
+        query = query.order_by(timeline.c.notification_id.desc()).limit(limit)
+        with self.transaction(commit=False) as session:
+            rows = [dict(row._mapping) for row in session.execute(query)]
+        return [{**row, "data": json.loads(row["data"])} for row in rows]
+
+    def count_for_company(self, company_id: UUID) -> int:
+        with self.transaction(commit=False) as session:
+            return session.execute(
+                select(func.count()).select_from(timeline).where(timeline.c.company_id == company_id)
+            ).scalar_one()
+
+
+CONSUMED = (
+    Company.Registered, Company.DetailsChanged, Company.OwnerAssigned, Company.WorkplaceAdded,
+    Company.WorkplaceRemoved, Company.StageChanged, Company.NegotiationOpened, Company.BecamePartner,
+    Company.PartnershipClosed, Company.Declined, Company.Parked, Company.Reapproached,
+    Contact.Registered, Contact.DetailsChanged, Contact.RoleChanged, Contact.Archived,
+    OutreachAttempt.Logged, OutreachAttempt.Corrected, OutreachAttempt.Voided,
+    PartnershipAgreement.Drafted, PartnershipAgreement.RequirementAdded, PartnershipAgreement.RequirementConfirmed,
+    PartnershipAgreement.RequirementWithdrawn, PartnershipAgreement.Signed, PartnershipAgreement.ServicesPlanned,
+    PartnershipAgreement.DeliveryRecorded, PartnershipAgreement.FeedbackDelivered, PartnershipAgreement.FollowUpHeld,
+    PartnershipAgreement.CommitmentAdded, PartnershipAgreement.CommitmentFulfilled,
+    PartnershipAgreement.CommitmentAbandoned, PartnershipAgreement.Completed, PartnershipAgreement.Terminated,
+    Lead.Shared, Lead.Claimed, Lead.Declined, Lead.OutreachStarted,
+)
+
+
+class TimelineProjection(CrmProjection):
+    """Files every event of a company and of its contacts, attempts, agreements and leads under the company."""
+
+    name = "timeline"
+    view_class = TimelineView
+    topics = tuple(get_topic(cls) for cls in CONSUMED)
+
+    # eventsourcing gives each aggregate class its own `Event` base, which all its nested
+    # event classes subclass, so one handler per aggregate receives exactly that aggregate's events.
+    @singledispatchmethod
+    def process_event(self, event: Any, tracking: Tracking) -> None:
+        """Not ours: the runner advances the position."""
+
+    @process_event.register
+    def company_event(self, event: Company.Event, tracking: Tracking) -> None:
+        self.view.add_entry("company", event, tracking)
+
+    @process_event.register
+    def contact_event(self, event: Contact.Event, tracking: Tracking) -> None:
+        self.view.add_entry("contact", event, tracking)
+
+    @process_event.register
+    def attempt_event(self, event: OutreachAttempt.Event, tracking: Tracking) -> None:
+        self.view.add_entry("attempt", event, tracking)
+
+    @process_event.register
+    def agreement_event(self, event: PartnershipAgreement.Event, tracking: Tracking) -> None:
+        self.view.add_entry("agreement", event, tracking)
+
+    @process_event.register
+    def lead_event(self, event: Lead.Event, tracking: Tracking) -> None:
+        self.view.add_entry("lead", event, tracking)

@@ -23,6 +23,9 @@ class CrmApplication(
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
 
+    # Names the tables (crm_events, crm_snapshots) and the upstream of every projection.
+    name = "crm"
+
     @classmethod
     def for_database(cls, url: str | None = None, **kwargs) -> "CrmApplication":
         return cls(env=sqlalchemy_env(url or database_url()), **kwargs)

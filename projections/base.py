@@ -67,6 +67,8 @@ class View(SQLAlchemyTrackingRecorder):
             for table in reversed(self.view_tables):
                 session.execute(delete(table))
             session.execute(delete(self.tracking_table))
+            # The tracking row exists from the start, so concurrent catch-ups lock it rather than race to insert it.
+            session.execute(self.tracking_table.insert().values(application_name=UPSTREAM, notification_id=0))
             session.execute(delete(versions).where(versions.c.name == self.name))
             session.execute(versions.insert().values(name=self.name, version=self.version))
 

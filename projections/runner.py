@@ -1,11 +1,12 @@
 """Keeps the read models current: catch-up in batches, rebuild, follow new events.
 
-A catch-up batch is one transaction of the view's database: lock the view's
-tracking row, read its position, apply the next events, move the position,
-commit. A crash anywhere in the batch rolls back rows and position together,
-and a second process catching up the same view waits for the lock and then
-starts after the position the first one wrote, so no event is applied twice
-and none is skipped.
+A catch-up batch reads the events after the view's position, then, in one
+transaction of the view's database, locks the view's tracking row, checks the
+position is still the one it read from, applies the events and moves the
+position. A crash anywhere in the batch rolls back rows and position together;
+a second process catching up the same view waits for the lock, finds the
+position moved, and reads on from there, so no event is applied twice and none
+is skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import select
 import time
 from typing import Callable, Iterable, Sequence
 
-from eventsourcing.persistence import ApplicationRecorder, Tracking
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
 from crm.application import CrmApplication
@@ -41,8 +42,13 @@ class Projector:
         for cls in projection_classes:
             projection = cls.on(self.datastore)
             if projection.view.stored_version() != projection.view.version:
-                projection.view.reset()
-            self.projections[cls.name] = projection
+                try:
+                    projection.view.reset()
+                except IntegrityError:
+                    # Another process started at the same moment and reset it first.
+                    if projection.view.stored_version() != projection.view.version:
+                        raise
+            self.projections[projection.view.name] = projection
 
     def view(self, name: str):
         return self.projections[name].view
@@ -80,18 +86,21 @@ class Projector:
         view = projection.view
         applied = 0
         while True:
+            # Read and decode outside the lock, so the view's write lock is held only to apply.
+            position = view.position()
+            if position >= head:
+                return applied
+            stop = min(head, position + batch_size)
+            notifications = self.recorder.select_notifications(
+                start=position + 1, limit=batch_size, stop=stop, topics=projection.topics
+            )
+            events = [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
             with view.transaction(commit=True) as session:
-                position = view.lock_position(session)
-                if position >= head:
-                    return applied
-                stop = min(head, position + batch_size)
-                notifications = self.recorder.select_notifications(
-                    start=position + 1, limit=batch_size, stop=stop, topics=projection.topics
-                )
-                for notification in notifications:
-                    event = self.app.mapper.to_domain_event(notification)
+                if view.lock_position(session) != position:
+                    continue  # another process applied this batch meanwhile: read on from where it stopped
+                for event, notification_id in events:
                     if include is None or include(event):
-                        projection.process_event(event, Tracking(UPSTREAM, notification.id))
+                        projection.process_event(event, Tracking(UPSTREAM, notification_id))
                         applied += 1
                 view.move_position(session, stop)
             if progress is not None:

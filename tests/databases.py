@@ -24,14 +24,22 @@ def postgres_url() -> str:
     return url
 
 
-def reset_postgres(url: str) -> None:
+def private_schema_url(url: str) -> str:
+    """The server's URL with this test process's own, empty schema first on the search path.
+
+    Test runs that share the server (a developer's and CI's, or parallel runs)
+    then never drop each other's tables.
+    """
+    schema = f"crm_test_{os.getpid()}"
     engine = sqlalchemy.create_engine(sqlalchemy_env(url)["SQLALCHEMY_URL"])
     try:
         with engine.begin() as connection:
-            connection.execute(sqlalchemy.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+            connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
     finally:
         engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
 @dataclass
@@ -62,6 +70,4 @@ def open_database(kind: str, tmp_path: Path) -> Database:
         return Database(kind, None)
     if kind == "sqlite":
         return Database(kind, f"sqlite:///{tmp_path / 'crm.sqlite3'}")
-    url = postgres_url()
-    reset_postgres(url)
-    return Database(kind, url)
+    return Database(kind, private_schema_url(postgres_url()))

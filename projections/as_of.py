@@ -1,0 +1,31 @@
+"""The read models as they stood at a past moment: the log replayed up to then into a temporary store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Sequence
+
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+
+from crm.application import CrmApplication
+from projections.base import CrmProjection
+from projections.runner import Progress, Projector
+
+
+def as_of(
+    app: CrmApplication,
+    moment: datetime,
+    projection_classes: Sequence[type[CrmProjection]] | None = None,
+    progress: Progress | None = None,
+) -> Projector:
+    """A projector whose views hold every event recorded at or before `moment`, and nothing after.
+
+    The temporary store is an in-memory SQLite database owned by the returned
+    projector; the live read models are not touched.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    projector = Projector(app, datastore=SQLAlchemyDatastore(url="sqlite:///:memory:"),
+                          projection_classes=projection_classes)
+    projector.catch_up(progress=progress, include=lambda event: event.timestamp <= moment)
+    return projector

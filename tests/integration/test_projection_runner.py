@@ -1,0 +1,173 @@
+"""Catch-up guarantees: exactly once after a crash, under two concurrent processes, after a version change."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from projections.as_of import as_of
+from projections.outreach import OutreachProjection, OutreachView, attempts, companies, contacts
+from projections.pipeline import stage_counts
+from projections.runner import Projector, run_forever
+from projections.users import UsersProjection
+from tests.support import hansen_transport, make_team
+
+CLASSES = (UsersProjection, OutreachProjection)
+
+
+def busy_history(app, team, companies_count=12, attempts_each=5):
+    for i in range(companies_count):
+        company_id = app.register_company(team.recruiter, name=f"Vognmand {i:02d}", industry="transport")
+        app.register_contact(team.recruiter, company_id, name=f"Ejer {i}", role="top_management")
+        for j in range(attempts_each):
+            app.log_attempt(team.recruiter, company_id, "call", "no_answer" if j < 4 else "meeting_booked",
+                            next_follow_up=date(2026, 3, 2 + j))
+
+
+def outreach_rows(view):
+    return [view.rows(table) for table in (companies, contacts, attempts)]
+
+
+class CrashingOutreach(OutreachProjection):
+    """The outreach projection with a power cut after a number of events."""
+
+    def __init__(self, view, fail_after):
+        super().__init__(view)
+        self.fail_after = fail_after
+        self.seen = 0
+
+    def process_event(self, event, tracking):
+        self.seen += 1
+        if self.seen > self.fail_after:
+            raise RuntimeError("power cut")
+        super().process_event(event, tracking)
+
+
+def test_a_catch_up_killed_mid_batch_ends_where_an_uninterrupted_run_ends(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    busy_history(app, team)
+
+    crashing = CrashingOutreach(OutreachView(app.factory.datastore), fail_after=23)
+    crashing.view.create_table()
+    crashing.view.reset()
+    projector = Projector(app, projection_classes=CLASSES)
+    projector.projections["outreach"] = crashing
+    with pytest.raises(RuntimeError):
+        projector.catch_up(batch_size=10)
+    # Check only whole batches were kept: the rows of the failing batch were rolled back with its position.
+    assert crashing.view.position() == 20
+
+    restarted = Projector(app, projection_classes=CLASSES)
+    restarted.catch_up()
+    after_restart = outreach_rows(restarted["outreach"])
+    restarted.rebuild("outreach")
+    assert outreach_rows(restarted["outreach"]) == after_restart
+    assert len(after_restart[2]) == 60
+
+
+def catch_up_in_a_process(url, batch_size, results):
+    from crm.application import CrmApplication
+
+    app = CrmApplication.for_database(url)
+    projector = Projector(app, projection_classes=CLASSES)
+    results.put(projector.catch_up(["outreach"], batch_size=batch_size))
+
+
+def test_two_catch_up_processes_at_once_apply_each_event_exactly_once(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    busy_history(app, team, companies_count=40, attempts_each=5)
+    Projector(app, projection_classes=CLASSES)  # create the tables before the race
+
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=catch_up_in_a_process, args=(sql_database.url, 7, results)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    applied = [results.get(timeout=5) for _ in workers]
+
+    projector = Projector(app, projection_classes=CLASSES)
+    events = len(app.recorder.select_notifications(start=1, limit=100_000, topics=OutreachProjection.topics))
+    # Check the two processes together applied every event once: none twice, none skipped.
+    assert sum(applied) == events
+    live = outreach_rows(projector["outreach"])
+    projector.rebuild("outreach")
+    assert outreach_rows(projector["outreach"]) == live
+
+
+def test_a_projection_whose_version_changed_is_rebuilt_on_start(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    busy_history(app, team, companies_count=3, attempts_each=2)
+    first = Projector(app, projection_classes=CLASSES)
+    first.catch_up()
+
+    class OutreachViewV2(OutreachView):
+        version = OutreachView.version + 1
+
+    class OutreachProjectionV2(OutreachProjection):
+        view_class = OutreachViewV2
+
+    upgraded = Projector(app, projection_classes=(UsersProjection, OutreachProjectionV2))
+    assert upgraded["outreach"].position() == 0
+    assert upgraded.catch_up(["outreach"]) == len(app.recorder.select_notifications(
+        start=1, limit=10_000, topics=OutreachProjection.topics))
+    assert upgraded["outreach"].stored_version() == OutreachViewV2.version
+
+
+def test_the_pipeline_as_of_a_past_moment_is_the_pipeline_that_stood_then(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    hansen = hansen_transport(app, team.recruiter)
+    clock.advance(timedelta(weeks=1))
+    app.log_attempt(team.recruiter, hansen, "call", "no_answer")
+    live = Projector(app, projection_classes=CLASSES)
+    live.catch_up()
+    then = clock.now()
+    counts_then = stage_counts(live["outreach"])
+    clock.advance(timedelta(weeks=1))
+    app.log_attempt(team.recruiter, hansen, "call", "meeting_booked")
+    app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning")
+
+    past = as_of(app, then, projection_classes=CLASSES)
+    assert stage_counts(past["outreach"]) == counts_then
+    assert counts_then["contacted"] == 1 and counts_then["meeting"] == 0
+    # Check the live read model was not touched by the replay.
+    live.catch_up()
+    assert stage_counts(live["outreach"])["meeting"] == 1
+
+
+def test_as_of_a_moment_before_anything_shows_an_empty_pipeline(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    hansen_transport(app, team.recruiter)
+    past = as_of(app, datetime(2020, 1, 1, tzinfo=timezone.utc), projection_classes=CLASSES)
+    assert sum(stage_counts(past["outreach"]).values()) == 0
+
+
+def test_the_worker_follows_new_events_until_stopped(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    projector = Projector(app, projection_classes=CLASSES)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_forever, args=(projector, stop.is_set), kwargs={"wake_every": 0.2})
+    worker.start()
+    try:
+        hansen_transport(app, team.recruiter)
+        head = app.recorder.max_notification_id()
+        deadline = time.monotonic() + 10
+        while projector["outreach"].position() < head and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert projector["outreach"].position() >= head
+        assert len(projector["outreach"].rows(companies)) == 1
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from uuid import UUID, uuid4
@@ -20,7 +21,8 @@ DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 def requirement_key(label: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", label.lower().translate(DANISH_LETTERS)).strip("_")
-    return "custom_" + (slug or uuid4().hex[:8])
+    # A label with no Latin letters still gets a key that is the same on every run.
+    return "custom_" + (slug or hashlib.sha1(label.encode()).hexdigest()[:8])
 
 
 class AgreementCommands(CrmService):

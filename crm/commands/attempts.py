@@ -67,6 +67,8 @@ class AttemptCommands(CrmService):
         if lead is not None:
             if lead.status == "open":
                 lead.claim(self.current_actor())
+                if company.owner_id is None:
+                    company.assign_owner(self.current_actor())
             lead.start_outreach(attempt.id)
             changed.append(lead)
         self.save(*changed)

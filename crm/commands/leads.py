@@ -46,10 +46,13 @@ class LeadCommands(CrmService):
 
     @command("decide_lead")
     def claim_lead(self, lead_id: UUID) -> None:
-        """Take the lead on: the company is now yours to approach."""
+        """Take the lead on: the company is now yours to approach (and yours to own, if nobody does)."""
         lead = self.load(Lead, lead_id)
+        company = self.load(Company, lead.company_id)
         lead.claim(self.current_actor())
-        self.save(lead)
+        if company.owner_id is None:
+            company.assign_owner(self.current_actor())
+        self.save(lead, company)
 
     @command("decide_lead", reason_required=True)
     def decline_lead(self, lead_id: UUID) -> None:

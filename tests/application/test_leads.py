@@ -1,6 +1,7 @@
 import pytest
 
 from crm.errors import InvalidInput, LeadAlreadyDecided, NotAllowed
+from crm.companies import Company
 from crm.leads import Lead
 from tests.support import hansen_transport, make_team
 
@@ -17,6 +18,8 @@ def test_a_consultant_shares_a_lead_that_a_recruiter_claims(app):
     assert (lead.shared_by, lead.status, lead.claimed_by, lead.urgency) == (
         team.consultant, "claimed", team.recruiter, "high",
     )
+    # Check the company had no owner, so the recruiter who claimed it now owns it.
+    assert app.load(Company, company_id).owner_id == team.recruiter
 
 
 def test_a_lead_is_claimed_or_declined_once(app):

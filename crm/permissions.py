@@ -11,6 +11,7 @@ OUTREACH_ROLES = frozenset({"recruiter", "consultant", "health_consultant", "pro
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "administer_users": frozenset({"admin"}),
+    "own_account": frozenset({"recruiter", "consultant", "health_consultant", "project_lead", "auditor", "admin"}),
     "manage_partners": frozenset({"recruiter", "consultant", "project_lead", "admin"}),
     "outreach": OUTREACH_ROLES,
     "share_lead": OUTREACH_ROLES,

@@ -16,6 +16,7 @@ from crm.attempts import OutreachAttempt
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
+from crm.credentials import Credentials
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
 from crm.leads import Lead
 from crm.partners import ChannelPartner
@@ -74,6 +75,7 @@ class CrmService(Application):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
+        self.credentials = Credentials(getattr(self.factory, "datastore", None))
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

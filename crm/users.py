@@ -29,6 +29,7 @@ class User(CrmAggregate):
         self.department = department
         self.role = role
         self.active = True
+        self.language: str | None = None
 
     class RoleChanged(CrmAggregate.Event):
         role: str
@@ -57,6 +58,28 @@ class User(CrmAggregate):
     @event(Enabled)
     def _enabled(self) -> None:
         self.active = True
+
+    class PasswordSet(CrmAggregate.Event):
+        pass
+
+    @event(PasswordSet)
+    def _password_set(self) -> None:
+        pass
+
+    def record_password_set(self) -> None:
+        """Only the fact is an event; the hash is kept by crm.credentials."""
+        self._password_set()
+
+    class LanguageChosen(CrmAggregate.Event):
+        language: str
+
+    @event(LanguageChosen)
+    def _language_chosen(self, language: str) -> None:
+        self.language = language
+
+    def choose_language(self, language: str) -> None:
+        if language != getattr(self, "language", None):
+            self._language_chosen(language)
 
     def change_role(self, role: str) -> None:
         if role != self.role:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ROLES = ("recruiter", "consultant", "health_consultant", "project_lead", "auditor", "admin")
+LANGUAGES = ("da", "en")
 DEPARTMENTS = ("health", "business_service", "job_centre", "hr", "other")
 
 CONTACT_ROLES = (

@@ -23,6 +23,7 @@ users = Table(
     Column("department", String(32), nullable=False),
     Column("role", String(32), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("language", String(8)),
 )
 
 
@@ -34,7 +35,7 @@ class UsersView(View):
         with self.transaction(commit=True) as session:
             session.execute(users.insert().values(
                 user_id=user_id, username=username, display_name=display_name,
-                department=department, role=role, active=True,
+                department=department, role=role, active=True, language=None,
             ))
 
     def update_user(self, user_id: UUID, **values: Any) -> None:
@@ -49,6 +50,11 @@ class UsersView(View):
             row = session.execute(select(users).where(users.c.user_id == user_id)).first()
             return dict(row._mapping) if row else None
 
+    def by_username(self, username: str) -> dict[str, Any] | None:
+        with self.transaction(commit=False) as session:
+            row = session.execute(select(users).where(users.c.username == username.strip().lower())).first()
+            return dict(row._mapping) if row else None
+
     def names(self) -> dict[UUID, str]:
         with self.transaction(commit=False) as session:
             return {r.user_id: r.display_name for r in session.execute(select(users.c.user_id, users.c.display_name))}
@@ -58,7 +64,7 @@ class UsersProjection(CrmProjection):
     name = "users"
     view_class = UsersView
     topics = tuple(get_topic(cls) for cls in (
-        User.Registered, User.RoleChanged, User.DepartmentChanged, User.Disabled, User.Enabled,
+        User.Registered, User.RoleChanged, User.DepartmentChanged, User.Disabled, User.Enabled, User.LanguageChosen,
     ))
 
     @singledispatchmethod
@@ -84,3 +90,7 @@ class UsersProjection(CrmProjection):
     @process_event.register
     def enabled(self, event: User.Enabled, tracking: Tracking) -> None:
         self.view.update_user(event.originator_id, active=True)
+
+    @process_event.register
+    def language_chosen(self, event: User.LanguageChosen, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, language=event.language)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from crm.errors import AlreadyExists
+from crm.credentials import check_password_rules
+from crm.errors import AlreadyExists, NotFound
 from crm.service import CrmService, command
 from crm.users import User
 from crm.validation import choice, required_text
-from crm.vocabulary import DEPARTMENTS, ROLES
+from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
 
 
 class UserCommands(CrmService):
@@ -54,6 +55,47 @@ class UserCommands(CrmService):
         user = self.load(User, user_id)
         user.enable()
         self.save(user)
+
+    @command("administer_users")
+    def set_password(self, user_id: UUID, password: str) -> None:
+        """Give a user a new password (an admin, or the command line)."""
+        self._store_password(user_id, password)
+
+    @command("own_account")
+    def change_own_password(self, password: str) -> None:
+        """A signed-in user chooses a new password."""
+        self._store_password(self.current_actor(), password)
+
+    @command("own_account")
+    def choose_language(self, language: str) -> None:
+        """A signed-in user picks the interface language (da or en)."""
+        user = self.load(User, self.current_actor())
+        user.choose_language(choice("language", language, LANGUAGES))
+        self.save(user)
+
+    def verify_password(self, username: str, password: str) -> UUID | None:
+        """The user's id when the password is theirs and they are active; None otherwise."""
+        user_id = self.user_id_for(username)
+        if not self.credentials.verify(user_id, password):
+            return None
+        try:
+            user = self.load(User, user_id)
+        except NotFound:
+            return None
+        return user_id if user.active else None
+
+    def _store_password(self, user_id: UUID, password: str) -> None:
+        user = self.load(User, user_id)
+        check_password_rules(password)
+        user.record_password_set()
+        # One transaction: the hash and the PasswordSet event are stored together or not at all.
+        if self.credentials.datastore is None:
+            self.save(user)
+            self.credentials.store(user_id, password)
+            return
+        with self.credentials.datastore.transaction(commit=True):
+            self.credentials.store(user_id, password)
+            self.save(user)
 
     def user_id_for(self, username: str) -> UUID:
         return User.create_id((username or "").strip().lower())

@@ -63,3 +63,37 @@ def test_who_may_log_outreach(app, role, allowed):
     else:
         with pytest.raises(NotAllowed):
             app.log_attempt(team.health_consultant, company_id, "call", "no_answer")
+
+
+def test_a_password_is_verified_and_only_the_fact_of_setting_it_is_an_event(app):
+    team = make_team(app)
+    app.set_password(team.admin, team.recruiter, "kaffe-og-kage")
+    assert app.verify_password("Mette", "kaffe-og-kage") == team.recruiter
+    assert app.verify_password("mette", "forkert-kode") is None
+    for notification in app.recorder.select_notifications(start=1, limit=1000):
+        assert b"kaffe" not in notification.state
+
+
+def test_a_short_password_is_refused_and_nothing_is_recorded(app):
+    team = make_team(app)
+    before = app.recorder.max_notification_id()
+    with pytest.raises(InvalidInput):
+        app.set_password(team.admin, team.recruiter, "kort")
+    assert app.recorder.max_notification_id() == before
+
+
+def test_a_disabled_user_cannot_sign_in(app):
+    team = make_team(app)
+    app.set_password(team.admin, team.recruiter, "kaffe-og-kage")
+    app.disable_user(team.admin, team.recruiter)
+    assert app.verify_password("mette", "kaffe-og-kage") is None
+
+
+def test_every_user_may_choose_their_language_and_change_their_own_password(app):
+    team = make_team(app)
+    app.choose_language(team.auditor, "en")
+    app.change_own_password(team.auditor, "revisor-kode")
+    assert app.load(User, team.auditor).language == "en"
+    assert app.verify_password("birgit", "revisor-kode") == team.auditor
+    with pytest.raises(InvalidInput):
+        app.choose_language(team.auditor, "klingon")

@@ -288,4 +288,4 @@ class PartnershipAgreement(CrmAggregate):
         if commitment is None:
             raise InvalidInput(field="commitment", problem="the agreement has no such commitment")
         if commitment["state"] != "open":
-            raise InvalidInput(field="commitment", problem=f"the commitment is already {commitment['state']}")
+            raise InvalidInput(field="commitment", problem="the commitment is already closed")

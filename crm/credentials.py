@@ -26,7 +26,7 @@ credentials = Table(
 
 def check_password_rules(password: str) -> str:
     if len(password or "") < MIN_LENGTH:
-        raise InvalidInput(field="password", problem=f"at least {MIN_LENGTH} characters")
+        raise InvalidInput(field="password", problem="at least %(limit)s characters", limit=MIN_LENGTH)
     return password
 
 

@@ -41,10 +41,18 @@ class CrmError(Exception):
 
 
 class InvalidInput(CrmError):
-    """Raised when a value typed by a user does not parse or validate."""
+    """Raised when a value typed by a user does not parse or validate.
+
+    `problem` is a stable English phrase (a message id) whose %(name)s
+    placeholders are filled from the other params.
+    """
 
     code = "invalid_input"
     template = "{field}: {problem}"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self.args = (f"{params.get('field')}: {params.get('problem', '') % params}",)
 
 
 class InvalidCvr(InvalidInput):

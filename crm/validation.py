@@ -73,14 +73,14 @@ def required_text(field: str, value: str | None, max_length: int = 200) -> str:
 def optional_text(field: str, value: str | None, max_length: int = 2000) -> str | None:
     text = (value or "").strip()
     if len(text) > max_length:
-        raise InvalidInput(field=field, problem=f"at most {max_length} characters")
+        raise InvalidInput(field=field, problem="at most %(limit)s characters", limit=max_length)
     return text or None
 
 
 def choice(field: str, value: str | None, allowed: Iterable[str]) -> str:
     options = tuple(allowed)
     if value not in options:
-        raise InvalidInput(field=field, problem=f"must be one of {', '.join(options)}")
+        raise InvalidInput(field=field, problem="is not one of the choices")
     return value
 
 
@@ -96,5 +96,5 @@ def non_negative(field: str, value: int) -> int:
 
 def not_before(field: str, value: date | None, earliest: date) -> date | None:
     if value is not None and value < earliest:
-        raise InvalidInput(field=field, problem=f"cannot be before {earliest.isoformat()}")
+        raise InvalidInput(field=field, problem="cannot be before %(earliest)s", earliest=earliest.isoformat())
     return value

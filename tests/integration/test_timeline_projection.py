@@ -83,6 +83,7 @@ HANSEN_OLDEST_FIRST = [
     ("lead", "Shared"),
     ("attempt", "Logged"),
     ("company", "StageChanged"),
+    ("company", "OwnerAssigned"),
     ("lead", "Claimed"),
     ("lead", "OutreachStarted"),
     ("contact", "RoleChanged"),
@@ -171,7 +172,7 @@ def test_the_next_page_starts_after_the_last_row_of_the_previous_one(history):
     first = history.timeline(history.hansen, limit=8)
     second = history.timeline(history.hansen, limit=8, before=first[-1]["notification_id"])
     third = history.timeline(history.hansen, limit=8, before=second[-1]["notification_id"])
-    assert (len(first), len(second), len(third)) == (8, 8, 3)
+    assert (len(first), len(second), len(third)) == (8, 8, 4)
     assert first + second + third == everything
     assert history.timeline(history.hansen, limit=8, before=third[-1]["notification_id"]) == []
 

@@ -73,3 +73,78 @@ def users_disable(username: str) -> None:
     except CrmError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Disabled {username.lower()}.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web application with a production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    app = create_app()
+    click.echo(f"Serving on http://{host}:{port}  (database: {app.config['DATABASE_URL']})")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.group()
+def projections() -> None:
+    """Keep the read models current, or rebuild them."""
+
+
+@projections.command("run")
+@click.option("--wake-every", default=5.0, show_default=True, help="Seconds between checks when no signal comes.")
+def projections_run(wake_every: float) -> None:
+    """Follow new events (LISTEN/NOTIFY on PostgreSQL, polling on SQLite) until interrupted."""
+    import signal
+
+    from projections.runner import Projector, run_forever
+
+    stopping = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
+    projector = Projector(open_app())
+    click.echo("Following new events; Ctrl+C to stop.")
+    try:
+        run_forever(projector, lambda: stopping["now"], wake_every=wake_every)
+    except KeyboardInterrupt:
+        pass
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+def projections_rebuild(name: str | None) -> None:
+    """Drop a read model (all when NAME is left out) and replay it from the first event."""
+    from tqdm import tqdm
+
+    from projections.runner import Projector
+
+    projector = Projector(open_app())
+    names = [name] if name else list(projector.projections)
+    unknown = set(names) - set(projector.projections)
+    if unknown:
+        raise click.ClickException(f"No read model {', '.join(sorted(unknown))}; there are {', '.join(projector.projections)}.")
+    for each in names:
+        with tqdm(desc=each, unit="event", total=projector.recorder.max_notification_id() or 0) as bar:
+            last = {"at": 0}
+
+            def advance(position: int, head: int) -> None:
+                bar.update(position - last["at"])
+                last["at"] = position
+
+            applied = projector.rebuild(each, progress=advance)
+        click.echo(f"{each}: {applied} events applied")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the users with role, department and whether they may sign in."""
+    from projections.runner import Projector
+
+    projector = Projector(open_app())
+    projector.catch_up(["users"])
+    for user in projector["users"].all_users():
+        state = "active" if user["active"] else "disabled"
+        click.echo(f"{user['username']:<14} {user['role']:<18} {user['department']:<17} {state:<9} {user['display_name']}")

@@ -19,6 +19,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "negotiate": OUTREACH_ROLES,
     "sign": frozenset({"recruiter", "health_consultant", "project_lead"}),
     "deliver": frozenset({"health_consultant", "project_lead", "recruiter"}),
+    # Reading the audit area: the event log, entity history, the past, the access log.
+    "audit": frozenset({"auditor", "project_lead"}),
 }
 
 

@@ -17,6 +17,7 @@ from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.credentials import Credentials
+from crm.access_log import AccessLog
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
 from crm.leads import Lead
 from crm.partners import ChannelPartner
@@ -76,6 +77,7 @@ class CrmService(Application):
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
         self.credentials = Credentials(getattr(self.factory, "datastore", None))
+        self.access_log = AccessLog(getattr(self.factory, "datastore", None), self.clock)
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,115 @@
+"""Who consulted a person's data: time, user, type of use, person or search criterion.
+
+The content of the Danish public-sector access log. Append-only: the module
+offers no way to change or delete a row, and the database refuses it too
+(a trigger), so a data subject can be told who looked at their data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable
+from uuid import UUID
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select, text
+
+from crm.clock import Clock
+
+USES = ("page", "search", "export", "api")
+
+metadata = MetaData()
+access_log = Table(
+    "crm_access_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("use", String(16), nullable=False),
+    Column("contact_id", Uuid),
+    Column("criterion", Text),
+    Column("place", String(300)),
+    Index("crm_access_log_contact", "contact_id", "at"),
+    Index("crm_access_log_user", "user_id", "at"),
+)
+
+APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_update BEFORE UPDATE ON crm_access_log "
+        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_delete BEFORE DELETE ON crm_access_log "
+        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION crm_access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS crm_access_log_append_only ON crm_access_log",
+        "CREATE TRIGGER crm_access_log_append_only BEFORE UPDATE OR DELETE ON crm_access_log "
+        "FOR EACH ROW EXECUTE FUNCTION crm_access_log_append_only()",
+    ],
+}
+
+
+class AccessLog:
+    """The access log in the application's database, or in memory for the in-memory store."""
+
+    def __init__(self, datastore: Any, clock: Clock) -> None:
+        self.datastore = datastore
+        self.clock = clock
+        self._memory: list[dict[str, Any]] = []
+        if datastore is not None:
+            engine = datastore.engine
+            metadata.create_all(engine, tables=[access_log])
+            with engine.begin() as connection:
+                for statement in APPEND_ONLY.get(engine.dialect.name, []):
+                    connection.execute(text(statement))
+
+    def record(
+        self,
+        user_id: UUID,
+        use: str,
+        contact_ids: Iterable[UUID | None] = (None,),
+        criterion: str | None = None,
+        place: str | None = None,
+    ) -> None:
+        """One row per person shown (or one row with no person for a search that found nobody)."""
+        if use not in USES:
+            raise ValueError(f"use must be one of {USES}")
+        at = self.clock.now().astimezone(timezone.utc).replace(tzinfo=None)
+        rows = [
+            {"at": at, "user_id": user_id, "use": use, "contact_id": contact_id,
+             "criterion": (criterion or None) and criterion[:500], "place": place and place[:300]}
+            for contact_id in (list(contact_ids) or [None])
+        ]
+        if self.datastore is None:
+            self._memory.extend({"id": len(self._memory) + i + 1, **row} for i, row in enumerate(rows))
+            return
+        with self.datastore.transaction(commit=True) as session:
+            session.execute(access_log.insert(), rows)
+
+    def entries(
+        self,
+        contact_id: UUID | None = None,
+        user_id: UUID | None = None,
+        since: datetime | None = None,
+        limit: int = 200,
+        before_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first; filter by person (a data subject's right of access) or by user."""
+        if self.datastore is None:
+            rows = [r for r in reversed(self._memory)
+                    if (contact_id is None or r["contact_id"] == contact_id)
+                    and (user_id is None or r["user_id"] == user_id)
+                    and (before_id is None or r["id"] < before_id)
+                    and (since is None or r["at"] >= since)]
+            return rows[:limit]
+        query = select(access_log).order_by(access_log.c.id.desc()).limit(limit)
+        if contact_id is not None:
+            query = query.where(access_log.c.contact_id == contact_id)
+        if user_id is not None:
+            query = query.where(access_log.c.user_id == user_id)
+        if since is not None:
+            query = query.where(access_log.c.at >= since)
+        if before_id is not None:
+            query = query.where(access_log.c.id < before_id)
+        with self.datastore.transaction(commit=False) as session:
+            return [dict(row._mapping) for row in session.execute(query)]

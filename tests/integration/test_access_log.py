@@ -1,0 +1,38 @@
+from datetime import timedelta
+
+import pytest
+
+from crm.access_log import access_log
+from tests.support import hansen_transport, make_team
+
+
+def test_each_person_shown_is_logged_with_time_user_use_and_criterion(database, clock):
+    app = database.app(clock=clock)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    lars = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management")
+    pia = app.register_contact(team.recruiter, company_id, name="Pia Holm", role="hr")
+    app.access_log.record(team.recruiter, "page", [lars, pia], place="/companies/x")
+    clock.advance(timedelta(hours=1))
+    app.access_log.record(team.consultant, "search", [lars], criterion="hansen")
+
+    about_lars = app.access_log.entries(contact_id=lars)
+    assert [(e["user_id"], e["use"], e["criterion"]) for e in about_lars] == [
+        (team.consultant, "search", "hansen"), (team.recruiter, "page", None),
+    ]
+    assert about_lars[0]["at"] - about_lars[1]["at"] == timedelta(hours=1)
+    assert [e["contact_id"] for e in app.access_log.entries(user_id=team.recruiter)] == [pia, lars]
+
+
+def test_the_access_log_refuses_changes_and_deletions_in_the_database(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    app.access_log.record(team.recruiter, "search", [], criterion="hansen")
+    engine = app.factory.datastore.engine
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(access_log.update().values(criterion="nothing to see"))
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(access_log.delete())
+    assert app.access_log.entries()[0]["criterion"] == "hansen"

@@ -1,0 +1,94 @@
+"""Danish by default, English on request: catalogues, the locale choice, and Danish formats."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from web.labels import label
+
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+
+
+def compile_catalogues(app: Flask) -> str:
+    """Merge web/translations/<lang>/*.po (one file per screen area) into the .mo Flask-Babel reads.
+
+    Compiled at start-up into the instance folder, so no build step and no
+    binary in the repository; written atomically, as several workers may start at once.
+    """
+    source = Path(app.root_path) / "translations"
+    target = Path(app.instance_path) / "translations"
+    for language_dir in sorted(p for p in source.iterdir() if p.is_dir()):
+        catalogue = None
+        for po_file in sorted(language_dir.glob("*.po")):
+            with po_file.open("rb") as handle:
+                part = read_po(handle, locale=language_dir.name)
+            if catalogue is None:
+                catalogue = part
+                continue
+            for message in part:
+                if message.id:
+                    catalogue[message.id] = message
+        if catalogue is None:
+            continue
+        out_dir = target / language_dir.name / "LC_MESSAGES"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=out_dir, delete=False) as handle:
+            write_mo(handle, catalogue)
+        os.replace(handle.name, out_dir / "messages.mo")
+    return str(target)
+
+
+def select_locale() -> str:
+    if getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = session.get("language")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def as_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(_aware(value), "d. MMM yyyy")
+    return format_date(value, "d. MMM yyyy")
+
+
+def as_datetime(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(_aware(value), "d. MMM yyyy HH:mm")
+
+
+def as_phone(value: str | None) -> str:
+    """Danish numbers in pairs (+45 20 30 40 50); others as stored."""
+    if not value:
+        return ""
+    if value.startswith("+45") and len(value) == 11:
+        digits = value[3:]
+        return "+45 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    return value
+
+
+def as_number(value: int | float | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def _aware(value: datetime) -> datetime:
+    # Read models keep naive UTC; Flask-Babel shows it in Europe/Copenhagen.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters.update(
+        date=as_date, datetime=as_datetime, phone=as_phone, number=as_number,
+        label=lambda value, vocabulary: label(vocabulary, value),
+    )

@@ -1,0 +1,104 @@
+"""The Danish catalogues: every translation keeps its placeholders, and every English text the
+web shows (labels, error sentences, the problem phrases raised in crm/) has a Danish translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from web.labels import LABELS
+from web.messages import TEMPLATES
+
+ROOT = Path(__file__).resolve().parents[2]
+DANISH = ROOT / "web" / "translations" / "da"
+PO_FILES = sorted(DANISH.glob("*.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+# problem="..." or problem='...' in a call such as InvalidInput(field=..., problem="is required")
+PROBLEM = re.compile(r"""\bproblem\s*=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
+
+
+def read(po_file: Path):
+    with po_file.open("rb") as handle:
+        return read_po(handle, locale="da")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def msgid(text) -> str:
+    """The English message id behind a lazy_gettext string."""
+    return text._args[0]
+
+
+def problem_phrases() -> set[str]:
+    phrases = set()
+    for source in sorted((ROOT / "crm").rglob("*.py")):
+        for double, single in PROBLEM.findall(source.read_text(encoding="utf-8")):
+            phrases.add(double or single)
+    return phrases
+
+
+def translated() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for po_file in PO_FILES:
+        for message in read(po_file):
+            if message.id and isinstance(message.id, str) and message.string:
+                found.setdefault(message.id, message.string)
+    return found
+
+
+def test_there_are_danish_catalogues():
+    assert (DANISH / "core.po") in PO_FILES
+    assert (DANISH / "labels.po") in PO_FILES
+
+
+@pytest.mark.parametrize("po_file", PO_FILES, ids=lambda path: path.name)
+def test_each_translation_keeps_the_placeholders_and_is_not_empty(po_file):
+    problems = []
+    for message in read(po_file):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        for string in strings:
+            if not string:
+                problems.append(f"empty msgstr for {ids[0]!r}")
+            elif placeholders(string) != placeholders(ids[0]):
+                problems.append(f"{ids[0]!r} -> {string!r}: placeholders {placeholders(string)} "
+                                f"instead of {placeholders(ids[0])}")
+    assert not problems, f"{po_file.name}:\n" + "\n".join(problems)
+
+
+def test_the_problem_scan_finds_the_phrases():
+    phrases = problem_phrases()
+    assert {"is required", "at most %(limit)s characters", "cannot be in the future"} <= phrases
+    assert len(phrases) >= 25
+
+
+def test_every_label_has_a_danish_translation():
+    danish = translated()
+    missing = sorted({msgid(text) for vocabulary in LABELS.values() for text in vocabulary.values()} - danish.keys())
+    assert not missing, f"no Danish for labels: {missing}"
+
+
+def test_every_error_sentence_has_a_danish_translation():
+    danish = translated()
+    missing = sorted({msgid(text) for text in TEMPLATES.values()} - danish.keys())
+    assert not missing, f"no Danish for error sentences: {missing}"
+
+
+def test_every_problem_phrase_raised_in_crm_has_a_danish_translation():
+    danish = translated()
+    missing = sorted(problem_phrases() - danish.keys())
+    assert not missing, f"no Danish for problem phrases: {missing}"
+
+
+def test_the_labels_are_also_found_by_scanning_the_source():
+    """The lazy_gettext strings of web/labels.py, read as text, are the same ones LABELS holds."""
+    source = (ROOT / "web" / "labels.py").read_text(encoding="utf-8")
+    scanned = set(re.findall(r"""_l\(\s*"((?:[^"\\]|\\.)*)"\s*\)""", source))
+    assert scanned == {msgid(text) for vocabulary in LABELS.values() for text in vocabulary.values()}

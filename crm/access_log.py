@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
 
 from crm.clock import Clock
+from crm.ddl import create_tables
 
 USES = ("page", "search", "export", "api")
 
@@ -58,10 +59,7 @@ class AccessLog:
         self._memory: list[dict[str, Any]] = []
         if datastore is not None:
             engine = datastore.engine
-            metadata.create_all(engine, tables=[access_log])
-            with engine.begin() as connection:
-                for statement in APPEND_ONLY.get(engine.dialect.name, []):
-                    connection.execute(text(statement))
+            create_tables(engine, metadata, [access_log], APPEND_ONLY.get(engine.dialect.name, []))
 
     def record(
         self,

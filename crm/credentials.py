@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm.ddl import create_tables
 from crm.errors import InvalidInput
 
 MIN_LENGTH = 8
@@ -37,7 +38,7 @@ class Credentials:
         self.datastore = datastore
         self._memory: dict[UUID, str] = {}
         if datastore is not None:
-            metadata.create_all(datastore.engine, tables=[credentials])
+            create_tables(datastore.engine, metadata, [credentials])
 
     def store(self, user_id: UUID, password: str) -> None:
         """Store the hash; inside a command's transaction it commits with the command's events."""

@@ -20,6 +20,7 @@ from sqlalchemy import Column, Integer, String, Table, delete, select
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session
 
+from crm.ddl import create_tables
 from projections.schema import metadata
 
 UPSTREAM = "crm"
@@ -53,9 +54,8 @@ class View(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, tracking_table_name=f"projection_{self.name}_tracking")
 
     def create_table(self) -> None:
-        super().create_table()
         assert self.datastore.engine is not None
-        metadata.create_all(self.datastore.engine, tables=[versions, *self.view_tables])
+        create_tables(self.datastore.engine, metadata, [self.tracking_table, versions, *self.view_tables])
 
     def stored_version(self) -> int | None:
         with self.transaction(commit=False) as session:

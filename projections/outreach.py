@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, and_, func, select
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.attempts import OutreachAttempt
@@ -117,6 +117,25 @@ partners = Table(
 )
 
 
+INSERT_ATTEMPT = attempts.insert()
+ADVANCE_NEXT_STEP = (
+    companies.update()
+    .where(
+        companies.c.company_id == bindparam("b_company_id"),
+        companies.c.round == bindparam("b_round"),
+        or_(companies.c.last_attempt_on.is_(None), companies.c.last_attempt_on <= bindparam("b_occurred_on")),
+    )
+    .values(
+        attempts_in_round=companies.c.attempts_in_round + 1,
+        last_attempt_on=bindparam("b_occurred_on"),
+        last_touched_on=bindparam("b_occurred_on"),
+        last_outcome=bindparam("b_outcome"),
+        last_attempt_user_id=bindparam("b_user_id"),
+        next_follow_up=bindparam("b_next_follow_up"),
+    )
+)
+
+
 def search_key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -196,14 +215,21 @@ class OutreachView(View):
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(attempts.insert().values(
+            session.execute(INSERT_ATTEMPT, dict(
                 attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
                 user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
                 occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
                 source_partner_id=event.source_partner_id, arena=event.arena, strategy=event.strategy,
                 round=event.round, recorded_at=utc_naive(event.timestamp), corrected=False, voided=False,
             ))
-            self._refresh_next_step(session, event.company_id)
+            # The common case, a new latest attempt of the current round, is one update; anything
+            # else (an attempt dated before the last one, another round) recomputes from the attempts.
+            advanced = session.execute(ADVANCE_NEXT_STEP, dict(
+                b_company_id=event.company_id, b_round=event.round, b_occurred_on=event.occurred_on,
+                b_outcome=event.outcome, b_user_id=event.user_id, b_next_follow_up=event.next_follow_up,
+            )).rowcount
+            if not advanced:
+                self._refresh_next_step(session, event.company_id)
 
     def update_attempt(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:

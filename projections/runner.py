@@ -1,7 +1,7 @@
 """Keeps the read models current: catch-up in batches, rebuild, follow new events.
 
-A catch-up batch reads the events after the view's position, then, in one
-transaction of the view's database, locks the view's tracking row, checks the
+A catch-up batch reads the events after the views' positions, then, in one
+transaction of the views' database, locks each view's tracking row, checks the
 position is still the one it read from, applies the events and moves the
 position. A crash anywhere in the batch rolls back rows and position together;
 a second process catching up the same view waits for the lock, finds the
@@ -63,48 +63,50 @@ class Projector:
         progress: Progress | None = None,
         include: Callable[[object], bool] | None = None,
     ) -> int:
-        """Apply every recorded event the named views (all by default) have not applied yet."""
+        """Apply every recorded event the named views (all by default) have not applied yet.
+
+        The views are caught up together: one read of the log and one
+        transaction per batch for all of them, so the catch-up after a web
+        request's command costs one commit, not one per view.
+        """
         head = self.recorder.max_notification_id() or 0
+        group = [self.projections[name] for name in (names or self.projections)]
         applied = 0
-        for name in names or self.projections:
-            applied += self._catch_up_one(self.projections[name], head, batch_size, progress, include)
-        return applied
+        while True:
+            # Read and decode outside the lock, so the views' write locks are held only to apply.
+            positions = {p.view.name: p.view.position() for p in group}
+            behind = [p for p in group if positions[p.view.name] < head]
+            if not behind:
+                return applied
+            start = min(positions[p.view.name] for p in behind)
+            stop = min(head, start + batch_size)
+            in_batch = [p for p in behind if positions[p.view.name] < stop]
+            topics = sorted({topic for p in in_batch for topic in p.topics})
+            notifications = self.recorder.select_notifications(start=start + 1, limit=batch_size, stop=stop, topics=topics)
+            events = [(n.id, n.topic, self.app.mapper.to_domain_event(n)) for n in notifications]
+            with self.datastore.transaction(commit=True) as session:
+                if any(p.view.lock_position(session) != positions[p.view.name] for p in in_batch):
+                    continue  # another process applied some of this meanwhile: read on from where it stopped
+                for projection in in_batch:
+                    applied += self._apply(projection, events, positions[projection.view.name], include)
+                    projection.view.move_position(session, stop)
+            if progress is not None:
+                progress(stop, head)
 
     def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
         """Empty a view and replay it from the first event."""
         self.projections[name].view.reset()
         return self.catch_up([name], batch_size=batch_size, progress=progress)
 
-    def _catch_up_one(
-        self,
-        projection: CrmProjection,
-        head: int,
-        batch_size: int,
-        progress: Progress | None,
-        include: Callable[[object], bool] | None,
-    ) -> int:
-        view = projection.view
+    @staticmethod
+    def _apply(projection: CrmProjection, events: list, position: int, include: Callable[[object], bool] | None) -> int:
+        topics = set(projection.topics)
         applied = 0
-        while True:
-            # Read and decode outside the lock, so the view's write lock is held only to apply.
-            position = view.position()
-            if position >= head:
-                return applied
-            stop = min(head, position + batch_size)
-            notifications = self.recorder.select_notifications(
-                start=position + 1, limit=batch_size, stop=stop, topics=projection.topics
-            )
-            events = [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
-            with view.transaction(commit=True) as session:
-                if view.lock_position(session) != position:
-                    continue  # another process applied this batch meanwhile: read on from where it stopped
-                for event, notification_id in events:
-                    if include is None or include(event):
-                        projection.process_event(event, Tracking(UPSTREAM, notification_id))
-                        applied += 1
-                view.move_position(session, stop)
-            if progress is not None:
-                progress(stop, head)
+        for notification_id, topic, event in events:
+            if notification_id > position and topic in topics and (include is None or include(event)):
+                projection.process_event(event, Tracking(UPSTREAM, notification_id))
+                applied += 1
+        return applied
 
 
 class NewEventSignal:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, func, select
+from sqlalchemy import bindparam, BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, func, select
 from sqlalchemy.orm import Session
 
 from crm.agreements import PartnershipAgreement
@@ -69,13 +69,19 @@ def _plain(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+INSERT_ENTRY = timeline.insert()
+INSERT_SUBJECT = subjects.insert()
+SUBJECT_COMPANY = select(subjects.c.company_id).where(subjects.c.originator_id == bindparam("originator_id"))
+
+
 class TimelineView(View):
     name = "timeline"
     view_tables = (subjects, timeline)
 
     def add_entry(self, aggregate: str, event: Any, tracking: Tracking) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(timeline.insert().values(
+            # A statement without .values() compiles once; the row goes in as parameters.
+            session.execute(INSERT_ENTRY, dict(
                 notification_id=tracking.notification_id, company_id=self._company_of(session, aggregate, event),
                 originator_id=event.originator_id, aggregate=aggregate, event_type=type(event).__name__,
                 occurred_at=utc_naive(event.timestamp), actor_id=event.actor_id, reason=event.reason,
@@ -86,11 +92,9 @@ class TimelineView(View):
         if aggregate == "company":
             return event.originator_id
         if isinstance(event, CrmAggregate.Created):
-            session.execute(subjects.insert().values(originator_id=event.originator_id, company_id=event.company_id))
+            session.execute(INSERT_SUBJECT, dict(originator_id=event.originator_id, company_id=event.company_id))
             return event.company_id
-        company_id = session.execute(
-            select(subjects.c.company_id).where(subjects.c.originator_id == event.originator_id)
-        ).scalar()
+        company_id = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
         if company_id is None:
             raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")
         return company_id

@@ -36,6 +36,9 @@ def describe(error: CrmError) -> str:
             params[name] = label(vocabulary, params[name])
     if "problem" in params:
         params["problem"] = gettext(params["problem"]) % params
+    if "status" in params:
+        params["status"] = label("lead_status" if error.code == "lead_already_decided" else "agreement_status",
+                                 params["status"])
     if error.code == "agreement_not_ready":
         params["missing"] = ", ".join(label("requirement", key) for key in getattr(error, "missing", []))
     template = TEMPLATES.get(error.code)

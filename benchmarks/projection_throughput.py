@@ -1,0 +1,97 @@
+"""Projection throughput: rebuild rate beside the raw read rate, and the catch-up cost added to one command.
+
+    python -m benchmarks.projection_throughput --events 1000000 --db /tmp/bench.sqlite3
+
+Prints a markdown table; docs/benchmarks.md keeps the figures with machine and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import date
+from pathlib import Path
+
+from benchmarks import dataset
+from crm.application import CrmApplication
+from projections.runner import Projector
+
+BATCH = 1000
+
+
+def raw_read_rate(app: CrmApplication, head: int) -> float:
+    """Notifications read in batches, nothing decoded or written: the floor a projection cannot beat."""
+    started = time.perf_counter()
+    position = 0
+    while position < head:
+        batch = app.recorder.select_notifications(start=position + 1, limit=BATCH)
+        position = batch[-1].id
+    return head / (time.perf_counter() - started)
+
+
+def decode_rate(app: CrmApplication, head: int) -> float:
+    """Read and decode into domain events, still writing nothing."""
+    started = time.perf_counter()
+    position = 0
+    while position < head:
+        batch = app.recorder.select_notifications(start=position + 1, limit=BATCH)
+        for notification in batch:
+            app.mapper.to_domain_event(notification)
+        position = batch[-1].id
+    return head / (time.perf_counter() - started)
+
+
+def command_cost(app: CrmApplication, projector: Projector, rounds: int = 200) -> tuple[float, float]:
+    """Median milliseconds of one log_attempt alone, and of log_attempt followed by the catch-up of every view."""
+    actor = app.user_id_for("bench0")
+    company = app.register_company(actor, name="Målevirksomhed", industry="transport")
+    projector.catch_up()
+    alone, with_catch_up = [], []
+    for i in range(rounds):
+        started = time.perf_counter()
+        app.log_attempt(actor, company, "call", "no_answer", next_follow_up=None)
+        alone.append(time.perf_counter() - started)
+        projector.catch_up()
+        started = time.perf_counter()
+        app.log_attempt(actor, company, "call", "no_answer", next_follow_up=None)
+        projector.catch_up()
+        with_catch_up.append(time.perf_counter() - started)
+    return statistics.median(alone) * 1000, statistics.median(with_catch_up) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--db", default="/tmp/crm-bench.sqlite3", help="SQLite file (created) or a PostgreSQL URL")
+    args = parser.parse_args()
+    url = args.db if "://" in args.db else f"sqlite:///{args.db}"
+    if "://" not in args.db:
+        Path(args.db).unlink(missing_ok=True)
+    app = CrmApplication.for_database(url)
+    started = time.perf_counter()
+    head = dataset.load(app, args.events)
+    print(f"loaded {head} events in {time.perf_counter() - started:.0f} s into {url.split('@')[-1]}")
+
+    raw = raw_read_rate(app, head)
+    decoded = decode_rate(app, head)
+    projector = Projector(app)
+    rows = [("raw read (select_notifications)", raw, 1.0), ("read + decode", decoded, decoded / raw)]
+    for name in projector.projections:
+        started = time.perf_counter()
+        projector.rebuild(name, batch_size=BATCH)
+        rate = head / (time.perf_counter() - started)
+        rows.append((f"rebuild {name}", rate, rate / raw))
+    alone, with_catch_up = command_cost(app, projector)
+
+    print(f"\n{date.today().isoformat()}, {head} events, {url.split(':')[0]}\n")
+    print("| what | events/s | ratio to raw read |")
+    print("|---|---:|---:|")
+    for name, rate, ratio in rows:
+        print(f"| {name} | {rate:,.0f} | {ratio:.2f} |")
+    print(f"\nlog_attempt alone: median {alone:.1f} ms; with catch-up of every view: median {with_catch_up:.1f} ms "
+          f"(catch-up adds {with_catch_up - alone:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -36,12 +36,28 @@ def demo(companies: int, seed: int, if_empty: bool) -> None:
     if app.recorder.max_notification_id():
         if if_empty:
             click.echo("The database already holds events; demo data not loaded.")
+            _print_sign_ins(app)
             return
         raise click.ClickException("The database already holds events; load the demo into an empty database.")
     summary = load_demo(app, clock, seed=seed, companies=companies)
+    for username, _role, _name in summary.users:
+        app.set_password(SYSTEM_ACTOR_ID, app.user_id_for(username), DEMO_PASSWORD, reason="demo data")
     click.echo(f"Loaded {app.recorder.max_notification_id()} events into {database_url()}")
-    for username, role, display_name in summary.users:
-        click.echo(f"  {username:<12} {role:<18} {display_name}")
+    _print_sign_ins(app)
+
+
+DEMO_PASSWORD = "demo-kode"
+
+
+def _print_sign_ins(app: CrmApplication) -> None:
+    from projections.runner import Projector
+
+    projector = Projector(app)
+    projector.catch_up(["users"])
+    click.echo(f"Sign in at http://127.0.0.1:8000 as one of these (demo password: {DEMO_PASSWORD}):")
+    for user in projector["users"].all_users():
+        if user["active"]:
+            click.echo(f"  {user['username']:<12} {user['role']:<18} {user['display_name']}")
 
 
 @main.group()

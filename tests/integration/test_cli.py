@@ -1,0 +1,61 @@
+"""The `crm` command on a real SQLite file, as an administrator would use it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from crm.application import CrmApplication
+from crm.cli import DEMO_PASSWORD, main
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    return url
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_the_demo_loads_once_and_every_demo_user_can_sign_in(database_url):
+    first = run("demo", "--companies", "25", "--if-empty")
+    assert first.exit_code == 0 and "Loaded" in first.output and DEMO_PASSWORD in first.output
+    app = CrmApplication.for_database(database_url)
+    events = app.recorder.max_notification_id()
+    assert app.verify_password("mette", DEMO_PASSWORD) == app.user_id_for("mette")
+
+    again = run("demo", "--companies", "25", "--if-empty")
+    assert again.exit_code == 0 and "not loaded" in again.output and "mette" in again.output
+    assert app.recorder.max_notification_id() == events
+    refused = run("demo", "--companies", "25")
+    assert refused.exit_code != 0 and "already holds events" in refused.output
+
+
+def test_users_are_added_listed_and_disabled(database_url):
+    added = run("users", "add", "Ole", "--name", "Ole Dam", "--department", "job_centre", "--role", "consultant")
+    assert added.exit_code == 0
+    assert "ole" in run("users", "list").output
+    run("users", "disable", "ole")
+    listed = run("users", "list").output
+    assert "disabled" in listed.splitlines()[0]
+
+
+def test_a_bad_role_is_refused_with_the_reason(database_url):
+    result = run("users", "add", "ole", "--name", "Ole Dam", "--department", "health", "--role", "boss")
+    assert result.exit_code != 0 and "role" in result.output
+
+
+def test_rebuilding_a_read_model_replays_it_and_an_unknown_name_is_refused(database_url):
+    run("demo", "--companies", "20")
+    rebuilt = run("projections", "rebuild", "outreach")
+    assert rebuilt.exit_code == 0 and "outreach:" in rebuilt.output
+    applied = int(re.search(r"outreach: (\d+) events applied", rebuilt.output).group(1))
+    assert applied > 100
+    unknown = run("projections", "rebuild", "gossip")
+    assert unknown.exit_code != 0 and "No read model gossip" in unknown.output

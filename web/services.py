@@ -49,5 +49,10 @@ def perform(command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     Read-your-writes: whatever the request renders next already shows the change.
     """
     result = command(current_user.id, *args, **kwargs)
-    services().projector.catch_up()
+    try:
+        services().projector.catch_up()
+    except Exception:
+        # The command is stored and acknowledged; a failing read model must not turn that into
+        # an error page that invites a second, duplicate try. The worker or the next request retries.
+        current_app.logger.exception("catch-up after a command failed")
     return result

@@ -27,10 +27,14 @@ def database_url() -> str:
 
 
 def sqlalchemy_env(url: str) -> dict[str, str]:
-    """The eventsourcing environment that stores the application's events at `url`."""
+    """The eventsourcing environment that stores the application's events at `url`.
+
+    eventsourcing_sqlalchemy's persistence, with a recorder that also writes the
+    audit hash chain in the events' transaction (crm/audit/chain.py).
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return {"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url}
+    return {"PERSISTENCE_MODULE": "crm.audit.factory:Factory", "SQLALCHEMY_URL": url}
 
 
 class DateAsISO(Transcoding):

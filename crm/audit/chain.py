@@ -1,0 +1,230 @@
+"""Tamper evidence: a hash chain over the notification log, written in the same transaction as the events.
+
+Every stored event gets one link in the table `crm_event_chain` (position, link):
+
+    link(event) = SHA-256( link(previous event) || canonical(event) )
+
+The previous event is the one with the next lower notification id; the first
+event's previous link is GENESIS, 32 zero bytes. Links are stored as 64
+lower-case hex digits. canonical(event) is this byte string:
+
+    b"crm-chain/1\\n"
+    position             8 bytes, unsigned big-endian (the notification id)
+    originator_id       16 bytes (the UUID's bytes)
+    originator_version   8 bytes, unsigned big-endian
+    len(topic)           4 bytes, unsigned big-endian, then the topic in UTF-8
+    len(state)           4 bytes, unsigned big-endian, then the state exactly as stored
+
+The timestamp is not a field of its own: the eventsourcing library stores it
+inside the state (its "timestamp" entry), and the state is hashed byte for byte,
+so a changed time, like any other changed field, changes the link.
+
+Positions are notification ids and may have gaps (PostgreSQL's sequence skips
+the ids of a rolled-back insert); the chain links the events that exist, in
+notification order, so a gap is no break. The recorder inserts the links right
+after the events are flushed, while it holds the events table's lock (LOCK
+TABLE ... EXCLUSIVE on PostgreSQL; SQLite has one writer), so the previous link
+it reads is the last one, and events and links commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from typing import Any, Iterator, NamedTuple, Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.orm import Session
+
+GENESIS = bytes(32)
+PREFIX = b"crm-chain/1\n"
+_HEAD = struct.Struct(">Q16sQ")
+_LENGTH = struct.Struct(">I")
+
+
+def canonical(position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes) -> bytes:
+    """The bytes a link covers for one stored event (see the module docstring)."""
+    topic_bytes = topic.encode("utf-8")
+    return b"".join((
+        PREFIX,
+        _HEAD.pack(position, originator_id.bytes, originator_version),
+        _LENGTH.pack(len(topic_bytes)), topic_bytes,
+        _LENGTH.pack(len(state)), state,
+    ))
+
+
+def next_link(previous: bytes, position: int, originator_id: UUID, originator_version: int,
+              topic: str, state: bytes) -> bytes:
+    digest = hashlib.sha256(previous)
+    digest.update(canonical(position, originator_id, originator_version, topic, state))
+    return digest.digest()
+
+
+def chain_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
+    """crm_events -> crm_event_chain, in its own MetaData so several recorders may each define it."""
+    name = events_table_name.removesuffix("_events").removesuffix("_event") + "_event_chain"
+    return Table(
+        name,
+        MetaData(),
+        Column("position", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False),
+        Column("link", String(64), nullable=False),
+        schema=schema_name,
+    )
+
+
+class EventRow(NamedTuple):
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+def as_bytes(value: Any) -> bytes:
+    return bytes(value) if isinstance(value, (memoryview, bytearray)) else value
+
+
+def iter_events(datastore: SQLAlchemyDatastore, events: Table, after: int = 0, stop: int | None = None,
+                batch_size: int = 5000) -> Iterator[EventRow]:
+    """Stored events in notification order, read in keyset batches (bounded memory, short transactions)."""
+    c = events.c
+    while True:
+        query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
+        if stop is not None:
+            query = query.where(c.id <= stop)
+        with datastore.transaction(commit=False) as session:
+            rows = session.execute(query.order_by(c.id).limit(batch_size)).all()
+        for row in rows:
+            yield EventRow(row[0], row[1], row[2], row[3], as_bytes(row[4]))
+        if len(rows) < batch_size:
+            return
+        after = rows[-1][0]
+
+
+def iter_links(datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, stop: int | None = None,
+               batch_size: int = 5000) -> Iterator[tuple[int, str]]:
+    """Stored links in position order, in keyset batches."""
+    c = chain.c
+    while True:
+        query = select(c.position, c.link).where(c.position > after)
+        if stop is not None:
+            query = query.where(c.position <= stop)
+        with datastore.transaction(commit=False) as session:
+            rows = session.execute(query.order_by(c.position).limit(batch_size)).all()
+        for row in rows:
+            yield row[0], row[1]
+        if len(rows) < batch_size:
+            return
+        after = rows[-1][0]
+
+
+def merged(events: Iterator[EventRow], links: Iterator[tuple[int, str]]
+           ) -> Iterator[tuple[int, EventRow | None, str | None]]:
+    """(position, event or None, link or None) in position order: a merge join of two sorted streams."""
+    event = next(events, None)
+    link = next(links, None)
+    while event is not None or link is not None:
+        if link is None or (event is not None and event.id < link[0]):
+            yield event.id, event, None
+            event = next(events, None)
+        elif event is None or link[0] < event.id:
+            yield link[0], None, link[1]
+            link = next(links, None)
+        else:
+            yield event.id, event, link[1]
+            event, link = next(events, None), next(links, None)
+
+
+class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
+    """The library's application recorder, which also writes one chain link per event in the same transaction."""
+
+    def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str, schema_name: str | None = None):
+        super().__init__(datastore, events_table_name=events_table_name, schema_name=schema_name)
+        self.chain_table = chain_table_for(events_table_name, schema_name)
+        self.tables.append(self.chain_table)
+
+    @property
+    def events_table(self) -> Table:
+        return self.events_record_cls.__table__
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._link_unchained_log()
+
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        # The library has locked the events table and flushed, so the ids are known and nobody else appends now.
+        ids = super()._insert_stored_events(session, stored_events, **kwargs)
+        previous = self._last_link(session)
+        rows = []
+        for position, stored in sorted(zip(ids, stored_events), key=lambda pair: pair[0]):
+            previous = next_link(previous, position, stored.originator_id, stored.originator_version,
+                                 stored.topic, stored.state)
+            rows.append({"position": position, "link": previous.hex()})
+        if rows:
+            session.execute(self.chain_table.insert(), rows)
+        return ids
+
+    def _last_link(self, session: Session) -> bytes:
+        c = self.chain_table.c
+        link = session.execute(select(c.link).order_by(c.position.desc()).limit(1)).scalar()
+        return bytes.fromhex(link) if link else GENESIS
+
+    def head(self) -> tuple[int, str] | None:
+        """The last link: (position, hex hash), or None while nothing is recorded."""
+        c = self.chain_table.c
+        with self.transaction(commit=False) as session:
+            row = session.execute(select(c.position, c.link).order_by(c.position.desc()).limit(1)).first()
+        return (row[0], row[1]) if row else None
+
+    def last_position(self) -> int:
+        """The highest position holding an event or a link (0 for an empty log)."""
+        with self.transaction(commit=False) as session:
+            last_event = session.execute(select(func.max(self.events_table.c.id))).scalar() or 0
+            last_link = session.execute(select(func.max(self.chain_table.c.position))).scalar() or 0
+        return max(last_event, last_link)
+
+    def link_before(self, position: int) -> str:
+        """The stored link of the event before `position` (GENESIS before the first one)."""
+        c = self.chain_table.c
+        with self.transaction(commit=False) as session:
+            link = session.execute(
+                select(c.link).where(c.position < position).order_by(c.position.desc()).limit(1)
+            ).scalar()
+        return link or GENESIS.hex()
+
+    def _link_unchained_log(self, batch_size: int = 5000) -> None:
+        """A log recorded before the chain existed gets its links once, from the first event.
+
+        Only a chain that is entirely empty is started this way: events recorded
+        after the last link of an existing chain were not written through this
+        recorder, and verify reports them as inserted.
+        """
+        assert self.datastore.engine is not None
+        with self.transaction(commit=False) as session:
+            has_links = session.execute(select(self.chain_table.c.position).limit(1)).first() is not None
+            last_event = session.execute(select(func.max(self.events_table.c.id))).scalar()
+        if has_links or not last_event:
+            return
+        try:
+            with self.transaction(commit=True) as session:
+                self._lock_table(session)
+                if session.execute(select(self.chain_table.c.position).limit(1)).first() is not None:
+                    return  # another process started the chain meanwhile
+                previous = GENESIS
+                rows: list[dict[str, Any]] = []
+                for event in iter_events(self.datastore, self.events_table, batch_size=batch_size):
+                    previous = next_link(previous, *event)
+                    rows.append({"position": event.id, "link": previous.hex()})
+                    if len(rows) >= batch_size:
+                        session.execute(self.chain_table.insert(), rows)
+                        rows = []
+                if rows:
+                    session.execute(self.chain_table.insert(), rows)
+        except IntegrityError:
+            pass  # another process started the chain at the same moment

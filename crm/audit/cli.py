@@ -1,0 +1,142 @@
+"""`crm audit head | verify | export | verify-export`: the audit trail from the command line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from crm.audit.export import NoChain, verify_export, write_export
+from crm.audit.verify import Anchor, verify
+from crm.permissions import SYSTEM_ACTOR_ID
+
+
+def open_app():
+    from crm.cli import open_app as open_crm
+
+    return open_crm()
+
+
+@click.group()
+def audit() -> None:
+    """Tamper evidence and export of the event log."""
+
+
+@audit.command()
+def head() -> None:
+    """Print the chain's head as POSITION:HASH; write it down outside the system."""
+    app = open_app()
+    recorder = app.recorder
+    if not hasattr(recorder, "head"):
+        raise click.ClickException("This store keeps no hash chain (the in-memory store).")
+    found = recorder.head()
+    if found is None:
+        raise click.ClickException("The log is empty: no head yet.")
+    position, digest = found
+    click.echo(f"{position}:{digest}")
+
+
+@audit.command("verify")
+@click.option("--anchor", help="POSITION:HASH from an earlier `crm audit head`, kept outside the system.")
+@click.option("--chain-only", is_flag=True, help="Skip the comparison of the read models with a fresh replay.")
+def verify_command(anchor: str | None, chain_only: bool) -> None:
+    """Recompute the hash chain and report the first position that no longer matches; compare the read models."""
+    try:
+        parsed = Anchor.parse(anchor) if anchor else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--anchor") from None
+    app = open_app()
+    from tqdm import tqdm
+
+    with tqdm(desc="chain", unit="event", file=sys.stderr, disable=None) as bar:
+        last = {"at": 0}
+
+        def advance(position: int, stop: int) -> None:
+            bar.total = stop
+            bar.update(position - last["at"])
+            last["at"] = position
+
+        report = verify(app, anchor=parsed, projections=not chain_only, progress=advance)
+    chain = report.chain
+    if not chain.chained:
+        click.echo("This store keeps no hash chain (the in-memory store): nothing to verify.")
+        sys.exit(2)
+    click.echo(f"Checked {chain.checked} events and {chain.links} links; head {chain.head_position}:{chain.head_hash}")
+    if chain.problem_count:
+        first = chain.first_problem
+        click.echo(f"FIRST MISMATCH at position {first.position}: {first.kind} ({first.detail})")
+        for problem in chain.problems[1:]:
+            click.echo(f"  also at position {problem.position}: {problem.kind}")
+        if chain.problem_count > len(chain.problems):
+            click.echo(f"  ... {chain.problem_count - len(chain.problems)} more")
+    else:
+        click.echo("Every stored event matches its link.")
+    if chain.anchor is not None:
+        verdict = "matches" if chain.anchor_matches else f"DOES NOT MATCH: {chain.anchor_detail}"
+        click.echo(f"Anchor {chain.anchor.position}: {verdict}")
+    for projection in report.projections or []:
+        if projection.error:
+            click.echo(f"Read model {projection.name}: REPLAY FAILED ({projection.error})")
+        elif projection.equal:
+            click.echo(f"Read model {projection.name}: equals a fresh replay")
+        else:
+            tables = ", ".join(f"{t.name} ({t.live_rows} live, {t.replay_rows} replayed)"
+                               for t in projection.tables if not t.equal)
+            click.echo(f"Read model {projection.name}: DIFFERS from a fresh replay in {tables}")
+    click.echo("OK" if report.ok else "NOT OK")
+    sys.exit(0 if report.ok else 1)
+
+
+@audit.command("export")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day (Danish time), included.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day (Danish time), included.")
+@click.option("--out", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the .jsonl file and its manifest.")
+@click.option("--user", "username", help="Who exports (for the access log); the system actor when left out.")
+def export_command(date_from, date_to, directory: Path, username: str | None) -> None:
+    """Write the events of a date range as JSON Lines plus a manifest, with a progress bar."""
+    first: date | None = date_from.date() if date_from else None
+    last: date | None = date_to.date() if date_to else None
+    if first and last and last < first:
+        raise click.BadParameter("the last day is before the first", param_hint="--to")
+    app = open_app()
+    user_id = SYSTEM_ACTOR_ID
+    if username:
+        user_id = app.user_id_for(username)
+        from crm.users import User
+
+        if not app.exists(User, user_id):
+            raise click.BadParameter(f"no user {username}", param_hint="--user")
+    from tqdm import tqdm
+
+    with tqdm(desc="export", unit="event", file=sys.stderr, disable=None) as bar:
+        last_at = {"at": 0}
+
+        def advance(position: int, stop: int) -> None:
+            bar.total = stop
+            bar.update(position - last_at["at"])
+            last_at["at"] = position
+
+        try:
+            events_path, manifest_path, manifest = write_export(app, directory, first, last, user_id,
+                                                                progress=advance)
+        except NoChain as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {manifest['count']} events to {events_path}")
+    click.echo(f"Manifest: {manifest_path} (positions {manifest['first_position']}..{manifest['last_position']}, "
+               f"head {manifest['head_position']}:{manifest['head_hash']})")
+
+
+@audit.command("verify-export")
+@click.argument("events_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("manifest_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_export_command(events_file: Path, manifest_file: Path) -> None:
+    """Re-verify an exported file against its manifest, without the database."""
+    check = verify_export(events_file, manifest_file)
+    click.echo(f"Checked {check.count} events.")
+    for problem in check.problems:
+        click.echo(f"  {problem}")
+    click.echo("OK" if check.ok else "NOT OK")
+    sys.exit(0 if check.ok else 1)

@@ -36,3 +36,7 @@ class CrmAggregate(Aggregate):
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         super().trigger_event(event_class, **_stamp(kwargs))
+
+    def changed_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values that differ from the aggregate's: no change, no event."""
+        return {field: value for field, value in values.items() if getattr(self, field) != value}

@@ -76,7 +76,7 @@ class OutreachAttempt(CrmAggregate):
         unknown = set(values) - set(CORRECTABLE)
         if unknown:
             raise InvalidInput(field=", ".join(sorted(unknown)), problem="cannot be corrected")
-        changes = {k: v for k, v in values.items() if getattr(self, k) != v}
+        changes = self.changed_values(values)
         if changes:
             self._corrected(self.company_id, changes)
 

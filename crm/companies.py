@@ -97,7 +97,7 @@ class Company(CrmAggregate):
         unknown = set(values) - set(DETAIL_FIELDS)
         if unknown:
             raise InvalidInput(field=", ".join(sorted(unknown)), problem="is not a company detail")
-        changes = {k: v for k, v in values.items() if getattr(self, k) != v}
+        changes = self.changed_values(values)
         if changes:
             self._details_changed(changes)
 

@@ -58,7 +58,7 @@ class Contact(CrmAggregate):
             setattr(self, field, value)
 
     def change_details(self, **values: Any) -> None:
-        changes = {k: v for k, v in values.items() if getattr(self, k) != v}
+        changes = self.changed_values(values)
         if changes:
             self._details_changed(changes)
 

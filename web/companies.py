@@ -1,0 +1,571 @@
+"""Companies: the searchable list, registering a company, and the company page with everything about it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crm.companies import CLOSED, IN_OUTREACH, PLAIN_MOVES
+from crm.errors import ConcurrentChange, CrmError, InvalidInput
+from crm.permissions import OUTREACH_ROLES, SYSTEM_ACTOR_ID
+from crm.vocabulary import SIZE_BANDS
+from projections.company_list import SORTABLE, search_companies
+from projections.leads import leads
+from projections.outreach import attempts, companies, contacts, partners, search_key, workplaces
+from web.auth import requires
+from web.i18n import as_date, as_datetime
+from web.labels import choices, label
+from web.messages import describe
+from web.my_day import attempt_values, form_options, parse_date, parse_id
+from web.rendering import page_or_fragment, wants_fragment
+from web.services import crm, perform, today, views
+
+bp = Blueprint("companies", __name__, url_prefix="/companies")
+
+DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
+LIST_FILTERS = ("stage", "owner", "industry", "arena")
+TIMELINE_PAGE = 20
+# Sections of the company page that htmx swaps in place, by their element id.
+SECTIONS = {
+    "details": "company-details", "workplaces": "company-workplaces", "contacts": "company-contacts",
+    "attempts": "company-attempts",
+}
+
+
+@bp.context_processor
+def vocabularies() -> dict[str, Any]:
+    return {"choices": choices}
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def fetch(query) -> list[dict[str, Any]]:
+    with views()["outreach"].transaction(commit=False) as session:
+        return [dict(row._mapping) for row in session.execute(query)]
+
+
+def outreach_users() -> list[dict[str, Any]]:
+    return [u for u in views()["users"].all_users() if u["active"] and u["role"] in OUTREACH_ROLES]
+
+
+def company_or_404(company_id: UUID) -> dict[str, Any]:
+    found = fetch(select(companies).where(companies.c.company_id == company_id))
+    if not found:
+        abort(404)
+    return found[0]
+
+
+def matched_contacts(q: str, company_ids: list[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+    """Contacts at the listed companies whose name matches the search text."""
+    text = search_key(q)
+    if not text or not company_ids:
+        return {}
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found: dict[UUID, list[dict[str, Any]]] = {}
+    for row in fetch(select(contacts.c.contact_id, contacts.c.company_id, contacts.c.name).where(
+        contacts.c.company_id.in_(company_ids), contacts.c.search_name.like(pattern, escape="\\"),
+    ).order_by(contacts.c.name)):
+        found.setdefault(row["company_id"], []).append(row)
+    return found
+
+
+def log_people(use: str, contact_ids: list[UUID], criterion: str | None = None) -> None:
+    """Names, phones and e-mails on screen are personal data: the access log records who saw whose."""
+    if contact_ids:
+        crm().access_log.record(current_user.id, use, contact_ids, criterion=criterion, place=request.path)
+
+
+# --- the list ----------------------------------------------------------------------------------------
+def list_query() -> dict[str, Any]:
+    args = request.args
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return {
+        "q": args.get("q", "").strip()[:200],
+        **{name: args.get(name, "") for name in LIST_FILTERS},
+        "sort": args.get("sort") if args.get("sort") in SORTABLE else "name",
+        "dir": "desc" if args.get("dir") == "desc" else "asc",
+        "page": page,
+    }
+
+
+def list_context(**extra: Any) -> dict[str, Any]:
+    query = list_query()
+    try:
+        owner_id = parse_id("owner", query["owner"])
+    except InvalidInput:
+        owner_id = None
+    view = views()["outreach"]
+    result = search_companies(
+        view, query["q"], query["sort"], query["dir"] == "desc", query["page"], current_app.config["PAGE_SIZE"],
+        stage=query["stage"], owner_id=owner_id, industry=query["industry"], arena=query["arena"],
+    )
+    people = matched_contacts(query["q"], [row["company_id"] for row in result.rows])
+    log_people("search", [p["contact_id"] for found in people.values() for p in found], criterion=query["q"])
+
+    def link(**changes: Any) -> str:
+        merged = {k: v for k, v in {**query, **changes}.items() if v and not (k, v) in (("page", 1), ("dir", "asc"))}
+        return url_for(".index", **merged)
+
+    def sort_link(column: str) -> str:
+        flip = "desc" if query["sort"] == column and query["dir"] == "asc" else "asc"
+        return link(sort=column, dir=flip, page=1)
+
+    return {
+        "query": query, "result": result, "people": people, "link": link, "sort_link": sort_link,
+        "owners": outreach_users(), "names": views()["users"].names(),
+        "partners": view.rows(partners, order_by=[partners.c.name]), "size_bands": SIZE_BANDS,
+        "sortable": tuple(SORTABLE),
+        "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in outreach_users()],
+        "form": {}, "register_error": None, "may_edit": current_user.may("outreach"), **extra,
+    }
+
+
+@bp.get("")
+@login_required
+def index():
+    """All companies: search as you type over name, CVR and contacts, filters, sorting and pages."""
+    return page_or_fragment("companies/index.html", "companies/_rows.html", "company-rows", **list_context())
+
+
+@bp.post("")
+@requires("outreach")
+def register():
+    """Register a company as identified; its page opens next."""
+    form = request.form
+    try:
+        company_id = perform(
+            crm().register_company,
+            name=form.get("name", ""), industry=form.get("industry", ""), sector=form.get("sector") or "private",
+            cvr=form.get("cvr"), size_band=form.get("size_band") or None, address=form.get("address"),
+            target_group_note=form.get("target_group_note"), owner_id=parse_id("owner", form.get("owner_id")),
+            arena=form.get("arena") or None, strategy=form.get("strategy") or None,
+            source_partner_id=parse_id("source_partner", form.get("source_partner_id")),
+        )
+    except CrmError as error:
+        return page_or_fragment("companies/index.html", "companies/_register.html", "register-company",
+                                **list_context(form=form, register_error=describe(error)))
+    flash(_("%(name)s is registered.", name=form.get("name", "").strip()), "success")
+    return redirect(url_for(".show", company_id=company_id), 303)
+
+
+# --- the company page --------------------------------------------------------------------------------------
+def timeline_lines(company_id: UUID, before: int | None, names: dict[UUID, str],
+                   people: dict[UUID, str]) -> tuple[list[dict[str, Any]], int | None]:
+    """One page of the timeline as plain sentences, and the position to show more from (None at the end)."""
+    entries = views()["timeline"].for_company(company_id, limit=TIMELINE_PAGE + 1, before=before)
+    more = entries[TIMELINE_PAGE - 1]["notification_id"] if len(entries) > TIMELINE_PAGE else None
+    return [describe_entry(entry, names, people) for entry in entries[:TIMELINE_PAGE]], more
+
+
+def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
+    """Everything the company page shows; sections re-render from the same context."""
+    company = company_or_404(company_id)
+    names = views()["users"].names()
+    people = fetch(select(contacts).where(contacts.c.company_id == company_id)
+                   .order_by(contacts.c.archived, contacts.c.is_decision_maker.desc(), contacts.c.name))
+    person_names = {p["contact_id"]: p["name"] for p in people}
+    lines, more = timeline_lines(company_id, None, names, person_names)
+    agreement = views()["agreements"].agreement_for_company(company_id, today())
+    partner = [p for p in views()["outreach"].rows(partners) if p["partner_id"] == company["source_partner_id"]]
+    return {
+        "company": company, "names": names, "people": people, "person_names": person_names,
+        "current_people": [p for p in people if not p["archived"]],
+        "workplaces": fetch(select(workplaces).where(workplaces.c.company_id == company_id)
+                            .order_by(workplaces.c.name)),
+        "attempts": fetch(select(attempts).where(attempts.c.company_id == company_id,
+                                                 attempts.c.round == company["round"])
+                          .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())),
+        "company_leads": fetch(select(leads).where(leads.c.company_id == company_id)
+                               .order_by(leads.c.shared_at.desc())),
+        "agreement": agreement, "partner_name": partner[0]["name"] if partner else None,
+        "lines": lines, "more": more, "owners": outreach_users(), "size_bands": SIZE_BANDS,
+        "moves": PLAIN_MOVES.get(company["stage"], ()), "in_outreach": company["stage"] in IN_OUTREACH,
+        "closed": company["stage"] in CLOSED,
+        "may_reapproach": company["stage"] in CLOSED and (
+            company["approach_again_after"] is None or company["approach_again_after"] <= today()),
+        "may_open_agreement": company["stage"] in ("identified", "contacted", "meeting"),
+        "editing": request.args.get("edit"), "errors": {}, "form": {}, "conflict": None, "done": {},
+        "logging": False, "correcting": None, "voiding": None, "adding": False, "removing": None,
+        "may_edit": current_user.may("outreach"), "may_negotiate": current_user.may("negotiate"),
+        "attempt_form": {"form_action": url_for(".log_attempt", company_id=company_id),
+                         "form_target": SECTIONS["attempts"], "form_key": "company"},
+        **form_options(today()), **extra,
+    }
+
+
+@bp.get("/<uuid:company_id>")
+@login_required
+def show(company_id: UUID):
+    """The company page; ?edit=details or ?edit=<contact id> opens that part for editing."""
+    context = company_context(company_id)
+    log_people("page", [p["contact_id"] for p in context["people"]])
+    editing = context["editing"]
+    section = "details" if editing == "details" else "contacts" if editing else "details"
+    return page_or_fragment("companies/show.html", f"companies/_{section}.html", SECTIONS[section], **context)
+
+
+@bp.get("/<uuid:company_id>/timeline")
+@login_required
+def timeline(company_id: UUID):
+    """More of the company's timeline (the "show more" button), or the timeline's first page."""
+    company = company_or_404(company_id)
+    try:
+        before = int(request.args["before"]) if request.args.get("before") else None
+    except ValueError:
+        abort(400)
+    names = views()["users"].names()
+    people = {p["contact_id"]: p["name"] for p in fetch(
+        select(contacts.c.contact_id, contacts.c.name).where(contacts.c.company_id == company_id))}
+    lines, more = timeline_lines(company_id, before, names, people)
+    log_people("page", list(people))
+    if wants_fragment("company-timeline"):
+        return page_or_fragment("companies/timeline.html", "companies/_timeline.html", "company-timeline",
+                                company=company, lines=lines, more=more)
+    return page_or_fragment("companies/timeline.html", "companies/_timeline_more.html", "timeline-more",
+                            company=company, lines=lines, more=more)
+
+
+def unsaved(form: Any, current: dict[str, Any], fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What the user typed that differs from the current values: shown beside them after a conflict."""
+    return [(label("field", field), form.get(field, "")) for field in fields
+            if (form.get(field) or "").strip() != str(current[field] or "")]
+
+
+def respond(company_id: UUID, section: str, error: CrmError | None = None, done: str | None = None, **extra: Any):
+    """After a POST: the section's fragment for htmx; a plain form goes back to the page (with an error, shows it)."""
+    target = SECTIONS[section]
+    if error is None and not wants_fragment(target):
+        flash(done or _("Saved."), "success")
+        return redirect(url_for(".show", company_id=company_id, _anchor=target), 303)
+    context = company_context(company_id, **extra)
+    if error is not None:
+        context["errors"] = {section: describe(error)}
+        context["form"] = request.form
+    else:
+        context["done"] = {section: done}
+    log_people("page", [p["contact_id"] for p in context["people"]])
+    response = page_or_fragment("companies/show.html", f"companies/_{section}.html", target, **context)
+    if error is None:
+        response.headers["HX-Trigger"] = "company-changed"
+    return response
+
+
+@bp.post("/<uuid:company_id>/details")
+@requires("outreach")
+def change_details(company_id: UUID):
+    """Correct the company's details and owner; a stale form shows the conflict and the current values."""
+    form = request.form
+    current = company_or_404(company_id)
+    values = {field: form.get(field, "") for field in DETAIL_FIELDS}
+    values["size_band"] = values["size_band"] or None
+    try:
+        owner_id = parse_id("owner", form.get("owner_id"))
+        perform(crm().change_company_details, company_id, expected_version=int(form.get("expected_version", -1)),
+                **values)
+        if owner_id != current["owner_id"]:
+            perform(crm().assign_company_owner, company_id, owner_id)
+    except ValueError:
+        abort(400)
+    except ConcurrentChange as error:
+        return respond(company_id, "details", error, editing="details",
+                       conflict=unsaved(form, company_or_404(company_id), DETAIL_FIELDS))
+    except CrmError as error:
+        return respond(company_id, "details", error, editing="details")
+    return respond(company_id, "details", done=_("The details are saved."))
+
+
+@bp.post("/<uuid:company_id>/workplaces")
+@requires("outreach")
+def add_workplace(company_id: UUID):
+    """Add a workplace (site, P-number) of the company."""
+    form = request.form
+    try:
+        perform(crm().add_workplace, company_id, form.get("name", ""), form.get("p_number") or None,
+                form.get("address") or None)
+    except CrmError as error:
+        return respond(company_id, "workplaces", error)
+    return respond(company_id, "workplaces", done=_("The workplace is added."))
+
+
+@bp.post("/<uuid:company_id>/workplaces/<workplace_id>/remove")
+@requires("outreach")
+def remove_workplace(company_id: UUID, workplace_id: str):
+    """Remove a workplace, with the reason."""
+    try:
+        perform(crm().remove_workplace, company_id, workplace_id, reason=request.form.get("reason"))
+    except CrmError as error:
+        return respond(company_id, "workplaces", error, removing=workplace_id)
+    return respond(company_id, "workplaces", done=_("The workplace is removed."))
+
+
+@bp.post("/<uuid:company_id>/contacts")
+@requires("outreach")
+def add_contact(company_id: UUID):
+    """Add a person at the company, with their role."""
+    form = request.form
+    try:
+        perform(crm().register_contact, company_id, form.get("name", ""), form.get("role", ""),
+                form.get("phone"), form.get("email"), is_decision_maker=bool(form.get("is_decision_maker")))
+    except CrmError as error:
+        return respond(company_id, "contacts", error, adding=True)
+    return respond(company_id, "contacts", done=_("The contact is added."))
+
+
+def contact_of(company_id: UUID, contact_id: UUID) -> dict[str, Any]:
+    found = fetch(select(contacts).where(contacts.c.contact_id == contact_id, contacts.c.company_id == company_id))
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>")
+@requires("outreach")
+def change_contact(company_id: UUID, contact_id: UUID):
+    """Correct a contact's name, phone and e-mail; a stale form shows the conflict and the current values."""
+    contact_of(company_id, contact_id)
+    form = request.form
+    try:
+        perform(crm().change_contact_details, contact_id, form.get("name", ""), form.get("phone"),
+                form.get("email"), expected_version=int(form.get("expected_version", -1)))
+    except ValueError:
+        abort(400)
+    except ConcurrentChange as error:
+        return respond(company_id, "contacts", error, editing=str(contact_id),
+                       conflict=unsaved(form, contact_of(company_id, contact_id), ("name", "phone", "email")))
+    except CrmError as error:
+        return respond(company_id, "contacts", error, editing=str(contact_id))
+    return respond(company_id, "contacts", done=_("The contact is saved."))
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/role")
+@requires("outreach")
+def change_contact_role(company_id: UUID, contact_id: UUID):
+    """Record a contact's new role (and whether they decide)."""
+    contact_of(company_id, contact_id)
+    try:
+        perform(crm().change_contact_role, contact_id, request.form.get("role", ""),
+                bool(request.form.get("is_decision_maker")))
+    except CrmError as error:
+        return respond(company_id, "contacts", error)
+    return respond(company_id, "contacts", done=_("The role is saved."))
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/archive")
+@requires("outreach")
+def archive_contact(company_id: UUID, contact_id: UUID):
+    """The person has left the company: kept for the history, no longer offered."""
+    contact_of(company_id, contact_id)
+    try:
+        perform(crm().archive_contact, contact_id)
+    except CrmError as error:
+        return respond(company_id, "contacts", error)
+    return respond(company_id, "contacts", done=_("The contact is archived."))
+
+
+@bp.post("/<uuid:company_id>/attempts")
+@requires("outreach")
+def log_attempt(company_id: UUID):
+    """Log a call, e-mail or visit from the company page."""
+    company_or_404(company_id)
+    try:
+        perform(crm().log_attempt, company_id, **attempt_values(request.form))
+    except CrmError as error:
+        return respond(company_id, "attempts", error, logging=True)
+    return respond(company_id, "attempts", done=_("The attempt is logged."))
+
+
+def attempt_of(company_id: UUID, attempt_id: UUID) -> dict[str, Any]:
+    found = fetch(select(attempts).where(attempts.c.attempt_id == attempt_id, attempts.c.company_id == company_id))
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")
+@requires("outreach")
+def correct_attempt(company_id: UUID, attempt_id: UUID):
+    """Correct a logged attempt, with the reason; the original stays in the history."""
+    attempt_of(company_id, attempt_id)
+    form = request.form
+    try:
+        perform(crm().correct_attempt, attempt_id, reason=form.get("reason"),
+                channel=form.get("channel", ""), outcome=form.get("outcome", ""), note=form.get("note"),
+                occurred_on=parse_date("occurred_on", form.get("occurred_on")),
+                next_follow_up=parse_date("next_follow_up", form.get("next_follow_up")),
+                contact_id=parse_id("contact", form.get("contact_id")))
+    except CrmError as error:
+        return respond(company_id, "attempts", error, correcting=str(attempt_id))
+    return respond(company_id, "attempts", done=_("The attempt is corrected."))
+
+
+@bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/void")
+@requires("outreach")
+def void_attempt(company_id: UUID, attempt_id: UUID):
+    """Void an attempt logged in error, with the reason."""
+    attempt_of(company_id, attempt_id)
+    try:
+        perform(crm().void_attempt, attempt_id, reason=request.form.get("reason"))
+    except CrmError as error:
+        return respond(company_id, "attempts", error, voiding=str(attempt_id))
+    return respond(company_id, "attempts", done=_("The attempt is voided."))
+
+
+# --- the path: whole-page forms, as a move changes most of the page ------------------------------------------
+def path_step(company_id: UUID, command, *args: Any, done: str, **kwargs: Any):
+    try:
+        result = perform(command, company_id, *args, **kwargs)
+    except CrmError as error:
+        context = company_context(company_id, errors={"path": describe(error)}, form=request.form)
+        log_people("page", [p["contact_id"] for p in context["people"]])
+        return page_or_fragment("companies/show.html", "companies/_path.html", "company-path", **context), None
+    flash(done, "success")
+    return redirect(url_for(".show", company_id=company_id), 303), result
+
+
+@bp.post("/<uuid:company_id>/move")
+@requires("outreach")
+def move(company_id: UUID):
+    """A plain step on the path, e.g. a meeting with management was held."""
+    stage = request.form.get("stage", "")
+    try:
+        version = int(request.form.get("expected_version", -1))
+    except ValueError:
+        abort(400)
+    return path_step(company_id, crm().move_company, stage, expected_version=version,
+                     done=_("The company is moved to %(stage)s.", stage=label("stage", stage)))[0]
+
+
+@bp.post("/<uuid:company_id>/decline")
+@requires("outreach")
+def decline(company_id: UUID):
+    """The company said no; it may be approached again after the date."""
+    return close_round(company_id, crm().decline_company, _("The company is recorded as declined."))
+
+
+@bp.post("/<uuid:company_id>/park")
+@requires("outreach")
+def park(company_id: UUID):
+    """Pause outreach until a date."""
+    return close_round(company_id, crm().park_company, _("The company is parked."))
+
+
+def close_round(company_id: UUID, command, done: str):
+    try:
+        again = parse_date("approach_again_after", request.form.get("approach_again_after"))
+    except CrmError as error:
+        context = company_context(company_id, errors={"path": describe(error)}, form=request.form)
+        log_people("page", [p["contact_id"] for p in context["people"]])
+        return page_or_fragment("companies/show.html", "companies/_path.html", "company-path", **context)
+    return path_step(company_id, command, again, reason=request.form.get("reason"), done=done)[0]
+
+
+@bp.post("/<uuid:company_id>/reapproach")
+@requires("outreach")
+def reapproach(company_id: UUID):
+    """Start a new round with a declined, parked or finished company."""
+    return path_step(company_id, crm().reapproach_company, done=_("A new round has started."))[0]
+
+
+@bp.post("/<uuid:company_id>/agreement")
+@requires("negotiate")
+def open_agreement(company_id: UUID):
+    """Open negotiations on a cooperation agreement and go to it."""
+    response, agreement_id = path_step(company_id, crm().open_agreement,
+                                       done=_("Negotiations on a cooperation agreement are open."))
+    if agreement_id is None:
+        return response
+    if request.headers.get("HX-Request"):
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = f"/agreements/{agreement_id}"
+        return response
+    return redirect(f"/agreements/{agreement_id}", 303)
+
+
+# --- the timeline in plain words ----------------------------------------------------------------------------------
+TIMELINE = {
+    ("company", "Registered"): _l("%(actor)s registered the company."),
+    ("company", "DetailsChanged"): _l("%(actor)s changed the details: %(fields)s."),
+    ("company", "OwnerAssigned"): _l("%(actor)s made %(owner)s responsible for the company."),
+    ("company", "WorkplaceAdded"): _l("%(actor)s added the workplace %(name)s."),
+    ("company", "WorkplaceRemoved"): _l("%(actor)s removed a workplace."),
+    ("company", "StageChanged"): _l("%(actor)s moved the company from %(from_stage)s to %(to_stage)s."),
+    ("company", "NegotiationOpened"): _l("%(actor)s opened negotiations on a cooperation agreement."),
+    ("company", "BecamePartner"): _l("The company became a partner."),
+    ("company", "PartnershipClosed"): _l("The partnership ended: %(outcome)s."),
+    ("company", "Declined"): _l("%(actor)s recorded that the company declined."),
+    ("company", "Parked"): _l("%(actor)s parked the company."),
+    ("company", "Reapproached"): _l("%(actor)s started round %(round)s with the company."),
+    ("contact", "Registered"): _l("%(actor)s added the contact %(name)s (%(role)s)."),
+    ("contact", "DetailsChanged"): _l("%(actor)s changed the contact details of %(name)s."),
+    ("contact", "RoleChanged"): _l("%(actor)s changed the role of %(name)s to %(role)s."),
+    ("contact", "Archived"): _l("%(actor)s archived the contact %(name)s."),
+    ("attempt", "Logged"): _l("%(actor)s logged an attempt (%(channel)s): %(outcome)s."),
+    ("attempt", "Corrected"): _l("%(actor)s corrected an attempt: %(fields)s."),
+    ("attempt", "Voided"): _l("%(actor)s voided an attempt."),
+    ("agreement", "Drafted"): _l("%(actor)s opened a cooperation agreement."),
+    ("agreement", "RequirementAdded"): _l("%(actor)s added the buy-in requirement %(requirement)s."),
+    ("agreement", "RequirementConfirmed"): _l("%(actor)s confirmed the management buy-in: %(requirement)s."),
+    ("agreement", "RequirementWithdrawn"): _l("%(actor)s withdrew the management buy-in: %(requirement)s."),
+    ("agreement", "Signed"): _l("%(actor)s signed the cooperation agreement."),
+    ("agreement", "ServicesPlanned"): _l(
+        "%(actor)s planned %(health_checks)s health checks and %(conversations)s health conversations."),
+    ("agreement", "DeliveryRecorded"): _l(
+        "%(actor)s recorded %(health_checks)s health checks, %(conversations)s health conversations "
+        "and %(referrals)s referrals."),
+    ("agreement", "FeedbackDelivered"): _l("%(actor)s recorded the written feedback to the company."),
+    ("agreement", "FollowUpHeld"): _l("%(actor)s recorded the follow-up."),
+    ("agreement", "CommitmentAdded"): _l("%(actor)s added the structural commitment %(kind)s."),
+    ("agreement", "CommitmentFulfilled"): _l("%(actor)s marked a structural commitment fulfilled."),
+    ("agreement", "CommitmentAbandoned"): _l("%(actor)s marked a structural commitment abandoned."),
+    ("agreement", "Completed"): _l("%(actor)s completed the cooperation agreement."),
+    ("agreement", "Terminated"): _l("%(actor)s ended the cooperation agreement early."),
+    ("lead", "Shared"): _l("%(actor)s shared a lead about the company."),
+    ("lead", "Claimed"): _l("%(actor)s took on the lead."),
+    ("lead", "Declined"): _l("%(actor)s declined the lead."),
+    ("lead", "OutreachStarted"): _l("The lead started the outreach."),
+}
+# Free text worth showing under the sentence, by event field.
+TIMELINE_DETAIL = ("note", "focus_points", "lead_reason", "description", "decline_reason", "closed_reason")
+DATE_FIELDS = {
+    "occurred_on": _l("Date"), "next_follow_up": _l("Next follow-up"), "approach_again_after": _l("Approach again after"),
+    "signed_on": _l("Signed on"), "delivered_on": _l("Delivered on"), "held_on": _l("Held on"),
+    "fulfilled_on": _l("Fulfilled on"), "due_on": _l("Due date"),
+}
+
+
+def describe_entry(entry: dict[str, Any], names: dict[UUID, str], people: dict[UUID, str]) -> dict[str, Any]:
+    """One timeline row as a sentence with its actor and time, the free text and the dates it carries."""
+    data = entry["data"]
+    actor = entry["actor_id"]
+    params = {
+        "actor": _("The system") if actor in (None, SYSTEM_ACTOR_ID) else names.get(actor, _("A former user")),
+        "name": data.get("name") or people.get(entry["originator_id"], ""),
+        "fields": ", ".join(label("field", f) for f in sorted(data.get("changes", {}))),
+        "owner": names.get(UUID(data["owner_id"])) if data.get("owner_id") else _("nobody"),
+        "from_stage": label("stage", data.get("from_stage")), "to_stage": label("stage", data.get("to_stage")),
+        "outcome": label("stage", data.get("outcome")) if entry["aggregate"] == "company"
+        else label("outcome", data.get("outcome")),
+        "channel": label("channel", data.get("channel")), "role": label("contact_role", data.get("role")),
+        "kind": label("commitment_kind", data.get("kind")), "round": data.get("round", ""),
+        "requirement": data.get("label") or label("requirement", data.get("key")),
+        "health_checks": data.get("health_checks", 0), "conversations": data.get("conversations", 0),
+        "referrals": data.get("referrals", 0),
+    }
+    template = TIMELINE.get((entry["aggregate"], entry["event_type"]))
+    sentence = str(template) % params if template else _("%(actor)s: %(event)s", actor=params["actor"],
+                                                            event=entry["event_type"])
+    dates = [(str(title), as_date(parse_date(field, data[field]))) for field, title in DATE_FIELDS.items()
+             if data.get(field) and entry["aggregate"] != "contact"]
+    details = [str(data[field]) for field in TIMELINE_DETAIL if data.get(field)]
+    return {
+        "id": entry["notification_id"], "sentence": sentence, "at": as_datetime(entry["occurred_at"]),
+        "occurred_at": entry["occurred_at"], "dates": dates, "details": details, "reason": entry["reason"],
+        "kind": entry["aggregate"],
+    }

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import click
 
 from crm.application import CrmApplication
+from crm.audit.cli import audit
 from crm.clock import SimulatedClock
 from crm.errors import CrmError
 from crm.permissions import SYSTEM_ACTOR_ID
@@ -164,3 +165,5 @@ def users_list() -> None:
     for user in projector["users"].all_users():
         state = "active" if user["active"] else "disabled"
         click.echo(f"{user['username']:<14} {user['role']:<18} {user['department']:<17} {state:<9} {user['display_name']}")
+
+main.add_command(audit)

@@ -34,9 +34,10 @@ class History:
     week_end: dict[int, datetime] = field(default_factory=dict)
 
 
-def build_history(app: CrmApplication, clock: SimulatedClock) -> History:
+def build_history(app: CrmApplication, clock: SimulatedClock, team: Team | None = None) -> History:
+    """Play the five weeks; pass `team` when the web fixtures have registered it already."""
     start = clock.now()
-    team = make_team(app)
+    team = team or make_team(app)
     mette, jonas, sofie = team.recruiter, team.consultant, team.health_consultant
     week_end: dict[int, datetime] = {}
 

@@ -1,0 +1,173 @@
+"""The event log's index: one row per stored event with its time, actor, aggregate and event type.
+
+A read model like the others (its own tracking position, rebuilt from the
+log), read straight from the stored state without decoding domain events, so
+the audit area can filter and page through millions of events by index range
+scans. The company filter uses the timeline read model, which files every
+event of a company and of its contacts, attempts, agreements and leads under it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Uuid, and_, exists, select
+
+from crm.audit.chain import iter_events
+from crm.audit.export import day_start
+from projections.base import View
+from projections.schema import metadata, utc_naive
+from projections.timeline import timeline
+
+# The class that records each aggregate's events, by the name in its topics.
+AGGREGATES = {
+    "Company": "company",
+    "Contact": "contact",
+    "OutreachAttempt": "attempt",
+    "PartnershipAgreement": "agreement",
+    "Lead": "lead",
+    "ChannelPartner": "partner",
+    "User": "user",
+    "CvrIndex": "cvr",
+}
+
+audit_events = Table(
+    "rm_audit_events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("actor_id", Uuid),
+    Column("aggregate", String(16), nullable=False),
+    Column("event_type", String(80), nullable=False),
+    Index("rm_audit_events_actor", "actor_id", "position"),
+    Index("rm_audit_events_aggregate", "aggregate", "position"),
+    Index("rm_audit_events_type", "event_type", "position"),
+    Index("rm_audit_events_time", "occurred_at", "position"),
+)
+
+
+def event_type_of(topic: str) -> str:
+    """crm.attempts:OutreachAttempt.Logged -> OutreachAttempt.Logged"""
+    return topic.partition(":")[2] or topic
+
+
+def aggregate_of(topic: str) -> str:
+    return AGGREGATES.get(event_type_of(topic).split(".")[0], "other")
+
+
+def _wrapped(value: Any) -> Any:
+    return value.get("_data_") if isinstance(value, dict) else value
+
+
+def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
+    """What the index keeps of one stored event; a state that does not decode is kept with what is known."""
+    try:
+        decoded = json.loads(state)
+    except ValueError:
+        decoded = {}
+    stamp = _wrapped(decoded.get("timestamp")) if isinstance(decoded, dict) else None
+    actor = _wrapped(decoded.get("actor_id")) if isinstance(decoded, dict) else None
+    try:
+        occurred_at = utc_naive(datetime.fromisoformat(stamp)) if isinstance(stamp, str) else datetime(1970, 1, 1)
+    except ValueError:
+        occurred_at = datetime(1970, 1, 1)
+    try:
+        actor_id = UUID(actor) if isinstance(actor, str) else None
+    except ValueError:
+        actor_id = None
+    return {"position": position, "occurred_at": occurred_at, "actor_id": actor_id,
+            "aggregate": aggregate_of(topic), "event_type": event_type_of(topic)[:80]}
+
+
+@dataclass
+class EventFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_id: UUID | None = None
+    company_ids: list[UUID] = field(default_factory=list)
+    company_given: bool = False  # a company was asked for, even when no company matched
+    aggregate: str | None = None
+    event_type: str | None = None
+
+
+@dataclass
+class PositionPage:
+    positions: list[int]
+    has_previous: bool
+    has_next: bool
+
+
+class EventIndexView(View):
+    name = "audit_events"
+    view_tables = (audit_events,)
+
+    def catch_up(self, recorder: Any, batch_size: int = 5000) -> int:
+        """Index every stored event after the position this view has reached."""
+        head = recorder.max_notification_id() or 0
+        applied = 0
+        while True:
+            position = self.position()
+            if position >= head:
+                return applied
+            stop = min(head, position + batch_size)
+            rows = [index_row(e.id, e.topic, e.state)
+                    for e in iter_events(recorder.datastore, recorder.events_table, after=position, stop=stop,
+                                         batch_size=batch_size)]
+            with self.transaction(commit=True) as session:
+                if self.lock_position(session) != position:
+                    continue  # another process indexed this batch meanwhile
+                if rows:
+                    session.execute(audit_events.insert(), rows)
+                self.move_position(session, stop)
+            applied += len(rows)
+
+    def page(self, filters: EventFilters, after: int | None = None, before: int | None = None,
+             last: bool = False, limit: int = 50) -> PositionPage:
+        """One page of positions in notification order: after a position, before one, the first or the last page."""
+        query, column = self._filtered(filters)
+        with self.transaction(commit=False) as session:
+            if before is not None or last:
+                bound = query.where(column < before) if before is not None else query
+                found = list(reversed(session.execute(bound.order_by(column.desc()).limit(limit)).scalars().all()))
+            else:
+                bound = query.where(column > after) if after is not None else query
+                found = session.execute(bound.order_by(column).limit(limit)).scalars().all()
+            if not found:
+                return PositionPage([], False, False)
+            has_previous = session.execute(select(exists(query.where(column < found[0])))).scalar()
+            has_next = session.execute(select(exists(query.where(column > found[-1])))).scalar()
+        return PositionPage(list(found), bool(has_previous), bool(has_next))
+
+    def _filtered(self, filters: EventFilters) -> tuple[Any, Any]:
+        c = audit_events.c
+        conditions = []
+        if filters.date_from is not None:
+            conditions.append(c.occurred_at >= utc_naive(day_start(filters.date_from)))
+        if filters.date_to is not None:
+            conditions.append(c.occurred_at < utc_naive(day_start(filters.date_to + timedelta(days=1))))
+        if filters.actor_id is not None:
+            conditions.append(c.actor_id == filters.actor_id)
+        if filters.aggregate:
+            conditions.append(c.aggregate == filters.aggregate)
+        if filters.event_type:
+            conditions.append(c.event_type == filters.event_type)
+        if filters.company_given:
+            # Driven by the timeline's (company, position) index: a company's few events among millions.
+            column = timeline.c.notification_id
+            query = select(column).select_from(timeline.join(audit_events, c.position == column)).where(
+                timeline.c.company_id.in_(filters.company_ids or [UUID(int=0)]), *conditions)
+            return query, column
+        return select(c.position).where(and_(True, *conditions)), c.position
+
+
+def open_index(app: Any) -> EventIndexView:
+    """The index in the application's database, created on first use."""
+    view = EventIndexView(app.factory.datastore)
+    view.create_table()
+    if view.stored_version() != view.version:
+        view.reset()
+    return view

@@ -27,6 +27,9 @@ from web.workdays import quick_picks
 bp = Blueprint("my_day", __name__, url_prefix="/my-day")
 
 SECTIONS = ("overdue", "due_today", "no_next_step", "reapproach")
+# A day's work, not a backlog: longer sections show their first rows and a link to the rest.
+SECTION_LIMIT = 50
+STALLED_LIMIT = 20
 
 
 # --- the log-attempt form (the company page uses it too) ---------------------------------
@@ -133,18 +136,23 @@ def my_companies_in_overlap(day: date) -> list[dict[str, Any]]:
 def queue_context() -> dict[str, Any]:
     day = today()
     view = views()["outreach"]
-    sections = my_day(view, current_user.id, day)
+    everything = my_day(view, current_user.id, day)
+    expanded = request.args.get("all")
+    sections = {name: rows if name == expanded else rows[:SECTION_LIMIT] for name, rows in everything.items()}
     for rows in sections.values():
         for row in rows:
             decorate(row, day)
     people = contacts_by_company([row["company_id"] for rows in sections.values() for row in rows])
     record_shown(people.values())
+    stalled_rows = stalled(view, day, current_app.config["STALLED_DAYS"], owner_id=current_user.id)
     return {
         "sections": sections,
+        "counts": {name: len(rows) for name, rows in everything.items()},
         "people": people,
         "overlap": my_companies_in_overlap(day),
         "overlap_days": current_app.config["OVERLAP_DAYS"],
-        "stalled": stalled(view, day, current_app.config["STALLED_DAYS"], owner_id=current_user.id),
+        "stalled": stalled_rows[:STALLED_LIMIT],
+        "stalled_count": len(stalled_rows),
         "stalled_days": current_app.config["STALLED_DAYS"],
         "day_name": format_date(day, "EEEE d. MMMM yyyy"),
         **form_options(day),

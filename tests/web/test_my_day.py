@@ -80,6 +80,15 @@ class TestTheQueue:
         page = as_role("recruiter").get("/my-day").get_data(as_text=True)
         assert "3 af dine virksomheder har ikke haft nogen henvendelse i 14 dage eller mere" in page
 
+    def test_a_long_section_shows_fifty_rows_and_a_link_to_the_rest(self, as_role, crm, team):
+        for number in range(53):
+            crm.register_company(team.recruiter, f"Vognmand nr. {number:02d}", "transport", owner_id=team.recruiter)
+        client = as_role("recruiter")
+        page = client.get("/my-day").get_data(as_text=True)
+        assert page.count('class="queue-row ') == 50 and "Vis alle 53" in page
+        everything = client.get("/my-day?all=no_next_step").get_data(as_text=True)
+        assert everything.count('class="queue-row ') == 53 and "Vis alle" not in everything
+
 
 class TestLoggingAnAttempt:
     def post(self, client, company_id, htmx=True, **values):

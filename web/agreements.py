@@ -72,8 +72,10 @@ def index():
     kind = request.args.get("kind") or ""
     show_terminated = request.args.get("terminated") == "show"
     commitments, hidden = _commitments(day, status, kind, show_terminated)
-    _log_personal_data({r["contact_id"] for a in tracker for r in a["requirements"]}
-                       | {c["owner_contact_id"] for c in commitments})
+    shown = {c["owner_contact_id"] for c in commitments}
+    if not wants_fragment("commitment-tracker"):
+        shown |= {r["contact_id"] for a in tracker for r in a["requirements"]}
+    _log_personal_data(shown)
     return page_or_fragment(
         "agreements/index.html", "agreements/_commitments.html", "commitment-tracker",
         tracker=tracker, commitments=commitments, hidden=hidden, status_filter=status, kind=kind,

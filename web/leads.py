@@ -32,6 +32,14 @@ FRAGMENTS = {
     "lead-contact": "leads/_contact_choice.html",
     "lead-inbox": "leads/_inbox.html",
 }
+# What each of them shows: a search keystroke reads no contacts, so logs none.
+PARTS = {
+    "lead-share": ("companies", "contacts"),
+    "company-results": ("companies",),
+    "lead-contact": ("contacts",),
+    "lead-inbox": ("inbox",),
+    None: ("companies", "contacts", "inbox", "shared"),
+}
 INBOX_STATUSES = ("open", "claimed", "declined", "all")
 
 
@@ -80,28 +88,36 @@ def _inbox_rows(rows: list[dict[str, Any]], names: dict, projector) -> list[dict
 
 
 def _render(form=None, notice: dict | None = None, **extra: Any):
-    """The leads page, or the one part of it htmx is swapping."""
+    """The leads page, or the one part of it htmx is swapping; only what is shown is read (and logged)."""
     form = form if form is not None else {}
+    target = next((t for t in FRAGMENTS if wants_fragment(t)), None)
+    parts = set(PARTS[target]) | ({"inbox", "shared"} if extra.get("oob_shared") else set())
+    if not current_user.may("share_lead"):
+        parts -= {"companies", "contacts"}
     projector, day = views(), today()
     outreach = projector["outreach"]
-    names = projector["users"].names()
     status = request.args.get("status") if request.args.get("status") in INBOX_STATUSES else "open"
-    inbox = _inbox_rows(projector["leads"].inbox(day, None if status == "all" else status), names, projector)
     q = (request.values.get("q") or "").strip()
     picked = form.get("company_id") or request.args.get("company_id") or ""
     picked_id = _uuid(picked)
-    found = search_companies(outreach, q=q, per_page=8).rows if q else []
-    if picked_id and all(row["company_id"] != picked_id for row in found):
-        found = _picked_company(outreach, picked_id) + found
-    company_contacts = list(people(outreach, company_id=picked_id).values()) if picked_id else []
-    _log(c["contact_id"] for c in company_contacts)
-    target = next((t for t in FRAGMENTS if wants_fragment(t)), "lead-share")
+    found, company_contacts, inbox, shared = [], [], [], []
+    if "companies" in parts:
+        found = search_companies(outreach, q=q, per_page=8).rows if q else []
+        if picked_id and all(row["company_id"] != picked_id for row in found):
+            found = _picked_company(outreach, picked_id) + found
+    if "contacts" in parts and picked_id:
+        company_contacts = list(people(outreach, company_id=picked_id).values())
+        _log(c["contact_id"] for c in company_contacts)
+    if "inbox" in parts:
+        inbox = _inbox_rows(projector["leads"].inbox(day, None if status == "all" else status),
+                            projector["users"].names(), projector)
+    if "shared" in parts:
+        shared = projector["leads"].shared_by(current_user.id, day)
     return page_or_fragment(
-        "leads/index.html", FRAGMENTS[target], target,
+        "leads/index.html", FRAGMENTS[target or "lead-share"], target or "lead-share",
         form=form, notice=notice or {}, q=q, found=found, picked=picked, company_contacts=company_contacts,
         inbox=inbox, inbox_status=status, inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
-        shared=projector["leads"].shared_by(current_user.id, day),
-        may_share=current_user.may("share_lead"), may_decide=current_user.may("decide_lead"),
+        shared=shared, may_share=current_user.may("share_lead"), may_decide=current_user.may("decide_lead"),
         partners=partner_names(outreach), industries=choices("industry"), contact_roles=choices("contact_role"),
         urgencies=choices("urgency"), arenas=choices("arena"), strategies=choices("strategy"), **extra,
     )

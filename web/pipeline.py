@@ -93,7 +93,7 @@ def _columns(view: OutreachView, day: date, filters: dict[str, Any], names: dict
             cards[-1]["agreement_id"] = agreements.get(row["company_id"])
         columns.append({
             "stage": stage, "title": label("stage", stage), "count": column["count"],
-            "cards": cards, "more": column["count"] - len(cards),
+            "cards": cards, "more": column["count"] - len(cards), "closed": stage in CLOSED,
         })
     return columns, shown
 
@@ -148,7 +148,8 @@ def _render(focus: dict | None = None, notice: dict | None = None):
               if u["role"] in OUTREACH_ROLES]
     return page_or_fragment(
         "pipeline/board.html", "pipeline/_board.html", TARGET,
-        columns=columns, loose_card=loose_card, notice=notice, stalled=stalled,
+        columns=[c for c in columns if not c["closed"]], closed_columns=[c for c in columns if c["closed"]],
+        loose_card=loose_card, notice=notice, stalled=stalled,
         stalled_days=current_app.config["STALLED_DAYS"], stages=[(s, label("stage", s)) for s in STAGES],
         summary=_summary(view, dimension, filters, names), dimension=dimension,
         dimension_title=dict(dimensions)[dimension], dimensions=dimensions,

@@ -95,6 +95,7 @@ class TestSharing:
         assert response.status_code == 200 and "<html" not in html and "HX-Request" in response.headers["Vary"]
         assert html.startswith('<div id="lead-share"') and "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke." in html
         assert '<div id="my-leads" hx-swap-oob="true">' in html and "Hansen Transport ApS" in html
+        assert '<div id="lead-inbox" hx-swap-oob="true"' in html
         assert re.search(r'name="lead_reason"[^>]*></textarea>', html), "the form starts afresh"
 
     @pytest.mark.parametrize("changes, message", [
@@ -205,3 +206,9 @@ class TestTheInbox:
     def test_claiming_without_the_csrf_token_is_refused(self, as_role, crm, lead):
         assert as_role("recruiter").post(f"/leads/{lead}/claim", with_token=False).status_code == 400
         assert crm.load(Lead, lead).status == "open"
+
+
+def test_searching_as_you_type_logs_no_personal_data(as_role, crm, team, hansen, hr_manager):
+    crm.share_lead(team.consultant, hansen, "Højt sygefravær", suggested_contact_id=hr_manager)
+    as_role("recruiter").htmx_get("/leads/?q=hans", "company-results")
+    assert crm.access_log.entries(contact_id=hr_manager) == []

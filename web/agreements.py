@@ -57,7 +57,7 @@ def _log_personal_data(contact_ids: set) -> None:
 # --- the trackers ---------------------------------------------------------------------------------
 
 
-@bp.get("/")
+@bp.get("")
 @login_required
 def index():
     """The buy-in tracker (agreements in negotiation) and the structural-commitment tracker."""

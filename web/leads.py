@@ -136,14 +136,14 @@ def _status_title(status: str) -> str:
     return {"open": _("Open leads"), "claimed": _("Claimed"), "declined": _("Declined"), "all": _("All leads")}[status]
 
 
-@bp.get("/")
+@bp.get("")
 @login_required
 def index():
     """Share a lead; the recruiters' inbox; the leads you shared and what came of them."""
     return _render()
 
 
-@bp.post("/")
+@bp.post("")
 @requires("share_lead")
 def share():
     """Share a lead about an existing company or one created on the spot, with a suggested contact."""

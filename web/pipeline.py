@@ -158,7 +158,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     )
 
 
-@bp.get("/")
+@bp.get("")
 @login_required
 def board():
     """The pipeline: a column per stage with counts and age in stage, a summary, and stalled companies."""

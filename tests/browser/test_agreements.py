@@ -40,7 +40,7 @@ def test_an_agreement_opened_from_the_board_is_signed_only_after_the_buy_in(page
     crm, url = live_app.extensions["crm"].crm, live_app.config["LIVE_URL"]
     hansen = pipeline["hansen"]
     sign_in("recruiter")
-    page.goto(url + "/pipeline/")
+    page.goto(url + "/pipeline")
     card = page.locator(f"#company-{hansen}")
     card.get_by_label("Flyt Hansen Transport ApS til").select_option("negotiating")
     card.get_by_role("button", name="Flyt").click()
@@ -77,6 +77,6 @@ def test_an_agreement_opened_from_the_board_is_signed_only_after_the_buy_in(page
     assert agreement.status == "signed" and agreement.requirements["top_management_sponsor"]["contact_id"] == pipeline["director"]
     assert crm.load(Company, hansen).stage == "partner"
 
-    page.goto(url + "/pipeline/")
+    page.goto(url + "/pipeline")
     expect(page.locator("#stage-partner").locator("xpath=..")).to_contain_text("Hansen Transport ApS")
     screenshot(page, "pipeline")

@@ -21,7 +21,7 @@ def test_a_consultant_shares_a_lead_on_a_new_company_and_a_recruiter_claims_it(p
     crm, team = live_app.extensions["crm"].crm, live_app.config["TEAM"]
     hansen_transport(crm, team.recruiter)
     sign_in("consultant")
-    page.goto(live_app.config["LIVE_URL"] + "/leads/")
+    page.goto(live_app.config["LIVE_URL"] + "/leads")
 
     page.get_by_label("Find virksomheden på navn eller CVR-nummer").press_sequentially("Soltoft")
     expect(page.locator("#company-results")).to_contain_text("Ingen virksomhed passer til »Soltoft«")
@@ -47,7 +47,7 @@ def test_a_consultant_shares_a_lead_on_a_new_company_and_a_recruiter_claims_it(p
 
     page.get_by_role("button", name="Log ud").click()
     sign_in("recruiter")
-    page.goto(live_app.config["LIVE_URL"] + "/leads/")
+    page.goto(live_app.config["LIVE_URL"] + "/leads")
     page.evaluate("window.__marker = 1")
     row = page.locator(f"#lead-{lead['lead_id']}")
     expect(row).to_contain_text("Lone Berg")
@@ -65,7 +65,7 @@ def test_a_known_company_is_picked_as_you_type_with_one_of_its_contacts(page, si
     hansen = hansen_transport(crm, team.recruiter)
     hr = crm.register_contact(team.recruiter, hansen, "Lise Hansen", "hr", "20304050")
     sign_in("consultant")
-    page.goto(live_app.config["LIVE_URL"] + "/leads/")
+    page.goto(live_app.config["LIVE_URL"] + "/leads")
 
     page.get_by_label("Find virksomheden på navn eller CVR-nummer").press_sequentially("hans")
     page.get_by_label("Hansen Transport ApS").check()

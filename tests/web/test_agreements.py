@@ -49,7 +49,7 @@ class TestTheTrackers:
     def test_the_buy_in_tracker_shows_what_is_met_by_whom_and_what_is_missing(self, as_role, crm, team, agreement,
                                                                               director):
         crm.confirm_requirement(team.recruiter, agreement, "top_management_sponsor", contact_id=director)
-        response = as_role("project_lead").get("/agreements/")
+        response = as_role("project_lead").get("/agreements")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" in html
         assert "Hansen Transport ApS" in html and "3 mangler" in html
@@ -57,9 +57,9 @@ class TestTheTrackers:
 
     def test_showing_the_sponsor_is_written_to_the_access_log(self, as_role, crm, team, agreement, director):
         crm.confirm_requirement(team.recruiter, agreement, "top_management_sponsor", contact_id=director)
-        as_role("auditor").get("/agreements/")
+        as_role("auditor").get("/agreements")
         entries = crm.access_log.entries(contact_id=director)
-        assert [(e["user_id"], e["use"], e["place"]) for e in entries] == [(team.auditor, "page", "/agreements/")]
+        assert [(e["user_id"], e["use"], e["place"]) for e in entries] == [(team.auditor, "page", "/agreements")]
 
     @pytest.fixture
     def commitments(self, crm, team, clock, agreement, director):
@@ -79,14 +79,14 @@ class TestTheTrackers:
         pytest.param("", ["Frugt til alle skift", "Røgfri arbejdstid", "Sund kantine"], [], id="all"),
     ])
     def test_the_commitment_tracker_filters_by_status_and_kind(self, as_role, commitments, query, shown, hidden):
-        response = as_role("project_lead").htmx_get("/agreements/?" + query, "commitment-tracker")
+        response = as_role("project_lead").htmx_get("/agreements?" + query, "commitment-tracker")
         html = response.get_data(as_text=True)
         assert "<html" not in html and html.startswith('<div id="commitment-tracker"')
         assert "HX-Request" in response.headers["Vary"]
         assert all(text in html for text in shown) and not any(text in html for text in hidden)
 
     def test_overdue_and_due_soon_commitments_carry_badges(self, as_role, commitments):
-        html = as_role("project_lead").get("/agreements/").get_data(as_text=True)
+        html = as_role("project_lead").get("/agreements").get_data(as_text=True)
         assert '<span class="badge bad">Overskredet</span>' in html
         assert '<span class="badge warn">Forfalder snart</span>' in html
 
@@ -94,10 +94,10 @@ class TestTheTrackers:
                                                                              commitments):
         crm.terminate_agreement(team.recruiter, agreement, reason="Virksomheden er solgt")
         project_lead = as_role("project_lead")
-        html = project_lead.get("/agreements/").get_data(as_text=True)
+        html = project_lead.get("/agreements").get_data(as_text=True)
         assert "Frugt til alle skift" not in html and "Sund kantine" in html
         assert "2 åbne strukturelle indsatser fra opsagte aftaler er skjult." in html
-        shown = project_lead.get("/agreements/?terminated=show").get_data(as_text=True)
+        shown = project_lead.get("/agreements?terminated=show").get_data(as_text=True)
         row = re.search(r'<tr class="orphaned">.*?</tr>', shown, re.S).group(0)
         assert "Frugt til alle skift" in row and "Aftalen er opsagt" in row
 

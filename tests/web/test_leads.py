@@ -45,14 +45,14 @@ FORM = {"lead_reason": "Højt sygefravær, tal med HR-chefen", "urgency": "high"
 
 class TestSharing:
     def test_the_page_offers_the_share_form_and_my_leads(self, as_role):
-        response = as_role("consultant").get("/leads/")
+        response = as_role("consultant").get("/leads")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" in html
         assert 'id="share-form"' in html and "Du har ikke delt nogen tip endnu." in html
 
     @pytest.mark.parametrize("q", [pytest.param("hansen", id="name"), pytest.param(HANSEN_TRANSPORT_CVR[:5], id="cvr")])
     def test_companies_are_found_as_you_type_by_name_or_cvr(self, as_role, hansen, q):
-        response = as_role("consultant").htmx_get(f"/leads/?q={q}", "company-results")
+        response = as_role("consultant").htmx_get(f"/leads?q={q}", "company-results")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in html
         assert html.startswith('<div id="company-results"') and "HX-Request" in response.headers["Vary"]
@@ -60,22 +60,22 @@ class TestSharing:
 
     def test_picking_a_company_offers_its_contacts_and_logs_that_they_were_shown(self, as_role, crm, team, hansen,
                                                                                  hr_manager):
-        response = as_role("consultant").htmx_get(f"/leads/?company_id={hansen}", "lead-contact")
+        response = as_role("consultant").htmx_get(f"/leads?company_id={hansen}", "lead-contact")
         html = response.get_data(as_text=True)
         assert html.startswith('<div id="lead-contact"') and "Lone Berg" in html
         assert [(e["user_id"], e["use"]) for e in crm.access_log.entries(contact_id=hr_manager)] == [
             (team.consultant, "page")]
 
     def test_a_lead_about_a_known_company_and_contact_is_shared(self, as_role, team, projector, hansen, hr_manager):
-        response = as_role("consultant").post("/leads/", {**FORM, "company_id": str(hansen),
+        response = as_role("consultant").post("/leads", {**FORM, "company_id": str(hansen),
                                                           "suggested_contact": str(hr_manager)})
-        assert response.status_code == 303 and response.headers["Location"].endswith("/leads/")
+        assert response.status_code == 303 and response.headers["Location"].endswith("/leads")
         [lead] = shared_by(projector, team.consultant)
         assert (lead["company_id"], lead["suggested_contact_id"], lead["urgency"]) == (hansen, hr_manager, "high")
         assert lead["lead_reason"] == FORM["lead_reason"] and lead["strategy"] == "targeted"
 
     def test_the_company_and_the_contact_are_created_on_the_fly(self, as_role, crm, team, projector):
-        response = as_role("consultant").post("/leads/", {
+        response = as_role("consultant").post("/leads", {
             **FORM, "company_id": "new", "new_company_name": "Soltoft Pleje", "new_company_cvr": SOLTOFT_PLEJE_CVR,
             "new_company_industry": "care", "suggested_contact": "new", "contact_name": "Lone Berg",
             "contact_role": "hr", "contact_phone": "20 30 40 50", "contact_email": "lone@soltoft.dk",
@@ -90,7 +90,7 @@ class TestSharing:
             "Lone Berg", "hr", "+4520304050", company.id)
 
     def test_sharing_in_place_returns_a_fresh_form_and_updates_my_leads(self, as_role, hansen):
-        response = as_role("consultant").post("/leads/", {**FORM, "company_id": str(hansen)}, htmx_target="lead-share")
+        response = as_role("consultant").post("/leads", {**FORM, "company_id": str(hansen)}, htmx_target="lead-share")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in html and "HX-Request" in response.headers["Vary"]
         assert html.startswith('<div id="lead-share"') and "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke." in html
@@ -108,19 +108,19 @@ class TestSharing:
                                                                                    changes, message):
         form = {**FORM, "company_id": "new", "new_company_name": "Soltoft Pleje", "new_company_industry": "care",
                 "contact_name": "Lone Berg", "contact_phone": "20304050", **changes}
-        response = as_role("consultant").post("/leads/", form)
+        response = as_role("consultant").post("/leads", form)
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and 'role="alert"' in html and message in html
         assert 'value="Soltoft Pleje"' in html and 'value="Lone Berg"' in html
         assert company_names(projector) == [] and shared_by(projector, team.consultant) == []
 
     def test_a_lead_without_a_company_asks_for_one(self, as_role, team, projector):
-        html = as_role("consultant").post("/leads/", FORM).get_data(as_text=True)
+        html = as_role("consultant").post("/leads", FORM).get_data(as_text=True)
         assert "Vælg virksomheden, eller opret den med mindst navn og branche." in html
         assert shared_by(projector, team.consultant) == []
 
     def test_a_taken_cvr_number_points_to_the_existing_company(self, as_role, team, projector, hansen):
-        html = as_role("consultant").post("/leads/", {
+        html = as_role("consultant").post("/leads", {
             **FORM, "company_id": "new", "new_company_name": "Hansen", "new_company_cvr": HANSEN_TRANSPORT_CVR,
             "new_company_industry": "transport"}).get_data(as_text=True)
         assert f"Findes allerede: virksomhed {HANSEN_TRANSPORT_CVR}" in html
@@ -128,12 +128,12 @@ class TestSharing:
 
     @pytest.mark.parametrize("role", ["auditor", "admin"])
     def test_roles_that_may_not_share_are_refused(self, as_role, team, projector, hansen, role):
-        response = as_role(role).post("/leads/", {**FORM, "company_id": str(hansen)})
+        response = as_role(role).post("/leads", {**FORM, "company_id": str(hansen)})
         assert response.status_code == 403
         assert shared_by(projector, getattr(team, role)) == []
 
     def test_sharing_without_the_csrf_token_is_refused(self, as_role, team, projector, hansen):
-        response = as_role("consultant").post("/leads/", {**FORM, "company_id": str(hansen)}, with_token=False)
+        response = as_role("consultant").post("/leads", {**FORM, "company_id": str(hansen)}, with_token=False)
         assert response.status_code == 400 and shared_by(projector, team.consultant) == []
 
 
@@ -146,7 +146,7 @@ class TestTheInbox:
         return lead_id
 
     def test_recruiters_see_open_leads_with_age_urgency_and_whom_to_call(self, as_role, crm, team, lead, hr_manager):
-        html = as_role("recruiter").get("/leads/").get_data(as_text=True)
+        html = as_role("recruiter").get("/leads").get_data(as_text=True)
         row = re.search(rf'<li class="lead-row urgency-high" id="lead-{lead}">.*?</li>', html, re.S).group(0)
         assert "Hansen Transport ApS" in row and "Højt sygefravær" in row and "(2 dage siden)" in row
         assert "Lone Berg" in row and "+45 20 30 40 50" in row and "Delt af Jonas Vestergaard" in row
@@ -156,11 +156,11 @@ class TestTheInbox:
     def test_the_inbox_is_filtered_by_status_in_place(self, as_role, crm, team, lead):
         crm.claim_lead(team.recruiter, lead)
         recruiter = as_role("recruiter")
-        response = recruiter.htmx_get("/leads/?status=claimed", "lead-inbox")
+        response = recruiter.htmx_get("/leads?status=claimed", "lead-inbox")
         html = response.get_data(as_text=True)
         assert html.startswith('<div id="lead-inbox"') and "HX-Request" in response.headers["Vary"]
         assert "Hansen Transport ApS" in html and "af Mette Kjær" in html
-        assert "Hansen Transport ApS" not in recruiter.htmx_get("/leads/", "lead-inbox").get_data(as_text=True)
+        assert "Hansen Transport ApS" not in recruiter.htmx_get("/leads", "lead-inbox").get_data(as_text=True)
 
     def test_claiming_in_place_returns_the_row_and_makes_the_recruiter_owner(self, as_role, crm, team, hansen, lead):
         response = as_role("recruiter").post(f"/leads/{lead}/claim", htmx_target=f"lead-{lead}")
@@ -183,13 +183,13 @@ class TestTheInbox:
         assert crm.load(Lead, lead).status == "open"
         response = recruiter.post(f"/leads/{lead}/decline", {"reason": "Vi har allerede kontakt via 3F"})
         assert response.status_code == 303 and crm.load(Lead, lead).status == "declined"
-        mine = as_role("consultant").get("/leads/").get_data(as_text=True).split('<div id="my-leads"')[1]
+        mine = as_role("consultant").get("/leads").get_data(as_text=True).split('<div id="my-leads"')[1]
         assert "Vi har allerede kontakt via 3F" in mine
 
     def test_the_consultant_sees_what_came_of_the_lead(self, as_role, crm, team, hansen, lead):
         crm.log_attempt(team.recruiter, hansen, "call", "meeting_booked", lead_id=lead)
         agreement = crm.open_agreement(team.recruiter, hansen)
-        mine = as_role("consultant").get("/leads/").get_data(as_text=True).split('<div id="my-leads"')[1]
+        mine = as_role("consultant").get("/leads").get_data(as_text=True).split('<div id="my-leads"')[1]
         assert "Overtaget" in mine and "Forhandling om ledelsesopbakning" in mine
         assert "<td>1</td>" in mine and f'href="/agreements/{agreement}"' in mine
 
@@ -200,7 +200,7 @@ class TestTheInbox:
         assert crm.load(Lead, lead).status == "open"
 
     def test_an_auditor_reads_the_inbox_without_actions(self, as_role, lead):
-        html = as_role("auditor").get("/leads/").get_data(as_text=True)
+        html = as_role("auditor").get("/leads").get_data(as_text=True)
         assert "Højt sygefravær" in html and "/claim" not in html and 'id="share-form"' not in html
 
     def test_claiming_without_the_csrf_token_is_refused(self, as_role, crm, lead):
@@ -210,5 +210,5 @@ class TestTheInbox:
 
 def test_searching_as_you_type_logs_no_personal_data(as_role, crm, team, hansen, hr_manager):
     crm.share_lead(team.consultant, hansen, "Højt sygefravær", suggested_contact_id=hr_manager)
-    as_role("recruiter").htmx_get("/leads/?q=hans", "company-results")
+    as_role("recruiter").htmx_get("/leads?q=hans", "company-results")
     assert crm.access_log.entries(contact_id=hr_manager) == []

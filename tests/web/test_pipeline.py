@@ -49,7 +49,7 @@ class TestTheBoard:
                                                                              soltoft):
         crm.move_company(team.recruiter, soltoft, "contacted")
         clock.advance(timedelta(days=3))
-        response = as_role("project_lead").get("/pipeline/")
+        response = as_role("project_lead").get("/pipeline")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" in html
         identified, contacted = column(html, "identified"), column(html, "contacted")
@@ -59,7 +59,7 @@ class TestTheBoard:
         assert f'href="/companies/{hansen}"' in identified
 
     def test_htmx_filtering_swaps_only_the_board(self, as_role, hansen, soltoft):
-        response = as_role("project_lead").htmx_get("/pipeline/?industry=care", "pipeline-board")
+        response = as_role("project_lead").htmx_get("/pipeline?industry=care", "pipeline-board")
         html = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "<html" not in html and html.lstrip().startswith('<div id="pipeline-board"')
@@ -67,7 +67,7 @@ class TestTheBoard:
         assert "Soltoft Pleje" in html and "Hansen Transport ApS" not in html
 
     def test_the_filter_form_is_a_get_form_that_pushes_the_url(self, as_role, hansen):
-        html = as_role("project_lead").get("/pipeline/").get_data(as_text=True)
+        html = as_role("project_lead").get("/pipeline").get_data(as_text=True)
         form = re.search(r'<form id="pipeline-filters"[^>]*>', html).group(0)
         assert 'method="get"' in form and 'hx-push-url="true"' in form and 'hx-target="#pipeline-board"' in form
 
@@ -77,17 +77,17 @@ class TestTheBoard:
         pytest.param("strategy=targeted", "Hansen Transport ApS", "Soltoft Pleje", id="strategy"),
     ])
     def test_each_filter_narrows_the_board(self, as_role, team, hansen, soltoft, query, shown, hidden):
-        html = as_role("project_lead").get("/pipeline/?" + query.format(owner=team.recruiter)).get_data(as_text=True)
+        html = as_role("project_lead").get("/pipeline?" + query.format(owner=team.recruiter)).get_data(as_text=True)
         board = column(html, "identified")
         assert shown in board and hidden not in board
 
     def test_the_summary_counts_companies_by_the_chosen_dimension(self, as_role, crm, team, hansen, soltoft):
         crm.register_company(team.recruiter, "Vognmand Jensen", "transport")
-        html = as_role("project_lead").get("/pipeline/?by=industry").get_data(as_text=True)
+        html = as_role("project_lead").get("/pipeline?by=industry").get_data(as_text=True)
         summary = section(html, "summary-heading")
         transport = re.search(r'<tr><th scope="row">Transport</th>(.*?)</tr>', summary, re.S).group(1)
         assert "<strong>2</strong>" in transport
-        by_owner = section(as_role("project_lead").get("/pipeline/?by=owner_id").get_data(as_text=True),
+        by_owner = section(as_role("project_lead").get("/pipeline?by=owner_id").get_data(as_text=True),
                            "summary-heading")
         assert "Mette Kjær" in by_owner and "Sofie Lund" in by_owner and "Ikke angivet" in by_owner
 
@@ -96,17 +96,17 @@ class TestTheBoard:
         clock.advance(timedelta(days=app.config["STALLED_DAYS"] - 1))
         crm.log_attempt(team.recruiter, soltoft, "call", "no_answer")
         clock.advance(timedelta(days=2))
-        stalled = section(as_role("project_lead").get("/pipeline/").get_data(as_text=True), "stalled-heading")
+        stalled = section(as_role("project_lead").get("/pipeline").get_data(as_text=True), "stalled-heading")
         assert "Hansen Transport ApS" in stalled and f"{app.config['STALLED_DAYS'] + 1} dage" in stalled
         assert "Soltoft Pleje" not in stalled
 
     def test_an_auditor_sees_the_board_but_no_move_menus(self, as_role, hansen):
-        html = as_role("auditor").get("/pipeline/").get_data(as_text=True)
+        html = as_role("auditor").get("/pipeline").get_data(as_text=True)
         assert "Hansen Transport ApS" in html and 'name="stage"' not in html
 
     def test_each_card_offers_only_the_sensible_next_stages(self, as_role, crm, team, hansen, soltoft):
         crm.open_agreement(team.recruiter, soltoft)
-        html = as_role("recruiter").get("/pipeline/").get_data(as_text=True)
+        html = as_role("recruiter").get("/pipeline").get_data(as_text=True)
         options = lambda company_id: re.findall(  # noqa: E731
             r'<option value="(\w+)">', re.search(rf'id="move-{company_id}".*?</select>', html, re.S).group(0))
         assert options(hansen) == ["contacted", "meeting", "negotiating", "declined", "parked"]
@@ -121,7 +121,7 @@ class TestMoving:
         response = as_role("recruiter").post(self.url(hansen, "?industry=transport"),
                                              {"stage": "contacted", "version": version_of(crm, hansen)})
         assert response.status_code == 303
-        assert response.headers["Location"].endswith("/pipeline/?industry=transport")
+        assert response.headers["Location"].endswith("/pipeline?industry=transport")
         assert stage_of(crm, hansen) == "contacted"
 
     def test_an_htmx_move_returns_the_board_with_the_card_in_its_new_column(self, as_role, crm, hansen):

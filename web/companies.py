@@ -35,6 +35,9 @@ SECTIONS = {
     "details": "company-details", "workplaces": "company-workplaces", "contacts": "company-contacts",
     "attempts": "company-attempts",
 }
+# Parts that show no person, and refresh themselves when another part changed the company.
+SELF_REFRESHING = {"head": "company-head", "path": "company-path"}
+PEOPLE_FREE = ("details", "workplaces", "head", "path")
 
 
 @bp.context_processor
@@ -203,12 +206,15 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
 @bp.get("/<uuid:company_id>")
 @login_required
 def show(company_id: UUID):
-    """The company page; ?edit=details or ?edit=<contact id> opens that part for editing."""
+    """The company page; ?edit=details or ?edit=<contact id> opens that part for editing; htmx gets one part."""
     context = company_context(company_id)
-    log_people("page", [p["contact_id"] for p in context["people"]])
+    parts = {**SECTIONS, **SELF_REFRESHING}
     editing = context["editing"]
-    section = "details" if editing == "details" else "contacts" if editing else "details"
-    return page_or_fragment("companies/show.html", f"companies/_{section}.html", SECTIONS[section], **context)
+    section = next((name for name, target in parts.items() if wants_fragment(target)),
+                   "contacts" if editing and editing != "details" else "details")
+    if not wants_fragment(parts[section]) or section not in PEOPLE_FREE:
+        log_people("page", [p["contact_id"] for p in context["people"]])
+    return page_or_fragment("companies/show.html", f"companies/_{section}.html", parts[section], **context)
 
 
 @bp.get("/<uuid:company_id>/timeline")

@@ -83,4 +83,5 @@ def test_the_company_page_edits_in_place_and_logs_an_attempt(page, sign_in, comp
     log_form.get_by_role("button", name="Gem henvendelsen").click()
     page.wait_for_selector("#company-attempts >> text=Henvendelsen er registreret.")
     assert "Møde med direktøren den 10. marts" in attempts.inner_text()
+    page.wait_for_selector("#company-head >> text=Møde med ledelsen")  # a booked meeting moved the company on
     assert page.evaluate("window.__marker") == 1

@@ -144,6 +144,14 @@ class TestTheCompanyPage:
             assert [(e["use"], e["place"], e["user_id"]) for e in entries] == [
                 ("page", f"/companies/{hansen['id']}", team.health_consultant)]
 
+    def test_the_header_and_the_path_refresh_as_fragments_without_logging_people(self, as_role, crm, hansen):
+        client = as_role("recruiter")
+        for target in ("company-head", "company-path"):
+            response = client.htmx_get(f"/companies/{hansen['id']}", target)
+            page = text_of(response)
+            assert "<html" not in page and f'id="{target}"' in page and "HX-Request" in response.headers["Vary"]
+        assert crm.access_log.entries(contact_id=hansen["lise"]) == []
+
     def test_an_unknown_company_is_not_found(self, as_role):
         assert as_role("recruiter").get("/companies/00000000-0000-0000-0000-000000000001").status_code == 404
 

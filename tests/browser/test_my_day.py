@@ -57,12 +57,13 @@ def test_the_keyboard_alone_opens_fills_and_submits_the_form(page, sign_in, comp
     else:
         pytest.fail("Tab never reached the row's form")
     page.keyboard.press("Enter")
-    first = page.locator(f"#log-{companies['soltoft'].hex}-outcome-no_answer")
-    assert first.evaluate("element => element === document.activeElement"), "opening did not focus the first field"
+    outcome = f"#log-{companies['soltoft'].hex}-outcome-no_answer"
+    page.wait_for_function(f"document.activeElement === document.querySelector('{outcome}')")  # the first field
     page.keyboard.press("Space")  # choose "Intet svar"
     page.keyboard.press("Escape")
     assert not page.locator(f"#queue-row-{companies['soltoft']} details").evaluate("element => element.open")
     page.keyboard.press("Enter")  # the summary has the focus again: open once more
+    page.wait_for_function(f"document.activeElement === document.querySelector('{outcome}')")  # the chosen outcome
     page.keyboard.press("Tab")  # the channel
     page.keyboard.press("Tab")  # the contact
     page.keyboard.press("Tab")  # the note

@@ -41,6 +41,8 @@ PARTS = {
     None: ("companies", "contacts", "inbox", "shared"),
 }
 INBOX_STATUSES = ("open", "claimed", "declined", "all")
+# The most urgent and oldest first; more than this is a backlog, not a list to read.
+INBOX_SHOWN = 50
 
 
 class Incomplete(Exception):
@@ -100,7 +102,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
     q = (request.values.get("q") or "").strip()
     picked = form.get("company_id") or request.args.get("company_id") or ""
     picked_id = _uuid(picked)
-    found, company_contacts, inbox, shared = [], [], [], []
+    found, company_contacts, inbox, shared, inbox_more = [], [], [], [], 0
     if "companies" in parts:
         found = search_companies(outreach, q=q, per_page=8).rows if q else []
         if picked_id and all(row["company_id"] != picked_id for row in found):
@@ -109,14 +111,15 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         company_contacts = list(people(outreach, company_id=picked_id).values())
         _log(c["contact_id"] for c in company_contacts)
     if "inbox" in parts:
-        inbox = _inbox_rows(projector["leads"].inbox(day, None if status == "all" else status),
-                            projector["users"].names(), projector)
+        waiting = projector["leads"].inbox(day, None if status == "all" else status)
+        inbox_more = max(0, len(waiting) - INBOX_SHOWN)
+        inbox = _inbox_rows(waiting[:INBOX_SHOWN], projector["users"].names(), projector)
     if "shared" in parts:
         shared = projector["leads"].shared_by(current_user.id, day)
     return page_or_fragment(
         "leads/index.html", FRAGMENTS[target or "lead-share"], target or "lead-share",
         form=form, notice=notice or {}, q=q, found=found, picked=picked, company_contacts=company_contacts,
-        inbox=inbox, inbox_status=status, inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
+        inbox=inbox, inbox_more=inbox_more, inbox_status=status, inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
         shared=shared, may_share=current_user.may("share_lead"), may_decide=current_user.may("decide_lead"),
         partners=partner_names(outreach), industries=choices("industry"), contact_roles=choices("contact_role"),
         urgencies=choices("urgency"), arenas=choices("arena"), strategies=choices("strategy"), **extra,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from crm.companies import CLOSED, STAGES
+from crm.companies import CLOSED, IN_OUTREACH, STAGES
 from crm.errors import CrmError, InvalidInput
 from crm.permissions import OUTREACH_ROLES
 from projections import pipeline as queries
@@ -27,6 +27,9 @@ bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 TARGET = "pipeline-board"
 DIMENSIONS = {"owner_id": None, "industry": "industry", "arena": "arena", "strategy": "strategy"}
 CLOSING = ("declined", "parked")
+# Enough to act on without scrolling forever; the counts tell the rest.
+CARDS_PER_STAGE = 30
+STALLED_SHOWN = 25
 
 # The stages a card's menu offers from each stage; the application still decides.
 # A company in negotiation ends through its agreement (terminate), not from the board.
@@ -45,6 +48,29 @@ def company_row(view: OutreachView, company_id: UUID) -> dict[str, Any] | None:
     with view.transaction(commit=False) as session:
         row = session.execute(select(companies).where(companies.c.company_id == company_id)).first()
     return dict(row._mapping) if row else None
+
+
+def longest_stalled(view: OutreachView, day: date, days: int, owner_id: UUID | None, limit: int):
+    """The first `limit` rows of projections.pipeline.stalled, and how many there are in all.
+
+    The same rule (in outreach, nothing since the cutoff), counted in SQL, so a
+    board with thousands of stalled companies reads only the ones it shows.
+    """
+    cutoff = day - timedelta(days=days)
+    where = [companies.c.stage.in_(IN_OUTREACH), companies.c.last_touched_on < cutoff]
+    if owner_id is not None:
+        where.append(companies.c.owner_id == owner_id)
+    query = (
+        select(companies.c.company_id, companies.c.name, companies.c.stage, companies.c.owner_id,
+               companies.c.last_attempt_on, companies.c.last_touched_on)
+        .where(*where).order_by(companies.c.last_touched_on, companies.c.name).limit(limit)
+    )
+    with view.transaction(commit=False) as session:
+        total = session.execute(select(func.count()).select_from(companies).where(*where)).scalar_one()
+        rows = [dict(row._mapping) for row in session.execute(query)]
+    for row in rows:
+        row["days_without_attempt"] = (day - row["last_touched_on"]).days
+    return rows, total
 
 
 def agreement_ids(view: OutreachView) -> dict[UUID, UUID]:
@@ -84,7 +110,7 @@ def _columns(view: OutreachView, day: date, filters: dict[str, Any], names: dict
     may_move = current_user.may("outreach")
     agreements = agreement_ids(view)
     columns, shown = [], False
-    for stage, column in queries.board(view, day, **filters).items():
+    for stage, column in queries.board(view, day, per_stage=CARDS_PER_STAGE, **filters).items():
         cards = []
         for row in column["companies"]:
             here = focus is not None and focus["company_id"] == row["company_id"]
@@ -133,7 +159,8 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     dimensions = [("owner_id", _("Owner")), ("industry", _("Industry")), ("arena", _("Arena")),
                   ("strategy", _("Strategy"))]
     columns, shown = _columns(view, day, filters, names, focus)
-    stalled = queries.stalled(view, day, days=current_app.config["STALLED_DAYS"], owner_id=filters.get("owner_id"))
+    stalled, stalled_total = longest_stalled(view, day, current_app.config["STALLED_DAYS"], filters.get("owner_id"),
+                                             STALLED_SHOWN)
     for row in stalled:
         row["owner_name"] = names.get(row["owner_id"])
     loose_card = None
@@ -149,7 +176,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     return page_or_fragment(
         "pipeline/board.html", "pipeline/_board.html", TARGET,
         columns=[c for c in columns if not c["closed"]], closed_columns=[c for c in columns if c["closed"]],
-        loose_card=loose_card, notice=notice, stalled=stalled,
+        loose_card=loose_card, notice=notice, stalled=stalled, stalled_more=stalled_total - len(stalled),
         stalled_days=current_app.config["STALLED_DAYS"], stages=[(s, label("stage", s)) for s in STAGES],
         summary=_summary(view, dimension, filters, names), dimension=dimension,
         dimension_title=dict(dimensions)[dimension], dimensions=dimensions,

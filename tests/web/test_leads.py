@@ -153,6 +153,12 @@ class TestTheInbox:
         assert f'action="/leads/{lead}/claim"' in row
         assert team.recruiter in [e["user_id"] for e in crm.access_log.entries(contact_id=hr_manager)]
 
+    def test_a_long_inbox_shows_the_first_leads_and_how_many_wait(self, as_role, crm, team, monkeypatch, hansen, lead):
+        monkeypatch.setattr("web.leads.INBOX_SHOWN", 1)
+        crm.share_lead(team.consultant, hansen, "Ny direktør", urgency="low")
+        html = as_role("recruiter").htmx_get("/leads", "lead-inbox").get_data(as_text=True)
+        assert "Højt sygefravær" in html and "Ny direktør" not in html and "1 tip mere venter bag disse." in html
+
     def test_the_inbox_is_filtered_by_status_in_place(self, as_role, crm, team, lead):
         crm.claim_lead(team.recruiter, lead)
         recruiter = as_role("recruiter")

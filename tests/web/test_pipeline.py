@@ -100,6 +100,13 @@ class TestTheBoard:
         assert "Hansen Transport ApS" in stalled and f"{app.config['STALLED_DAYS'] + 1} dage" in stalled
         assert "Soltoft Pleje" not in stalled
 
+    def test_only_the_longest_stalled_are_listed_with_the_count_of_the_rest(self, as_role, clock, monkeypatch, hansen,
+                                                                            soltoft):
+        monkeypatch.setattr("web.pipeline.STALLED_SHOWN", 1)
+        clock.advance(timedelta(days=30))
+        stalled = section(as_role("project_lead").get("/pipeline").get_data(as_text=True), "stalled-heading")
+        assert stalled.count("<li>") == 1 and "og 1 mere, der har stået stille i kortere tid." in stalled
+
     def test_an_auditor_sees_the_board_but_no_move_menus(self, as_role, hansen):
         html = as_role("auditor").get("/pipeline").get_data(as_text=True)
         assert "Hansen Transport ApS" in html and 'name="stage"' not in html

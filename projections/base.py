@@ -52,6 +52,21 @@ class View(SQLAlchemyTrackingRecorder):
 
     def __init__(self, datastore: SQLAlchemyDatastore) -> None:
         super().__init__(datastore, tracking_table_name=f"projection_{self.name}_tracking")
+        self._buffered: dict[Table, list[dict[str, Any]]] = {}
+
+    # Rows that nothing reads back within a batch are inserted together at its end, one
+    # executemany per table instead of one statement per event (rebuilds are several times faster).
+    def buffer(self, table: Table, row: dict[str, Any]) -> None:
+        self._buffered.setdefault(table, []).append(row)
+
+    def flush(self, session: Session) -> None:
+        """Insert the buffered rows; the runner calls it before it moves the position, in the same transaction."""
+        buffered, self._buffered = self._buffered, {}
+        for table, rows in buffered.items():
+            session.execute(table.insert(), rows)
+
+    def discard_buffer(self) -> None:
+        self._buffered = {}
 
     def create_table(self) -> None:
         assert self.datastore.engine is not None

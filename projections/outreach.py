@@ -117,7 +117,6 @@ partners = Table(
 )
 
 
-INSERT_ATTEMPT = attempts.insert()
 ADVANCE_NEXT_STEP = (
     companies.update()
     .where(
@@ -215,7 +214,7 @@ class OutreachView(View):
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(INSERT_ATTEMPT, dict(
+            self.buffer(attempts, dict(
                 attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
                 user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
                 occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
@@ -233,11 +232,13 @@ class OutreachView(View):
 
     def update_attempt(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:
+            self.flush(session)  # the attempt may still be waiting in this batch's buffer
             session.execute(attempts.update().where(attempts.c.attempt_id == event.originator_id).values(**values))
             self._refresh_next_step(session, event.company_id)
 
     def _refresh_next_step(self, session: Session, company_id: UUID) -> None:
         """The company's next step is the latest valid attempt of its current round."""
+        self.flush(session)  # attempts of this batch may still be waiting in the buffer
         round_ = select(companies.c.round).where(companies.c.company_id == company_id).scalar_subquery()
         in_round = and_(attempts.c.company_id == company_id, attempts.c.round == round_, attempts.c.voided.is_(False))
         latest = session.execute(

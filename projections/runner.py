@@ -88,7 +88,9 @@ class Projector:
                 if any(p.view.lock_position(session) != positions[p.view.name] for p in in_batch):
                     continue  # another process applied some of this meanwhile: read on from where it stopped
                 for projection in in_batch:
+                    projection.view.discard_buffer()
                     applied += self._apply(projection, events, positions[projection.view.name], include)
+                    projection.view.flush(session)
                     projection.view.move_position(session, stop)
             if progress is not None:
                 progress(stop, head)

@@ -69,8 +69,6 @@ def _plain(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-INSERT_ENTRY = timeline.insert()
-INSERT_SUBJECT = subjects.insert()
 SUBJECT_COMPANY = select(subjects.c.company_id).where(subjects.c.originator_id == bindparam("originator_id"))
 
 
@@ -78,10 +76,18 @@ class TimelineView(View):
     name = "timeline"
     view_tables = (subjects, timeline)
 
+    def __init__(self, datastore: Any) -> None:
+        super().__init__(datastore)
+        self._subjects_in_batch: dict[UUID, UUID] = {}
+
+    def discard_buffer(self) -> None:
+        super().discard_buffer()
+        # Subjects first seen in this batch are only inserted at its end; until then they are read from here.
+        self._subjects_in_batch = {}
+
     def add_entry(self, aggregate: str, event: Any, tracking: Tracking) -> None:
         with self.transaction(commit=True) as session:
-            # A statement without .values() compiles once; the row goes in as parameters.
-            session.execute(INSERT_ENTRY, dict(
+            self.buffer(timeline, dict(
                 notification_id=tracking.notification_id, company_id=self._company_of(session, aggregate, event),
                 originator_id=event.originator_id, aggregate=aggregate, event_type=type(event).__name__,
                 occurred_at=utc_naive(event.timestamp), actor_id=event.actor_id, reason=event.reason,
@@ -92,8 +98,11 @@ class TimelineView(View):
         if aggregate == "company":
             return event.originator_id
         if isinstance(event, CrmAggregate.Created):
-            session.execute(INSERT_SUBJECT, dict(originator_id=event.originator_id, company_id=event.company_id))
+            self.buffer(subjects, dict(originator_id=event.originator_id, company_id=event.company_id))
+            self._subjects_in_batch[event.originator_id] = event.company_id
             return event.company_id
+        if event.originator_id in self._subjects_in_batch:
+            return self._subjects_in_batch[event.originator_id]
         company_id = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
         if company_id is None:
             raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")

@@ -133,6 +133,12 @@ class TestLoggingAnAttempt:
         assert response.status_code == 200 and "<html" in page and "er ikke en af valgmulighederne" in page
         assert len(crm_view_attempts(crm, queue["hansen"])) == 1
 
+    def test_an_error_for_a_company_not_on_the_queue_is_shown_on_top(self, as_role, queue):
+        response = self.post(as_role("recruiter"), queue["others"], htmx=False, next_follow_up_on="2026-02-01")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and '<p class="flash error" role="alert">' in page
+        assert "kan ikke ligge før" in page
+
     def test_a_declined_outcome_records_when_to_approach_again(self, as_role, crm, queue):
         response = self.post(as_role("recruiter"), queue["soltoft"], outcome="declined", note="Ingen tid i år",
                              next_follow_up="2026-03-03", approach_again_after="2026-09-01")

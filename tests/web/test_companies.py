@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from uuid import UUID
 
 import pytest
 
@@ -109,7 +110,7 @@ class TestRegistering:
         company_id = response.headers["Location"].rsplit("/", 1)[1]
         page = text_of(client.get(response.headers["Location"]))
         assert "Bageriet Kornblomst er registreret." in page and "Bagere på nathold" in page
-        company = crm.load(Company, __import__("uuid").UUID(company_id))
+        company = crm.load(Company, UUID(company_id))
         assert (company.owner_id, company.strategy, company.size_band) == (team.recruiter, "targeted", "10-49")
 
     def test_a_wrong_cvr_number_shows_the_danish_message_and_registers_nothing(self, as_role, crm):

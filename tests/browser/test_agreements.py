@@ -80,3 +80,30 @@ def test_an_agreement_opened_from_the_board_is_signed_only_after_the_buy_in(page
     page.goto(url + "/pipeline")
     expect(page.locator("#stage-partner").locator("xpath=..")).to_contain_text("Hansen Transport ApS")
     screenshot(page, "pipeline")
+
+
+def test_without_javascript_the_buy_in_is_confirmed_and_the_agreement_signed(playwright_browser, live_app, pipeline):
+    from tests.web.conftest import PASSWORD
+
+    crm, team, url = live_app.extensions["crm"].crm, live_app.config["TEAM"], live_app.config["LIVE_URL"]
+    agreement_id = crm.open_agreement(team.recruiter, pipeline["hansen"])
+    context = playwright_browser.new_context(java_script_enabled=False, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(url + "/login")
+        page.get_by_label("Brugernavn").fill("henrik")
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        page.goto(f"{url}/agreements/{agreement_id}")
+        page.get_by_label("Sponsor i den øverste ledelse").select_option(label="Birthe Hansen")
+        page.locator("#buy-in li.missing").first.get_by_role("button", name="Bekræft").click()
+        for remaining in (2, 1, 0):
+            page.locator("#buy-in li.missing").first.get_by_role("button", name="Bekræft").click()
+            expect(page.locator("#buy-in li.missing")).to_have_count(remaining)
+        page.get_by_role("button", name="Underskriv aftalen").click()
+        expect(page.get_by_role("status").first).to_have_text("Aftalen er underskrevet. Virksomheden er nu partner.")
+        assert page.url.endswith(f"/agreements/{agreement_id}#buy-in")
+        assert crm.load(PartnershipAgreement, agreement_id).status == "signed"
+    finally:
+        context.close()

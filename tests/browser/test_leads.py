@@ -76,3 +76,15 @@ def test_a_known_company_is_picked_as_you_type_with_one_of_its_contacts(page, si
     expect(page.locator("#my-leads")).to_contain_text("Hansen Transport ApS")
     [lead] = leads_of(live_app, team.consultant)
     assert (lead["company_id"], lead["suggested_contact_id"]) == (hansen, hr)
+
+
+def test_enter_in_the_search_box_finds_in_place_and_keeps_what_was_typed(page, sign_in, live_app):
+    crm, team = live_app.extensions["crm"].crm, live_app.config["TEAM"]
+    hansen_transport(crm, team.recruiter)
+    sign_in("consultant")
+    page.goto(live_app.config["LIVE_URL"] + "/leads")
+    page.get_by_label("Hvorfor denne virksomhed? Hvad ved du?").fill("Mange chauffører")
+    page.get_by_label("Find virksomheden på navn eller CVR-nummer").fill("Hansen")
+    page.get_by_label("Find virksomheden på navn eller CVR-nummer").press("Enter")
+    expect(page.get_by_label("Hansen Transport ApS")).to_be_visible()
+    expect(page.get_by_label("Hvorfor denne virksomhed? Hvad ved du?")).to_have_value("Mange chauffører")

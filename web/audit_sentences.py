@@ -7,14 +7,21 @@ partners); slugs are shown by their labels (web/labels.py).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Iterable
 from uuid import UUID
 
-from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
+from eventsourcing.persistence import StoredEvent
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.audit.event_index import AGGREGATES
+from crm.audit.history import MISSING
+from crm.clock import COPENHAGEN
 from crm.permissions import SYSTEM_ACTOR_ID
 from projections.agreements import agreements
 from projections.outreach import companies, contacts, partners
@@ -325,3 +332,93 @@ def sentence(event: Any, names: Names) -> str:
     text = write(event, names, params) if write else _("%(actor)s: %(event)s", actor=params["actor"],
                                                        event=event_name(event_type))
     return text[:1].upper() + text[1:]
+
+
+# --- events as the audit screens show them ----------------------------------------------------
+
+
+@dataclass
+class LoggedEvent:
+    position: int
+    stored: StoredEvent | None
+    event: Any
+    sentence: str
+    raw: str
+    kind: str
+    name: str
+    occurred_at: datetime | None
+
+
+def stored_events(app: Any, positions: list[int]) -> dict[int, StoredEvent]:
+    """The stored events at these positions (a position whose row is gone is simply missing)."""
+    recorder = app.recorder
+    table = recorder.events_table
+    with recorder.transaction(commit=False) as session:
+        rows = session.execute(select(table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic,
+                                      table.c.state).where(table.c.id.in_(positions))).all()
+    return {r[0]: StoredEvent(r[1], r[2], r[3], bytes(r[4]) if not isinstance(r[4], bytes) else r[4]) for r in rows}
+
+
+def decode(app: Any, stored: StoredEvent | None) -> Any:
+    """The domain event, or None when the row is gone or no longer decodes."""
+    if stored is None:
+        return None
+    try:
+        return app.mapper.to_domain_event(stored)
+    except Exception:  # a row edited behind the application's back may no longer decode
+        return None
+
+
+def raw_json(stored: StoredEvent | None) -> str:
+    """The stored state, indented for reading."""
+    if stored is None:
+        return ""
+    try:
+        return json.dumps(json.loads(stored.state), indent=2, ensure_ascii=False)
+    except ValueError:
+        return stored.state.decode("utf-8", errors="replace")
+
+
+def logged_events(app: Any, projector: Any, positions: list[int]) -> tuple[list[LoggedEvent], set[UUID]]:
+    """The events at these positions as the event log shows them, and the people whose data they show."""
+    stored = stored_events(app, positions)
+    decoded = {p: decode(app, stored.get(p)) for p in positions}
+    names = names_for(decoded.values(), projector)
+    found = []
+    for position in positions:
+        each, event = stored.get(position), decoded[position]
+        event_type = each.topic.partition(":")[2] if each else ""
+        found.append(LoggedEvent(
+            position, each, event,
+            sentence(event, names) if each else _("The stored event at this position is gone."),
+            raw_json(each), aggregate_label(AGGREGATES.get(event_type.split(".")[0], "")) if each else "",
+            event_name(event_type) if each else "", getattr(event, "timestamp", None)))
+    return found, personal_contacts(decoded.values())
+
+
+def shown_value(value: Any, names: Names) -> str:
+    """A field's value in a version diff: names for ids, dates as dates, a dash for nothing."""
+    if value is MISSING or value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, UUID):
+        return names.users.get(value) or names.companies.get(value) or names.contacts.get(value) or str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_title(name: str) -> str:
+    """requirements.rooms_on_site.met -> Requirements › Rooms on site › met, with the labels people know."""
+    parts = []
+    for part in name.split("."):
+        shown = label("field", part.removesuffix("_id"))
+        if shown == part.removesuffix("_id"):
+            shown = label("requirement", part)
+        if shown == part and len(part) >= 16 and all(c in "0123456789abcdef" for c in part):
+            shown = part[:8]
+        parts.append(shown)
+    return " › ".join(parts)

@@ -36,7 +36,8 @@ def position_of(app, originator_id, version=1) -> int:
 
 def stored_state(app, position: int) -> bytes:
     with engine_of(app).connect() as connection:
-        return bytes(connection.execute(text("SELECT state FROM crm_events WHERE id = :id"), {"id": position}).scalar_one())
+        found = connection.execute(text("SELECT state FROM crm_events WHERE id = :id"), {"id": position})
+        return bytes(found.scalar_one())
 
 
 def test_every_event_recorded_through_the_commands_has_its_link(history_app):
@@ -126,7 +127,8 @@ def test_rewriting_the_links_too_escapes_the_chain_but_not_the_anchor(history_ap
 
     # The forger edits the event and recomputes every link after it.
     with engine_of(app).begin() as connection:
-        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"), {"state": state, "id": position})
+        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"),
+                           {"state": state, "id": position})
         rows = connection.execute(text("SELECT id, originator_id, originator_version, topic, state FROM crm_events "
                                        "ORDER BY id")).all()
     link = GENESIS

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from crm.audit.chain import GENESIS
 from crm.audit.cli import audit
@@ -142,3 +142,33 @@ def test_the_command_line_exports_with_a_manifest_and_verifies_the_files(history
 
     result = CliRunner().invoke(audit, ["export", "--from", "2026-03-31", "--to", "2026-03-01"])
     assert result.exit_code == 2 and "before the first" in result.output
+
+
+def test_a_state_stored_in_another_json_spelling_is_exported_with_its_exact_bytes(history_app, tmp_path):
+    app, history = history_app
+    recorder = app.recorder
+    spaced = json.dumps(json.loads(recorder.select_events(history.lars)[0].state)).encode()  # ", " and ": "
+    events = recorder.events_table
+    with app.factory.datastore.engine.begin() as connection:
+        position = connection.execute(select(events.c.id).where(
+            events.c.originator_id == history.lars, events.c.originator_version == 1)).scalar_one()
+    # Rewrite the row and the links after it, so the chain holds the new spelling (no tamper to find here).
+    with app.factory.datastore.engine.begin() as connection:
+        connection.execute(text("UPDATE crm_events SET state = :s WHERE id = :id"), {"s": spaced, "id": position})
+    relink(app)
+
+    events_path, manifest_path, _ = write_export(app, tmp_path, None, None, SYSTEM_ACTOR_ID)
+    line = next(json.loads(x) for x in events_path.read_text().splitlines() if json.loads(x)["position"] == position)
+    assert line["state"]["name"] == "Lars Hansen" and "state_bytes" in line
+    assert verify_export(events_path, manifest_path).ok
+
+
+def relink(app) -> None:
+    from crm.audit.chain import GENESIS, iter_events, next_link
+
+    link = GENESIS
+    with app.factory.datastore.engine.begin() as connection:
+        for event in list(iter_events(app.factory.datastore, app.recorder.events_table)):
+            link = next_link(link, *event)
+            connection.execute(text("UPDATE crm_event_chain SET link = :l WHERE position = :p"),
+                               {"l": link.hex(), "p": event.id})

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 from uuid import UUID
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore

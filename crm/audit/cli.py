@@ -76,6 +76,11 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
     if chain.anchor is not None:
         verdict = "matches" if chain.anchor_matches else f"DOES NOT MATCH: {chain.anchor_detail}"
         click.echo(f"Anchor {chain.anchor.position}: {verdict}")
+    if report.snapshots is not None:
+        if report.snapshots.ok:
+            click.echo(f"Snapshots: {report.snapshots.checked} checked, each equals a replay of its events")
+        for originator_id, version in report.snapshots.differing:
+            click.echo(f"Snapshot of {originator_id} at version {version}: DIFFERS from a replay of its events")
     for projection in report.projections or []:
         if projection.error:
             click.echo(f"Read model {projection.name}: REPLAY FAILED ({projection.error})")

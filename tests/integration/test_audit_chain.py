@@ -157,6 +157,23 @@ def test_an_anchor_written_down_earlier_still_matches_after_new_events(history_a
     assert report.head_position > anchor.position
 
 
+def test_an_edited_snapshot_is_found_though_it_is_not_in_the_chain(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    history = build_history(app, clock)
+    for number in range(50):  # the application snapshots a company every 50 versions
+        app.change_company_details(history.team.recruiter, history.hansen, address=f"Industrivej {number}, Horsens")
+    assert verify(app, projections=False).snapshots.checked == 1
+
+    with engine_of(app).begin() as connection:
+        state = bytes(connection.execute(text("SELECT state FROM crm_snapshots")).scalar_one())
+        connection.execute(text("UPDATE crm_snapshots SET state = :state"),
+                           {"state": state.replace(b"Hansen Transport ApS", b"Hansen & Co")})
+    report = verify(app, projections=False)
+
+    assert report.chain.ok and not report.ok
+    assert report.snapshots.differing == [(history.hansen, 50)]
+
+
 def test_a_write_that_lost_a_race_leaves_no_link_and_the_chain_whole(history_app, sql_database, clock):
     app, history = history_app
     other = sql_database.app(clock=clock)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, request, url_for

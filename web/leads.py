@@ -10,9 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.errors import CrmError, InvalidInput
+from crm.errors import CrmError
 from crm.validation import (
-    choice, normalise_cvr, normalise_email, normalise_phone, optional_choice, required_text,
+    choice,
+    normalise_cvr,
+    normalise_email,
+    normalise_phone,
+    optional_choice,
+    required_text,
 )
 from crm.vocabulary import ARENAS, CONTACT_ROLES, INDUSTRIES, STRATEGIES, URGENCIES
 from projections.company_list import search_companies
@@ -165,33 +170,33 @@ def share():
 
 def _share(form) -> UUID:
     """Check every field first, so bad input creates nothing; then the company, the contact and the lead."""
-    lead = dict(
-        lead_reason=required_text("lead_reason", form.get("lead_reason"), 1000),
-        suggested_role=optional_choice("suggested_role", form.get("suggested_role"), CONTACT_ROLES),
-        urgency=choice("urgency", form.get("urgency") or "normal", URGENCIES),
-        arena=optional_choice("arena", form.get("arena"), ARENAS),
-        strategy=optional_choice("strategy", form.get("strategy"), STRATEGIES),
-        source_partner_id=_uuid(form.get("source_partner_id")),
-    )
+    lead = {
+        "lead_reason": required_text("lead_reason", form.get("lead_reason"), 1000),
+        "suggested_role": optional_choice("suggested_role", form.get("suggested_role"), CONTACT_ROLES),
+        "urgency": choice("urgency", form.get("urgency") or "normal", URGENCIES),
+        "arena": optional_choice("arena", form.get("arena"), ARENAS),
+        "strategy": optional_choice("strategy", form.get("strategy"), STRATEGIES),
+        "source_partner_id": _uuid(form.get("source_partner_id")),
+    }
     picked = form.get("company_id", "")
     new_company = picked == "new" or (not picked and form.get("new_company_name", "").strip())
     if new_company:
-        company = dict(
-            name=required_text("name", form.get("new_company_name")),
-            cvr=normalise_cvr(form.get("new_company_cvr")),
-            industry=choice("industry", form.get("new_company_industry"), INDUSTRIES),
-        )
+        company = {
+            "name": required_text("name", form.get("new_company_name")),
+            "cvr": normalise_cvr(form.get("new_company_cvr")),
+            "industry": choice("industry", form.get("new_company_industry"), INDUSTRIES),
+        }
     elif _uuid(picked) is None:
         raise Incomplete(_("Choose the company, or create it with at least its name and industry."))
     contact_choice = form.get("suggested_contact", "")
     new_contact = contact_choice == "new" or (not contact_choice and form.get("contact_name", "").strip())
     if new_contact:
-        contact = dict(
-            name=required_text("name", form.get("contact_name"), 120),
-            role=choice("role", form.get("contact_role") or lead["suggested_role"] or "other", CONTACT_ROLES),
-            phone=normalise_phone(form.get("contact_phone")),
-            email=normalise_email(form.get("contact_email")),
-        )
+        contact = {
+            "name": required_text("name", form.get("contact_name"), 120),
+            "role": choice("role", form.get("contact_role") or lead["suggested_role"] or "other", CONTACT_ROLES),
+            "phone": normalise_phone(form.get("contact_phone")),
+            "email": normalise_email(form.get("contact_email")),
+        }
     company_id = (perform(crm().register_company, **company, arena=lead["arena"], strategy=lead["strategy"],
                           source_partner_id=lead["source_partner_id"])
                   if new_company else _uuid(picked))

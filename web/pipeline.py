@@ -6,7 +6,16 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select

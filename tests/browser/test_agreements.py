@@ -18,7 +18,10 @@ def pipeline(live_app, clock):
     """A pipeline a project could have after a few weeks, with Hansen Transport at a meeting."""
     crm, team = live_app.extensions["crm"].crm, live_app.config["TEAM"]
     mette, sofie = team.recruiter, team.health_consultant
-    register = lambda name, industry, **kw: crm.register_company(mette, name, industry, owner_id=mette, **kw)  # noqa: E731
+
+    def register(name, industry, **details):
+        return crm.register_company(mette, name, industry, owner_id=mette, **details)
+
     bakery = register("Bageriet Kornblomst", "production", strategy="targeted")
     cleaning = register("Rent & Pænt ApS", "cleaning", arena="workplace_private")
     clock.advance(timedelta(days=12))

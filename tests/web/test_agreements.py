@@ -40,7 +40,7 @@ def sign_ready(crm, team, agreement_id, sponsor):
 
 
 def section(html: str, section_id: str) -> str:
-    found = re.search(rf'<section class="card" id="{section_id}".*?</section>', html, re.S)
+    found = re.search(rf'<section class="card" id="{section_id}".*?</section>', html, re.DOTALL)
     assert found, f"no section {section_id}"
     return found.group(0)
 
@@ -98,7 +98,7 @@ class TestTheTrackers:
         assert "Frugt til alle skift" not in html and "Sund kantine" in html
         assert "2 åbne strukturelle indsatser fra opsagte aftaler er skjult." in html
         shown = project_lead.get("/agreements?terminated=show").get_data(as_text=True)
-        row = re.search(r'<tr class="orphaned">.*?</tr>', shown, re.S).group(0)
+        row = re.search(r'<tr class="orphaned">.*?</tr>', shown, re.DOTALL).group(0)
         assert "Frugt til alle skift" in row and "Aftalen er opsagt" in row
 
 

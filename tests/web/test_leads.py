@@ -147,7 +147,7 @@ class TestTheInbox:
 
     def test_recruiters_see_open_leads_with_age_urgency_and_whom_to_call(self, as_role, crm, team, lead, hr_manager):
         html = as_role("recruiter").get("/leads").get_data(as_text=True)
-        row = re.search(rf'<li class="lead-row urgency-high" id="lead-{lead}">.*?</li>', html, re.S).group(0)
+        row = re.search(rf'<li class="lead-row urgency-high" id="lead-{lead}">.*?</li>', html, re.DOTALL).group(0)
         assert "Hansen Transport ApS" in row and "Højt sygefravær" in row and "(2 dage siden)" in row
         assert "Lone Berg" in row and "+45 20 30 40 50" in row and "Delt af Jonas Vestergaard" in row
         assert f'action="/leads/{lead}/claim"' in row

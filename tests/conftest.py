@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 
 import pytest
 
 from crm.clock import SimulatedClock
 from tests.databases import open_database
+
+# Production hashes passwords with scrypt (about 0.1 s each); the tests create users by the hundred.
+os.environ.setdefault("CRM_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 
 STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -354,8 +354,10 @@ def chain():
     if request.args.get("verify") and not errors:
         # Replaying every read model takes minutes on millions of events; the chain alone is fast.
         report = verify(crm(), anchor=anchor, projections=bool(request.args.get("replay")))
+    read_models = {"users": _("Users"), "outreach": _("Companies, contacts and attempts"), "leads": _("Leads"),
+                   "agreements": _("Cooperation agreements"), "timeline": _("Company timelines")}
     problems = {"edited": _("the stored event was edited"), "deleted": _("the stored event was deleted"),
                 "inserted": _("an event was inserted behind the application's back")}
     return page_or_fragment("audit/chain.html", "audit/_chain.html", "audit-chain", head=head, report=report,
-                            anchor_text=anchor_text, errors=errors, problems=problems,
+                            anchor_text=anchor_text, errors=errors, problems=problems, read_models=read_models,
                             replay=bool(request.args.get("replay")) or not request.args.get("verify"))

@@ -95,7 +95,7 @@ def phase_event_log(url: str) -> dict:
     """Index the log for the event-log screen, then time pages of it (index query + fetching 50 rows)."""
     from sqlalchemy import select
 
-    from crm.audit.event_index import EventFilters, open_index
+    from projections.event_log import EventFilters, open_index
 
     app = _app(url)
     index = open_index(app)

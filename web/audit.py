@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crm.audit.event_index import AGGREGATES, EventFilters, EventIndexView, open_index
+from projections.event_log import AGGREGATES, EventFilters, EventIndexView, open_index
 from crm.audit.export import ExportSummary, export_lines, file_names, record_export_access
 from crm.audit.history import diff, state_at, versions
 from crm.audit.verify import Anchor, verify

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.audit.event_index import AGGREGATES
+from projections.event_log import AGGREGATES
 from crm.audit.history import MISSING
 from crm.clock import COPENHAGEN
 from crm.permissions import SYSTEM_ACTOR_ID

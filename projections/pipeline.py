@@ -63,20 +63,33 @@ def board(view: OutreachView, today: date, per_stage: int = 50, **filters: Any) 
     return columns
 
 
-def stalled(view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None) -> list[dict[str, Any]]:
-    """Companies in outreach with no attempt for `days` days (or none since they were registered)."""
-    cutoff = today - timedelta(days=days)
+def _stalled_where(today: date, days: int, owner_id: UUID | None) -> list:
+    where = [companies.c.stage.in_(IN_OUTREACH), companies.c.last_touched_on < today - timedelta(days=days)]
+    if owner_id is not None:
+        where.append(companies.c.owner_id == owner_id)
+    return where
+
+
+def stalled(
+    view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Companies in outreach with no attempt for `days` days (or none since they were registered), longest first."""
     query = (
         select(companies.c.company_id, companies.c.name, companies.c.stage, companies.c.owner_id,
                companies.c.last_attempt_on, companies.c.last_touched_on)
-        .where(companies.c.stage.in_(IN_OUTREACH))
-        .where(companies.c.last_touched_on < cutoff)
+        .where(*_stalled_where(today, days, owner_id))
         .order_by(companies.c.last_touched_on, companies.c.name)
+        .limit(limit)
     )
-    if owner_id is not None:
-        query = query.where(companies.c.owner_id == owner_id)
     with view.transaction(commit=False) as session:
         rows = [dict(row._mapping) for row in session.execute(query)]
     for row in rows:
         row["days_without_attempt"] = (today - row["last_touched_on"]).days
     return rows
+
+
+def count_stalled(view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None) -> int:
+    with view.transaction(commit=False) as session:
+        return session.execute(
+            select(func.count()).select_from(companies).where(*_stalled_where(today, days, owner_id))
+        ).scalar_one()

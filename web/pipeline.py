@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +18,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from crm.companies import CLOSED, IN_OUTREACH, STAGES
+from crm.companies import CLOSED, STAGES
 from crm.errors import CrmError, InvalidInput
 from crm.permissions import OUTREACH_ROLES
 from projections import pipeline as queries
@@ -60,26 +60,8 @@ def company_row(view: OutreachView, company_id: UUID) -> dict[str, Any] | None:
 
 
 def longest_stalled(view: OutreachView, day: date, days: int, owner_id: UUID | None, limit: int):
-    """The first `limit` rows of projections.pipeline.stalled, and how many there are in all.
-
-    The same rule (in outreach, nothing since the cutoff), counted in SQL, so a
-    board with thousands of stalled companies reads only the ones it shows.
-    """
-    cutoff = day - timedelta(days=days)
-    where = [companies.c.stage.in_(IN_OUTREACH), companies.c.last_touched_on < cutoff]
-    if owner_id is not None:
-        where.append(companies.c.owner_id == owner_id)
-    query = (
-        select(companies.c.company_id, companies.c.name, companies.c.stage, companies.c.owner_id,
-               companies.c.last_attempt_on, companies.c.last_touched_on)
-        .where(*where).order_by(companies.c.last_touched_on, companies.c.name).limit(limit)
-    )
-    with view.transaction(commit=False) as session:
-        total = session.execute(select(func.count()).select_from(companies).where(*where)).scalar_one()
-        rows = [dict(row._mapping) for row in session.execute(query)]
-    for row in rows:
-        row["days_without_attempt"] = (day - row["last_touched_on"]).days
-    return rows, total
+    """The `limit` longest-stalled companies, and how many there are in all (a board reads only what it shows)."""
+    return queries.stalled(view, day, days, owner_id, limit=limit), queries.count_stalled(view, day, days, owner_id)
 
 
 def agreement_ids(view: OutreachView) -> dict[UUID, UUID]:

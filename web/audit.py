@@ -26,7 +26,7 @@ from projections.as_of import as_of
 from projections.outreach import companies, contacts, search_key
 from projections.pipeline import board, stage_counts
 from projections.queue import my_day
-from web.audit_sentences import (
+from web.event_sentences import (
     EVENT_NAMES,
     aggregate_label,
     event_name,

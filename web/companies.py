@@ -5,20 +5,37 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.companies import CLOSED, IN_OUTREACH, PLAIN_MOVES
 from crm.errors import ConcurrentChange, CrmError, InvalidInput
-from crm.permissions import OUTREACH_ROLES, SYSTEM_ACTOR_ID
+from crm.permissions import OUTREACH_ROLES
 from crm.vocabulary import SIZE_BANDS
 from projections.company_list import SORTABLE, search_companies
 from projections.leads import leads
-from projections.outreach import attempts, companies, contacts, partners, search_key, workplaces
+from projections.outreach import (
+    attempts,
+    companies,
+    contacts,
+    partners,
+    search_key,
+    workplaces,
+)
 from web.auth import requires
-from web.i18n import as_date, as_datetime
+from web.event_sentences import logged_events
+from web.i18n import as_datetime
 from web.labels import choices, label
 from web.messages import describe
 from web.my_day import attempt_values, form_options, parse_date, parse_id
@@ -159,12 +176,13 @@ def register():
 
 
 # --- the company page --------------------------------------------------------------------------------------
-def timeline_lines(company_id: UUID, before: int | None, names: dict[UUID, str],
-                   people: dict[UUID, str]) -> tuple[list[dict[str, Any]], int | None]:
+def timeline_lines(company_id: UUID, before: int | None) -> tuple[list[dict[str, Any]], int | None]:
     """One page of the timeline as plain sentences, and the position to show more from (None at the end)."""
     entries = views()["timeline"].for_company(company_id, limit=TIMELINE_PAGE + 1, before=before)
     more = entries[TIMELINE_PAGE - 1]["notification_id"] if len(entries) > TIMELINE_PAGE else None
-    return [describe_entry(entry, names, people) for entry in entries[:TIMELINE_PAGE]], more
+    entries = entries[:TIMELINE_PAGE]
+    logged, _people = logged_events(crm(), views(), [entry["notification_id"] for entry in entries])
+    return [timeline_line(entry, each) for entry, each in zip(entries, logged)], more
 
 
 def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
@@ -174,7 +192,7 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     people = fetch(select(contacts).where(contacts.c.company_id == company_id)
                    .order_by(contacts.c.archived, contacts.c.is_decision_maker.desc(), contacts.c.name))
     person_names = {p["contact_id"]: p["name"] for p in people}
-    lines, more = timeline_lines(company_id, None, names, person_names)
+    lines, more = timeline_lines(company_id, None)
     agreement = views()["agreements"].agreement_for_company(company_id, today())
     partner = [p for p in views()["outreach"].rows(partners) if p["partner_id"] == company["source_partner_id"]]
     return {
@@ -226,11 +244,9 @@ def timeline(company_id: UUID):
         before = int(request.args["before"]) if request.args.get("before") else None
     except ValueError:
         abort(400)
-    names = views()["users"].names()
-    people = {p["contact_id"]: p["name"] for p in fetch(
-        select(contacts.c.contact_id, contacts.c.name).where(contacts.c.company_id == company_id))}
-    lines, more = timeline_lines(company_id, before, names, people)
-    log_people("page", list(people))
+    people = fetch(select(contacts.c.contact_id).where(contacts.c.company_id == company_id))
+    lines, more = timeline_lines(company_id, before)
+    log_people("page", [p["contact_id"] for p in people])
     if wants_fragment("company-timeline"):
         return page_or_fragment("companies/timeline.html", "companies/_timeline.html", "company-timeline",
                                 company=company, lines=lines, more=more)
@@ -494,84 +510,15 @@ def open_agreement(company_id: UUID):
     return redirect(f"/agreements/{agreement_id}", 303)
 
 
-# --- the timeline in plain words ----------------------------------------------------------------------------------
-TIMELINE = {
-    ("company", "Registered"): _l("%(actor)s registered the company."),
-    ("company", "DetailsChanged"): _l("%(actor)s changed the details: %(fields)s."),
-    ("company", "OwnerAssigned"): _l("%(actor)s made %(owner)s responsible for the company."),
-    ("company", "WorkplaceAdded"): _l("%(actor)s added the workplace %(name)s."),
-    ("company", "WorkplaceRemoved"): _l("%(actor)s removed a workplace."),
-    ("company", "StageChanged"): _l("%(actor)s moved the company from %(from_stage)s to %(to_stage)s."),
-    ("company", "NegotiationOpened"): _l("%(actor)s opened negotiations on a cooperation agreement."),
-    ("company", "BecamePartner"): _l("The company became a partner."),
-    ("company", "PartnershipClosed"): _l("The partnership ended: %(outcome)s."),
-    ("company", "Declined"): _l("%(actor)s recorded that the company declined."),
-    ("company", "Parked"): _l("%(actor)s parked the company."),
-    ("company", "Reapproached"): _l("%(actor)s started round %(round)s with the company."),
-    ("contact", "Registered"): _l("%(actor)s added the contact %(name)s (%(role)s)."),
-    ("contact", "DetailsChanged"): _l("%(actor)s changed the contact details of %(name)s."),
-    ("contact", "RoleChanged"): _l("%(actor)s changed the role of %(name)s to %(role)s."),
-    ("contact", "Archived"): _l("%(actor)s archived the contact %(name)s."),
-    ("attempt", "Logged"): _l("%(actor)s logged an attempt (%(channel)s): %(outcome)s."),
-    ("attempt", "Corrected"): _l("%(actor)s corrected an attempt: %(fields)s."),
-    ("attempt", "Voided"): _l("%(actor)s voided an attempt."),
-    ("agreement", "Drafted"): _l("%(actor)s opened a cooperation agreement."),
-    ("agreement", "RequirementAdded"): _l("%(actor)s added the buy-in requirement %(requirement)s."),
-    ("agreement", "RequirementConfirmed"): _l("%(actor)s confirmed the management buy-in: %(requirement)s."),
-    ("agreement", "RequirementWithdrawn"): _l("%(actor)s withdrew the management buy-in: %(requirement)s."),
-    ("agreement", "Signed"): _l("%(actor)s signed the cooperation agreement."),
-    ("agreement", "ServicesPlanned"): _l(
-        "%(actor)s planned %(health_checks)s health checks and %(conversations)s health conversations."),
-    ("agreement", "DeliveryRecorded"): _l(
-        "%(actor)s recorded %(health_checks)s health checks, %(conversations)s health conversations "
-        "and %(referrals)s referrals."),
-    ("agreement", "FeedbackDelivered"): _l("%(actor)s recorded the written feedback to the company."),
-    ("agreement", "FollowUpHeld"): _l("%(actor)s recorded the follow-up."),
-    ("agreement", "CommitmentAdded"): _l("%(actor)s added the structural commitment %(kind)s."),
-    ("agreement", "CommitmentFulfilled"): _l("%(actor)s marked a structural commitment fulfilled."),
-    ("agreement", "CommitmentAbandoned"): _l("%(actor)s marked a structural commitment abandoned."),
-    ("agreement", "Completed"): _l("%(actor)s completed the cooperation agreement."),
-    ("agreement", "Terminated"): _l("%(actor)s ended the cooperation agreement early."),
-    ("lead", "Shared"): _l("%(actor)s shared a lead about the company."),
-    ("lead", "Claimed"): _l("%(actor)s took on the lead."),
-    ("lead", "Declined"): _l("%(actor)s declined the lead."),
-    ("lead", "OutreachStarted"): _l("The lead started the outreach."),
-}
+# --- the timeline: the sentence from web/event_sentences, and the free text beneath it -----------------------------
 # Free text worth showing under the sentence, by event field.
-TIMELINE_DETAIL = ("note", "focus_points", "lead_reason", "description", "decline_reason", "closed_reason")
-DATE_FIELDS = {
-    "occurred_on": _l("Date"), "next_follow_up": _l("Next follow-up"), "approach_again_after": _l("Approach again after"),
-    "signed_on": _l("Signed on"), "delivered_on": _l("Delivered on"), "held_on": _l("Held on"),
-    "fulfilled_on": _l("Fulfilled on"), "due_on": _l("Due date"),
-}
+TIMELINE_DETAIL = ("note", "focus_points", "description")
 
 
-def describe_entry(entry: dict[str, Any], names: dict[UUID, str], people: dict[UUID, str]) -> dict[str, Any]:
-    """One timeline row as a sentence with its actor and time, the free text and the dates it carries."""
+def timeline_line(entry: dict[str, Any], logged: Any) -> dict[str, Any]:
     data = entry["data"]
-    actor = entry["actor_id"]
-    params = {
-        "actor": _("The system") if actor in (None, SYSTEM_ACTOR_ID) else names.get(actor, _("A former user")),
-        "name": data.get("name") or people.get(entry["originator_id"], ""),
-        "fields": ", ".join(label("field", f) for f in sorted(data.get("changes", {}))),
-        "owner": names.get(UUID(data["owner_id"])) if data.get("owner_id") else _("nobody"),
-        "from_stage": label("stage", data.get("from_stage")), "to_stage": label("stage", data.get("to_stage")),
-        "outcome": label("stage", data.get("outcome")) if entry["aggregate"] == "company"
-        else label("outcome", data.get("outcome")),
-        "channel": label("channel", data.get("channel")), "role": label("contact_role", data.get("role")),
-        "kind": label("commitment_kind", data.get("kind")), "round": data.get("round", ""),
-        "requirement": data.get("label") or label("requirement", data.get("key")),
-        "health_checks": data.get("health_checks", 0), "conversations": data.get("conversations", 0),
-        "referrals": data.get("referrals", 0),
-    }
-    template = TIMELINE.get((entry["aggregate"], entry["event_type"]))
-    sentence = str(template) % params if template else _("%(actor)s: %(event)s", actor=params["actor"],
-                                                            event=entry["event_type"])
-    dates = [(str(title), as_date(parse_date(field, data[field]))) for field, title in DATE_FIELDS.items()
-             if data.get(field) and entry["aggregate"] != "contact"]
-    details = [str(data[field]) for field in TIMELINE_DETAIL if data.get(field)]
     return {
-        "id": entry["notification_id"], "sentence": sentence, "at": as_datetime(entry["occurred_at"]),
-        "occurred_at": entry["occurred_at"], "dates": dates, "details": details, "reason": entry["reason"],
-        "kind": entry["aggregate"],
+        "id": entry["notification_id"], "sentence": logged.sentence, "at": as_datetime(entry["occurred_at"]),
+        "occurred_at": entry["occurred_at"], "details": [str(data[f]) for f in TIMELINE_DETAIL if data.get(f)],
+        "reason": entry["reason"], "kind": entry["aggregate"],
     }

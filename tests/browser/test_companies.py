@@ -73,7 +73,7 @@ def test_the_company_page_edits_in_place_and_logs_an_attempt(page, sign_in, comp
     details.get_by_role("button", name="Gem").click()
     page.wait_for_selector("#company-details >> text=Stamdata er gemt.")
     assert "Havnevej 1, 8700 Horsens" in details.inner_text()
-    page.wait_for_selector("#company-timeline >> text=Mette Kjær ændrede stamdata: Adresse.")
+    page.wait_for_selector("#company-timeline >> text=Mette Kjær ændrede stamdata for Hansen Transport ApS: adresse")
 
     attempts = page.locator("#company-attempts")
     attempts.get_by_text("Registrér henvendelse").click()

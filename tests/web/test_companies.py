@@ -135,8 +135,10 @@ class TestTheCompanyPage:
         assert "Lise Hansen" in page and "+45 20 30 40 50" in page and "lise@hansen-transport.dk" in page
         assert "Terminalen i Horsens" in page and "1000000001" in page
         assert "Ingen tog den" in page and "Henvendelser i runde 1" in page
-        assert "Mette Kjær registrerede virksomheden." in page
-        assert "Mette Kjær registrerede en henvendelse (Opkald): Intet svar." in page
+        timeline = re.findall(r'class="sentence">([^<]*)', page[page.index('id="company-timeline"'):])
+        # Check the timeline reads newest first, in the same plain sentences as the audit's event log.
+        assert timeline[-1] == "Mette Kjær registrerede Hansen Transport ApS (transport)"
+        assert "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts" in timeline
 
     def test_showing_the_page_logs_every_contact_shown(self, as_role, crm, team, hansen):
         as_role("health_consultant").get(f"/companies/{hansen['id']}")
@@ -390,5 +392,5 @@ class TestTheTimeline:
     def test_reasons_are_shown_in_the_timeline(self, as_role, crm, team, hansen):
         crm.void_attempt(team.recruiter, hansen["attempt"], reason="Logget på den forkerte virksomhed")
         page = text_of(as_role("recruiter").get(f"/companies/{hansen['id']}"))
-        assert "Mette Kjær annullerede en henvendelse." in page
+        assert "Mette Kjær annullerede en henvendelse til Hansen Transport ApS" in page
         assert "Begrundelse: Logget på den forkerte virksomhed" in page

@@ -1,5 +1,8 @@
 """Each stored event as one plain sentence: who did what to which company, and what comes next.
 
+The one home of events in plain words: the audit's event log and the company
+page's timeline both read their sentences here.
+
 "Mette Kjær logged a call to Hansen Transport ApS: no answer; next follow-up 3 March."
 Names come from the read models (users, companies, contacts, agreements,
 partners); slugs are shown by their labels (web/labels.py).

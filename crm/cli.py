@@ -71,13 +71,29 @@ def users() -> None:
 @click.option("--name", "display_name", required=True, help="Display name, e.g. 'Mette Kjær'.")
 @click.option("--department", required=True, help="health, business_service, job_centre, hr or other.")
 @click.option("--role", required=True, help="recruiter, consultant, health_consultant, project_lead, auditor or admin.")
-def users_add(username: str, display_name: str, department: str, role: str) -> None:
-    """Register a user."""
+@click.password_option(help="The first password (asked for when left out).")
+def users_add(username: str, display_name: str, department: str, role: str, password: str) -> None:
+    """Register a user who can sign in."""
+    app = open_app()
     try:
-        open_app().register_user(SYSTEM_ACTOR_ID, username, display_name, department, role, reason="crm users add")
+        user_id = app.register_user(SYSTEM_ACTOR_ID, username, display_name, department, role, reason="crm users add")
+        app.set_password(SYSTEM_ACTOR_ID, user_id, password, reason="crm users add")
     except CrmError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Registered {username.lower()} ({role}).")
+
+
+@users.command("password")
+@click.argument("username")
+@click.password_option(help="The new password (asked for when left out).")
+def users_password(username: str, password: str) -> None:
+    """Set a new password for a user."""
+    app = open_app()
+    try:
+        app.set_password(SYSTEM_ACTOR_ID, app.user_id_for(username), password, reason="crm users password")
+    except CrmError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {username.lower()}.")
 
 
 @users.command("disable")

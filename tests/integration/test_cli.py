@@ -37,9 +37,14 @@ def test_the_demo_loads_once_and_every_demo_user_can_sign_in(database_url):
     assert refused.exit_code != 0 and "already holds events" in refused.output
 
 
-def test_users_are_added_listed_and_disabled(database_url):
-    added = run("users", "add", "Ole", "--name", "Ole Dam", "--department", "job_centre", "--role", "consultant")
+def test_users_are_added_with_a_password_listed_and_disabled(database_url):
+    added = run("users", "add", "Ole", "--name", "Ole Dam", "--department", "job_centre", "--role", "consultant",
+                "--password", "jobcenter-2026")
     assert added.exit_code == 0
+    app = CrmApplication.for_database(database_url)
+    assert app.verify_password("ole", "jobcenter-2026") == app.user_id_for("ole")
+    assert run("users", "password", "ole", "--password", "nyt-kodeord-1").exit_code == 0
+    assert app.verify_password("ole", "nyt-kodeord-1") == app.user_id_for("ole")
     assert "ole" in run("users", "list").output
     run("users", "disable", "ole")
     listed = run("users", "list").output
@@ -47,7 +52,8 @@ def test_users_are_added_listed_and_disabled(database_url):
 
 
 def test_a_bad_role_is_refused_with_the_reason(database_url):
-    result = run("users", "add", "ole", "--name", "Ole Dam", "--department", "health", "--role", "boss")
+    result = run("users", "add", "ole", "--name", "Ole Dam", "--department", "health", "--role", "boss",
+                 "--password", "hemmelig-kode")
     assert result.exit_code != 0 and "role" in result.output
 
 

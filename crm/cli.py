@@ -9,6 +9,7 @@ import click
 from crm.application import CrmApplication
 from crm.audit.cli import audit
 from crm.clock import SimulatedClock
+from crm.credentials import check_password_rules
 from crm.errors import CrmError
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.persistence import database_url
@@ -76,6 +77,7 @@ def users_add(username: str, display_name: str, department: str, role: str, pass
     """Register a user who can sign in."""
     app = open_app()
     try:
+        check_password_rules(password)  # before anything is stored: no user left without a usable password
         user_id = app.register_user(SYSTEM_ACTOR_ID, username, display_name, department, role, reason="crm users add")
         app.set_password(SYSTEM_ACTOR_ID, user_id, password, reason="crm users add")
     except CrmError as error:

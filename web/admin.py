@@ -7,6 +7,7 @@ from uuid import UUID
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from crm.credentials import check_password_rules
 from crm.errors import CrmError
 from web.auth import requires
 from web.labels import choices
@@ -38,6 +39,7 @@ def add_user():
     """Register a user and give them their first password; both are stored or neither."""
     form = request.form
     try:
+        check_password_rules(form.get("password", ""))  # refused before the user is registered
         user_id = perform(crm().register_user, form.get("username", ""), form.get("display_name", ""),
                           form.get("department", ""), form.get("role", ""))
     except CrmError as error:

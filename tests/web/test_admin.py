@@ -60,3 +60,13 @@ def test_a_post_without_csrf_token_is_refused(as_role, crm, team):
     response = as_role("admin").post(f"/admin/users/{team.recruiter}", data={"action": "disable"}, with_token=False)
     assert response.status_code == 400
     assert crm.load(User, team.recruiter).active is True
+
+
+def test_a_short_first_password_refuses_the_new_user_and_stores_nothing(as_role, crm):
+    before = crm.recorder.max_notification_id()
+    response = as_role("admin").post("/admin/users", data={
+        "username": "ole", "display_name": "Ole Dam", "department": "job_centre", "role": "consultant",
+        "password": "kort",
+    })
+    assert response.status_code == 200 and "mindst 8 tegn" in response.get_data(as_text=True)
+    assert crm.recorder.max_notification_id() == before

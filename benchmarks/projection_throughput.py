@@ -64,14 +64,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", default="/tmp/crm-bench.sqlite3", help="SQLite file (created) or a PostgreSQL URL")
+    parser.add_argument("--reuse", action="store_true", help="measure the events already in --db instead of loading")
     args = parser.parse_args()
     url = args.db if "://" in args.db else f"sqlite:///{args.db}"
-    if "://" not in args.db:
+    if "://" not in args.db and not args.reuse:
         Path(args.db).unlink(missing_ok=True)
     app = CrmApplication.for_database(url)
     started = time.perf_counter()
-    head = dataset.load(app, args.events)
-    print(f"loaded {head} events in {time.perf_counter() - started:.0f} s into {url.split('@')[-1]}")
+    head = app.recorder.max_notification_id() if args.reuse else dataset.load(app, args.events)
+    print(f"{'reused' if args.reuse else 'loaded'} {head} events in {time.perf_counter() - started:.0f} s "
+          f"into {url.split('@')[-1]}")
 
     raw = raw_read_rate(app, head)
     decoded = decode_rate(app, head)

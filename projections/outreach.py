@@ -122,10 +122,10 @@ ADVANCE_NEXT_STEP = (
     .where(
         companies.c.company_id == bindparam("b_company_id"),
         companies.c.round == bindparam("b_round"),
-        or_(companies.c.last_attempt_on.is_(None), companies.c.last_attempt_on <= bindparam("b_occurred_on")),
+        or_(companies.c.last_attempt_on.is_(None), companies.c.last_attempt_on <= bindparam("b_first_on")),
     )
     .values(
-        attempts_in_round=companies.c.attempts_in_round + 1,
+        attempts_in_round=companies.c.attempts_in_round + bindparam("b_count"),
         last_attempt_on=bindparam("b_occurred_on"),
         last_touched_on=bindparam("b_occurred_on"),
         last_outcome=bindparam("b_outcome"),
@@ -142,6 +142,10 @@ def search_key(text: str) -> str:
 class OutreachView(View):
     name = "outreach"
     view_tables = (companies, workplaces, contacts, attempts, partners)
+
+    def __init__(self, datastore: Any) -> None:
+        super().__init__(datastore)
+        self._advances: dict[UUID, dict[str, Any]] = {}
 
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
@@ -173,6 +177,7 @@ class OutreachView(View):
 
     def start_round(self, event: Company.Reapproached) -> None:
         with self.transaction(commit=True) as session:
+            self.flush(session)  # attempts of the closing round that still wait in this batch
             self.update_company(
                 event, stage="identified", stage_since=utc_naive(event.timestamp), round=event.round,
                 round_started_on=local_date(event.timestamp), closed_reason=None, approach_again_after=None,
@@ -213,22 +218,41 @@ class OutreachView(View):
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
+        self.buffer(attempts, dict(
+            attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
+            user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
+            occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
+            source_partner_id=event.source_partner_id, arena=event.arena, strategy=event.strategy,
+            round=event.round, recorded_at=utc_naive(event.timestamp), corrected=False, voided=False,
+        ))
+        latest = dict(b_occurred_on=event.occurred_on, b_outcome=event.outcome, b_user_id=event.user_id,
+                      b_next_follow_up=event.next_follow_up)
+        pending = self._advances.get(event.company_id)
+        if pending and pending["b_round"] == event.round and event.occurred_on >= pending["b_occurred_on"]:
+            # A run of newer attempts of one company in one batch becomes one update at the end of the batch.
+            pending.update(b_count=pending["b_count"] + 1, **latest)
+            return
         with self.transaction(commit=True) as session:
-            self.buffer(attempts, dict(
-                attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
-                user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
-                occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
-                source_partner_id=event.source_partner_id, arena=event.arena, strategy=event.strategy,
-                round=event.round, recorded_at=utc_naive(event.timestamp), corrected=False, voided=False,
-            ))
-            # The common case, a new latest attempt of the current round, is one update; anything
-            # else (an attempt dated before the last one, another round) recomputes from the attempts.
-            advanced = session.execute(ADVANCE_NEXT_STEP, dict(
-                b_company_id=event.company_id, b_round=event.round, b_occurred_on=event.occurred_on,
-                b_outcome=event.outcome, b_user_id=event.user_id, b_next_follow_up=event.next_follow_up,
-            )).rowcount
-            if not advanced:
-                self._refresh_next_step(session, event.company_id)
+            self._advance(session, event.company_id)
+        self._advances[event.company_id] = dict(
+            b_company_id=event.company_id, b_round=event.round, b_first_on=event.occurred_on, b_count=1, **latest
+        )
+
+    def _advance(self, session: Session, company_id: UUID) -> None:
+        """Apply a company's pending run of attempts: the common case, newer attempts of the current round,
+        is one update; anything else (an attempt dated before the last one, another round) recomputes."""
+        pending = self._advances.pop(company_id, None)
+        if pending and not session.execute(ADVANCE_NEXT_STEP, pending).rowcount:
+            self._refresh_next_step(session, company_id)
+
+    def flush(self, session: Session) -> None:
+        super().flush(session)
+        for company_id in list(self._advances):
+            self._advance(session, company_id)
+
+    def discard_buffer(self) -> None:
+        super().discard_buffer()
+        self._advances = {}
 
     def update_attempt(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:

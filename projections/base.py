@@ -113,7 +113,14 @@ class View(SQLAlchemyTrackingRecorder):
         )
 
     def position(self) -> int:
-        return self.max_tracking_id(UPSTREAM) or 0
+        with self.transaction(commit=False) as session:
+            return self.read_position(session)
+
+    def read_position(self, session: Session) -> int:
+        table = self.tracking_table
+        return session.execute(
+            select(table.c.notification_id).where(table.c.application_name == UPSTREAM)
+        ).scalar() or 0
 
     def rows(self, table: Table, order_by: Any = None) -> list[dict[str, Any]]:
         """Every row of one of this view's tables, for comparisons and exports."""

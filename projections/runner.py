@@ -74,7 +74,7 @@ class Projector:
         applied = 0
         while True:
             # Read and decode outside the lock, so the views' write locks are held only to apply.
-            positions = {p.view.name: p.view.position() for p in group}
+            positions = self._positions(group)
             behind = [p for p in group if positions[p.view.name] < head]
             if not behind:
                 return applied
@@ -99,6 +99,11 @@ class Projector:
         """Empty a view and replay it from the first event."""
         self.projections[name].view.reset()
         return self.catch_up([name], batch_size=batch_size, progress=progress)
+
+    def _positions(self, group: list[CrmProjection]) -> dict[str, int]:
+        """Every view's position in one short read (the per-view library call costs a session each)."""
+        with self.datastore.transaction(commit=False) as session:
+            return {p.view.name: p.view.read_position(session) for p in group}
 
     @staticmethod
     def _apply(projection: CrmProjection, events: list, position: int, include: Callable[[object], bool] | None) -> int:

@@ -135,6 +135,11 @@ ADVANCE_NEXT_STEP = (
 )
 
 
+# Without .values() the SET clause comes from the parameters, so each shape of update compiles once.
+UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b_company_id"))
+UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
+
+
 def search_key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -150,27 +155,25 @@ class OutreachView(View):
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
         moment = utc_naive(event.timestamp)
-        with self.transaction(commit=True) as session:
-            session.execute(companies.insert().values(
-                company_id=event.originator_id, version=event.originator_version,
-                name=event.name, search_name=search_key(event.name), cvr=event.cvr,
-                industry=event.industry, size_band=event.size_band, address=event.address,
-                sector=event.sector, target_group_note=event.target_group_note, owner_id=event.owner_id,
-                arena=event.arena, strategy=event.strategy, source_partner_id=event.source_partner_id,
-                registered_at=moment, stage="identified", stage_since=moment, round=1,
-                round_started_on=local_date(event.timestamp), attempts_in_round=0,
-                last_touched_on=local_date(event.timestamp),
-            ))
+        self.buffer(companies, dict(
+            company_id=event.originator_id, version=event.originator_version,
+            name=event.name, search_name=search_key(event.name), cvr=event.cvr,
+            industry=event.industry, size_band=event.size_band, address=event.address,
+            sector=event.sector, target_group_note=event.target_group_note, owner_id=event.owner_id,
+            arena=event.arena, strategy=event.strategy, source_partner_id=event.source_partner_id,
+            registered_at=moment, stage="identified", stage_since=moment, round=1,
+            round_started_on=local_date(event.timestamp), attempts_in_round=0,
+            last_touched_on=local_date(event.timestamp),
+        ))
 
     def update_company(self, event: Any, **values: Any) -> None:
         """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
         if "name" in values:
             values["search_name"] = search_key(values["name"])
         with self.transaction(commit=True) as session:
-            session.execute(
-                companies.update().where(companies.c.company_id == event.originator_id)
-                .values(version=event.originator_version, **values)
-            )
+            self.flush(session)  # the row may still wait in this batch's buffer
+            session.execute(UPDATE_COMPANY, {"b_company_id": event.originator_id,
+                                             "version": event.originator_version, **values})
 
     def change_stage(self, event: Any, stage: str, **values: Any) -> None:
         self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
@@ -200,21 +203,19 @@ class OutreachView(View):
 
     # --- contacts ----------------------------------------------------------------------
     def add_contact(self, event: Contact.Registered) -> None:
-        with self.transaction(commit=True) as session:
-            session.execute(contacts.insert().values(
-                contact_id=event.originator_id, company_id=event.company_id, version=event.originator_version,
-                name=event.name, search_name=search_key(event.name), role=event.role, phone=event.phone,
-                email=event.email, is_decision_maker=event.is_decision_maker, archived=False,
-            ))
+        self.buffer(contacts, dict(
+            contact_id=event.originator_id, company_id=event.company_id, version=event.originator_version,
+            name=event.name, search_name=search_key(event.name), role=event.role, phone=event.phone,
+            email=event.email, is_decision_maker=event.is_decision_maker, archived=False,
+        ))
 
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
             values["search_name"] = search_key(values["name"])
         with self.transaction(commit=True) as session:
-            session.execute(
-                contacts.update().where(contacts.c.contact_id == event.originator_id)
-                .values(version=event.originator_version, **values)
-            )
+            self.flush(session)  # the row may still wait in this batch's buffer
+            session.execute(UPDATE_CONTACT, {"b_contact_id": event.originator_id,
+                                             "version": event.originator_version, **values})
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:

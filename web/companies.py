@@ -340,11 +340,16 @@ def add_contact(company_id: UUID):
     return respond(company_id, "contacts", done=_("The contact is added."))
 
 
-def contact_of(company_id: UUID, contact_id: UUID) -> dict[str, Any]:
-    found = fetch(select(contacts).where(contacts.c.contact_id == contact_id, contacts.c.company_id == company_id))
+def row_of_company(table: Any, key: Any, value: UUID, company_id: UUID) -> dict[str, Any]:
+    """A contact's or attempt's row, 404 unless it belongs to this company (ids in URLs are not trusted)."""
+    found = fetch(select(table).where(key == value, table.c.company_id == company_id))
     if not found:
         abort(404)
     return found[0]
+
+
+def contact_of(company_id: UUID, contact_id: UUID) -> dict[str, Any]:
+    return row_of_company(contacts, contacts.c.contact_id, contact_id, company_id)
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>")
@@ -404,10 +409,7 @@ def log_attempt(company_id: UUID):
 
 
 def attempt_of(company_id: UUID, attempt_id: UUID) -> dict[str, Any]:
-    found = fetch(select(attempts).where(attempts.c.attempt_id == attempt_id, attempts.c.company_id == company_id))
-    if not found:
-        abort(404)
-    return found[0]
+    return row_of_company(attempts, attempts.c.attempt_id, attempt_id, company_id)
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")

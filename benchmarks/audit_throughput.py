@@ -152,15 +152,33 @@ def phase_write_cost(out: str, events: int = 100_000) -> dict:
     return {"events": events, "seconds": 0.0, "plain": rates["plain"], "chained": rates["chained"]}
 
 
-PHASES = {"write-cost": phase_write_cost, "load": phase_load, "raw": phase_raw, "stream": phase_stream,
-          "verify": phase_verify,
-          "export": phase_export, "verify-export": phase_verify_export, "event-log": phase_event_log}
+PHASES = {
+    "write-cost": phase_write_cost,
+    "load": phase_load,
+    "raw": phase_raw,
+    "stream": phase_stream,
+    "verify": phase_verify,
+    "export": phase_export,
+    "verify-export": phase_verify_export,
+    "event-log": phase_event_log,
+}
 
 
 def run_phase(name: str, args: argparse.Namespace) -> dict:
     """One measurement in a fresh interpreter, with its own peak memory."""
-    command = [sys.executable, "-m", "benchmarks.audit_throughput", "--phase", name, "--db", args.db,
-               "--events", str(args.events), "--out", args.out]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.audit_throughput",
+        "--phase",
+        name,
+        "--db",
+        args.db,
+        "--events",
+        str(args.events),
+        "--out",
+        args.out,
+    ]
     found = subprocess.run(command, check=True, capture_output=True, text=True)
     result = json.loads(found.stdout.strip().splitlines()[-1])
     print(f"  {name}: {result}", file=sys.stderr)
@@ -174,9 +192,7 @@ def child(args: argparse.Namespace) -> None:
         result = function(url, args.events)
     elif args.phase == "export":
         result = function(url, args.out)
-    elif args.phase == "verify-export":
-        result = function(args.out)
-    elif args.phase == "write-cost":
+    elif args.phase == "verify-export" or args.phase == "write-cost":
         result = function(args.out)
     else:
         result = function(url)
@@ -225,9 +241,11 @@ def main() -> None:
         print(f"| {title} | {rate:,.0f} | {rate / raw:.2f} | {r['seconds']:.1f} | {r['maxrss_mb']:.0f} |")
     print(f"\nExported file: {results['export']['bytes'] / 1e6:,.0f} MB for {results['export']['events']:,} events.")
     cost = results["write-cost"]
-    print(f"\nWriting {cost['events']:,} events through the application (dataset.py, many aggregates per save): "
-          f"{cost['plain']:,.0f} events/s without the chain, {cost['chained']:,.0f} events/s with it "
-          f"({100 * (1 - cost['chained'] / cost['plain']):.0f} % slower).")
+    print(
+        f"\nWriting {cost['events']:,} events through the application (dataset.py, many aggregates per save): "
+        f"{cost['plain']:,.0f} events/s without the chain, {cost['chained']:,.0f} events/s with it "
+        f"({100 * (1 - cost['chained'] / cost['plain']):.0f} % slower)."
+    )
     print("\n| event-log page (50 events) | median of 5, ms | rows |")
     print("|---|---:|---:|")
     for name, timing in results["event-log"]["pages"].items():

@@ -48,7 +48,7 @@ def command_cost(app: CrmApplication, projector: Projector, rounds: int = 200) -
     company = app.register_company(actor, name="Målevirksomhed", industry="transport")
     projector.catch_up()
     alone, with_catch_up = [], []
-    for i in range(rounds):
+    for _i in range(rounds):
         started = time.perf_counter()
         app.log_attempt(actor, company, "call", "no_answer", next_follow_up=None)
         alone.append(time.perf_counter() - started)
@@ -72,8 +72,10 @@ def main() -> None:
     app = CrmApplication.for_database(url)
     started = time.perf_counter()
     head = app.recorder.max_notification_id() if args.reuse else dataset.load(app, args.events)
-    print(f"{'reused' if args.reuse else 'loaded'} {head} events in {time.perf_counter() - started:.0f} s "
-          f"into {url.split('@')[-1]}")
+    print(
+        f"{'reused' if args.reuse else 'loaded'} {head} events in {time.perf_counter() - started:.0f} s "
+        f"into {url.split('@')[-1]}"
+    )
 
     raw = raw_read_rate(app, head)
     decoded = decode_rate(app, head)
@@ -91,8 +93,10 @@ def main() -> None:
     print("|---|---:|---:|")
     for name, rate, ratio in rows:
         print(f"| {name} | {rate:,.0f} | {ratio:.2f} |")
-    print(f"\nlog_attempt alone: median {alone:.1f} ms; with catch-up of every view: median {with_catch_up:.1f} ms "
-          f"(catch-up adds {with_catch_up - alone:.1f} ms)")
+    print(
+        f"\nlog_attempt alone: median {alone:.1f} ms; with catch-up of every view: median {with_catch_up:.1f} ms "
+        f"(catch-up adds {with_catch_up - alone:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,10 @@ def main() -> None:
         ("Company list, search by CVR prefix '1234'", "/companies?q=1234"),
         ("Pipeline board", "/pipeline"),
     ]
-    print(f"\n{date.today().isoformat()}, {args.companies} companies, "
-          f"{crm.recorder.max_notification_id()} events, first company {companies[0].originator_id}\n")
+    print(
+        f"\n{date.today().isoformat()}, {args.companies} companies, "
+        f"{crm.recorder.max_notification_id()} events, first company {companies[0].originator_id}\n"
+    )
     print("| screen | median ms | p90 ms |")
     print("|---|---:|---:|")
     for name, path in screens:

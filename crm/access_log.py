@@ -7,8 +7,9 @@ offers no way to change or delete a row, and the database refuses it too
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
@@ -72,10 +73,16 @@ class AccessLog:
         """One row per person shown (or one row with no person for a search that found nobody)."""
         if use not in USES:
             raise ValueError(f"use must be one of {USES}")
-        at = self.clock.now().astimezone(timezone.utc).replace(tzinfo=None)
+        at = self.clock.now().astimezone(UTC).replace(tzinfo=None)
         rows = [
-            {"at": at, "user_id": user_id, "use": use, "contact_id": contact_id,
-             "criterion": (criterion or None) and criterion[:500], "place": place and place[:300]}
+            {
+                "at": at,
+                "user_id": user_id,
+                "use": use,
+                "contact_id": contact_id,
+                "criterion": (criterion or None) and criterion[:500],
+                "place": place and place[:300],
+            }
             for contact_id in (list(contact_ids) or [None])
         ]
         if self.datastore is None:
@@ -94,11 +101,14 @@ class AccessLog:
     ) -> list[dict[str, Any]]:
         """Newest first; filter by person (a data subject's right of access) or by user."""
         if self.datastore is None:
-            rows = [r for r in reversed(self._memory)
-                    if (contact_id is None or r["contact_id"] == contact_id)
-                    and (user_id is None or r["user_id"] == user_id)
-                    and (before_id is None or r["id"] < before_id)
-                    and (since is None or r["at"] >= since)]
+            rows = [
+                r
+                for r in reversed(self._memory)
+                if (contact_id is None or r["contact_id"] == contact_id)
+                and (user_id is None or r["user_id"] == user_id)
+                and (before_id is None or r["id"] < before_id)
+                and (since is None or r["at"] >= since)
+            ]
             return rows[:limit]
         query = select(access_log).order_by(access_log.c.id.desc()).limit(limit)
         if contact_id is not None:

@@ -7,11 +7,11 @@ method has to pass the actor along.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 from uuid import UUID
 
 
@@ -40,4 +40,4 @@ def current() -> Acting | None:
 
 def stamp_now() -> datetime:
     context = _current.get()
-    return context.now if context else datetime.now(timezone.utc)
+    return context.now if context else datetime.now(UTC)

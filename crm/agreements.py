@@ -71,16 +71,12 @@ class PartnershipAgreement(CrmAggregate):
         contact_id: UUID | None
 
     @event(RequirementConfirmed)
-    def _requirement_confirmed(
-        self, key: str, confirmed_by: UUID, confirmed_on: date, contact_id: UUID | None
-    ) -> None:
+    def _requirement_confirmed(self, key: str, confirmed_by: UUID, confirmed_on: date, contact_id: UUID | None) -> None:
         self.requirements[key].update(
             met=True, confirmed_by=confirmed_by, confirmed_on=confirmed_on, contact_id=contact_id
         )
 
-    def confirm_requirement(
-        self, key: str, confirmed_by: UUID, confirmed_on: date, contact_id: UUID | None
-    ) -> None:
+    def confirm_requirement(self, key: str, confirmed_by: UUID, confirmed_on: date, contact_id: UUID | None) -> None:
         self._require_status(NEGOTIATING, "changing the buy-in")
         self._require_requirement(key)
         if key == SPONSOR and contact_id is None:
@@ -140,9 +136,7 @@ class PartnershipAgreement(CrmAggregate):
         referrals: int
 
     @event(DeliveryRecorded)
-    def _delivery_recorded(
-        self, delivered_on: date, health_checks: int, conversations: int, referrals: int
-    ) -> None:
+    def _delivery_recorded(self, delivered_on: date, health_checks: int, conversations: int, referrals: int) -> None:
         self.delivered["health_checks"] += health_checks
         self.delivered["conversations"] += conversations
         self.delivered["referrals"] += referrals

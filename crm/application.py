@@ -27,5 +27,5 @@ class CrmApplication(
     name = "crm"
 
     @classmethod
-    def for_database(cls, url: str | None = None, **kwargs) -> "CrmApplication":
+    def for_database(cls, url: str | None = None, **kwargs) -> CrmApplication:
         return cls(env=sqlalchemy_env(url or database_url()), **kwargs)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import contextlib
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -32,7 +33,7 @@ def demo(companies: int, seed: int, if_empty: bool) -> None:
     """Load the demo dataset through the application's commands."""
     from crm.demo import load_demo
 
-    start = datetime.now(timezone.utc) - timedelta(weeks=12)
+    start = datetime.now(UTC) - timedelta(weeks=12)
     clock = SimulatedClock(start)
     app = open_app(clock)
     if app.recorder.max_notification_id():
@@ -48,7 +49,7 @@ def demo(companies: int, seed: int, if_empty: bool) -> None:
     _print_sign_ins(app)
 
 
-DEMO_PASSWORD = "demo-kode"
+DEMO_PASSWORD = "demo-kode"  # noqa: S105 - printed for everyone to use with the demo data
 
 
 def _print_sign_ins(app: CrmApplication) -> None:
@@ -142,10 +143,8 @@ def projections_run(wake_every: float) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
     projector = Projector(open_app())
     click.echo("Following new events; Ctrl+C to stop.")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_forever(projector, lambda: stopping["now"], wake_every=wake_every)
-    except KeyboardInterrupt:
-        pass
 
 
 @projections.command("rebuild")
@@ -160,12 +159,14 @@ def projections_rebuild(name: str | None) -> None:
     names = [name] if name else list(projector.projections)
     unknown = set(names) - set(projector.projections)
     if unknown:
-        raise click.ClickException(f"No read model {', '.join(sorted(unknown))}; there are {', '.join(projector.projections)}.")
+        raise click.ClickException(
+            f"No read model {', '.join(sorted(unknown))}; there are {', '.join(projector.projections)}."
+        )
     for each in names:
         with tqdm(desc=each, unit="event", total=projector.recorder.max_notification_id() or 0) as bar:
             last = {"at": 0}
 
-            def advance(position: int, head: int) -> None:
+            def advance(position: int, head: int, bar=bar, last=last) -> None:
                 bar.update(position - last["at"])
                 last["at"] = position
 
@@ -182,6 +183,9 @@ def users_list() -> None:
     projector.catch_up(["users"])
     for user in projector["users"].all_users():
         state = "active" if user["active"] else "disabled"
-        click.echo(f"{user['username']:<14} {user['role']:<18} {user['department']:<17} {state:<9} {user['display_name']}")
+        click.echo(
+            f"{user['username']:<14} {user['role']:<18} {user['department']:<17} {state:<9} {user['display_name']}"
+        )
+
 
 main.add_command(audit)

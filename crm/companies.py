@@ -120,9 +120,7 @@ class Company(CrmAggregate):
         address: str | None
 
     @event(WorkplaceAdded)
-    def _workplace_added(
-        self, workplace_id: str, p_number: str | None, name: str, address: str | None
-    ) -> None:
+    def _workplace_added(self, workplace_id: str, p_number: str | None, name: str, address: str | None) -> None:
         self.workplaces[workplace_id] = {"p_number": p_number, "name": name, "address": address}
 
     def add_workplace(self, workplace_id: str, p_number: str | None, name: str, address: str | None) -> None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import Callable
 from uuid import UUID
 
 from crm.application import CrmApplication
@@ -76,8 +76,9 @@ class DemoSummary:
     last_day: date | None
 
 
-def load_demo(app: CrmApplication, clock: SimulatedClock, seed: int = 2026, companies: int = 200,
-              weeks: int = 12) -> DemoSummary:
+def load_demo(
+    app: CrmApplication, clock: SimulatedClock, seed: int = 2026, companies: int = 200, weeks: int = 12
+) -> DemoSummary:
     """Load the demo into an empty application, moving `clock` forward from where the caller set it.
 
     The working days run up to the day before `weeks` have passed since the clock's start, and
@@ -89,7 +90,7 @@ def load_demo(app: CrmApplication, clock: SimulatedClock, seed: int = 2026, comp
         raise ValueError("the demo needs at least 20 companies")
     if weeks < 1:
         raise ValueError("the demo needs at least one week")
-    return _Demo(app, clock, random.Random(seed), companies, weeks).run()
+    return _Demo(app, clock, random.Random(seed), companies, weeks).run()  # noqa: S311 - a repeatable demo
 
 
 @dataclass
@@ -208,9 +209,13 @@ class _Demo:
     def _plan_companies(self) -> None:
         r, n = self.rng, self.n
         agreements = max(4, round(n * 0.075))
-        counts = {"declined": max(2, round(n * 0.12)), "parked": max(1, round(n * 0.05)),
-                  "meeting": max(2, round(n * 0.10)), "reapproached": max(1, round(n * 0.01)),
-                  "untouched": max(2, round(n * 0.08))}
+        counts = {
+            "declined": max(2, round(n * 0.12)),
+            "parked": max(1, round(n * 0.05)),
+            "meeting": max(2, round(n * 0.10)),
+            "reapproached": max(1, round(n * 0.01)),
+            "untouched": max(2, round(n * 0.08)),
+        }
         counts["cold"] = n - agreements - sum(counts.values())
         fates = [AGREEMENT_FATES[k] if k < len(AGREEMENT_FATES) else "signed" for k in range(agreements)]
         fates += [fate for fate in OUTREACH_FATES for _ in range(counts[fate])]
@@ -253,8 +258,12 @@ class _Demo:
             latest = max(0, last - {"meeting": 15, "declined": 8, "parked": 8, "reapproached": 35}.get(p.fate, 3))
             p.start = r.randint(0, min(4, latest)) if r.random() < 0.4 else r.randint(0, latest)
             p.intro = max(0, p.start - r.randint(0, 3))
-            p.decisive = {"declined": r.randint(1, 4), "parked": r.randint(1, 3), "meeting": r.randint(2, 5),
-                          "reapproached": r.randint(1, 2)}.get(p.fate, 0)
+            p.decisive = {
+                "declined": r.randint(1, 4),
+                "parked": r.randint(1, 3),
+                "meeting": r.randint(2, 5),
+                "reapproached": r.randint(1, 2),
+            }.get(p.fate, 0)
         self._at(p.intro, 0, partial(self._register, p))
 
     def _register(self, p: _Prospect) -> None:
@@ -264,19 +273,26 @@ class _Demo:
         street, (postcode, town) = r.choice(STREETS), r.choice(TOWNS)
         public = p.sector == "public"
         p.id = self.app.register_company(
-            actor, p.name, p.industry, sector=p.sector,
+            actor,
+            p.name,
+            p.industry,
+            sector=p.sector,
             cvr=None if public or r.random() < 0.4 else self._cvr(),
-            size_band=p.size_band, address=f"{street} {r.randint(1, 120)}, {postcode} {town}",
+            size_band=p.size_band,
+            address=f"{street} {r.randint(1, 120)}, {postcode} {town}",
             target_group_note=r.choice(TARGET_NOTES).format(pct=r.randrange(40, 90, 5), age=r.randint(42, 52)),
             owner_id=None if p.registered_by in CONSULTANTS else self.ids[p.owner],
-            arena=arena, strategy=strategy, source_partner_id=self.partners.get(partner),
+            arena=arena,
+            strategy=strategy,
+            source_partner_id=self.partners.get(partner),
         )
         self.counts["companies"] += 1
         self._tick()
         if p.fate in OUTREACH_FATES:
             roles = [r.choices(("top_management", "manager", "hr"), (40, 30, 30))[0]]
-            others = [x for x in ("hr", "manager", "union_representative", "work_environment_representative")
-                      if x != roles[0]]
+            others = [
+                x for x in ("hr", "manager", "union_representative", "work_environment_representative") if x != roles[0]
+            ]
             roles += r.sample(others, r.choices((0, 1, 2), (30, 45, 25))[0])
         else:
             roles = ["top_management", "hr"]
@@ -285,8 +301,13 @@ class _Demo:
             self._register_contact(p, actor, role)
         if r.random() < 0.15:
             place = r.choice(PLACES)
-            self.app.add_workplace(actor, p.id, f"{p.name}, afdeling {place}", str(r.randint(10**9, 10**10 - 1)),
-                                   f"{r.choice(STREETS)} {r.randint(1, 80)}, {' '.join(r.choice(TOWNS))}")
+            self.app.add_workplace(
+                actor,
+                p.id,
+                f"{p.name}, afdeling {place}",
+                str(r.randint(10**9, 10**10 - 1)),
+                f"{r.choice(STREETS)} {r.randint(1, 80)}, {' '.join(r.choice(TOWNS))}",
+            )
             self._tick()
         if p.start is not None and p.fate in OUTREACH_FATES:
             p.due = p.start
@@ -297,10 +318,24 @@ class _Demo:
         if p.sector == "public":
             bupl = p.name.startswith("Børnehuset") and r.random() < 0.5
             return "workplace_public", strategy, "BUPL" if bupl else None
-        arena = r.choices(("workplace_private", "union", "municipal_actor", "business_network", "event",
-                           "housing_association", "online"), (45, 15, 15, 10, 6, 4, 5))[0]
-        partner = {"union": UNION_FOR.get(p.industry), "business_network": "Erhvervsklubben Midt",
-                   "event": "Dansk Firmaidrætsforbund", "housing_association": "Boligforeningen Vestervang"}.get(arena)
+        arena = r.choices(
+            (
+                "workplace_private",
+                "union",
+                "municipal_actor",
+                "business_network",
+                "event",
+                "housing_association",
+                "online",
+            ),
+            (45, 15, 15, 10, 6, 4, 5),
+        )[0]
+        partner = {
+            "union": UNION_FOR.get(p.industry),
+            "business_network": "Erhvervsklubben Midt",
+            "event": "Dansk Firmaidrætsforbund",
+            "housing_association": "Boligforeningen Vestervang",
+        }.get(arena)
         if arena == "union" and partner is None:
             arena = "workplace_private"
         return arena, strategy, partner
@@ -312,7 +347,11 @@ class _Demo:
         local = f"{first}.{surname[0]}".lower().translate(ASCII)
         digits = r.choice(PHONE_PREFIXES) + f"{r.randint(0, 999999):06d}"
         contact_id = self.app.register_contact(
-            actor, p.id, f"{first} {surname}", role, phone=" ".join(digits[k:k + 2] for k in range(0, 8, 2)),
+            actor,
+            p.id,
+            f"{first} {surname}",
+            role,
+            phone=" ".join(digits[k : k + 2] for k in range(0, 8, 2)),
             email=f"{local}@{re.sub(r'[^a-z0-9]+', '-', slug).strip('-')}.example",
             is_decision_maker=role == "top_management",
         )
@@ -323,7 +362,7 @@ class _Demo:
     def _cvr(self) -> str:
         while True:
             digits = [self.rng.randint(1, 9)] + [self.rng.randint(0, 9) for _ in range(6)]
-            check = -sum(d * w for d, w in zip(digits, CVR_WEIGHTS)) % 11
+            check = -sum(d * w for d, w in zip(digits, CVR_WEIGHTS, strict=False)) % 11
             cvr = "".join(map(str, digits)) + str(check)
             if check < 10 and cvr not in self.used_cvrs:
                 self.used_cvrs.add(cvr)
@@ -336,7 +375,7 @@ class _Demo:
         n_declined, n_open = max(1, round(n * 0.13)), max(1, round(n * 0.2))
         n_claimed = n - n_declined - n_open
         signed = [p for p in self.prospects if p.fate in ("signed", "completed")]
-        for p in signed[:max(1, n_claimed // 6)]:
+        for p in signed[: max(1, n_claimed // 6)]:
             self._at(p.intro, 1, partial(self._share_lead, p, None))
             n_claimed -= 1
         pool = [p for p in self.prospects if p.fate in ("cold", "meeting", "declined", "parked") and p.start >= 2]
@@ -350,7 +389,7 @@ class _Demo:
             self._reschedule_registration(p)
             explicit = p.registered_by in CONSULTANTS or r.random() < 0.5
             self._at(lead_day, 1, partial(self._share_lead, p, r.randint(lead_day, p.start) if explicit else None))
-        for p in pool[n_claimed:n_claimed + n_declined]:
+        for p in pool[n_claimed : n_claimed + n_declined]:
             lead_day = r.randint(p.intro, max(p.intro, last - 3))
             self._at(lead_day, 1, partial(self._share_lead, p, None, r.randint(lead_day + 1, lead_day + 3)))
         for p in untouched[:n_open]:
@@ -369,11 +408,14 @@ class _Demo:
         consultant = p.registered_by if p.registered_by in CONSULTANTS else r.choice(CONSULTANTS)
         hr = [c for c, role, _ in p.contacts if role == "hr"]
         lead_id = self.app.share_lead(
-            self.ids[consultant], p.id, r.choice(LEAD_REASONS[consultant]),
+            self.ids[consultant],
+            p.id,
+            r.choice(LEAD_REASONS[consultant]),
             suggested_contact_id=hr[0] if hr and r.random() < 0.6 else None,
             suggested_role=r.choice(("hr", "hr", "top_management", "manager")),
             urgency=r.choices(("normal", "high", "low"), (60, 25, 15))[0],
-            arena="municipal_actor", strategy="targeted",
+            arena="municipal_actor",
+            strategy="targeted",
         )
         self.counts["leads"] += 1
         self._tick()
@@ -438,7 +480,7 @@ class _Demo:
         steps.append((t, partial(self._sign, p, promised)))
         sign_day = t
         deliveries = 1 if p.fate == "terminated" else 3 if p.size_band in ("50-249", "250+") else 2
-        for k in range(deliveries):
+        for _ in range(deliveries):
             t += gap(3, 6)
             steps.append((t, partial(self._deliver, p, deliveries)))
         if p.fate == "terminated":
@@ -459,8 +501,13 @@ class _Demo:
             steps.append((t + gap(1, 2), partial(self._complete, p)))
         self._schedule_script(p, steps, milestone=max(s[0] for s in steps) if fast else sign_day + 1)
 
-    def _schedule_script(self, p: _Prospect, steps: list[tuple[int, Callable[[], None]]],
-                         milestone: int | None = None, late: bool = False) -> None:
+    def _schedule_script(
+        self,
+        p: _Prospect,
+        steps: list[tuple[int, Callable[[], None]]],
+        milestone: int | None = None,
+        late: bool = False,
+    ) -> None:
         """Start the script on a day that still lets it reach its milestone (its last step, unless one is named)."""
         latest = max(0, len(self.days) - 1 - (milestone if milestone is not None else max(s[0] for s in steps)))
         p.start = self.rng.randint(latest // 2 if late else 0, latest)
@@ -505,8 +552,12 @@ class _Demo:
 
     def _confirm_next(self, p: _Prospect) -> None:
         key = next(k for k in p.requirements if k not in p.confirmed)
-        roles = {"top_management_sponsor": ("top_management",), "conversations_in_working_hours": ("top_management",),
-                 "rooms_on_site": ("hr", "top_management"), "company_coordinator": ("hr",)}
+        roles = {
+            "top_management_sponsor": ("top_management",),
+            "conversations_in_working_hours": ("top_management",),
+            "rooms_on_site": ("hr", "top_management"),
+            "company_coordinator": ("hr",),
+        }
         contact_id, _ = self._contact(p, *roles.get(key, ("union_representative", "hr")))
         actor = self.ids[self.rng.choice((p.owner, LEAD))]
         self.app.confirm_requirement(actor, p.agreement_id, key, contact_id=contact_id)
@@ -515,16 +566,20 @@ class _Demo:
 
     def _withdraw(self, p: _Prospect) -> None:
         key = p.confirmed.pop()
-        self.app.withdraw_requirement(self.ids[p.owner], p.agreement_id, key,
-                                      reason="Direktøren trak tilsagnet tilbage efter budgetmødet")
+        self.app.withdraw_requirement(
+            self.ids[p.owner], p.agreement_id, key, reason="Direktøren trak tilsagnet tilbage efter budgetmødet"
+        )
         self._tick()
 
     def _sign(self, p: _Prospect, promised: int) -> None:
         r = self.rng
         self.app.sign_agreement(self.ids[LEAD], p.agreement_id)
         self._tick()
-        checks, talks = {"10-49": ((25, 45), (15, 30)), "50-249": ((80, 200), (40, 90)),
-                         "250+": ((250, 400), (100, 160))}[p.size_band]
+        checks, talks = {
+            "10-49": ((25, 45), (15, 30)),
+            "50-249": ((80, 200), (40, 90)),
+            "250+": ((250, 400), (100, 160)),
+        }[p.size_band]
         planned_checks = r.randint(*checks)
         p.planned = (planned_checks, min(planned_checks, r.randint(*talks)))
         self.app.plan_services(self.ids[HEALTH], p.agreement_id, *p.planned)
@@ -536,8 +591,11 @@ class _Demo:
         owner, _ = self._contact(p, *self.rng.sample(["hr", "work_environment_representative", "top_management"], 3))
         due_on = self._date(self.today) + timedelta(days=self.rng.randint(30, 120))
         p.kinds.append(kind)
-        p.commitments.append(self.app.add_commitment(self.ids[HEALTH], p.agreement_id, kind, COMMITMENTS[kind],
-                                                     owner_contact_id=owner, due_on=due_on))
+        p.commitments.append(
+            self.app.add_commitment(
+                self.ids[HEALTH], p.agreement_id, kind, COMMITMENTS[kind], owner_contact_id=owner, due_on=due_on
+            )
+        )
         self._tick()
 
     def _deliver(self, p: _Prospect, deliveries: int) -> None:
@@ -545,8 +603,13 @@ class _Demo:
         planned_checks, planned_talks = p.planned
         checks = max(1, round(planned_checks / deliveries * r.uniform(0.7, 1.05)))
         talks = round(planned_talks / deliveries * r.uniform(0.6, 1.0))
-        self.app.record_delivery(self.ids[HEALTH], p.agreement_id, health_checks=checks, conversations=talks,
-                                 referrals=round(talks * r.uniform(0.1, 0.3)))
+        self.app.record_delivery(
+            self.ids[HEALTH],
+            p.agreement_id,
+            health_checks=checks,
+            conversations=talks,
+            referrals=round(talks * r.uniform(0.1, 0.3)),
+        )
         self._tick()
 
     def _feedback(self, p: _Prospect, extra_commitment: bool) -> None:
@@ -574,15 +637,21 @@ class _Demo:
         self._tick()
 
     def _terminate(self, p: _Prospect) -> None:
-        self.app.terminate_agreement(self.ids[LEAD], p.agreement_id,
-                                     reason="Virksomheden er solgt, og den nye ledelse vil ikke prioritere samtalerne")
+        self.app.terminate_agreement(
+            self.ids[LEAD],
+            p.agreement_id,
+            reason="Virksomheden er solgt, og den nye ledelse vil ikke prioritere samtalerne",
+        )
         self._tick()
 
     # --- persistent contact: each recruiter works through the companies that are due ------
     def _queue_work(self, i: int) -> None:
         for recruiter in RECRUITERS:
-            due = [p for p in self.prospects
-                   if p.owner == recruiter and p.id and p.fate in OUTREACH_FATES and p.due is not None and p.due <= i]
+            due = [
+                p
+                for p in self.prospects
+                if p.owner == recruiter and p.id and p.fate in OUTREACH_FATES and p.due is not None and p.due <= i
+            ]
             due.sort(key=lambda p: (p.due, p.seq))
             capacity = self.rng.randint(5, 9) - (2 if self.days[i].weekday() == 4 else 0)
             for p in due[:capacity]:
@@ -606,13 +675,19 @@ class _Demo:
                 self._tick()
             return
         if p.attempts + 1 == p.decisive:
-            outcome = {"declined": "declined", "reapproached": "declined", "parked": "not_now",
-                       "meeting": "meeting_booked"}[p.fate]
+            outcome = {
+                "declined": "declined",
+                "reapproached": "declined",
+                "parked": "not_now",
+                "meeting": "meeting_booked",
+            }[p.fate]
         elif p.stage == "meeting":
             outcome = r.choices(("call_back", "interested", "not_now", "no_answer"), (45, 30, 15, 10))[0]
         else:
-            outcome = r.choices(("no_answer", "call_back", "not_now", "interested"),
-                                (55, 30, 5, 10) if p.attempts == 0 else (40, 35, 15, 10))[0]
+            outcome = r.choices(
+                ("no_answer", "call_back", "not_now", "interested"),
+                (55, 30, 5, 10) if p.attempts == 0 else (40, 35, 15, 10),
+            )[0]
         channel = r.choices(("call", "email", "sms", "visit", "letter"), (72, 18, 6, 3, 1))[0]
         if outcome in ("meeting_booked", "declined") and channel in ("sms", "letter"):
             channel = "call"
@@ -634,8 +709,13 @@ class _Demo:
         elif p.fate == "parked" and p.attempts + 1 == p.decisive:
             p.due = None
         else:
-            gaps = {"no_answer": (1, 4), "call_back": (2, 7), "not_now": (15, 40), "interested": (2, 5),
-                    "meeting_booked": (3, 7)}
+            gaps = {
+                "no_answer": (1, 4),
+                "call_back": (2, 7),
+                "not_now": (15, 40),
+                "interested": (2, 5),
+                "meeting_booked": (3, 7),
+            }
             p.due = written = i + r.randint(*gaps[outcome])
             if outcome != "meeting_booked" and r.random() < 0.12:  # the next step was never written down
                 p.due, written = i + r.randint(6, 15), None
@@ -654,13 +734,29 @@ class _Demo:
         text = self.rng.choice(written or CALL_NOTES[outcome]).format(first=first)
         return text[0].upper() + text[1:]
 
-    def _log(self, p: _Prospect, channel: str, outcome: str, note: str, follow_up: int | None,
-             contact_id: UUID | None, approach_again_after: date | None = None) -> None:
+    def _log(
+        self,
+        p: _Prospect,
+        channel: str,
+        outcome: str,
+        note: str,
+        follow_up: int | None,
+        contact_id: UUID | None,
+        approach_again_after: date | None = None,
+    ) -> None:
         arena, strategy, partner = p.arena if p.attempts == 0 else (None, None, None)
         p.last_attempt = self.app.log_attempt(
-            self.ids[p.owner], p.id, channel, outcome, note=note,
+            self.ids[p.owner],
+            p.id,
+            channel,
+            outcome,
+            note=note,
             next_follow_up=self._date(follow_up) if follow_up is not None else None,
-            contact_id=contact_id, lead_id=p.lead_id, source_partner_id=partner, arena=arena, strategy=strategy,
+            contact_id=contact_id,
+            lead_id=p.lead_id,
+            source_partner_id=partner,
+            arena=arena,
+            strategy=strategy,
             approach_again_after=approach_again_after,
         )
         p.attempts += 1
@@ -691,9 +787,12 @@ class _Demo:
         candidates = [p for p in self._in_contact() if p.last_attempt]
         if candidates:
             p = self.rng.choice(candidates)
-            self.app.correct_attempt(self.ids[p.owner], p.last_attempt,
-                                     note="Talte med HR, ikke direktøren; ring igen i næste uge",
-                                     reason="Noten nævnte den forkerte kontaktperson")
+            self.app.correct_attempt(
+                self.ids[p.owner],
+                p.last_attempt,
+                note="Talte med HR, ikke direktøren; ring igen i næste uge",
+                reason="Noten nævnte den forkerte kontaktperson",
+            )
             self._tick()
 
     def _void_a_mistaken_attempt(self) -> None:

@@ -33,7 +33,7 @@ def sqlalchemy_env(url: str) -> dict[str, str]:
     audit hash chain in the events' transaction (crm/audit/chain.py).
     """
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return {"PERSISTENCE_MODULE": "crm.audit.factory:Factory", "SQLALCHEMY_URL": url}
 
 

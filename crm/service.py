@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoder
 
 from crm import acting
+from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.credentials import Credentials
-from crm.access_log import AccessLog
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
 from crm.leads import Lead
 from crm.partners import ChannelPartner
@@ -51,7 +52,7 @@ def command(permission: str, *, reason_required: bool = False) -> Callable[[F], 
 
     def decorate(method: F) -> F:
         @wraps(method)
-        def wrapper(self: "CrmService", actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> Any:
+        def wrapper(self: CrmService, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> Any:
             self.authorise(actor_id, permission, method.__name__)
             reason = optional_text("reason", reason, 500)
             if reason_required and not reason:
@@ -71,7 +72,13 @@ class CrmService(Application):
     """The application's plumbing; the use cases are in crm/application.py."""
 
     name = "crm"
-    snapshotting_intervals = {Company: 50, PartnershipAgreement: 50, Contact: 50, Lead: 50, User: 50}
+    snapshotting_intervals: ClassVar[dict[type, int]] = {
+        Company: 50,
+        PartnershipAgreement: 50,
+        Contact: 50,
+        Lead: 50,
+        User: 50,
+    }
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from crm.errors import InvalidCvr, InvalidInput
 
@@ -15,7 +15,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def is_valid_cvr(digits: str) -> bool:
     if len(digits) != 8 or not digits.isdigit() or digits[0] == "0":
         return False
-    return sum(int(d) * w for d, w in zip(digits, CVR_WEIGHTS)) % 11 == 0
+    return sum(int(d) * w for d, w in zip(digits, CVR_WEIGHTS, strict=False)) % 11 == 0
 
 
 def normalise_cvr(value: str | None) -> str | None:

@@ -94,12 +94,20 @@ class AgreementsView(View):
     # --- writes ------------------------------------------------------------------------
     def add_agreement(self, event: Agreement.Drafted) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(agreements.insert().values(
-                agreement_id=event.originator_id, company_id=event.company_id, version=event.originator_version,
-                status="negotiating", opened_at=utc_naive(event.timestamp),
-                planned_health_checks=0, planned_conversations=0,
-                delivered_health_checks=0, delivered_conversations=0, delivered_referrals=0,
-            ))
+            session.execute(
+                agreements.insert().values(
+                    agreement_id=event.originator_id,
+                    company_id=event.company_id,
+                    version=event.originator_version,
+                    status="negotiating",
+                    opened_at=utc_naive(event.timestamp),
+                    planned_health_checks=0,
+                    planned_conversations=0,
+                    delivered_health_checks=0,
+                    delivered_conversations=0,
+                    delivered_referrals=0,
+                )
+            )
             for position, requirement in enumerate(event.requirements):
                 self._insert_requirement(session, event, requirement["key"], requirement.get("label"), position)
 
@@ -112,9 +120,15 @@ class AgreementsView(View):
             self.update_agreement(event)
 
     def _insert_requirement(self, session: Session, event: Any, key: str, label: str | None, position: int) -> None:
-        session.execute(requirements.insert().values(
-            agreement_id=event.originator_id, key=key, label=label, met=False, position=position,
-        ))
+        session.execute(
+            requirements.insert().values(
+                agreement_id=event.originator_id,
+                key=key,
+                label=label,
+                met=False,
+                position=position,
+            )
+        )
 
     def update_requirement(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:
@@ -129,7 +143,8 @@ class AgreementsView(View):
         """Apply changed columns and the agreement's new version (forms send it back as expected_version)."""
         with self.transaction(commit=True) as session:
             session.execute(
-                agreements.update().where(agreements.c.agreement_id == event.originator_id)
+                agreements.update()
+                .where(agreements.c.agreement_id == event.originator_id)
                 .values(version=event.originator_version, **values)
             )
 
@@ -145,19 +160,28 @@ class AgreementsView(View):
     def add_commitment(self, event: Agreement.CommitmentAdded) -> None:
         company_id = select(agreements.c.company_id).where(agreements.c.agreement_id == event.originator_id)
         with self.transaction(commit=True) as session:
-            session.execute(commitments.insert().values(
-                agreement_id=event.originator_id, commitment_id=event.commitment_id,
-                company_id=company_id.scalar_subquery(), kind=event.kind, description=event.description,
-                owner_contact_id=event.owner_contact_id, due_on=event.due_on, state="open",
-            ))
+            session.execute(
+                commitments.insert().values(
+                    agreement_id=event.originator_id,
+                    commitment_id=event.commitment_id,
+                    company_id=company_id.scalar_subquery(),
+                    kind=event.kind,
+                    description=event.description,
+                    owner_contact_id=event.owner_contact_id,
+                    due_on=event.due_on,
+                    state="open",
+                )
+            )
             self.update_agreement(event)
 
     def close_commitment(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:
             session.execute(
                 commitments.update()
-                .where(commitments.c.agreement_id == event.originator_id,
-                       commitments.c.commitment_id == event.commitment_id)
+                .where(
+                    commitments.c.agreement_id == event.originator_id,
+                    commitments.c.commitment_id == event.commitment_id,
+                )
                 .values(**values)
             )
             self.update_agreement(event)
@@ -165,8 +189,10 @@ class AgreementsView(View):
     # --- queries -------------------------------------------------------------------------
     def buy_in_tracker(self) -> list[dict[str, Any]]:
         """Agreements in negotiation, longest open first, each with its requirements met or missing."""
-        query = self._with_company().where(agreements.c.status == "negotiating").order_by(
-            agreements.c.opened_at, agreements.c.agreement_id
+        query = (
+            self._with_company()
+            .where(agreements.c.status == "negotiating")
+            .order_by(agreements.c.opened_at, agreements.c.agreement_id)
         )
         with self.transaction(commit=False) as session:
             found = [dict(row._mapping) for row in session.execute(query)]
@@ -196,9 +222,14 @@ class AgreementsView(View):
             rows = [dict(row._mapping) for row in session.execute(query)]
         for row in rows:
             row["status"] = commitment_status(row["state"], row["due_on"], today, due_soon_days)
-        rows.sort(key=lambda r: (
-            STATUS_ORDER.index(r["status"]), r["due_on"] or date.max, r["company_name"] or "", r["description"],
-        ))
+        rows.sort(
+            key=lambda r: (
+                STATUS_ORDER.index(r["status"]),
+                r["due_on"] or date.max,
+                r["company_name"] or "",
+                r["description"],
+            )
+        )
         return rows
 
     def agreement(
@@ -212,15 +243,18 @@ class AgreementsView(View):
             found = dict(row._mapping)
             found["requirements"] = self._requirements(session, [agreement_id]).get(agreement_id, [])
             found["commitments"] = [
-                dict(c._mapping) for c in session.execute(
-                    self._commitments_query().where(commitments.c.agreement_id == agreement_id)
+                dict(c._mapping)
+                for c in session.execute(
+                    self._commitments_query()
+                    .where(commitments.c.agreement_id == agreement_id)
                     .order_by(commitments.c.due_on.is_(None), commitments.c.due_on, commitments.c.description)
                 )
             ]
         found["missing"] = sum(not r["met"] for r in found["requirements"])
         for commitment in found["commitments"]:
             commitment["status"] = (
-                commitment["state"] if today is None
+                commitment["state"]
+                if today is None
                 else commitment_status(commitment["state"], commitment["due_on"], today, due_soon_days)
             )
         return found
@@ -229,8 +263,10 @@ class AgreementsView(View):
         """The company's latest agreement, or None if it never had one."""
         with self.transaction(commit=False) as session:
             latest = session.execute(
-                select(agreements.c.agreement_id).where(agreements.c.company_id == company_id)
-                .order_by(agreements.c.opened_at.desc()).limit(1)
+                select(agreements.c.agreement_id)
+                .where(agreements.c.company_id == company_id)
+                .order_by(agreements.c.opened_at.desc())
+                .limit(1)
             ).scalar()
         return self.agreement(latest, today) if latest is not None else None
 
@@ -246,8 +282,7 @@ class AgreementsView(View):
             contacts.c.name.label("owner_name"),
             agreements.c.status.label("agreement_status"),
         ).select_from(
-            commitments
-            .join(agreements, agreements.c.agreement_id == commitments.c.agreement_id)
+            commitments.join(agreements, agreements.c.agreement_id == commitments.c.agreement_id)
             .outerjoin(companies, companies.c.company_id == commitments.c.company_id)
             .outerjoin(contacts, contacts.c.contact_id == commitments.c.owner_contact_id)
         )
@@ -266,10 +301,20 @@ class AgreementsView(View):
 
 
 CONSUMED = (
-    Agreement.Drafted, Agreement.RequirementAdded, Agreement.RequirementConfirmed, Agreement.RequirementWithdrawn,
-    Agreement.Signed, Agreement.ServicesPlanned, Agreement.DeliveryRecorded, Agreement.FeedbackDelivered,
-    Agreement.FollowUpHeld, Agreement.CommitmentAdded, Agreement.CommitmentFulfilled, Agreement.CommitmentAbandoned,
-    Agreement.Completed, Agreement.Terminated,
+    Agreement.Drafted,
+    Agreement.RequirementAdded,
+    Agreement.RequirementConfirmed,
+    Agreement.RequirementWithdrawn,
+    Agreement.Signed,
+    Agreement.ServicesPlanned,
+    Agreement.DeliveryRecorded,
+    Agreement.FeedbackDelivered,
+    Agreement.FollowUpHeld,
+    Agreement.CommitmentAdded,
+    Agreement.CommitmentFulfilled,
+    Agreement.CommitmentAbandoned,
+    Agreement.Completed,
+    Agreement.Terminated,
 )
 
 
@@ -293,7 +338,10 @@ class AgreementsProjection(CrmProjection):
     @process_event.register
     def requirement_confirmed(self, event: Agreement.RequirementConfirmed, tracking: Tracking) -> None:
         self.view.update_requirement(
-            event, met=True, confirmed_by=event.confirmed_by, confirmed_on=event.confirmed_on,
+            event,
+            met=True,
+            confirmed_by=event.confirmed_by,
+            confirmed_on=event.confirmed_on,
             contact_id=event.contact_id,
         )
 

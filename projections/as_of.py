@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
@@ -24,8 +24,9 @@ def as_of(
     projector; the live read models are not touched.
     """
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    projector = Projector(app, datastore=SQLAlchemyDatastore(url="sqlite:///:memory:"),
-                          projection_classes=projection_classes)
+        moment = moment.replace(tzinfo=UTC)
+    projector = Projector(
+        app, datastore=SQLAlchemyDatastore(url="sqlite:///:memory:"), projection_classes=projection_classes
+    )
     projector.catch_up(progress=progress, include=lambda event: event.timestamp <= moment)
     return projector

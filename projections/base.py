@@ -96,15 +96,11 @@ class View(SQLAlchemyTrackingRecorder):
         """
         table = self.tracking_table
         updated = session.execute(
-            table.update()
-            .where(table.c.application_name == UPSTREAM)
-            .values(notification_id=table.c.notification_id)
+            table.update().where(table.c.application_name == UPSTREAM).values(notification_id=table.c.notification_id)
         ).rowcount
         if not updated:
             session.execute(table.insert().values(application_name=UPSTREAM, notification_id=0))
-        return session.execute(
-            select(table.c.notification_id).where(table.c.application_name == UPSTREAM)
-        ).scalar_one()
+        return session.execute(select(table.c.notification_id).where(table.c.application_name == UPSTREAM)).scalar_one()
 
     def move_position(self, session: Session, notification_id: int) -> None:
         table = self.tracking_table
@@ -118,9 +114,9 @@ class View(SQLAlchemyTrackingRecorder):
 
     def read_position(self, session: Session) -> int:
         table = self.tracking_table
-        return session.execute(
-            select(table.c.notification_id).where(table.c.application_name == UPSTREAM)
-        ).scalar() or 0
+        return (
+            session.execute(select(table.c.notification_id).where(table.c.application_name == UPSTREAM)).scalar() or 0
+        )
 
     def rows(self, table: Table, order_by: Any = None) -> list[dict[str, Any]]:
         """Every row of one of this view's tables, for comparisons and exports."""
@@ -136,7 +132,7 @@ class CrmProjection(Projection[View]):
     view_class: ClassVar[type[View]]
 
     @classmethod
-    def on(cls, datastore: SQLAlchemyDatastore) -> "CrmProjection":
+    def on(cls, datastore: SQLAlchemyDatastore) -> CrmProjection:
         view = cls.view_class(datastore)
         view.create_table()
         return cls(view)

@@ -47,9 +47,17 @@ def search_companies(
 ) -> Page:
     """One page of companies matching the text (name, CVR or a contact's name) and the filters."""
     query = select(
-        companies.c.company_id, companies.c.name, companies.c.cvr, companies.c.industry, companies.c.stage,
-        companies.c.owner_id, companies.c.arena, companies.c.next_follow_up, companies.c.last_attempt_on,
-        companies.c.last_outcome, companies.c.attempts_in_round,
+        companies.c.company_id,
+        companies.c.name,
+        companies.c.cvr,
+        companies.c.industry,
+        companies.c.stage,
+        companies.c.owner_id,
+        companies.c.arena,
+        companies.c.next_follow_up,
+        companies.c.last_attempt_on,
+        companies.c.last_outcome,
+        companies.c.attempts_in_round,
     )
     conditions = []
     text = search_key(q or "")
@@ -57,8 +65,9 @@ def search_companies(
         pattern = f"%{_escape_like(text)}%"
         matches = [
             companies.c.search_name.like(pattern, escape="\\"),
-            exists().where(contacts.c.company_id == companies.c.company_id,
-                           contacts.c.search_name.like(pattern, escape="\\")),
+            exists().where(
+                contacts.c.company_id == companies.c.company_id, contacts.c.search_name.like(pattern, escape="\\")
+            ),
         ]
         digits = text.replace(" ", "")
         if digits.isdigit():

@@ -79,8 +79,13 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         actor_id = UUID(actor) if isinstance(actor, str) else None
     except ValueError:
         actor_id = None
-    return {"position": position, "occurred_at": occurred_at, "actor_id": actor_id,
-            "aggregate": aggregate_of(topic), "event_type": event_type_of(topic)[:80]}
+    return {
+        "position": position,
+        "occurred_at": occurred_at,
+        "actor_id": actor_id,
+        "aggregate": aggregate_of(topic),
+        "event_type": event_type_of(topic)[:80],
+    }
 
 
 @dataclass
@@ -114,9 +119,12 @@ class EventIndexView(View):
             if position >= head:
                 return applied
             stop = min(head, position + batch_size)
-            rows = [index_row(e.id, e.topic, e.state)
-                    for e in iter_events(recorder.datastore, recorder.events_table, after=position, stop=stop,
-                                         batch_size=batch_size)]
+            rows = [
+                index_row(e.id, e.topic, e.state)
+                for e in iter_events(
+                    recorder.datastore, recorder.events_table, after=position, stop=stop, batch_size=batch_size
+                )
+            ]
             with self.transaction(commit=True) as session:
                 if self.lock_position(session) != position:
                     continue  # another process indexed this batch meanwhile
@@ -125,8 +133,14 @@ class EventIndexView(View):
                 self.move_position(session, stop)
             applied += len(rows)
 
-    def page(self, filters: EventFilters, after: int | None = None, before: int | None = None,
-             last: bool = False, limit: int = 50) -> PositionPage:
+    def page(
+        self,
+        filters: EventFilters,
+        after: int | None = None,
+        before: int | None = None,
+        last: bool = False,
+        limit: int = 50,
+    ) -> PositionPage:
         """One page of positions in notification order: after a position, before one, the first or the last page."""
         query, column = self._filtered(filters)
         with self.transaction(commit=False) as session:
@@ -158,8 +172,11 @@ class EventIndexView(View):
         if filters.company_given:
             # Driven by the timeline's (company, position) index: a company's few events among millions.
             column = timeline.c.notification_id
-            query = select(column).select_from(timeline.join(audit_events, c.position == column)).where(
-                timeline.c.company_id.in_(filters.company_ids or [UUID(int=0)]), *conditions)
+            query = (
+                select(column)
+                .select_from(timeline.join(audit_events, c.position == column))
+                .where(timeline.c.company_id.in_(filters.company_ids or [UUID(int=0)]), *conditions)
+            )
             return query, column
         return select(c.position).where(and_(True, *conditions)), c.position
 

@@ -6,7 +6,7 @@ by an outer join, so a lead still shows while the outreach view lags behind.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -51,7 +51,7 @@ URGENCY_RANK = {"high": 0, "normal": 1, "low": 2}
 
 def shared_on(shared_at: datetime) -> date:
     """The Danish calendar day a lead was shared on (shared_at is naive UTC)."""
-    return local_date(shared_at.replace(tzinfo=timezone.utc))
+    return local_date(shared_at.replace(tzinfo=UTC))
 
 
 class LeadsView(View):
@@ -60,19 +60,30 @@ class LeadsView(View):
 
     def add_lead(self, event: Lead.Shared) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(leads.insert().values(
-                lead_id=event.originator_id, company_id=event.company_id, shared_by=event.shared_by,
-                shared_at=utc_naive(event.timestamp), lead_reason=event.lead_reason,
-                suggested_contact_id=event.suggested_contact_id, suggested_role=event.suggested_role,
-                urgency=event.urgency, arena=event.arena, strategy=event.strategy,
-                source_partner_id=event.source_partner_id, status="open", version=event.originator_version,
-            ))
+            session.execute(
+                leads.insert().values(
+                    lead_id=event.originator_id,
+                    company_id=event.company_id,
+                    shared_by=event.shared_by,
+                    shared_at=utc_naive(event.timestamp),
+                    lead_reason=event.lead_reason,
+                    suggested_contact_id=event.suggested_contact_id,
+                    suggested_role=event.suggested_role,
+                    urgency=event.urgency,
+                    arena=event.arena,
+                    strategy=event.strategy,
+                    source_partner_id=event.source_partner_id,
+                    status="open",
+                    version=event.originator_version,
+                )
+            )
 
     def update_lead(self, event: Any, **values: Any) -> None:
         """Apply changed columns and the lead's new version."""
         with self.transaction(commit=True) as session:
             session.execute(
-                leads.update().where(leads.c.lead_id == event.originator_id)
+                leads.update()
+                .where(leads.c.lead_id == event.originator_id)
                 .values(version=event.originator_version, **values)
             )
 
@@ -97,8 +108,8 @@ class LeadsView(View):
 
     def shared_by(self, user_id: UUID, today: date | None = None) -> list[dict[str, Any]]:
         """One consultant's leads, newest first, with the company's current stage and attempts."""
-        query = self._with_company().where(leads.c.shared_by == user_id).order_by(
-            leads.c.shared_at.desc(), leads.c.lead_id
+        query = (
+            self._with_company().where(leads.c.shared_by == user_id).order_by(leads.c.shared_at.desc(), leads.c.lead_id)
         )
         return self._fetch(query, today)
 

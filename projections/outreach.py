@@ -12,7 +12,23 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from crm.attempts import OutreachAttempt
@@ -155,16 +171,32 @@ class OutreachView(View):
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
         moment = utc_naive(event.timestamp)
-        self.buffer(companies, dict(
-            company_id=event.originator_id, version=event.originator_version,
-            name=event.name, search_name=search_key(event.name), cvr=event.cvr,
-            industry=event.industry, size_band=event.size_band, address=event.address,
-            sector=event.sector, target_group_note=event.target_group_note, owner_id=event.owner_id,
-            arena=event.arena, strategy=event.strategy, source_partner_id=event.source_partner_id,
-            registered_at=moment, stage="identified", stage_since=moment, round=1,
-            round_started_on=local_date(event.timestamp), attempts_in_round=0,
-            last_touched_on=local_date(event.timestamp),
-        ))
+        self.buffer(
+            companies,
+            dict(
+                company_id=event.originator_id,
+                version=event.originator_version,
+                name=event.name,
+                search_name=search_key(event.name),
+                cvr=event.cvr,
+                industry=event.industry,
+                size_band=event.size_band,
+                address=event.address,
+                sector=event.sector,
+                target_group_note=event.target_group_note,
+                owner_id=event.owner_id,
+                arena=event.arena,
+                strategy=event.strategy,
+                source_partner_id=event.source_partner_id,
+                registered_at=moment,
+                stage="identified",
+                stage_since=moment,
+                round=1,
+                round_started_on=local_date(event.timestamp),
+                attempts_in_round=0,
+                last_touched_on=local_date(event.timestamp),
+            ),
+        )
 
     def update_company(self, event: Any, **values: Any) -> None:
         """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
@@ -172,8 +204,9 @@ class OutreachView(View):
             values["search_name"] = search_key(values["name"])
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
-            session.execute(UPDATE_COMPANY, {"b_company_id": event.originator_id,
-                                             "version": event.originator_version, **values})
+            session.execute(
+                UPDATE_COMPANY, {"b_company_id": event.originator_id, "version": event.originator_version, **values}
+            )
 
     def change_stage(self, event: Any, stage: str, **values: Any) -> None:
         self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
@@ -182,18 +215,28 @@ class OutreachView(View):
         with self.transaction(commit=True) as session:
             self.flush(session)  # attempts of the closing round that still wait in this batch
             self.update_company(
-                event, stage="identified", stage_since=utc_naive(event.timestamp), round=event.round,
-                round_started_on=local_date(event.timestamp), closed_reason=None, approach_again_after=None,
+                event,
+                stage="identified",
+                stage_since=utc_naive(event.timestamp),
+                round=event.round,
+                round_started_on=local_date(event.timestamp),
+                closed_reason=None,
+                approach_again_after=None,
                 agreement_id=None,
             )
             self._refresh_next_step(session, event.originator_id)
 
     def add_workplace(self, event: Company.WorkplaceAdded) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(workplaces.insert().values(
-                workplace_id=event.workplace_id, company_id=event.originator_id,
-                p_number=event.p_number, name=event.name, address=event.address,
-            ))
+            session.execute(
+                workplaces.insert().values(
+                    workplace_id=event.workplace_id,
+                    company_id=event.originator_id,
+                    p_number=event.p_number,
+                    name=event.name,
+                    address=event.address,
+                )
+            )
             self.update_company(event)
 
     def remove_workplace(self, event: Company.WorkplaceRemoved) -> None:
@@ -203,31 +246,61 @@ class OutreachView(View):
 
     # --- contacts ----------------------------------------------------------------------
     def add_contact(self, event: Contact.Registered) -> None:
-        self.buffer(contacts, dict(
-            contact_id=event.originator_id, company_id=event.company_id, version=event.originator_version,
-            name=event.name, search_name=search_key(event.name), role=event.role, phone=event.phone,
-            email=event.email, is_decision_maker=event.is_decision_maker, archived=False,
-        ))
+        self.buffer(
+            contacts,
+            dict(
+                contact_id=event.originator_id,
+                company_id=event.company_id,
+                version=event.originator_version,
+                name=event.name,
+                search_name=search_key(event.name),
+                role=event.role,
+                phone=event.phone,
+                email=event.email,
+                is_decision_maker=event.is_decision_maker,
+                archived=False,
+            ),
+        )
 
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
             values["search_name"] = search_key(values["name"])
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
-            session.execute(UPDATE_CONTACT, {"b_contact_id": event.originator_id,
-                                             "version": event.originator_version, **values})
+            session.execute(
+                UPDATE_CONTACT, {"b_contact_id": event.originator_id, "version": event.originator_version, **values}
+            )
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
-        self.buffer(attempts, dict(
-            attempt_id=event.originator_id, company_id=event.company_id, contact_id=event.contact_id,
-            user_id=event.user_id, channel=event.channel, outcome=event.outcome, note=event.note,
-            occurred_on=event.occurred_on, next_follow_up=event.next_follow_up, lead_id=event.lead_id,
-            source_partner_id=event.source_partner_id, arena=event.arena, strategy=event.strategy,
-            round=event.round, recorded_at=utc_naive(event.timestamp), corrected=False, voided=False,
-        ))
-        latest = dict(b_occurred_on=event.occurred_on, b_outcome=event.outcome, b_user_id=event.user_id,
-                      b_next_follow_up=event.next_follow_up)
+        self.buffer(
+            attempts,
+            dict(
+                attempt_id=event.originator_id,
+                company_id=event.company_id,
+                contact_id=event.contact_id,
+                user_id=event.user_id,
+                channel=event.channel,
+                outcome=event.outcome,
+                note=event.note,
+                occurred_on=event.occurred_on,
+                next_follow_up=event.next_follow_up,
+                lead_id=event.lead_id,
+                source_partner_id=event.source_partner_id,
+                arena=event.arena,
+                strategy=event.strategy,
+                round=event.round,
+                recorded_at=utc_naive(event.timestamp),
+                corrected=False,
+                voided=False,
+            ),
+        )
+        latest = dict(
+            b_occurred_on=event.occurred_on,
+            b_outcome=event.outcome,
+            b_user_id=event.user_id,
+            b_next_follow_up=event.next_follow_up,
+        )
         pending = self._advances.get(event.company_id)
         if pending and pending["b_round"] == event.round and event.occurred_on >= pending["b_occurred_on"]:
             # A run of newer attempts of one company in one batch becomes one update at the end of the batch.
@@ -274,14 +347,18 @@ class OutreachView(View):
         ).first()
         count = session.execute(select(func.count()).select_from(attempts).where(in_round)).scalar_one()
         started = select(companies.c.round_started_on).where(companies.c.company_id == company_id).scalar_subquery()
-        session.execute(companies.update().where(companies.c.company_id == company_id).values(
-            last_touched_on=latest.occurred_on if latest else started,
-            attempts_in_round=count,
-            last_attempt_on=latest.occurred_on if latest else None,
-            last_outcome=latest.outcome if latest else None,
-            last_attempt_user_id=latest.user_id if latest else None,
-            next_follow_up=latest.next_follow_up if latest else None,
-        ))
+        session.execute(
+            companies.update()
+            .where(companies.c.company_id == company_id)
+            .values(
+                last_touched_on=latest.occurred_on if latest else started,
+                attempts_in_round=count,
+                last_attempt_on=latest.occurred_on if latest else None,
+                last_outcome=latest.outcome if latest else None,
+                last_attempt_user_id=latest.user_id if latest else None,
+                next_follow_up=latest.next_follow_up if latest else None,
+            )
+        )
 
     # --- partners ----------------------------------------------------------------------------
     def add_partner(self, event: ChannelPartner.Registered) -> None:
@@ -290,16 +367,33 @@ class OutreachView(View):
 
     def rename_partner(self, event: ChannelPartner.Renamed) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(partners.update().where(partners.c.partner_id == event.originator_id).values(name=event.name))
+            session.execute(
+                partners.update().where(partners.c.partner_id == event.originator_id).values(name=event.name)
+            )
 
 
 CONSUMED = (
-    Company.Registered, Company.DetailsChanged, Company.OwnerAssigned, Company.WorkplaceAdded,
-    Company.WorkplaceRemoved, Company.StageChanged, Company.NegotiationOpened, Company.BecamePartner,
-    Company.PartnershipClosed, Company.Declined, Company.Parked, Company.Reapproached,
-    Contact.Registered, Contact.DetailsChanged, Contact.RoleChanged, Contact.Archived,
-    OutreachAttempt.Logged, OutreachAttempt.Corrected, OutreachAttempt.Voided,
-    ChannelPartner.Registered, ChannelPartner.Renamed,
+    Company.Registered,
+    Company.DetailsChanged,
+    Company.OwnerAssigned,
+    Company.WorkplaceAdded,
+    Company.WorkplaceRemoved,
+    Company.StageChanged,
+    Company.NegotiationOpened,
+    Company.BecamePartner,
+    Company.PartnershipClosed,
+    Company.Declined,
+    Company.Parked,
+    Company.Reapproached,
+    Contact.Registered,
+    Contact.DetailsChanged,
+    Contact.RoleChanged,
+    Contact.Archived,
+    OutreachAttempt.Logged,
+    OutreachAttempt.Corrected,
+    OutreachAttempt.Voided,
+    ChannelPartner.Registered,
+    ChannelPartner.Renamed,
 )
 
 

@@ -19,8 +19,9 @@ def department_overlap(view: OutreachView, today: date, window_days: int = 14) -
     """Companies with attempts from more than one department or user since `window_days` ago."""
     since = today - timedelta(days=window_days)
     recent = (
-        select(attempts.c.company_id, attempts.c.user_id, users.c.department, users.c.display_name,
-               attempts.c.occurred_on)
+        select(
+            attempts.c.company_id, attempts.c.user_id, users.c.department, users.c.display_name, attempts.c.occurred_on
+        )
         .join(users, users.c.user_id == attempts.c.user_id)
         .where(attempts.c.occurred_on >= since, attempts.c.voided.is_(False))
         .subquery()
@@ -40,10 +41,17 @@ def department_overlap(view: OutreachView, today: date, window_days: int = 14) -
     found: dict[Any, dict[str, Any]] = {}
     with view.transaction(commit=False) as session:
         for row in session.execute(query):
-            entry = found.setdefault(row.company_id, {
-                "company_id": row.company_id, "name": row.name, "departments": set(), "users": set(),
-                "attempts": 0, "last_on": row.occurred_on,
-            })
+            entry = found.setdefault(
+                row.company_id,
+                {
+                    "company_id": row.company_id,
+                    "name": row.name,
+                    "departments": set(),
+                    "users": set(),
+                    "attempts": 0,
+                    "last_on": row.occurred_on,
+                },
+            )
             entry["departments"].add(row.department)
             entry["users"].add(row.display_name)
             entry["attempts"] += 1

@@ -34,7 +34,9 @@ def counts_by(view: OutreachView, dimension: str, **filters: Any) -> list[dict[s
     """Companies per value of one dimension (owner, industry, arena, strategy) and stage."""
     column = companies.c[dimension]
     query = _filtered(
-        select(column.label("value"), companies.c.stage, func.count().label("count")).group_by(column, companies.c.stage),
+        select(column.label("value"), companies.c.stage, func.count().label("count")).group_by(
+            column, companies.c.stage
+        ),
         filters,
     )
     with view.transaction(commit=False) as session:
@@ -48,9 +50,16 @@ def board(view: OutreachView, today: date, per_stage: int = 50, **filters: Any) 
     with view.transaction(commit=False) as session:
         for stage in STAGES:
             query = _filtered(
-                select(companies.c.company_id, companies.c.name, companies.c.version, companies.c.owner_id,
-                       companies.c.stage_since, companies.c.next_follow_up, companies.c.last_outcome,
-                       companies.c.attempts_in_round)
+                select(
+                    companies.c.company_id,
+                    companies.c.name,
+                    companies.c.version,
+                    companies.c.owner_id,
+                    companies.c.stage_since,
+                    companies.c.next_follow_up,
+                    companies.c.last_outcome,
+                    companies.c.attempts_in_round,
+                )
                 .where(companies.c.stage == stage)
                 .order_by(companies.c.stage_since, companies.c.name)
                 .limit(per_stage),
@@ -75,8 +84,14 @@ def stalled(
 ) -> list[dict[str, Any]]:
     """Companies in outreach with no attempt for `days` days (or none since they were registered), longest first."""
     query = (
-        select(companies.c.company_id, companies.c.name, companies.c.stage, companies.c.owner_id,
-               companies.c.last_attempt_on, companies.c.last_touched_on)
+        select(
+            companies.c.company_id,
+            companies.c.name,
+            companies.c.stage,
+            companies.c.owner_id,
+            companies.c.last_attempt_on,
+            companies.c.last_touched_on,
+        )
         .where(*_stalled_where(today, days, owner_id))
         .order_by(companies.c.last_touched_on, companies.c.name)
         .limit(limit)

@@ -12,9 +12,17 @@ from crm.companies import IN_OUTREACH
 from projections.outreach import OutreachView, companies
 
 ROW = (
-    companies.c.company_id, companies.c.name, companies.c.version, companies.c.stage, companies.c.owner_id,
-    companies.c.attempts_in_round, companies.c.last_outcome, companies.c.last_attempt_on,
-    companies.c.next_follow_up, companies.c.approach_again_after, companies.c.closed_reason,
+    companies.c.company_id,
+    companies.c.name,
+    companies.c.version,
+    companies.c.stage,
+    companies.c.owner_id,
+    companies.c.attempts_in_round,
+    companies.c.last_outcome,
+    companies.c.last_attempt_on,
+    companies.c.next_follow_up,
+    companies.c.approach_again_after,
+    companies.c.closed_reason,
 )
 
 
@@ -31,15 +39,20 @@ def my_day(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, l
     mine = responsible(user_id) if user_id is not None else companies.c.company_id.is_not(None)
     active = companies.c.stage.in_(IN_OUTREACH)
     sections = {
-        "overdue": select(*ROW).where(mine, active, companies.c.next_follow_up < today)
+        "overdue": select(*ROW)
+        .where(mine, active, companies.c.next_follow_up < today)
         .order_by(companies.c.next_follow_up, companies.c.name),
-        "due_today": select(*ROW).where(mine, active, companies.c.next_follow_up == today)
-        .order_by(companies.c.name),
-        "no_next_step": select(*ROW).where(mine, active, companies.c.next_follow_up.is_(None))
+        "due_today": select(*ROW).where(mine, active, companies.c.next_follow_up == today).order_by(companies.c.name),
+        "no_next_step": select(*ROW)
+        .where(mine, active, companies.c.next_follow_up.is_(None))
         .order_by(companies.c.last_touched_on, companies.c.name),
-        "reapproach": select(*ROW).where(
-            mine, companies.c.stage.in_(("declined", "parked")), companies.c.approach_again_after <= today,
-        ).order_by(companies.c.approach_again_after, companies.c.name),
+        "reapproach": select(*ROW)
+        .where(
+            mine,
+            companies.c.stage.in_(("declined", "parked")),
+            companies.c.approach_again_after <= today,
+        )
+        .order_by(companies.c.approach_again_after, companies.c.name),
     }
     with view.transaction(commit=False) as session:
         result = {name: [dict(r._mapping) for r in session.execute(query)] for name, query in sections.items()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import select
 import time
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
@@ -82,7 +82,9 @@ class Projector:
             stop = min(head, start + batch_size)
             in_batch = [p for p in behind if positions[p.view.name] < stop]
             topics = sorted({topic for p in in_batch for topic in p.topics})
-            notifications = self.recorder.select_notifications(start=start + 1, limit=batch_size, stop=stop, topics=topics)
+            notifications = self.recorder.select_notifications(
+                start=start + 1, limit=batch_size, stop=stop, topics=topics
+            )
             events = [(n.id, n.topic, self.app.mapper.to_domain_event(n)) for n in notifications]
             with self.datastore.transaction(commit=True) as session:
                 if any(p.view.lock_position(session) != positions[p.view.name] for p in in_batch):

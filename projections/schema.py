@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 
@@ -12,5 +12,5 @@ metadata = MetaData()
 def utc_naive(moment: datetime) -> datetime:
     """Read models keep instants as naive UTC, so SQLite and PostgreSQL return the same values."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment

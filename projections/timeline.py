@@ -17,11 +17,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import bindparam, BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, func, select
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from crm.agreements import PartnershipAgreement
 from crm.aggregate import CrmAggregate
+from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.contacts import Contact
@@ -87,12 +87,20 @@ class TimelineView(View):
 
     def add_entry(self, aggregate: str, event: Any, tracking: Tracking) -> None:
         with self.transaction(commit=True) as session:
-            self.buffer(timeline, dict(
-                notification_id=tracking.notification_id, company_id=self._company_of(session, aggregate, event),
-                originator_id=event.originator_id, aggregate=aggregate, event_type=type(event).__name__,
-                occurred_at=utc_naive(event.timestamp), actor_id=event.actor_id, reason=event.reason,
-                data=event_data(event),
-            ))
+            self.buffer(
+                timeline,
+                dict(
+                    notification_id=tracking.notification_id,
+                    company_id=self._company_of(session, aggregate, event),
+                    originator_id=event.originator_id,
+                    aggregate=aggregate,
+                    event_type=type(event).__name__,
+                    occurred_at=utc_naive(event.timestamp),
+                    actor_id=event.actor_id,
+                    reason=event.reason,
+                    data=event_data(event),
+                ),
+            )
 
     def _company_of(self, session: Session, aggregate: str, event: Any) -> UUID:
         if aggregate == "company":
@@ -126,17 +134,43 @@ class TimelineView(View):
 
 
 CONSUMED = (
-    Company.Registered, Company.DetailsChanged, Company.OwnerAssigned, Company.WorkplaceAdded,
-    Company.WorkplaceRemoved, Company.StageChanged, Company.NegotiationOpened, Company.BecamePartner,
-    Company.PartnershipClosed, Company.Declined, Company.Parked, Company.Reapproached,
-    Contact.Registered, Contact.DetailsChanged, Contact.RoleChanged, Contact.Archived,
-    OutreachAttempt.Logged, OutreachAttempt.Corrected, OutreachAttempt.Voided,
-    PartnershipAgreement.Drafted, PartnershipAgreement.RequirementAdded, PartnershipAgreement.RequirementConfirmed,
-    PartnershipAgreement.RequirementWithdrawn, PartnershipAgreement.Signed, PartnershipAgreement.ServicesPlanned,
-    PartnershipAgreement.DeliveryRecorded, PartnershipAgreement.FeedbackDelivered, PartnershipAgreement.FollowUpHeld,
-    PartnershipAgreement.CommitmentAdded, PartnershipAgreement.CommitmentFulfilled,
-    PartnershipAgreement.CommitmentAbandoned, PartnershipAgreement.Completed, PartnershipAgreement.Terminated,
-    Lead.Shared, Lead.Claimed, Lead.Declined, Lead.OutreachStarted,
+    Company.Registered,
+    Company.DetailsChanged,
+    Company.OwnerAssigned,
+    Company.WorkplaceAdded,
+    Company.WorkplaceRemoved,
+    Company.StageChanged,
+    Company.NegotiationOpened,
+    Company.BecamePartner,
+    Company.PartnershipClosed,
+    Company.Declined,
+    Company.Parked,
+    Company.Reapproached,
+    Contact.Registered,
+    Contact.DetailsChanged,
+    Contact.RoleChanged,
+    Contact.Archived,
+    OutreachAttempt.Logged,
+    OutreachAttempt.Corrected,
+    OutreachAttempt.Voided,
+    PartnershipAgreement.Drafted,
+    PartnershipAgreement.RequirementAdded,
+    PartnershipAgreement.RequirementConfirmed,
+    PartnershipAgreement.RequirementWithdrawn,
+    PartnershipAgreement.Signed,
+    PartnershipAgreement.ServicesPlanned,
+    PartnershipAgreement.DeliveryRecorded,
+    PartnershipAgreement.FeedbackDelivered,
+    PartnershipAgreement.FollowUpHeld,
+    PartnershipAgreement.CommitmentAdded,
+    PartnershipAgreement.CommitmentFulfilled,
+    PartnershipAgreement.CommitmentAbandoned,
+    PartnershipAgreement.Completed,
+    PartnershipAgreement.Terminated,
+    Lead.Shared,
+    Lead.Claimed,
+    Lead.Declined,
+    Lead.OutreachStarted,
 )
 
 

@@ -33,10 +33,17 @@ class UsersView(View):
 
     def add_user(self, user_id: UUID, username: str, display_name: str, department: str, role: str) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(users.insert().values(
-                user_id=user_id, username=username, display_name=display_name,
-                department=department, role=role, active=True, language=None,
-            ))
+            session.execute(
+                users.insert().values(
+                    user_id=user_id,
+                    username=username,
+                    display_name=display_name,
+                    department=department,
+                    role=role,
+                    active=True,
+                    language=None,
+                )
+            )
 
     def update_user(self, user_id: UUID, **values: Any) -> None:
         with self.transaction(commit=True) as session:
@@ -63,9 +70,17 @@ class UsersView(View):
 class UsersProjection(CrmProjection):
     name = "users"
     view_class = UsersView
-    topics = tuple(get_topic(cls) for cls in (
-        User.Registered, User.RoleChanged, User.DepartmentChanged, User.Disabled, User.Enabled, User.LanguageChosen,
-    ))
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            User.Registered,
+            User.RoleChanged,
+            User.DepartmentChanged,
+            User.Disabled,
+            User.Enabled,
+            User.LanguageChosen,
+        )
+    )
 
     @singledispatchmethod
     def process_event(self, event: Any, tracking: Tracking) -> None:

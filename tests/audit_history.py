@@ -48,13 +48,28 @@ def build_history(app: CrmApplication, clock: SimulatedClock, team: Team | None 
     # Week 1
     hansen = hansen_transport(app, mette, owner_id=mette)
     clock.advance(timedelta(hours=1))
-    lars = app.register_contact(mette, hansen, name="Lars Hansen", role="top_management", phone="20304050",
-                                email="lars@hansen-transport.example", is_decision_maker=True)
-    first_attempt = app.log_attempt(mette, hansen, "call", "no_answer", note="Ingen tog telefonen",
-                                    next_follow_up=date(2026, 3, 4), contact_id=lars)
+    lars = app.register_contact(
+        mette,
+        hansen,
+        name="Lars Hansen",
+        role="top_management",
+        phone="20304050",
+        email="lars@hansen-transport.example",
+        is_decision_maker=True,
+    )
+    first_attempt = app.log_attempt(
+        mette, hansen, "call", "no_answer", note="Ingen tog telefonen", next_follow_up=date(2026, 3, 4), contact_id=lars
+    )
     clock.advance(timedelta(days=2))
-    app.log_attempt(mette, hansen, "call", "meeting_booked", note="Møde med direktøren", contact_id=lars,
-                    next_follow_up=date(2026, 3, 10))
+    app.log_attempt(
+        mette,
+        hansen,
+        "call",
+        "meeting_booked",
+        note="Møde med direktøren",
+        contact_id=lars,
+        next_follow_up=date(2026, 3, 10),
+    )
     end_week(1)
 
     # Week 2
@@ -69,21 +84,42 @@ def build_history(app: CrmApplication, clock: SimulatedClock, team: Team | None 
     clock.advance(timedelta(days=1, hours=2))
     app.sign_agreement(team.project_lead, agreement)
     app.plan_services(sofie, agreement, health_checks=40, conversations=25)
-    commitment = app.add_commitment(mette, agreement, "exercise_in_working_hours", "Motion i arbejdstiden",
-                                    owner_contact_id=lars, due_on=date(2026, 6, 1))
+    commitment = app.add_commitment(
+        mette,
+        agreement,
+        "exercise_in_working_hours",
+        "Motion i arbejdstiden",
+        owner_contact_id=lars,
+        due_on=date(2026, 6, 1),
+    )
     app.change_company_details(mette, hansen, address="Industrivej 14, 8700 Horsens")
     end_week(3)
 
     # Week 4
     clock.advance(timedelta(days=1, hours=2))
-    soltoft = app.register_company(jonas, name="Soltoft Pleje A/S", industry="care", cvr=SOLTOFT_PLEJE_CVR,
-                                   sector="private", arena="workplace_private", strategy="targeted")
+    soltoft = app.register_company(
+        jonas,
+        name="Soltoft Pleje A/S",
+        industry="care",
+        cvr=SOLTOFT_PLEJE_CVR,
+        sector="private",
+        arena="workplace_private",
+        strategy="targeted",
+    )
     pia = app.register_contact(jonas, soltoft, name="Pia Holm", role="hr", email="pia@soltoft.example")
     lead = app.share_lead(jonas, soltoft, "Højt sygefravær, tal med HR", suggested_contact_id=pia, urgency="high")
     clock.advance(timedelta(hours=4))
     app.claim_lead(mette, lead)
-    app.log_attempt(mette, soltoft, "call", "declined", note="Ikke nu", contact_id=pia, lead_id=lead,
-                    approach_again_after=date(2026, 9, 1))
+    app.log_attempt(
+        mette,
+        soltoft,
+        "call",
+        "declined",
+        note="Ikke nu",
+        contact_id=pia,
+        lead_id=lead,
+        approach_again_after=date(2026, 9, 1),
+    )
     end_week(4)
 
     # Week 5

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,7 +33,7 @@ def sql_database(request, tmp_path):
 @pytest.fixture
 def clock():
     # A Monday morning in Copenhagen.
-    return SimulatedClock(datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc))
+    return SimulatedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ claimed lead): those refusals are part of a realistic history and are counted.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 from uuid import UUID
 
 from crm.agreements import PartnershipAgreement
@@ -45,7 +45,7 @@ class RandomHistory:
     refused: int = 0
 
     @classmethod
-    def start(cls, app: CrmApplication, clock: SimulatedClock, seed: int) -> "RandomHistory":
+    def start(cls, app: CrmApplication, clock: SimulatedClock, seed: int) -> RandomHistory:
         history = cls(app, clock, random.Random(seed))
         team = make_team(app)
         history.users = [team.recruiter, team.consultant, team.health_consultant, team.project_lead]
@@ -53,13 +53,32 @@ class RandomHistory:
 
     def run(self, commands: int, after_each: Callable[[int], None] | None = None) -> None:
         steps = [
-            (self.register_company, 8), (self.register_contact, 6), (self.log_attempt, 30),
-            (self.correct_attempt, 3), (self.void_attempt, 1), (self.move_company, 3), (self.decline, 2),
-            (self.park, 1), (self.reapproach, 2), (self.open_agreement, 3), (self.confirm, 8),
-            (self.withdraw, 1), (self.sign, 3), (self.deliver, 4), (self.feedback, 2), (self.follow_up, 2),
-            (self.add_commitment, 3), (self.close_commitment, 2), (self.complete, 1), (self.terminate, 1),
-            (self.share_lead, 3), (self.claim_lead, 2), (self.decline_lead, 1), (self.change_details, 2),
-            (self.change_contact, 2), (self.pass_time, 6),
+            (self.register_company, 8),
+            (self.register_contact, 6),
+            (self.log_attempt, 30),
+            (self.correct_attempt, 3),
+            (self.void_attempt, 1),
+            (self.move_company, 3),
+            (self.decline, 2),
+            (self.park, 1),
+            (self.reapproach, 2),
+            (self.open_agreement, 3),
+            (self.confirm, 8),
+            (self.withdraw, 1),
+            (self.sign, 3),
+            (self.deliver, 4),
+            (self.feedback, 2),
+            (self.follow_up, 2),
+            (self.add_commitment, 3),
+            (self.close_commitment, 2),
+            (self.complete, 1),
+            (self.terminate, 1),
+            (self.share_lead, 3),
+            (self.claim_lead, 2),
+            (self.decline_lead, 1),
+            (self.change_details, 2),
+            (self.change_contact, 2),
+            (self.pass_time, 6),
         ]
         actions = [a for a, _ in steps]
         weights = [w for _, w in steps]
@@ -90,33 +109,52 @@ class RandomHistory:
     # --- commands ----------------------------------------------------------------
     def register_company(self) -> None:
         n = len(self.companies)
-        self.companies.append(self.app.register_company(
-            self._user(), name=f"Virksomhed {n} {self.rng.choice(['ApS', 'A/S', 'I/S'])}",
-            industry=self.rng.choice(INDUSTRIES), owner_id=self.rng.choice(self.users + [None]),
-            arena=self.rng.choice(ARENAS), strategy=self.rng.choice(STRATEGIES),
-        ))
+        self.companies.append(
+            self.app.register_company(
+                self._user(),
+                name=f"Virksomhed {n} {self.rng.choice(['ApS', 'A/S', 'I/S'])}",
+                industry=self.rng.choice(INDUSTRIES),
+                owner_id=self.rng.choice([*self.users, None]),
+                arena=self.rng.choice(ARENAS),
+                strategy=self.rng.choice(STRATEGIES),
+            )
+        )
 
     def register_contact(self) -> None:
         company = self._company()
         contact = self.app.register_contact(
-            self._user(), company, name=f"Person {self.rng.randrange(10_000)}", role=self.rng.choice(CONTACT_ROLES),
+            self._user(),
+            company,
+            name=f"Person {self.rng.randrange(10_000)}",
+            role=self.rng.choice(CONTACT_ROLES),
             phone=f"{self.rng.randrange(20_000_000, 99_999_999)}",
         )
         self.contacts.setdefault(company, []).append(contact)
 
     def log_attempt(self) -> None:
         company = self._company()
-        follow_up = self.clock.now().date() + timedelta(days=self.rng.randrange(1, 20)) if self.rng.random() < 0.8 else None
+        follow_up = (
+            self.clock.now().date() + timedelta(days=self.rng.randrange(1, 20)) if self.rng.random() < 0.8 else None
+        )
         contact = self.rng.choice(self.contacts.get(company, [None]))
         lead = self.rng.choice(self.leads) if self.leads and self.rng.random() < 0.1 else None
-        self.attempts.append(self.app.log_attempt(
-            self._user(), company, self.rng.choice(CHANNELS), self.rng.choice(OUTCOMES), note="Notat",
-            next_follow_up=follow_up, contact_id=contact, lead_id=lead,
-        ))
+        self.attempts.append(
+            self.app.log_attempt(
+                self._user(),
+                company,
+                self.rng.choice(CHANNELS),
+                self.rng.choice(OUTCOMES),
+                note="Notat",
+                next_follow_up=follow_up,
+                contact_id=contact,
+                lead_id=lead,
+            )
+        )
 
     def correct_attempt(self) -> None:
-        self.app.correct_attempt(self._user(), self._pick(self.attempts), outcome=self.rng.choice(OUTCOMES),
-                                 reason="Rettelse")
+        self.app.correct_attempt(
+            self._user(), self._pick(self.attempts), outcome=self.rng.choice(OUTCOMES), reason="Rettelse"
+        )
 
     def void_attempt(self) -> None:
         self.app.void_attempt(self._user(), self._pick(self.attempts), reason="Fejl")
@@ -147,15 +185,20 @@ class RandomHistory:
         self.app.confirm_requirement(self._user(), agreement_id, key, contact_id=contact)
 
     def withdraw(self) -> None:
-        self.app.withdraw_requirement(self._user(), self._pick(self.agreements),
-                                      self.rng.choice(STANDARD_REQUIREMENTS), reason="Trukket tilbage")
+        self.app.withdraw_requirement(
+            self._user(), self._pick(self.agreements), self.rng.choice(STANDARD_REQUIREMENTS), reason="Trukket tilbage"
+        )
 
     def sign(self) -> None:
         self.app.sign_agreement(self.users[3], self._pick(self.agreements))
 
     def deliver(self) -> None:
-        self.app.record_delivery(self.users[2], self._pick(self.agreements),
-                                 health_checks=self.rng.randrange(0, 20), conversations=self.rng.randrange(1, 10))
+        self.app.record_delivery(
+            self.users[2],
+            self._pick(self.agreements),
+            health_checks=self.rng.randrange(0, 20),
+            conversations=self.rng.randrange(1, 10),
+        )
 
     def feedback(self) -> None:
         self.app.deliver_feedback(self.users[2], self._pick(self.agreements), focus_points="Søvn")
@@ -166,8 +209,9 @@ class RandomHistory:
     def add_commitment(self) -> None:
         agreement_id = self._pick(self.agreements)
         due = self.clock.now().date() + timedelta(days=self.rng.randrange(-10, 60))
-        commitment = self.app.add_commitment(self._user(), agreement_id, self.rng.choice(COMMITMENT_KINDS),
-                                             "Strukturel indsats", due_on=due)
+        commitment = self.app.add_commitment(
+            self._user(), agreement_id, self.rng.choice(COMMITMENT_KINDS), "Strukturel indsats", due_on=due
+        )
         self.commitments.append((agreement_id, commitment))
 
     def close_commitment(self) -> None:
@@ -184,8 +228,11 @@ class RandomHistory:
         self.app.terminate_agreement(self.users[3], self._pick(self.agreements), reason="Stoppet")
 
     def share_lead(self) -> None:
-        self.leads.append(self.app.share_lead(self.users[1], self._company(), "Højt sygefravær",
-                                              urgency=self.rng.choice(["low", "normal", "high"])))
+        self.leads.append(
+            self.app.share_lead(
+                self.users[1], self._company(), "Højt sygefravær", urgency=self.rng.choice(["low", "normal", "high"])
+            )
+        )
 
     def claim_lead(self) -> None:
         self.app.claim_lead(self.users[0], self._pick(self.leads))

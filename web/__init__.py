@@ -94,7 +94,8 @@ def _register_navigation(app: Flask) -> None:
     def navigation():
         def nav_items():
             return [
-                (endpoint, title, permission) for endpoint, title, permission in items
+                (endpoint, title, permission)
+                for endpoint, title, permission in items
                 if endpoint in app.view_functions and (permission is None or current_user.may(permission))
             ]
 
@@ -103,16 +104,21 @@ def _register_navigation(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 500):
-        app.register_error_handler(status, lambda error, status=status: (
-            render_template("errors/error.html", status=status), status))
+        app.register_error_handler(
+            status, lambda error, status=status: (render_template("errors/error.html", status=status), status)
+        )
 
 
 # Screen areas: every module of this package that defines a blueprint `bp`
 # (web/<area>.py, templates in web/templates/<area>/).
-BLUEPRINTS: tuple[str, ...] = tuple(sorted(
-    info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)])
-    if info.name != "auth" and "bp = Blueprint(" in (Path(__file__).parent / f"{info.name}.py").read_text(encoding="utf-8")
-))
+BLUEPRINTS: tuple[str, ...] = tuple(
+    sorted(
+        info.name
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name != "auth"
+        and "bp = Blueprint(" in (Path(__file__).parent / f"{info.name}.py").read_text(encoding="utf-8")
+    )
+)
 HOME_BY_ROLE = {
     "recruiter": "my_day.index",
     "consultant": "leads.index",

@@ -20,9 +20,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _render(error: str | None = None, status: int = 200, form: dict | None = None):
     return page_or_fragment(
-        "admin/users.html", "admin/_users.html", "user-admin", status=status,
-        users=views()["users"].all_users(), roles=choices("role"), departments=choices("department"),
-        error=error, form=form or {},
+        "admin/users.html",
+        "admin/_users.html",
+        "user-admin",
+        status=status,
+        users=views()["users"].all_users(),
+        roles=choices("role"),
+        departments=choices("department"),
+        error=error,
+        form=form or {},
     )
 
 
@@ -40,16 +46,22 @@ def add_user():
     form = request.form
     try:
         check_password_rules(form.get("password", ""))  # refused before the user is registered
-        user_id = perform(crm().register_user, form.get("username", ""), form.get("display_name", ""),
-                          form.get("department", ""), form.get("role", ""))
+        user_id = perform(
+            crm().register_user,
+            form.get("username", ""),
+            form.get("display_name", ""),
+            form.get("department", ""),
+            form.get("role", ""),
+        )
     except CrmError as error:
         return _render(describe(error), form=form)
     try:
         perform(crm().set_password, user_id, form.get("password", ""))
     except CrmError as error:
         # The user exists now; say so, and that the password still has to be set.
-        return _render(_("The user was created, but the password was refused: %(reason)s",
-                         reason=describe(error)), form={})
+        return _render(
+            _("The user was created, but the password was refused: %(reason)s", reason=describe(error)), form={}
+        )
     flash(_("User %(username)s was created.", username=form.get("username", "").strip().lower()), "success")
     return redirect(url_for("admin.users"), 303)
 

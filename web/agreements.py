@@ -78,9 +78,16 @@ def index():
         shown |= {r["contact_id"] for a in tracker for r in a["requirements"]}
     _log_personal_data(shown)
     return page_or_fragment(
-        "agreements/index.html", "agreements/_commitments.html", "commitment-tracker",
-        tracker=tracker, commitments=commitments, hidden=hidden, status_filter=status, kind=kind,
-        show_terminated=show_terminated, kinds=choices("commitment_kind"),
+        "agreements/index.html",
+        "agreements/_commitments.html",
+        "commitment-tracker",
+        tracker=tracker,
+        commitments=commitments,
+        hidden=hidden,
+        status_filter=status,
+        kind=kind,
+        show_terminated=show_terminated,
+        kinds=choices("commitment_kind"),
         statuses=[(s, label("commitment_status", s)) for s in STATUS_FILTERS],
     )
 
@@ -118,18 +125,26 @@ def _render(agreement_id: UUID, notice: dict | None = None):
         requirement["is_sponsor"] = requirement["key"] == "top_management_sponsor"
     for commitment in agreement["commitments"]:
         commitment["badge"] = BADGES[commitment["status"]]
-    _log_personal_data({p["contact_id"] for p in people} | {r["contact_id"] for r in agreement["requirements"]}
-                       | {c["owner_contact_id"] for c in agreement["commitments"]})
+    _log_personal_data(
+        {p["contact_id"] for p in people}
+        | {r["contact_id"] for r in agreement["requirements"]}
+        | {c["owner_contact_id"] for c in agreement["commitments"]}
+    )
     status = agreement["status"]
     live = status in ("negotiating", "signed")
     may = current_user.may
     return page_or_fragment(
-        "agreements/show.html", "agreements/_agreement.html", TARGET,
-        agreement=agreement, notice=notice or {},
+        "agreements/show.html",
+        "agreements/_agreement.html",
+        TARGET,
+        agreement=agreement,
+        notice=notice or {},
         form=request.form if notice and notice["kind"] == "error" else {},
         missing=[r["title"] for r in agreement["requirements"] if not r["met"]],
-        contacts=people, sponsors=[p for p in people if p["role"] == "top_management"],
-        kinds=choices("commitment_kind"), today=day,
+        contacts=people,
+        sponsors=[p for p in people if p["role"] == "top_management"],
+        kinds=choices("commitment_kind"),
+        today=day,
         suggested_follow_up=one_month_after(agreement["feedback_on"]) if agreement["feedback_on"] else None,
         can={
             "buy_in": may("negotiate") and status == "negotiating",
@@ -157,9 +172,16 @@ def _act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str)
     try:
         run()
     except AgreementNotReady as error:
-        return _render(agreement_id, {"section": section, "action": action, "kind": "error",
-                                      "text": _("The agreement cannot be signed. Buy-in missing:"),
-                                      "missing_items": _missing_titles(agreement_id, error)})
+        return _render(
+            agreement_id,
+            {
+                "section": section,
+                "action": action,
+                "kind": "error",
+                "text": _("The agreement cannot be signed. Buy-in missing:"),
+                "missing_items": _missing_titles(agreement_id, error),
+            },
+        )
     except CrmError as error:
         return _render(agreement_id, {"section": section, "action": action, "kind": "error", "text": describe(error)})
     if wants_fragment(TARGET):
@@ -212,10 +234,19 @@ def _version() -> int | None:
 def confirm_requirement(agreement_id: UUID):
     """Top management committed to one requirement (the sponsor is a named top-management contact)."""
     form = request.form
-    return _act(agreement_id, "buy-in", lambda: perform(
-        crm().confirm_requirement, agreement_id, form.get("key", ""), contact_id=_uuid("contact"),
-        confirmed_on=_date("confirmed_on"), expected_version=_version(),
-    ), _("The requirement is confirmed."))
+    return _act(
+        agreement_id,
+        "buy-in",
+        lambda: perform(
+            crm().confirm_requirement,
+            agreement_id,
+            form.get("key", ""),
+            contact_id=_uuid("contact"),
+            confirmed_on=_date("confirmed_on"),
+            expected_version=_version(),
+        ),
+        _("The requirement is confirmed."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/requirements/withdraw")
@@ -223,28 +254,50 @@ def confirm_requirement(agreement_id: UUID):
 def withdraw_requirement(agreement_id: UUID):
     """Top management took a commitment back: the requirement is missing again."""
     form = request.form
-    return _act(agreement_id, "buy-in", lambda: perform(
-        crm().withdraw_requirement, agreement_id, form.get("key", ""), expected_version=_version(),
-        reason=form.get("reason"),
-    ), _("The requirement was withdrawn."))
+    return _act(
+        agreement_id,
+        "buy-in",
+        lambda: perform(
+            crm().withdraw_requirement,
+            agreement_id,
+            form.get("key", ""),
+            expected_version=_version(),
+            reason=form.get("reason"),
+        ),
+        _("The requirement was withdrawn."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/requirements")
 @requires("negotiate")
 def add_requirement(agreement_id: UUID):
     """Add the municipality's own buy-in requirement."""
-    return _act(agreement_id, "buy-in", lambda: perform(
-        crm().add_requirement, agreement_id, request.form.get("label", ""),
-    ), _("The requirement was added."))
+    return _act(
+        agreement_id,
+        "buy-in",
+        lambda: perform(
+            crm().add_requirement,
+            agreement_id,
+            request.form.get("label", ""),
+        ),
+        _("The requirement was added."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/sign")
 @requires("sign")
 def sign(agreement_id: UUID):
     """Sign the agreement; refused with the missing buy-in listed."""
-    return _act(agreement_id, "buy-in", lambda: perform(
-        crm().sign_agreement, agreement_id, signed_on=_date("signed_on"),
-    ), _("The agreement is signed. The company is now a partner."))
+    return _act(
+        agreement_id,
+        "buy-in",
+        lambda: perform(
+            crm().sign_agreement,
+            agreement_id,
+            signed_on=_date("signed_on"),
+        ),
+        _("The agreement is signed. The company is now a partner."),
+    )
 
 
 # --- delivery, feedback, follow-up -----------------------------------------------------------------------
@@ -254,38 +307,70 @@ def sign(agreement_id: UUID):
 @requires("deliver")
 def plan(agreement_id: UUID):
     """Set how many health checks and conversations the municipality will deliver."""
-    return _act(agreement_id, "delivery", lambda: perform(
-        crm().plan_services, agreement_id, _count("health_checks"), _count("conversations"),
-    ), _("The plan was saved."))
+    return _act(
+        agreement_id,
+        "delivery",
+        lambda: perform(
+            crm().plan_services,
+            agreement_id,
+            _count("health_checks"),
+            _count("conversations"),
+        ),
+        _("The plan was saved."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/deliveries")
 @requires("deliver")
 def record_delivery(agreement_id: UUID):
     """Count the checks, conversations and referrals of a day on site."""
-    return _act(agreement_id, "delivery", lambda: perform(
-        crm().record_delivery, agreement_id, health_checks=_count("health_checks"),
-        conversations=_count("conversations"), referrals=_count("referrals"), delivered_on=_date("delivered_on"),
-    ), _("The delivery was recorded."))
+    return _act(
+        agreement_id,
+        "delivery",
+        lambda: perform(
+            crm().record_delivery,
+            agreement_id,
+            health_checks=_count("health_checks"),
+            conversations=_count("conversations"),
+            referrals=_count("referrals"),
+            delivered_on=_date("delivered_on"),
+        ),
+        _("The delivery was recorded."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/feedback")
 @requires("deliver")
 def feedback(agreement_id: UUID):
     """Record the written feedback to the company and its focus points."""
-    return _act(agreement_id, "feedback", lambda: perform(
-        crm().deliver_feedback, agreement_id, focus_points=request.form.get("focus_points"),
-        delivered_on=_date("delivered_on"),
-    ), _("The written feedback was recorded."))
+    return _act(
+        agreement_id,
+        "feedback",
+        lambda: perform(
+            crm().deliver_feedback,
+            agreement_id,
+            focus_points=request.form.get("focus_points"),
+            delivered_on=_date("delivered_on"),
+        ),
+        _("The written feedback was recorded."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/follow-up")
 @requires("deliver")
 def follow_up(agreement_id: UUID):
     """Record the follow-up about a month after the feedback."""
-    return _act(agreement_id, "follow-up", lambda: perform(
-        crm().hold_follow_up, agreement_id, note=request.form.get("note"), held_on=_date("held_on"),
-    ), _("The follow-up was recorded."))
+    return _act(
+        agreement_id,
+        "follow-up",
+        lambda: perform(
+            crm().hold_follow_up,
+            agreement_id,
+            note=request.form.get("note"),
+            held_on=_date("held_on"),
+        ),
+        _("The follow-up was recorded."),
+    )
 
 
 # --- structural commitments -----------------------------------------------------------------------------
@@ -296,28 +381,53 @@ def follow_up(agreement_id: UUID):
 def add_commitment(agreement_id: UUID):
     """Record a structural change the company commits to."""
     form = request.form
-    return _act(agreement_id, "commitments", lambda: perform(
-        crm().add_commitment, agreement_id, form.get("kind", ""), form.get("description", ""),
-        owner_contact_id=_uuid("contact"), due_on=_date("due_on"),
-    ), _("The commitment was added."))
+    return _act(
+        agreement_id,
+        "commitments",
+        lambda: perform(
+            crm().add_commitment,
+            agreement_id,
+            form.get("kind", ""),
+            form.get("description", ""),
+            owner_contact_id=_uuid("contact"),
+            due_on=_date("due_on"),
+        ),
+        _("The commitment was added."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/fulfil")
 @requires("negotiate")
 def fulfil_commitment(agreement_id: UUID, commitment_id: str):
     """The company made the change it committed to."""
-    return _act(agreement_id, "commitments", lambda: perform(
-        crm().fulfil_commitment, agreement_id, commitment_id, fulfilled_on=_date("fulfilled_on"),
-    ), _("The commitment is fulfilled."))
+    return _act(
+        agreement_id,
+        "commitments",
+        lambda: perform(
+            crm().fulfil_commitment,
+            agreement_id,
+            commitment_id,
+            fulfilled_on=_date("fulfilled_on"),
+        ),
+        _("The commitment is fulfilled."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/abandon")
 @requires("negotiate")
 def abandon_commitment(agreement_id: UUID, commitment_id: str):
     """The company gave a commitment up; the reason is kept."""
-    return _act(agreement_id, "commitments", lambda: perform(
-        crm().abandon_commitment, agreement_id, commitment_id, reason=request.form.get("reason"),
-    ), _("The commitment was abandoned."))
+    return _act(
+        agreement_id,
+        "commitments",
+        lambda: perform(
+            crm().abandon_commitment,
+            agreement_id,
+            commitment_id,
+            reason=request.form.get("reason"),
+        ),
+        _("The commitment was abandoned."),
+    )
 
 
 # --- the end ----------------------------------------------------------------------------------------------
@@ -327,14 +437,25 @@ def abandon_commitment(agreement_id: UUID, commitment_id: str):
 @requires("sign")
 def complete(agreement_id: UUID):
     """Close a delivered agreement after the feedback and the follow-up."""
-    return _act(agreement_id, "closing", lambda: perform(crm().complete_agreement, agreement_id),
-                _("The agreement is completed."))
+    return _act(
+        agreement_id,
+        "closing",
+        lambda: perform(crm().complete_agreement, agreement_id),
+        _("The agreement is completed."),
+    )
 
 
 @bp.post("/<uuid:agreement_id>/terminate")
 @requires("sign")
 def terminate(agreement_id: UUID):
     """End the cooperation early, with the reason."""
-    return _act(agreement_id, "closing", lambda: perform(
-        crm().terminate_agreement, agreement_id, reason=request.form.get("reason"),
-    ), _("The agreement was terminated."))
+    return _act(
+        agreement_id,
+        "closing",
+        lambda: perform(
+            crm().terminate_agreement,
+            agreement_id,
+            reason=request.form.get("reason"),
+        ),
+        _("The agreement was terminated."),
+    )

@@ -17,15 +17,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from projections.event_log import AGGREGATES, EventFilters, EventIndexView, open_index
 from crm.audit.export import ExportSummary, export_lines, file_names, record_export_access
 from crm.audit.history import diff, state_at, versions
 from crm.audit.verify import Anchor, verify
 from crm.clock import COPENHAGEN, local_date
 from projections.as_of import as_of
+from projections.event_log import AGGREGATES, EventFilters, EventIndexView, open_index
 from projections.outreach import companies, contacts, search_key
 from projections.pipeline import board, stage_counts
 from projections.queue import my_day
+from web.auth import requires
 from web.event_sentences import (
     EVENT_NAMES,
     aggregate_label,
@@ -37,7 +38,6 @@ from web.event_sentences import (
     sentence,
     shown_value,
 )
-from web.auth import requires
 from web.rendering import page_or_fragment
 from web.services import crm, views
 
@@ -48,8 +48,12 @@ PAGE_SIZE = 50
 
 def use_label(use: str) -> str:
     """How the data was used, as the access log screen says it."""
-    return {"page": _("viewed on a page"), "search": _("found by a search"), "export": _("exported"),
-            "api": _("read through the API")}.get(use, use)
+    return {
+        "page": _("viewed on a page"),
+        "search": _("found by a search"),
+        "export": _("exported"),
+        "api": _("read through the API"),
+    }.get(use, use)
 
 
 def event_index() -> EventIndexView:
@@ -87,8 +91,9 @@ def _int(name: str) -> int | None:
 def record_shown(contact_ids: set[UUID], use: str = "page", criterion: str | None = None) -> None:
     """The access log: who saw which person's data, where."""
     if contact_ids or use == "search":
-        crm().access_log.record(current_user.id, use, sorted(contact_ids, key=str), criterion=criterion,
-                                place=request.path)
+        crm().access_log.record(
+            current_user.id, use, sorted(contact_ids, key=str), criterion=criterion, place=request.path
+        )
 
 
 # --- the event log -------------------------------------------------------------------------------
@@ -97,9 +102,12 @@ def record_shown(contact_ids: set[UUID], use: str = "page", criterion: str | Non
 def _companies_named(text: str) -> list[dict[str, Any]]:
     view = views()["outreach"]
     with view.transaction(commit=False) as session:
-        rows = session.execute(select(companies.c.company_id, companies.c.name)
-                               .where(companies.c.search_name.contains(search_key(text), autoescape=True))
-                               .order_by(companies.c.search_name).limit(50)).all()
+        rows = session.execute(
+            select(companies.c.company_id, companies.c.name)
+            .where(companies.c.search_name.contains(search_key(text), autoescape=True))
+            .order_by(companies.c.search_name)
+            .limit(50)
+        ).all()
     return [dict(r._mapping) for r in rows]
 
 
@@ -109,9 +117,13 @@ def index():
     """The event log: every event in notification order, filtered, a page at a time."""
     errors: list[str] = []
     args = request.args
-    filters = EventFilters(date_from=_day("from", errors), date_to=_day("to", errors),
-                           actor_id=_uuid(args.get("actor")), aggregate=args.get("aggregate") or None,
-                           event_type=args.get("type") or None)
+    filters = EventFilters(
+        date_from=_day("from", errors),
+        date_to=_day("to", errors),
+        actor_id=_uuid(args.get("actor")),
+        aggregate=args.get("aggregate") or None,
+        event_type=args.get("type") or None,
+    )
     company_text = (args.get("company") or "").strip()
     matched: list[dict[str, Any]] = []
     if _uuid(args.get("company_id")):
@@ -121,17 +133,28 @@ def index():
         filters.company_given, filters.company_ids = True, [m["company_id"] for m in matched]
     if args.get("actor") and filters.actor_id is None:
         errors.append(_("Choose the person from the list."))
-    page = event_index().page(filters, after=_int("after"), before=_int("before"), last=bool(args.get("last")),
-                              limit=PAGE_SIZE)
+    page = event_index().page(
+        filters, after=_int("after"), before=_int("before"), last=bool(args.get("last")), limit=PAGE_SIZE
+    )
     events, people = logged_events(crm(), views(), page.positions)
     record_shown(people)
-    keep = {k: v for k, v in args.items() if k in ("from", "to", "actor", "company", "company_id", "aggregate", "type")
-            and v}
+    keep = {
+        k: v
+        for k, v in args.items()
+        if k in ("from", "to", "actor", "company", "company_id", "aggregate", "type") and v
+    }
     users = views()["users"].all_users()
     return page_or_fragment(
-        "audit/index.html", "audit/_events.html", "audit-events",
-        events=events, pages=page, keep=keep, errors=errors, users=users,
-        company_text=company_text, matched=matched,
+        "audit/index.html",
+        "audit/_events.html",
+        "audit-events",
+        events=events,
+        pages=page,
+        keep=keep,
+        errors=errors,
+        users=users,
+        company_text=company_text,
+        matched=matched,
         aggregates=[(slug, aggregate_label(slug)) for slug in dict.fromkeys(AGGREGATES.values())],
         event_types=sorted(((t, event_name(t)) for t in EVENT_NAMES), key=lambda pair: pair[1]),
     )
@@ -167,16 +190,34 @@ def history():
                 {"field": field_title(c.field), "old": shown_value(c.old, names), "new": shown_value(c.new, names)}
                 for c in diff(state_at(crm(), entity_id, a), state_at(crm(), entity_id, b))
             ]
-        except Exception:
+        except Exception:  # noqa: BLE001 - an edited row may no longer decode; the page says so
             errors.append(_("A stored event of this record can no longer be read; run the chain check."))
-        rows = [{"number": v.number, "sentence": sentence(v.event, names), "raw": raw_json(v.stored),
-                 "at": getattr(v.event, "timestamp", None), "reason": getattr(v.event, "reason", None),
-                 "name": event_name(v.topic.partition(":")[2])} for v in found]
+        rows = [
+            {
+                "number": v.number,
+                "sentence": sentence(v.event, names),
+                "raw": raw_json(v.stored),
+                "at": getattr(v.event, "timestamp", None),
+                "reason": getattr(v.event, "reason", None),
+                "name": event_name(v.topic.partition(":")[2]),
+            }
+            for v in found
+        ]
     else:
         rows = []
-    return page_or_fragment("audit/history.html", "audit/_history.html", "audit-history",
-                            entity_id=entity_id, text=text, rows=rows, changes=changes, a=a, b=b,
-                            kind=aggregate_label(kind) if kind else "", errors=errors)
+    return page_or_fragment(
+        "audit/history.html",
+        "audit/_history.html",
+        "audit-history",
+        entity_id=entity_id,
+        text=text,
+        rows=rows,
+        changes=changes,
+        a=a,
+        b=b,
+        kind=aggregate_label(kind) if kind else "",
+        errors=errors,
+    )
 
 
 # --- as of ---------------------------------------------------------------------------------------
@@ -207,8 +248,17 @@ def past():
             context = _the_past(projector, local_date(moment), chosen)
         finally:
             projector.datastore.engine.dispose()
-    return page_or_fragment("audit/as_of.html", "audit/_as_of.html", "audit-as-of", text=text, moment=moment,
-                            errors=errors, users=users, chosen=chosen, **context)
+    return page_or_fragment(
+        "audit/as_of.html",
+        "audit/_as_of.html",
+        "audit-as-of",
+        text=text,
+        moment=moment,
+        errors=errors,
+        users=users,
+        chosen=chosen,
+        **context,
+    )
 
 
 def _the_past(projector: Any, day: date, user_id: UUID | None) -> dict[str, Any]:
@@ -220,8 +270,12 @@ def _the_past(projector: Any, day: date, user_id: UUID | None) -> dict[str, Any]
     shown |= {c["owner_contact_id"] for c in commitments if c.get("owner_contact_id")}
     record_shown(shown)
     return {
-        "counts": stage_counts(outreach), "columns": columns, "buy_in": buy_in, "commitments": commitments,
-        "queue": my_day(outreach, user_id, day) if user_id else None, "day": day,
+        "counts": stage_counts(outreach),
+        "columns": columns,
+        "buy_in": buy_in,
+        "commitments": commitments,
+        "queue": my_day(outreach, user_id, day) if user_id else None,
+        "day": day,
     }
 
 
@@ -243,8 +297,17 @@ def export():
     first, last = _range(errors)
     chosen = bool(request.args.get("from") or request.args.get("to")) and not errors
     keep = {k: v for k, v in request.args.items() if k in ("from", "to") and v}
-    return page_or_fragment("audit/export.html", "audit/_export.html", "audit-export", errors=errors,
-                            first=first, last=last, chosen=chosen, keep=keep, names=file_names(first, last))
+    return page_or_fragment(
+        "audit/export.html",
+        "audit/_export.html",
+        "audit-export",
+        errors=errors,
+        first=first,
+        last=last,
+        chosen=chosen,
+        keep=keep,
+        names=file_names(first, last),
+    )
 
 
 @bp.get("/export/events.jsonl")
@@ -291,10 +354,19 @@ def export_manifest():
 
 def _contact_rows(where: Any, limit: int = 50) -> list[dict[str, Any]]:
     view = views()["outreach"]
-    query = (select(contacts.c.contact_id, contacts.c.name, contacts.c.role, companies.c.name.label("company_name"),
-                    companies.c.company_id)
-             .select_from(contacts.outerjoin(companies, companies.c.company_id == contacts.c.company_id))
-             .where(where).order_by(contacts.c.search_name).limit(limit))
+    query = (
+        select(
+            contacts.c.contact_id,
+            contacts.c.name,
+            contacts.c.role,
+            companies.c.name.label("company_name"),
+            companies.c.company_id,
+        )
+        .select_from(contacts.outerjoin(companies, companies.c.company_id == contacts.c.company_id))
+        .where(where)
+        .order_by(contacts.c.search_name)
+        .limit(limit)
+    )
     with view.transaction(commit=False) as session:
         return [dict(r._mapping) for r in session.execute(query)]
 
@@ -318,17 +390,36 @@ def access_log():
     entries = crm().access_log.entries(contact_id=contact_id, user_id=user_id, before_id=before, limit=PAGE_SIZE + 1)
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
-    companies_of = {r["contact_id"]: r for r in _contact_rows(
-        contacts.c.contact_id.in_({e["contact_id"] for e in entries if e["contact_id"]}), PAGE_SIZE)}
+    companies_of = {
+        r["contact_id"]: r
+        for r in _contact_rows(
+            contacts.c.contact_id.in_({e["contact_id"] for e in entries if e["contact_id"]}), PAGE_SIZE
+        )
+    }
     users = views()["users"].all_users()
     user_names = {u["user_id"]: u["display_name"] for u in users}
     keep = {k: v for k, v in request.args.items() if k in ("contact", "user") and v}
     return page_or_fragment(
-        "audit/access_log.html", "audit/_access_log.html", "audit-access",
-        entries=[{**e, "user_name": user_names.get(e["user_id"], str(e["user_id"])), "how": use_label(e["use"]),
-                  "where": companies_of.get(e["contact_id"])} for e in entries],
-        more=more, next_before=entries[-1]["id"] if entries else None, person=person, person_text=person_text,
-        found_people=found_people, users=users, user_id=user_id, keep=keep,
+        "audit/access_log.html",
+        "audit/_access_log.html",
+        "audit-access",
+        entries=[
+            {
+                **e,
+                "user_name": user_names.get(e["user_id"], str(e["user_id"])),
+                "how": use_label(e["use"]),
+                "where": companies_of.get(e["contact_id"]),
+            }
+            for e in entries
+        ],
+        more=more,
+        next_before=entries[-1]["id"] if entries else None,
+        person=person,
+        person_text=person_text,
+        found_people=found_people,
+        users=users,
+        user_id=user_id,
+        keep=keep,
         user_name=user_names.get(user_id, str(user_id)) if user_id else None,
     )
 
@@ -354,10 +445,27 @@ def chain():
     if request.args.get("verify") and not errors:
         # Replaying every read model takes minutes on millions of events; the chain alone is fast.
         report = verify(crm(), anchor=anchor, projections=bool(request.args.get("replay")))
-    read_models = {"users": _("Users"), "outreach": _("Companies, contacts and attempts"), "leads": _("Leads"),
-                   "agreements": _("Cooperation agreements"), "timeline": _("Company timelines")}
-    problems = {"edited": _("the stored event was edited"), "deleted": _("the stored event was deleted"),
-                "inserted": _("an event was inserted behind the application's back")}
-    return page_or_fragment("audit/chain.html", "audit/_chain.html", "audit-chain", head=head, report=report,
-                            anchor_text=anchor_text, errors=errors, problems=problems, read_models=read_models,
-                            replay=bool(request.args.get("replay")) or not request.args.get("verify"))
+    read_models = {
+        "users": _("Users"),
+        "outreach": _("Companies, contacts and attempts"),
+        "leads": _("Leads"),
+        "agreements": _("Cooperation agreements"),
+        "timeline": _("Company timelines"),
+    }
+    problems = {
+        "edited": _("the stored event was edited"),
+        "deleted": _("the stored event was deleted"),
+        "inserted": _("an event was inserted behind the application's back"),
+    }
+    return page_or_fragment(
+        "audit/chain.html",
+        "audit/_chain.html",
+        "audit-chain",
+        head=head,
+        report=report,
+        anchor_text=anchor_text,
+        errors=errors,
+        problems=problems,
+        read_models=read_models,
+        replay=bool(request.args.get("replay")) or not request.args.get("verify"),
+    )

@@ -49,7 +49,9 @@ LIST_FILTERS = ("stage", "owner", "industry", "arena")
 TIMELINE_PAGE = 20
 # Sections of the company page that htmx swaps in place, by their element id.
 SECTIONS = {
-    "details": "company-details", "workplaces": "company-workplaces", "contacts": "company-contacts",
+    "details": "company-details",
+    "workplaces": "company-workplaces",
+    "contacts": "company-contacts",
     "attempts": "company-attempts",
 }
 # Parts that show no person, and refresh themselves when another part changed the company.
@@ -86,9 +88,14 @@ def matched_contacts(q: str, company_ids: list[UUID]) -> dict[UUID, list[dict[st
         return {}
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     found: dict[UUID, list[dict[str, Any]]] = {}
-    for row in fetch(select(contacts.c.contact_id, contacts.c.company_id, contacts.c.name).where(
-        contacts.c.company_id.in_(company_ids), contacts.c.search_name.like(pattern, escape="\\"),
-    ).order_by(contacts.c.name)):
+    for row in fetch(
+        select(contacts.c.contact_id, contacts.c.company_id, contacts.c.name)
+        .where(
+            contacts.c.company_id.in_(company_ids),
+            contacts.c.search_name.like(pattern, escape="\\"),
+        )
+        .order_by(contacts.c.name)
+    ):
         found.setdefault(row["company_id"], []).append(row)
     return found
 
@@ -123,14 +130,22 @@ def list_context(**extra: Any) -> dict[str, Any]:
         owner_id = None
     view = views()["outreach"]
     result = search_companies(
-        view, query["q"], query["sort"], query["dir"] == "desc", query["page"], current_app.config["PAGE_SIZE"],
-        stage=query["stage"], owner_id=owner_id, industry=query["industry"], arena=query["arena"],
+        view,
+        query["q"],
+        query["sort"],
+        query["dir"] == "desc",
+        query["page"],
+        current_app.config["PAGE_SIZE"],
+        stage=query["stage"],
+        owner_id=owner_id,
+        industry=query["industry"],
+        arena=query["arena"],
     )
     people = matched_contacts(query["q"], [row["company_id"] for row in result.rows])
     log_people("search", [p["contact_id"] for found in people.values() for p in found], criterion=query["q"])
 
     def link(**changes: Any) -> str:
-        merged = {k: v for k, v in {**query, **changes}.items() if v and not (k, v) in (("page", 1), ("dir", "asc"))}
+        merged = {k: v for k, v in {**query, **changes}.items() if v and (k, v) not in (("page", 1), ("dir", "asc"))}
         return url_for(".index", **merged)
 
     def sort_link(column: str) -> str:
@@ -138,12 +153,21 @@ def list_context(**extra: Any) -> dict[str, Any]:
         return link(sort=column, dir=flip, page=1)
 
     return {
-        "query": query, "result": result, "people": people, "link": link, "sort_link": sort_link,
-        "owners": outreach_users(), "names": views()["users"].names(),
-        "partners": view.rows(partners, order_by=[partners.c.name]), "size_bands": SIZE_BANDS,
+        "query": query,
+        "result": result,
+        "people": people,
+        "link": link,
+        "sort_link": sort_link,
+        "owners": outreach_users(),
+        "names": views()["users"].names(),
+        "partners": view.rows(partners, order_by=[partners.c.name]),
+        "size_bands": SIZE_BANDS,
         "sortable": tuple(SORTABLE),
         "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in outreach_users()],
-        "form": {}, "register_error": None, "may_edit": current_user.may("outreach"), **extra,
+        "form": {},
+        "register_error": None,
+        "may_edit": current_user.may("outreach"),
+        **extra,
     }
 
 
@@ -162,15 +186,25 @@ def register():
     try:
         company_id = perform(
             crm().register_company,
-            name=form.get("name", ""), industry=form.get("industry", ""), sector=form.get("sector") or "private",
-            cvr=form.get("cvr"), size_band=form.get("size_band") or None, address=form.get("address"),
-            target_group_note=form.get("target_group_note"), owner_id=parse_id("owner", form.get("owner_id")),
-            arena=form.get("arena") or None, strategy=form.get("strategy") or None,
+            name=form.get("name", ""),
+            industry=form.get("industry", ""),
+            sector=form.get("sector") or "private",
+            cvr=form.get("cvr"),
+            size_band=form.get("size_band") or None,
+            address=form.get("address"),
+            target_group_note=form.get("target_group_note"),
+            owner_id=parse_id("owner", form.get("owner_id")),
+            arena=form.get("arena") or None,
+            strategy=form.get("strategy") or None,
             source_partner_id=parse_id("source_partner", form.get("source_partner_id")),
         )
     except CrmError as error:
-        return page_or_fragment("companies/index.html", "companies/_register.html", "register-company",
-                                **list_context(form=form, register_error=describe(error)))
+        return page_or_fragment(
+            "companies/index.html",
+            "companies/_register.html",
+            "register-company",
+            **list_context(form=form, register_error=describe(error)),
+        )
     flash(_("%(name)s is registered.", name=form.get("name", "").strip()), "success")
     return redirect(url_for(".show", company_id=company_id), 303)
 
@@ -182,42 +216,70 @@ def timeline_lines(company_id: UUID, before: int | None) -> tuple[list[dict[str,
     more = entries[TIMELINE_PAGE - 1]["notification_id"] if len(entries) > TIMELINE_PAGE else None
     entries = entries[:TIMELINE_PAGE]
     logged, _people = logged_events(crm(), views(), [entry["notification_id"] for entry in entries])
-    return [timeline_line(entry, each) for entry, each in zip(entries, logged)], more
+    return [timeline_line(entry, each) for entry, each in zip(entries, logged, strict=False)], more
 
 
 def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     """Everything the company page shows; sections re-render from the same context."""
     company = company_or_404(company_id)
     names = views()["users"].names()
-    people = fetch(select(contacts).where(contacts.c.company_id == company_id)
-                   .order_by(contacts.c.archived, contacts.c.is_decision_maker.desc(), contacts.c.name))
+    people = fetch(
+        select(contacts)
+        .where(contacts.c.company_id == company_id)
+        .order_by(contacts.c.archived, contacts.c.is_decision_maker.desc(), contacts.c.name)
+    )
     person_names = {p["contact_id"]: p["name"] for p in people}
     lines, more = timeline_lines(company_id, None)
     agreement = views()["agreements"].agreement_for_company(company_id, today())
     partner = [p for p in views()["outreach"].rows(partners) if p["partner_id"] == company["source_partner_id"]]
     return {
-        "company": company, "names": names, "people": people, "person_names": person_names,
+        "company": company,
+        "names": names,
+        "people": people,
+        "person_names": person_names,
         "current_people": [p for p in people if not p["archived"]],
-        "workplaces": fetch(select(workplaces).where(workplaces.c.company_id == company_id)
-                            .order_by(workplaces.c.name)),
-        "attempts": fetch(select(attempts).where(attempts.c.company_id == company_id,
-                                                 attempts.c.round == company["round"])
-                          .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())),
-        "company_leads": fetch(select(leads).where(leads.c.company_id == company_id)
-                               .order_by(leads.c.shared_at.desc())),
-        "agreement": agreement, "partner_name": partner[0]["name"] if partner else None,
-        "lines": lines, "more": more, "owners": outreach_users(), "size_bands": SIZE_BANDS,
-        "moves": PLAIN_MOVES.get(company["stage"], ()), "in_outreach": company["stage"] in IN_OUTREACH,
+        "workplaces": fetch(
+            select(workplaces).where(workplaces.c.company_id == company_id).order_by(workplaces.c.name)
+        ),
+        "attempts": fetch(
+            select(attempts)
+            .where(attempts.c.company_id == company_id, attempts.c.round == company["round"])
+            .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())
+        ),
+        "company_leads": fetch(
+            select(leads).where(leads.c.company_id == company_id).order_by(leads.c.shared_at.desc())
+        ),
+        "agreement": agreement,
+        "partner_name": partner[0]["name"] if partner else None,
+        "lines": lines,
+        "more": more,
+        "owners": outreach_users(),
+        "size_bands": SIZE_BANDS,
+        "moves": PLAIN_MOVES.get(company["stage"], ()),
+        "in_outreach": company["stage"] in IN_OUTREACH,
         "closed": company["stage"] in CLOSED,
-        "may_reapproach": company["stage"] in CLOSED and (
-            company["approach_again_after"] is None or company["approach_again_after"] <= today()),
+        "may_reapproach": company["stage"] in CLOSED
+        and (company["approach_again_after"] is None or company["approach_again_after"] <= today()),
         "may_open_agreement": company["stage"] in ("identified", "contacted", "meeting"),
-        "editing": request.args.get("edit"), "errors": {}, "form": {}, "conflict": None, "done": {},
-        "logging": False, "correcting": None, "voiding": None, "adding": False, "removing": None,
-        "may_edit": current_user.may("outreach"), "may_negotiate": current_user.may("negotiate"),
-        "attempt_form": {"form_action": url_for(".log_attempt", company_id=company_id),
-                         "form_target": SECTIONS["attempts"], "form_key": "company"},
-        **form_options(today()), **extra,
+        "editing": request.args.get("edit"),
+        "errors": {},
+        "form": {},
+        "conflict": None,
+        "done": {},
+        "logging": False,
+        "correcting": None,
+        "voiding": None,
+        "adding": False,
+        "removing": None,
+        "may_edit": current_user.may("outreach"),
+        "may_negotiate": current_user.may("negotiate"),
+        "attempt_form": {
+            "form_action": url_for(".log_attempt", company_id=company_id),
+            "form_target": SECTIONS["attempts"],
+            "form_key": "company",
+        },
+        **form_options(today()),
+        **extra,
     }
 
 
@@ -228,8 +290,10 @@ def show(company_id: UUID):
     context = company_context(company_id)
     parts = {**SECTIONS, **SELF_REFRESHING}
     editing = context["editing"]
-    section = next((name for name, target in parts.items() if wants_fragment(target)),
-                   "contacts" if editing and editing != "details" else "details")
+    section = next(
+        (name for name, target in parts.items() if wants_fragment(target)),
+        "contacts" if editing and editing != "details" else "details",
+    )
     if not wants_fragment(parts[section]) or section not in PEOPLE_FREE:
         log_people("page", [p["contact_id"] for p in context["people"]])
     return page_or_fragment("companies/show.html", f"companies/_{section}.html", parts[section], **context)
@@ -248,16 +312,31 @@ def timeline(company_id: UUID):
     lines, more = timeline_lines(company_id, before)
     log_people("page", [p["contact_id"] for p in people])
     if wants_fragment("company-timeline"):
-        return page_or_fragment("companies/timeline.html", "companies/_timeline.html", "company-timeline",
-                                company=company, lines=lines, more=more)
-    return page_or_fragment("companies/timeline.html", "companies/_timeline_more.html", "timeline-more",
-                            company=company, lines=lines, more=more)
+        return page_or_fragment(
+            "companies/timeline.html",
+            "companies/_timeline.html",
+            "company-timeline",
+            company=company,
+            lines=lines,
+            more=more,
+        )
+    return page_or_fragment(
+        "companies/timeline.html",
+        "companies/_timeline_more.html",
+        "timeline-more",
+        company=company,
+        lines=lines,
+        more=more,
+    )
 
 
 def unsaved(form: Any, current: dict[str, Any], fields: tuple[str, ...]) -> list[tuple[str, str]]:
     """What the user typed that differs from the current values: shown beside them after a conflict."""
-    return [(label("field", field), form.get(field, "")) for field in fields
-            if (form.get(field) or "").strip() != str(current[field] or "")]
+    return [
+        (label("field", field), form.get(field, ""))
+        for field in fields
+        if (form.get(field) or "").strip() != str(current[field] or "")
+    ]
 
 
 def respond(company_id: UUID, section: str, error: CrmError | None = None, done: str | None = None, **extra: Any):
@@ -289,15 +368,21 @@ def change_details(company_id: UUID):
     values["size_band"] = values["size_band"] or None
     try:
         owner_id = parse_id("owner", form.get("owner_id"))
-        perform(crm().change_company_details, company_id, expected_version=int(form.get("expected_version", -1)),
-                **values)
+        perform(
+            crm().change_company_details, company_id, expected_version=int(form.get("expected_version", -1)), **values
+        )
         if owner_id != current["owner_id"]:
             perform(crm().assign_company_owner, company_id, owner_id)
     except ValueError:
         abort(400)
     except ConcurrentChange as error:
-        return respond(company_id, "details", error, editing="details",
-                       conflict=unsaved(form, company_or_404(company_id), DETAIL_FIELDS))
+        return respond(
+            company_id,
+            "details",
+            error,
+            editing="details",
+            conflict=unsaved(form, company_or_404(company_id), DETAIL_FIELDS),
+        )
     except CrmError as error:
         return respond(company_id, "details", error, editing="details")
     return respond(company_id, "details", done=_("The details are saved."))
@@ -309,8 +394,13 @@ def add_workplace(company_id: UUID):
     """Add a workplace (site, P-number) of the company."""
     form = request.form
     try:
-        perform(crm().add_workplace, company_id, form.get("name", ""), form.get("p_number") or None,
-                form.get("address") or None)
+        perform(
+            crm().add_workplace,
+            company_id,
+            form.get("name", ""),
+            form.get("p_number") or None,
+            form.get("address") or None,
+        )
     except CrmError as error:
         return respond(company_id, "workplaces", error)
     return respond(company_id, "workplaces", done=_("The workplace is added."))
@@ -333,8 +423,15 @@ def add_contact(company_id: UUID):
     """Add a person at the company, with their role."""
     form = request.form
     try:
-        perform(crm().register_contact, company_id, form.get("name", ""), form.get("role", ""),
-                form.get("phone"), form.get("email"), is_decision_maker=bool(form.get("is_decision_maker")))
+        perform(
+            crm().register_contact,
+            company_id,
+            form.get("name", ""),
+            form.get("role", ""),
+            form.get("phone"),
+            form.get("email"),
+            is_decision_maker=bool(form.get("is_decision_maker")),
+        )
     except CrmError as error:
         return respond(company_id, "contacts", error, adding=True)
     return respond(company_id, "contacts", done=_("The contact is added."))
@@ -359,13 +456,24 @@ def change_contact(company_id: UUID, contact_id: UUID):
     contact_of(company_id, contact_id)
     form = request.form
     try:
-        perform(crm().change_contact_details, contact_id, form.get("name", ""), form.get("phone"),
-                form.get("email"), expected_version=int(form.get("expected_version", -1)))
+        perform(
+            crm().change_contact_details,
+            contact_id,
+            form.get("name", ""),
+            form.get("phone"),
+            form.get("email"),
+            expected_version=int(form.get("expected_version", -1)),
+        )
     except ValueError:
         abort(400)
     except ConcurrentChange as error:
-        return respond(company_id, "contacts", error, editing=str(contact_id),
-                       conflict=unsaved(form, contact_of(company_id, contact_id), ("name", "phone", "email")))
+        return respond(
+            company_id,
+            "contacts",
+            error,
+            editing=str(contact_id),
+            conflict=unsaved(form, contact_of(company_id, contact_id), ("name", "phone", "email")),
+        )
     except CrmError as error:
         return respond(company_id, "contacts", error, editing=str(contact_id))
     return respond(company_id, "contacts", done=_("The contact is saved."))
@@ -377,8 +485,12 @@ def change_contact_role(company_id: UUID, contact_id: UUID):
     """Record a contact's new role (and whether they decide)."""
     contact_of(company_id, contact_id)
     try:
-        perform(crm().change_contact_role, contact_id, request.form.get("role", ""),
-                bool(request.form.get("is_decision_maker")))
+        perform(
+            crm().change_contact_role,
+            contact_id,
+            request.form.get("role", ""),
+            bool(request.form.get("is_decision_maker")),
+        )
     except CrmError as error:
         return respond(company_id, "contacts", error)
     return respond(company_id, "contacts", done=_("The role is saved."))
@@ -419,11 +531,17 @@ def correct_attempt(company_id: UUID, attempt_id: UUID):
     attempt_of(company_id, attempt_id)
     form = request.form
     try:
-        perform(crm().correct_attempt, attempt_id, reason=form.get("reason"),
-                channel=form.get("channel", ""), outcome=form.get("outcome", ""), note=form.get("note"),
-                occurred_on=parse_date("occurred_on", form.get("occurred_on")),
-                next_follow_up=parse_date("next_follow_up", form.get("next_follow_up")),
-                contact_id=parse_id("contact", form.get("contact_id")))
+        perform(
+            crm().correct_attempt,
+            attempt_id,
+            reason=form.get("reason"),
+            channel=form.get("channel", ""),
+            outcome=form.get("outcome", ""),
+            note=form.get("note"),
+            occurred_on=parse_date("occurred_on", form.get("occurred_on")),
+            next_follow_up=parse_date("next_follow_up", form.get("next_follow_up")),
+            contact_id=parse_id("contact", form.get("contact_id")),
+        )
     except CrmError as error:
         return respond(company_id, "attempts", error, correcting=str(attempt_id))
     return respond(company_id, "attempts", done=_("The attempt is corrected."))
@@ -462,8 +580,13 @@ def move(company_id: UUID):
         version = int(request.form.get("expected_version", -1))
     except ValueError:
         abort(400)
-    return path_step(company_id, crm().move_company, stage, expected_version=version,
-                     done=_("The company is moved to %(stage)s.", stage=label("stage", stage)))[0]
+    return path_step(
+        company_id,
+        crm().move_company,
+        stage,
+        expected_version=version,
+        done=_("The company is moved to %(stage)s.", stage=label("stage", stage)),
+    )[0]
 
 
 @bp.post("/<uuid:company_id>/decline")
@@ -501,8 +624,9 @@ def reapproach(company_id: UUID):
 @requires("negotiate")
 def open_agreement(company_id: UUID):
     """Open negotiations on a cooperation agreement and go to it."""
-    response, agreement_id = path_step(company_id, crm().open_agreement,
-                                       done=_("Negotiations on a cooperation agreement are open."))
+    response, agreement_id = path_step(
+        company_id, crm().open_agreement, done=_("Negotiations on a cooperation agreement are open.")
+    )
     if agreement_id is None:
         return response
     if request.headers.get("HX-Request"):
@@ -520,7 +644,11 @@ TIMELINE_DETAIL = ("note", "focus_points", "description")
 def timeline_line(entry: dict[str, Any], logged: Any) -> dict[str, Any]:
     data = entry["data"]
     return {
-        "id": entry["notification_id"], "sentence": logged.sentence, "at": as_datetime(entry["occurred_at"]),
-        "occurred_at": entry["occurred_at"], "details": [str(data[f]) for f in TIMELINE_DETAIL if data.get(f)],
-        "reason": entry["reason"], "kind": entry["aggregate"],
+        "id": entry["notification_id"],
+        "sentence": logged.sentence,
+        "at": as_datetime(entry["occurred_at"]),
+        "occurred_at": entry["occurred_at"],
+        "details": [str(data[f]) for f in TIMELINE_DETAIL if data.get(f)],
+        "reason": entry["reason"],
+        "kind": entry["aggregate"],
     }

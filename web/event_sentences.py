@@ -11,9 +11,10 @@ partners); slugs are shown by their labels (web/labels.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -22,11 +23,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from projections.event_log import AGGREGATES
 from crm.audit.history import MISSING
 from crm.clock import COPENHAGEN
 from crm.permissions import SYSTEM_ACTOR_ID
 from projections.agreements import agreements
+from projections.event_log import AGGREGATES
 from projections.outreach import companies, contacts, partners
 from web.labels import label
 
@@ -83,14 +84,23 @@ EVENT_NAMES = {
 }
 
 AGGREGATE_LABELS = {
-    "company": ("kind", "company"), "contact": ("kind", "contact"), "attempt": ("kind", "attempt"),
-    "agreement": ("kind", "agreement"), "lead": ("kind", "lead"), "partner": ("kind", "partner"),
-    "user": ("kind", "user"), "cvr": ("field", "cvr"),
+    "company": ("kind", "company"),
+    "contact": ("kind", "contact"),
+    "attempt": ("kind", "attempt"),
+    "agreement": ("kind", "agreement"),
+    "lead": ("kind", "lead"),
+    "partner": ("kind", "partner"),
+    "user": ("kind", "user"),
+    "cvr": ("field", "cvr"),
 }
 
 CHANNELS = {
-    "call": _l("a call"), "email": _l("an e-mail"), "visit": _l("a visit"), "sms": _l("an SMS"),
-    "letter": _l("a letter"), "network_meeting": _l("a network meeting"),
+    "call": _l("a call"),
+    "email": _l("an e-mail"),
+    "visit": _l("a visit"),
+    "sms": _l("an SMS"),
+    "letter": _l("a letter"),
+    "network_meeting": _l("a network meeting"),
 }
 LANGUAGE_NAMES = {"da": _l("Danish"), "en": _l("English")}
 
@@ -157,19 +167,27 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     partner_ids = {e.originator_id for e in events if kinds[id(e)] == "ChannelPartner"}
     view = projector["outreach"]
     with view.transaction(commit=False) as session:
-        for row in session.execute(select(contacts.c.contact_id, contacts.c.name, contacts.c.company_id)
-                                   .where(contacts.c.contact_id.in_(contact_ids))):
+        for row in session.execute(
+            select(contacts.c.contact_id, contacts.c.name, contacts.c.company_id).where(
+                contacts.c.contact_id.in_(contact_ids)
+            )
+        ):
             names.contacts[row.contact_id] = row.name
             names.contact_company[row.contact_id] = row.company_id
-        for row in session.execute(select(agreements.c.agreement_id, agreements.c.company_id)
-                                   .where(agreements.c.agreement_id.in_(agreement_ids))):
+        for row in session.execute(
+            select(agreements.c.agreement_id, agreements.c.company_id).where(
+                agreements.c.agreement_id.in_(agreement_ids)
+            )
+        ):
             names.agreement_company[row.agreement_id] = row.company_id
-        for row in session.execute(select(partners.c.partner_id, partners.c.name)
-                                   .where(partners.c.partner_id.in_(partner_ids))):
+        for row in session.execute(
+            select(partners.c.partner_id, partners.c.name).where(partners.c.partner_id.in_(partner_ids))
+        ):
             names.partners[row.partner_id] = row.name
         company_ids = {names.company_of(e) for e in events} - {None}
-        for row in session.execute(select(companies.c.company_id, companies.c.name)
-                                   .where(companies.c.company_id.in_(company_ids))):
+        for row in session.execute(
+            select(companies.c.company_id, companies.c.name).where(companies.c.company_id.in_(company_ids))
+        ):
             names.companies[row.company_id] = row.name
     for e in events:  # the name the person had when registered, if the read model has moved on
         if type(e).__qualname__ == "Contact.Registered":
@@ -194,21 +212,27 @@ Sentence = Callable[[Any, Names, dict[str, str]], str]
 
 
 def _attempt_logged(e: Any, n: Names, p: dict[str, str]) -> str:
-    text = _("%(actor)s logged %(channel)s to %(company)s: %(outcome)s", **p,
-             channel=str(CHANNELS.get(e.channel, e.channel)), outcome=label("outcome", e.outcome).lower())
+    text = _(
+        "%(actor)s logged %(channel)s to %(company)s: %(outcome)s",
+        **p,
+        channel=str(CHANNELS.get(e.channel, e.channel)),
+        outcome=label("outcome", e.outcome).lower(),
+    )
     return _then(text, e.next_follow_up and _("next follow-up %(day)s", day=day(e.next_follow_up)))
 
 
 def _declined(e: Any, n: Names, p: dict[str, str]) -> str:
     text = _("%(actor)s recorded that %(company)s declined: %(reason)s", **p, reason=e.closed_reason)
-    return _then(text, e.approach_again_after and _("may be approached again after %(day)s",
-                                                   day=day(e.approach_again_after)))
+    return _then(
+        text, e.approach_again_after and _("may be approached again after %(day)s", day=day(e.approach_again_after))
+    )
 
 
 def _parked(e: Any, n: Names, p: dict[str, str]) -> str:
     text = _("%(actor)s parked %(company)s: %(reason)s", **p, reason=e.closed_reason)
-    return _then(text, e.approach_again_after and _("may be approached again after %(day)s",
-                                                   day=day(e.approach_again_after)))
+    return _then(
+        text, e.approach_again_after and _("may be approached again after %(day)s", day=day(e.approach_again_after))
+    )
 
 
 def _owner(e: Any, n: Names, p: dict[str, str]) -> str:
@@ -218,8 +242,12 @@ def _owner(e: Any, n: Names, p: dict[str, str]) -> str:
 
 
 def _commitment_added(e: Any, n: Names, p: dict[str, str]) -> str:
-    text = _("%(actor)s recorded a structural commitment at %(company)s: %(kind)s, “%(description)s”", **p,
-             kind=label("commitment_kind", e.kind).lower(), description=e.description)
+    text = _(
+        "%(actor)s recorded a structural commitment at %(company)s: %(kind)s, “%(description)s”",
+        **p,
+        kind=label("commitment_kind", e.kind).lower(),
+        description=e.description,
+    )
     return _then(text, e.due_on and _("due %(day)s", day=day(e.due_on)))
 
 
@@ -228,97 +256,145 @@ def _requirement(e: Any) -> str:
 
 
 SENTENCES: dict[str, Sentence] = {
-    "Company.Registered": lambda e, n, p: _("%(actor)s registered %(company)s (%(industry)s)", **p,
-                                            industry=label("industry", e.industry).lower()),
-    "Company.DetailsChanged": lambda e, n, p: _("%(actor)s changed the details of %(company)s: %(fields)s", **p,
-                                                fields=_fields(e.changes)),
+    "Company.Registered": lambda e, n, p: _(
+        "%(actor)s registered %(company)s (%(industry)s)", **p, industry=label("industry", e.industry).lower()
+    ),
+    "Company.DetailsChanged": lambda e, n, p: _(
+        "%(actor)s changed the details of %(company)s: %(fields)s", **p, fields=_fields(e.changes)
+    ),
     "Company.OwnerAssigned": _owner,
-    "Company.WorkplaceAdded": lambda e, n, p: _("%(actor)s added the workplace %(workplace)s to %(company)s", **p,
-                                                workplace=e.name),
+    "Company.WorkplaceAdded": lambda e, n, p: _(
+        "%(actor)s added the workplace %(workplace)s to %(company)s", **p, workplace=e.name
+    ),
     "Company.WorkplaceRemoved": lambda e, n, p: _("%(actor)s removed a workplace from %(company)s", **p),
-    "Company.StageChanged": lambda e, n, p: _("%(actor)s moved %(company)s from %(from_stage)s to %(to_stage)s", **p,
-                                              from_stage=label("stage", e.from_stage).lower(),
-                                              to_stage=label("stage", e.to_stage).lower()),
+    "Company.StageChanged": lambda e, n, p: _(
+        "%(actor)s moved %(company)s from %(from_stage)s to %(to_stage)s",
+        **p,
+        from_stage=label("stage", e.from_stage).lower(),
+        to_stage=label("stage", e.to_stage).lower(),
+    ),
     "Company.NegotiationOpened": lambda e, n, p: _("%(actor)s opened negotiations with %(company)s", **p),
     "Company.BecamePartner": lambda e, n, p: _("%(company)s became a partner", **p),
-    "Company.PartnershipClosed": lambda e, n, p: _("%(actor)s closed the partnership with %(company)s: %(outcome)s",
-                                                   **p, outcome=label("stage", e.outcome).lower()),
+    "Company.PartnershipClosed": lambda e, n, p: _(
+        "%(actor)s closed the partnership with %(company)s: %(outcome)s", **p, outcome=label("stage", e.outcome).lower()
+    ),
     "Company.Declined": _declined,
     "Company.Parked": _parked,
-    "Company.Reapproached": lambda e, n, p: _("%(actor)s started round %(round)s with %(company)s", **p,
-                                              round=e.round),
+    "Company.Reapproached": lambda e, n, p: _("%(actor)s started round %(round)s with %(company)s", **p, round=e.round),
     "Contact.Registered": lambda e, n, p: _(
-        "%(actor)s registered %(contact)s (%(role)s) as a contact at %(company)s", **p,
-        contact=n.contact(e.originator_id), role=label("contact_role", e.role).lower()),
+        "%(actor)s registered %(contact)s (%(role)s) as a contact at %(company)s",
+        **p,
+        contact=n.contact(e.originator_id),
+        role=label("contact_role", e.role).lower(),
+    ),
     "Contact.DetailsChanged": lambda e, n, p: _(
-        "%(actor)s corrected the contact details of %(contact)s at %(company)s: %(fields)s", **p,
-        contact=n.contact(e.originator_id), fields=_fields(e.changes)),
-    "Contact.RoleChanged": lambda e, n, p: _("%(actor)s changed the role of %(contact)s at %(company)s to %(role)s",
-                                             **p, contact=n.contact(e.originator_id),
-                                             role=label("contact_role", e.role).lower()),
-    "Contact.Archived": lambda e, n, p: _("%(actor)s archived %(contact)s at %(company)s", **p,
-                                          contact=n.contact(e.originator_id)),
+        "%(actor)s corrected the contact details of %(contact)s at %(company)s: %(fields)s",
+        **p,
+        contact=n.contact(e.originator_id),
+        fields=_fields(e.changes),
+    ),
+    "Contact.RoleChanged": lambda e, n, p: _(
+        "%(actor)s changed the role of %(contact)s at %(company)s to %(role)s",
+        **p,
+        contact=n.contact(e.originator_id),
+        role=label("contact_role", e.role).lower(),
+    ),
+    "Contact.Archived": lambda e, n, p: _(
+        "%(actor)s archived %(contact)s at %(company)s", **p, contact=n.contact(e.originator_id)
+    ),
     "OutreachAttempt.Logged": _attempt_logged,
-    "OutreachAttempt.Corrected": lambda e, n, p: _("%(actor)s corrected an attempt to %(company)s: %(fields)s", **p,
-                                                   fields=_fields(e.changes)),
+    "OutreachAttempt.Corrected": lambda e, n, p: _(
+        "%(actor)s corrected an attempt to %(company)s: %(fields)s", **p, fields=_fields(e.changes)
+    ),
     "OutreachAttempt.Voided": lambda e, n, p: _("%(actor)s voided an attempt to %(company)s", **p),
-    "PartnershipAgreement.Drafted": lambda e, n, p: _("%(actor)s opened a cooperation agreement with %(company)s",
-                                                      **p),
+    "PartnershipAgreement.Drafted": lambda e, n, p: _("%(actor)s opened a cooperation agreement with %(company)s", **p),
     "PartnershipAgreement.RequirementAdded": lambda e, n, p: _(
-        "%(actor)s added the buy-in requirement “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)),
+        "%(actor)s added the buy-in requirement “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)
+    ),
     "PartnershipAgreement.RequirementConfirmed": lambda e, n, p: _(
-        "%(actor)s confirmed “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)),
+        "%(actor)s confirmed “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)
+    ),
     "PartnershipAgreement.RequirementWithdrawn": lambda e, n, p: _(
-        "%(actor)s withdrew “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)),
+        "%(actor)s withdrew “%(requirement)s” at %(company)s", **p, requirement=_requirement(e)
+    ),
     "PartnershipAgreement.Signed": lambda e, n, p: _(
-        "%(actor)s signed the cooperation agreement with %(company)s on %(day)s", **p, day=day(e.signed_on)),
+        "%(actor)s signed the cooperation agreement with %(company)s on %(day)s", **p, day=day(e.signed_on)
+    ),
     "PartnershipAgreement.ServicesPlanned": lambda e, n, p: _(
         "%(actor)s planned %(checks)s health checks and %(conversations)s health conversations at %(company)s",
-        **p, checks=e.health_checks, conversations=e.conversations),
+        **p,
+        checks=e.health_checks,
+        conversations=e.conversations,
+    ),
     "PartnershipAgreement.DeliveryRecorded": lambda e, n, p: _(
         "%(actor)s recorded %(checks)s health checks, %(conversations)s health conversations and %(referrals)s "
-        "referrals at %(company)s on %(day)s", **p, checks=e.health_checks, conversations=e.conversations,
-        referrals=e.referrals, day=day(e.delivered_on)),
+        "referrals at %(company)s on %(day)s",
+        **p,
+        checks=e.health_checks,
+        conversations=e.conversations,
+        referrals=e.referrals,
+        day=day(e.delivered_on),
+    ),
     "PartnershipAgreement.FeedbackDelivered": lambda e, n, p: _(
-        "%(actor)s gave %(company)s the written feedback on %(day)s", **p, day=day(e.delivered_on)),
+        "%(actor)s gave %(company)s the written feedback on %(day)s", **p, day=day(e.delivered_on)
+    ),
     "PartnershipAgreement.FollowUpHeld": lambda e, n, p: _(
-        "%(actor)s held the follow-up with %(company)s on %(day)s", **p, day=day(e.held_on)),
+        "%(actor)s held the follow-up with %(company)s on %(day)s", **p, day=day(e.held_on)
+    ),
     "PartnershipAgreement.CommitmentAdded": _commitment_added,
     "PartnershipAgreement.CommitmentFulfilled": lambda e, n, p: _(
-        "%(actor)s marked a structural commitment at %(company)s as fulfilled on %(day)s", **p,
-        day=day(e.fulfilled_on)),
+        "%(actor)s marked a structural commitment at %(company)s as fulfilled on %(day)s", **p, day=day(e.fulfilled_on)
+    ),
     "PartnershipAgreement.CommitmentAbandoned": lambda e, n, p: _(
-        "%(actor)s marked a structural commitment at %(company)s as abandoned on %(day)s", **p,
-        day=day(e.abandoned_on)),
+        "%(actor)s marked a structural commitment at %(company)s as abandoned on %(day)s", **p, day=day(e.abandoned_on)
+    ),
     "PartnershipAgreement.Completed": lambda e, n, p: _(
-        "%(actor)s completed the cooperation agreement with %(company)s", **p),
+        "%(actor)s completed the cooperation agreement with %(company)s", **p
+    ),
     "PartnershipAgreement.Terminated": lambda e, n, p: _(
-        "%(actor)s terminated the cooperation agreement with %(company)s: %(reason)s", **p,
-        reason=e.termination_reason),
-    "Lead.Shared": lambda e, n, p: _("%(actor)s shared a lead on %(company)s: “%(reason)s”", **p,
-                                     reason=e.lead_reason),
+        "%(actor)s terminated the cooperation agreement with %(company)s: %(reason)s", **p, reason=e.termination_reason
+    ),
+    "Lead.Shared": lambda e, n, p: _("%(actor)s shared a lead on %(company)s: “%(reason)s”", **p, reason=e.lead_reason),
     "Lead.Claimed": lambda e, n, p: _("%(actor)s took on the lead on %(company)s", **p),
-    "Lead.Declined": lambda e, n, p: _("%(actor)s declined the lead on %(company)s: %(reason)s", **p,
-                                       reason=e.decline_reason),
+    "Lead.Declined": lambda e, n, p: _(
+        "%(actor)s declined the lead on %(company)s: %(reason)s", **p, reason=e.decline_reason
+    ),
     "Lead.OutreachStarted": lambda e, n, p: _("%(actor)s made the first attempt on the lead on %(company)s", **p),
-    "ChannelPartner.Registered": lambda e, n, p: _("%(actor)s registered the channel partner %(partner)s (%(kind)s)",
-                                                   **p, partner=e.name, kind=label("partner_kind", e.kind).lower()),
-    "ChannelPartner.Renamed": lambda e, n, p: _("%(actor)s renamed a channel partner to %(partner)s", **p,
-                                                partner=e.name),
-    "User.Registered": lambda e, n, p: _("%(actor)s registered the user %(user)s (%(role)s)", **p,
-                                         user=e.display_name, role=label("role", e.role).lower()),
-    "User.RoleChanged": lambda e, n, p: _("%(actor)s gave %(user)s the role %(role)s", **p,
-                                          user=n.user(e.originator_id), role=label("role", e.role).lower()),
-    "User.DepartmentChanged": lambda e, n, p: _("%(actor)s moved %(user)s to %(department)s", **p,
-                                                user=n.user(e.originator_id),
-                                                department=label("department", e.department).lower()),
+    "ChannelPartner.Registered": lambda e, n, p: _(
+        "%(actor)s registered the channel partner %(partner)s (%(kind)s)",
+        **p,
+        partner=e.name,
+        kind=label("partner_kind", e.kind).lower(),
+    ),
+    "ChannelPartner.Renamed": lambda e, n, p: _(
+        "%(actor)s renamed a channel partner to %(partner)s", **p, partner=e.name
+    ),
+    "User.Registered": lambda e, n, p: _(
+        "%(actor)s registered the user %(user)s (%(role)s)",
+        **p,
+        user=e.display_name,
+        role=label("role", e.role).lower(),
+    ),
+    "User.RoleChanged": lambda e, n, p: _(
+        "%(actor)s gave %(user)s the role %(role)s",
+        **p,
+        user=n.user(e.originator_id),
+        role=label("role", e.role).lower(),
+    ),
+    "User.DepartmentChanged": lambda e, n, p: _(
+        "%(actor)s moved %(user)s to %(department)s",
+        **p,
+        user=n.user(e.originator_id),
+        department=label("department", e.department).lower(),
+    ),
     "User.Disabled": lambda e, n, p: _("%(actor)s disabled the user %(user)s", **p, user=n.user(e.originator_id)),
-    "User.Enabled": lambda e, n, p: _("%(actor)s enabled the user %(user)s again", **p,
-                                      user=n.user(e.originator_id)),
-    "User.PasswordSet": lambda e, n, p: _("%(actor)s set a password for %(user)s", **p,
-                                          user=n.user(e.originator_id)),
-    "User.LanguageChosen": lambda e, n, p: _("%(actor)s chose %(language)s as language", **p,
-                                             language=str(LANGUAGE_NAMES.get(e.language, e.language)).lower()),
+    "User.Enabled": lambda e, n, p: _("%(actor)s enabled the user %(user)s again", **p, user=n.user(e.originator_id)),
+    "User.PasswordSet": lambda e, n, p: _("%(actor)s set a password for %(user)s", **p, user=n.user(e.originator_id)),
+    "User.LanguageChosen": lambda e, n, p: _(
+        "%(actor)s chose %(language)s as language",
+        **p,
+        language=str(LANGUAGE_NAMES.get(e.language, e.language)).lower(),
+    ),
     "CvrIndex.Claimed": lambda e, n, p: _("%(actor)s reserved CVR number %(cvr)s for %(company)s", **p, cvr=e.cvr),
     "CvrIndex.Released": lambda e, n, p: _("%(actor)s released a CVR number", **p),
     "CvrIndex.Reclaimed": lambda e, n, p: _("%(actor)s reserved a CVR number again for %(company)s", **p),
@@ -332,8 +408,11 @@ def sentence(event: Any, names: Names) -> str:
     event_type = type(event).__qualname__
     params = {"actor": names.user(getattr(event, "actor_id", None)), "company": names.company(names.company_of(event))}
     write = SENTENCES.get(event_type)
-    text = write(event, names, params) if write else _("%(actor)s: %(event)s", actor=params["actor"],
-                                                       event=event_name(event_type))
+    text = (
+        write(event, names, params)
+        if write
+        else _("%(actor)s: %(event)s", actor=params["actor"], event=event_name(event_type))
+    )
     return text[:1].upper() + text[1:]
 
 
@@ -357,8 +436,11 @@ def stored_events(app: Any, positions: list[int]) -> dict[int, StoredEvent]:
     recorder = app.recorder
     table = recorder.events_table
     with recorder.transaction(commit=False) as session:
-        rows = session.execute(select(table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic,
-                                      table.c.state).where(table.c.id.in_(positions))).all()
+        rows = session.execute(
+            select(table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state).where(
+                table.c.id.in_(positions)
+            )
+        ).all()
     return {r[0]: StoredEvent(r[1], r[2], r[3], bytes(r[4]) if not isinstance(r[4], bytes) else r[4]) for r in rows}
 
 
@@ -368,7 +450,7 @@ def decode(app: Any, stored: StoredEvent | None) -> Any:
         return None
     try:
         return app.mapper.to_domain_event(stored)
-    except Exception:  # a row edited behind the application's back may no longer decode
+    except Exception:  # noqa: BLE001 - a row edited behind the application's back may no longer decode
         return None
 
 
@@ -391,11 +473,18 @@ def logged_events(app: Any, projector: Any, positions: list[int]) -> tuple[list[
     for position in positions:
         each, event = stored.get(position), decoded[position]
         event_type = each.topic.partition(":")[2] if each else ""
-        found.append(LoggedEvent(
-            position, each, event,
-            sentence(event, names) if each else _("The stored event at this position is gone."),
-            raw_json(each), aggregate_label(AGGREGATES.get(event_type.split(".")[0], "")) if each else "",
-            event_name(event_type) if each else "", getattr(event, "timestamp", None)))
+        found.append(
+            LoggedEvent(
+                position,
+                each,
+                event,
+                sentence(event, names) if each else _("The stored event at this position is gone."),
+                raw_json(each),
+                aggregate_label(AGGREGATES.get(event_type.split(".")[0], "")) if each else "",
+                event_name(event_type) if each else "",
+                getattr(event, "timestamp", None),
+            )
+        )
     return found, personal_contacts(decoded.values())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -73,7 +73,7 @@ def as_phone(value: str | None) -> str:
         return ""
     if value.startswith("+45") and len(value) == 11:
         digits = value[3:]
-        return "+45 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+        return "+45 " + " ".join(digits[i : i + 2] for i in range(0, 8, 2))
     return value
 
 
@@ -83,12 +83,15 @@ def as_number(value: int | float | None) -> str:
 
 def _aware(value: datetime) -> datetime:
     # Read models keep naive UTC; Flask-Babel shows it in Europe/Copenhagen.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters.update(
-        date=as_date, datetime=as_datetime, phone=as_phone, number=as_number,
+        date=as_date,
+        datetime=as_datetime,
+        phone=as_phone,
+        number=as_number,
         label=lambda value, vocabulary: label(vocabulary, value),
     )

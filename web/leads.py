@@ -122,20 +122,38 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
     if "shared" in parts:
         shared = projector["leads"].shared_by(current_user.id, day)
     return page_or_fragment(
-        "leads/index.html", FRAGMENTS[target or "lead-share"], target or "lead-share",
-        form=form, notice=notice or {}, q=q, found=found, picked=picked, company_contacts=company_contacts,
-        inbox=inbox, inbox_more=inbox_more, inbox_status=status, inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
-        shared=shared, may_share=current_user.may("share_lead"), may_decide=current_user.may("decide_lead"),
-        partners=partner_names(outreach), industries=choices("industry"), contact_roles=choices("contact_role"),
-        urgencies=choices("urgency"), arenas=choices("arena"), strategies=choices("strategy"), **extra,
+        "leads/index.html",
+        FRAGMENTS[target or "lead-share"],
+        target or "lead-share",
+        form=form,
+        notice=notice or {},
+        q=q,
+        found=found,
+        picked=picked,
+        company_contacts=company_contacts,
+        inbox=inbox,
+        inbox_more=inbox_more,
+        inbox_status=status,
+        inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
+        shared=shared,
+        may_share=current_user.may("share_lead"),
+        may_decide=current_user.may("decide_lead"),
+        partners=partner_names(outreach),
+        industries=choices("industry"),
+        contact_roles=choices("contact_role"),
+        urgencies=choices("urgency"),
+        arenas=choices("arena"),
+        strategies=choices("strategy"),
+        **extra,
     )
 
 
 def _picked_company(view: OutreachView, company_id: UUID) -> list[dict[str, Any]]:
     with view.transaction(commit=False) as session:
         row = session.execute(
-            select(companies.c.company_id, companies.c.name, companies.c.cvr, companies.c.stage)
-            .where(companies.c.company_id == company_id)
+            select(companies.c.company_id, companies.c.name, companies.c.cvr, companies.c.stage).where(
+                companies.c.company_id == company_id
+            )
         ).first()
     return [dict(row._mapping)] if row else []
 
@@ -197,9 +215,17 @@ def _share(form) -> UUID:
             "phone": normalise_phone(form.get("contact_phone")),
             "email": normalise_email(form.get("contact_email")),
         }
-    company_id = (perform(crm().register_company, **company, arena=lead["arena"], strategy=lead["strategy"],
-                          source_partner_id=lead["source_partner_id"])
-                  if new_company else _uuid(picked))
+    company_id = (
+        perform(
+            crm().register_company,
+            **company,
+            arena=lead["arena"],
+            strategy=lead["strategy"],
+            source_partner_id=lead["source_partner_id"],
+        )
+        if new_company
+        else _uuid(picked)
+    )
     contact_id = perform(crm().register_contact, company_id, **contact) if new_contact else _uuid(contact_choice)
     return perform(crm().share_lead, company_id, suggested_contact_id=contact_id, **lead)
 
@@ -208,16 +234,22 @@ def _share(form) -> UUID:
 @requires("decide_lead")
 def claim(lead_id: UUID):
     """Take a lead on: the company is yours to approach."""
-    return _decide(lead_id, lambda: perform(crm().claim_lead, lead_id),
-                   _("You claimed the lead. The company is on your list to approach."))
+    return _decide(
+        lead_id,
+        lambda: perform(crm().claim_lead, lead_id),
+        _("You claimed the lead. The company is on your list to approach."),
+    )
 
 
 @bp.post("/<uuid:lead_id>/decline")
 @requires("decide_lead")
 def decline(lead_id: UUID):
     """Turn a lead down, with the reason the consultant will see."""
-    return _decide(lead_id, lambda: perform(crm().decline_lead, lead_id, reason=request.form.get("reason")),
-                   _("The lead was declined. The consultant sees your reason."))
+    return _decide(
+        lead_id,
+        lambda: perform(crm().decline_lead, lead_id, reason=request.form.get("reason")),
+        _("The lead was declined. The consultant sees your reason."),
+    )
 
 
 def _decide(lead_id: UUID, run, success: str):
@@ -234,8 +266,15 @@ def _decide(lead_id: UUID, run, success: str):
         if row is None:
             abort(404)
         lead = _inbox_rows([row], projector["users"].names(), projector)[0]
-        return page_or_fragment("leads/index.html", "leads/_inbox_row.html", target, lead=lead, notice=notice,
-                                may_decide=True, form=request.form if notice["kind"] == "error" else {})
+        return page_or_fragment(
+            "leads/index.html",
+            "leads/_inbox_row.html",
+            target,
+            lead=lead,
+            notice=notice,
+            may_decide=True,
+            form=request.form if notice["kind"] == "error" else {},
+        )
     if notice["kind"] == "success":
         flash(success, "success")
         return redirect(url_for("leads.index"), 303)

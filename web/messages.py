@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from crm.errors import CrmError
 from web.labels import label
@@ -12,7 +13,9 @@ TEMPLATES = {
     "invalid_cvr": _l("%(value)s is not a valid CVR number (8 digits with a valid check digit)."),
     "not_found": _l("The %(kind)s was not found."),
     "not_allowed": _l("Your role does not allow this."),
-    "concurrent_change": _l("Someone else changed this %(kind)s meanwhile. The current version is shown; check it and try again."),
+    "concurrent_change": _l(
+        "Someone else changed this %(kind)s meanwhile. The current version is shown; check it and try again."
+    ),
     "illegal_transition": _l("A company cannot move from %(from_stage)s to %(to_stage)s."),
     "too_early_to_reapproach": _l("The company may be approached again from %(after)s."),
     "agreement_not_ready": _l("The agreement cannot be signed. Buy-in missing: %(missing)s."),
@@ -37,8 +40,9 @@ def describe(error: CrmError) -> str:
     if "problem" in params:
         params["problem"] = gettext(params["problem"]) % params
     if "status" in params:
-        params["status"] = label("lead_status" if error.code == "lead_already_decided" else "agreement_status",
-                                 params["status"])
+        params["status"] = label(
+            "lead_status" if error.code == "lead_already_decided" else "agreement_status", params["status"]
+        )
     if error.code == "agreement_not_ready":
         params["missing"] = ", ".join(label("requirement", key) for key in getattr(error, "missing", []))
     template = TEMPLATES.get(error.code)

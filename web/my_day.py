@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -59,10 +61,12 @@ def attempt_values(form: Mapping[str, str]) -> dict[str, Any]:
         "outcome": form.get("outcome", ""),
         "note": form.get("note"),
         "contact_id": parse_id("contact", form.get("contact_id")),
-        "next_follow_up": None if declined else parse_date(
-            "next_follow_up", form.get("next_follow_up_on") or form.get("next_follow_up")),
+        "next_follow_up": None
+        if declined
+        else parse_date("next_follow_up", form.get("next_follow_up_on") or form.get("next_follow_up")),
         "approach_again_after": parse_date("approach_again_after", form.get("approach_again_after"))
-        if declined else None,
+        if declined
+        else None,
     }
 
 
@@ -71,8 +75,10 @@ def form_options(day: date) -> dict[str, Any]:
     return {
         "outcomes": choices("outcome"),
         "channels": choices("channel"),
-        "picks": [(key, str(label), pick.isoformat(), format_date(pick, "EEE d. MMM"))
-                  for key, label, pick in quick_picks(day)],
+        "picks": [
+            (key, str(label), pick.isoformat(), format_date(pick, "EEE d. MMM"))
+            for key, label, pick in quick_picks(day)
+        ],
         "today": day,
     }
 
@@ -127,9 +133,14 @@ def my_companies_in_overlap(day: date) -> list[dict[str, Any]]:
     if not crowded:
         return []
     with view.transaction(commit=False) as session:
-        mine = set(session.execute(select(companies.c.company_id).where(
-            responsible(current_user.id), companies.c.company_id.in_([c["company_id"] for c in crowded]),
-        )).scalars())
+        mine = set(
+            session.execute(
+                select(companies.c.company_id).where(
+                    responsible(current_user.id),
+                    companies.c.company_id.in_([c["company_id"] for c in crowded]),
+                )
+            ).scalars()
+        )
     return [entry for entry in crowded if entry["company_id"] in mine]
 
 
@@ -179,8 +190,13 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
     people = contacts_by_company([company_id])
     record_shown(people.values())
     context = {
-        "row": decorate(row, day), "people": people, "error": error, "logged": logged,
-        "values": request.form if error else {}, "open_form": error is not None, **form_options(day),
+        "row": decorate(row, day),
+        "people": people,
+        "error": error,
+        "logged": logged,
+        "values": request.form if error else {},
+        "open_form": error is not None,
+        **form_options(day),
     }
     if wants_fragment(target):
         return page_or_fragment("my_day/index.html", "my_day/_row.html", target, **context)

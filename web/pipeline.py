@@ -48,7 +48,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "meeting": ("contacted", "negotiating", "declined", "parked"),
     "negotiating": ("meeting", "partner"),
     "partner": (),
-    **{stage: ("identified",) for stage in CLOSED},
+    **dict.fromkeys(CLOSED, ("identified",)),
 }
 
 
@@ -67,7 +67,8 @@ def longest_stalled(view: OutreachView, day: date, days: int, owner_id: UUID | N
 def agreement_ids(view: OutreachView) -> dict[UUID, UUID]:
     """The open agreement of each company in negotiation or partnership, for the cards' links."""
     query = select(companies.c.company_id, companies.c.agreement_id).where(
-        companies.c.stage.in_(("negotiating", "partner")), companies.c.agreement_id.is_not(None))
+        companies.c.stage.in_(("negotiating", "partner")), companies.c.agreement_id.is_not(None)
+    )
     with view.transaction(commit=False) as session:
         return dict(session.execute(query).all())
 
@@ -108,16 +109,24 @@ def _columns(view: OutreachView, day: date, filters: dict[str, Any], names: dict
             shown = shown or here
             cards.append(_card(row, stage, names, may_move, focus if here else None))
             cards[-1]["agreement_id"] = agreements.get(row["company_id"])
-        columns.append({
-            "stage": stage, "title": label("stage", stage), "count": column["count"],
-            "cards": cards, "more": column["count"] - len(cards), "closed": stage in CLOSED,
-        })
+        columns.append(
+            {
+                "stage": stage,
+                "title": label("stage", stage),
+                "count": column["count"],
+                "cards": cards,
+                "more": column["count"] - len(cards),
+                "closed": stage in CLOSED,
+            }
+        )
     return columns, shown
 
 
 def _card(row: dict[str, Any], stage: str, names: dict, may_move: bool, focus: dict | None) -> dict[str, Any]:
     return {
-        **row, "stage": stage, "owner_name": names.get(row["owner_id"]),
+        **row,
+        "stage": stage,
+        "owner_name": names.get(row["owner_id"]),
         "targets": [(s, _target_title(stage, s)) for s in TARGETS[stage]] if may_move else [],
         "focus": focus,
     }
@@ -147,11 +156,16 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     view, day = projector["outreach"], today()
     names = projector["users"].names()
     dimension = request.args.get("by") if request.args.get("by") in DIMENSIONS else "industry"
-    dimensions = [("owner_id", _("Owner")), ("industry", _("Industry")), ("arena", _("Arena")),
-                  ("strategy", _("Strategy"))]
+    dimensions = [
+        ("owner_id", _("Owner")),
+        ("industry", _("Industry")),
+        ("arena", _("Arena")),
+        ("strategy", _("Strategy")),
+    ]
     columns, shown = _columns(view, day, filters, names, focus)
-    stalled, stalled_total = longest_stalled(view, day, current_app.config["STALLED_DAYS"], filters.get("owner_id"),
-                                             STALLED_SHOWN)
+    stalled, stalled_total = longest_stalled(
+        view, day, current_app.config["STALLED_DAYS"], filters.get("owner_id"), STALLED_SHOWN
+    )
     for row in stalled:
         row["owner_name"] = names.get(row["owner_id"])
     loose_card = None
@@ -162,17 +176,31 @@ def _render(focus: dict | None = None, notice: dict | None = None):
             row["days_in_stage"] = (day - row["stage_since"].date()).days
             loose_card = _card(row, row["stage"], names, current_user.may("outreach"), focus)
             loose_card["agreement_id"] = row["agreement_id"] if row["stage"] in ("negotiating", "partner") else None
-    owners = [(str(u["user_id"]), u["display_name"]) for u in projector["users"].all_users()
-              if u["role"] in OUTREACH_ROLES]
+    owners = [
+        (str(u["user_id"]), u["display_name"]) for u in projector["users"].all_users() if u["role"] in OUTREACH_ROLES
+    ]
     return page_or_fragment(
-        "pipeline/board.html", "pipeline/_board.html", TARGET,
-        columns=[c for c in columns if not c["closed"]], closed_columns=[c for c in columns if c["closed"]],
-        loose_card=loose_card, notice=notice, stalled=stalled, stalled_more=stalled_total - len(stalled),
-        stalled_days=current_app.config["STALLED_DAYS"], stages=[(s, label("stage", s)) for s in STAGES],
-        summary=_summary(view, dimension, filters, names), dimension=dimension,
-        dimension_title=dict(dimensions)[dimension], dimensions=dimensions,
-        owners=owners, industries=choices("industry"), arenas=choices("arena"), strategies=choices("strategy"),
-        args=request.args, query=_query_args(),
+        "pipeline/board.html",
+        "pipeline/_board.html",
+        TARGET,
+        columns=[c for c in columns if not c["closed"]],
+        closed_columns=[c for c in columns if c["closed"]],
+        loose_card=loose_card,
+        notice=notice,
+        stalled=stalled,
+        stalled_more=stalled_total - len(stalled),
+        stalled_days=current_app.config["STALLED_DAYS"],
+        stages=[(s, label("stage", s)) for s in STAGES],
+        summary=_summary(view, dimension, filters, names),
+        dimension=dimension,
+        dimension_title=dict(dimensions)[dimension],
+        dimensions=dimensions,
+        owners=owners,
+        industries=choices("industry"),
+        arenas=choices("arena"),
+        strategies=choices("strategy"),
+        args=request.args,
+        query=_query_args(),
     )
 
 
@@ -205,8 +233,9 @@ def move(company_id: UUID):
             if "reason" not in form:
                 return _render({**focus, "step": "closing"})
             command = crm().decline_company if stage == "declined" else crm().park_company
-            perform(command, company_id, approach_again_after=_form_date("approach_again_after"),
-                    reason=form.get("reason"))
+            perform(
+                command, company_id, approach_again_after=_form_date("approach_again_after"), reason=form.get("reason")
+            )
         elif stage == "identified" and company["stage"] in CLOSED:
             perform(crm().reapproach_company, company_id)
         else:
@@ -221,14 +250,23 @@ def _partner_refusal(company: dict[str, Any]) -> dict[str, Any]:
     """Why the board cannot make a partner: signing the agreement does, once the buy-in is in place."""
     agreement = views()["agreements"].agreement(company["agreement_id"]) if company["agreement_id"] else None
     if agreement is None:
-        return {"error": _("A company becomes a partner when its cooperation agreement is signed. "
-                           "Move it to buy-in negotiation first to open the agreement."), "agreement": None}
+        return {
+            "error": _(
+                "A company becomes a partner when its cooperation agreement is signed. "
+                "Move it to buy-in negotiation first to open the agreement."
+            ),
+            "agreement": None,
+        }
     missing = [r["label"] or label("requirement", r["key"]) for r in agreement["requirements"] if not r["met"]]
     if missing:
-        text = _("A company becomes a partner when its cooperation agreement is signed, and it cannot be signed "
-                 "until top management's buy-in is in place. Missing:")
+        text = _(
+            "A company becomes a partner when its cooperation agreement is signed, and it cannot be signed "
+            "until top management's buy-in is in place. Missing:"
+        )
     else:
-        text = _("The buy-in is in place: sign the cooperation agreement on its page, and the company becomes a partner.")
+        text = _(
+            "The buy-in is in place: sign the cooperation agreement on its page, and the company becomes a partner."
+        )
     return {"error": text, "missing": missing, "agreement": agreement}
 
 

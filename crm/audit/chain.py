@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from typing import Any, Iterator, NamedTuple, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -49,16 +50,21 @@ _LENGTH = struct.Struct(">I")
 def canonical(position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes) -> bytes:
     """The bytes a link covers for one stored event (see the module docstring)."""
     topic_bytes = topic.encode("utf-8")
-    return b"".join((
-        PREFIX,
-        _HEAD.pack(position, originator_id.bytes, originator_version),
-        _LENGTH.pack(len(topic_bytes)), topic_bytes,
-        _LENGTH.pack(len(state)), state,
-    ))
+    return b"".join(
+        (
+            PREFIX,
+            _HEAD.pack(position, originator_id.bytes, originator_version),
+            _LENGTH.pack(len(topic_bytes)),
+            topic_bytes,
+            _LENGTH.pack(len(state)),
+            state,
+        )
+    )
 
 
-def next_link(previous: bytes, position: int, originator_id: UUID, originator_version: int,
-              topic: str, state: bytes) -> bytes:
+def next_link(
+    previous: bytes, position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes
+) -> bytes:
     digest = hashlib.sha256(previous)
     digest.update(canonical(position, originator_id, originator_version, topic, state))
     return digest.digest()
@@ -88,8 +94,9 @@ def as_bytes(value: Any) -> bytes:
     return bytes(value) if isinstance(value, (memoryview, bytearray)) else value
 
 
-def iter_events(datastore: SQLAlchemyDatastore, events: Table, after: int = 0, stop: int | None = None,
-                batch_size: int = 5000) -> Iterator[EventRow]:
+def iter_events(
+    datastore: SQLAlchemyDatastore, events: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+) -> Iterator[EventRow]:
     """Stored events in notification order, read in keyset batches (bounded memory, short transactions)."""
     c = events.c
     while True:
@@ -105,8 +112,9 @@ def iter_events(datastore: SQLAlchemyDatastore, events: Table, after: int = 0, s
         after = rows[-1][0]
 
 
-def iter_links(datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, stop: int | None = None,
-               batch_size: int = 5000) -> Iterator[tuple[int, str]]:
+def iter_links(
+    datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+) -> Iterator[tuple[int, str]]:
     """Stored links in position order, in keyset batches."""
     c = chain.c
     while True:
@@ -122,8 +130,9 @@ def iter_links(datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, sto
         after = rows[-1][0]
 
 
-def merged(events: Iterator[EventRow], links: Iterator[tuple[int, str]]
-           ) -> Iterator[tuple[int, EventRow | None, str | None]]:
+def merged(
+    events: Iterator[EventRow], links: Iterator[tuple[int, str]]
+) -> Iterator[tuple[int, EventRow | None, str | None]]:
     """(position, event or None, link or None) in position order: a merge join of two sorted streams."""
     event = next(events, None)
     link = next(links, None)
@@ -162,9 +171,10 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
         previous = self._last_link(session)
         rows = []
-        for position, stored in sorted(zip(ids, stored_events), key=lambda pair: pair[0]):
-            previous = next_link(previous, position, stored.originator_id, stored.originator_version,
-                                 stored.topic, stored.state)
+        for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
+            previous = next_link(
+                previous, position, stored.originator_id, stored.originator_version, stored.topic, stored.state
+            )
             rows.append({"position": position, "link": previous.hex()})
         if rows:
             session.execute(self.chain_table.insert(), rows)

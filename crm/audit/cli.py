@@ -87,8 +87,9 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
         elif projection.equal:
             click.echo(f"Read model {projection.name}: equals a fresh replay")
         else:
-            tables = ", ".join(f"{t.name} ({t.live_rows} live, {t.replay_rows} replayed)"
-                               for t in projection.tables if not t.equal)
+            tables = ", ".join(
+                f"{t.name} ({t.live_rows} live, {t.replay_rows} replayed)" for t in projection.tables if not t.equal
+            )
             click.echo(f"Read model {projection.name}: DIFFERS from a fresh replay in {tables}")
     click.echo("OK" if report.ok else "NOT OK")
     sys.exit(0 if report.ok else 1)
@@ -97,8 +98,14 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
 @audit.command("export")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day (Danish time), included.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day (Danish time), included.")
-@click.option("--out", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder for the .jsonl file and its manifest.")
+@click.option(
+    "--out",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the .jsonl file and its manifest.",
+)
 @click.option("--user", "username", help="Who exports (for the access log); the system actor when left out.")
 def export_command(date_from, date_to, directory: Path, username: str | None) -> None:
     """Write the events of a date range as JSON Lines plus a manifest, with a progress bar."""
@@ -125,13 +132,14 @@ def export_command(date_from, date_to, directory: Path, username: str | None) ->
             last_at["at"] = position
 
         try:
-            events_path, manifest_path, manifest = write_export(app, directory, first, last, user_id,
-                                                                progress=advance)
+            events_path, manifest_path, manifest = write_export(app, directory, first, last, user_id, progress=advance)
         except NoChain as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {manifest['count']} events to {events_path}")
-    click.echo(f"Manifest: {manifest_path} (positions {manifest['first_position']}..{manifest['last_position']}, "
-               f"head {manifest['head_position']}:{manifest['head_hash']})")
+    click.echo(
+        f"Manifest: {manifest_path} (positions {manifest['first_position']}..{manifest['last_position']}, "
+        f"head {manifest['head_position']}:{manifest['head_hash']})"
+    )
 
 
 @audit.command("verify-export")

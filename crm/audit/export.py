@@ -25,11 +25,12 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -57,7 +58,7 @@ def software_version() -> str:
 
 def day_start(day: date) -> datetime:
     """The instant a Danish calendar day begins, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
 
 
 def encode_state(state: Any) -> bytes:
@@ -85,7 +86,7 @@ class ExportSummary:
         return {
             "format": FORMAT,
             "software": {"name": "workplace-crm", "version": software_version()},
-            "created_at": created_at.astimezone(timezone.utc).isoformat(),
+            "created_at": created_at.astimezone(UTC).isoformat(),
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "events_file": events_file,
@@ -101,8 +102,9 @@ class ExportSummary:
         }
 
 
-def export_lines(app: Any, summary: ExportSummary, batch_size: int = 2000,
-                 progress: Progress | None = None) -> Iterator[bytes]:
+def export_lines(
+    app: Any, summary: ExportSummary, batch_size: int = 2000, progress: Progress | None = None
+) -> Iterator[bytes]:
     """The JSON lines of the summary's date range, one event at a time; the summary is filled in as they go."""
     recorder = app.recorder
     if not isinstance(recorder, ChainedApplicationRecorder):
@@ -166,12 +168,22 @@ def _line(event: Any, link: str | None) -> tuple[bytes, datetime | None]:
             except ValueError:
                 moment = None
             if moment is not None and moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
+                moment = moment.replace(tzinfo=UTC)
     parts = [
-        '{"position":', str(event.id), ',"originator_id":"', str(event.originator_id),
-        '","version":', str(event.originator_version), ',"topic":', _ENCODER.encode(event.topic),
-        ',"timestamp":', _ENCODER.encode(stamp), ',"state":', state_text,
-        ',"link":', _ENCODER.encode(link),
+        '{"position":',
+        str(event.id),
+        ',"originator_id":"',
+        str(event.originator_id),
+        '","version":',
+        str(event.originator_version),
+        ',"topic":',
+        _ENCODER.encode(event.topic),
+        ',"timestamp":',
+        _ENCODER.encode(stamp),
+        ',"state":',
+        state_text,
+        ',"link":',
+        _ENCODER.encode(link),
     ]
     if state_bytes is not None:
         parts += [',"state_bytes":"', base64.b64encode(state_bytes).decode("ascii"), '"']
@@ -186,7 +198,7 @@ def record_export_access(app: Any, user_id: UUID, summary: ExportSummary, place:
     if not people:
         app.access_log.record(user_id, "export", [], criterion=criterion, place=place)
     for start in range(0, len(people), chunk):
-        app.access_log.record(user_id, "export", people[start:start + chunk], criterion=criterion, place=place)
+        app.access_log.record(user_id, "export", people[start : start + chunk], criterion=criterion, place=place)
 
 
 def file_names(date_from: date | None, date_to: date | None) -> tuple[str, str]:
@@ -194,8 +206,15 @@ def file_names(date_from: date | None, date_to: date | None) -> tuple[str, str]:
     return f"{stem}.jsonl", f"{stem}.manifest.json"
 
 
-def write_export(app: Any, directory: Path, date_from: date | None, date_to: date | None, user_id: UUID,
-                 place: str = "crm audit export", progress: Progress | None = None) -> tuple[Path, Path, dict]:
+def write_export(
+    app: Any,
+    directory: Path,
+    date_from: date | None,
+    date_to: date | None,
+    user_id: UUID,
+    place: str = "crm audit export",
+    progress: Progress | None = None,
+) -> tuple[Path, Path, dict]:
     """Write the JSON Lines file and its manifest into `directory`; returns their paths and the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     events_name, manifest_name = file_names(date_from, date_to)
@@ -251,10 +270,12 @@ def verify_export(events_path: Path | str, manifest_path: Path | str) -> ExportC
             try:
                 line = json.loads(raw)
                 position = int(line["position"])
-                state = (base64.b64decode(line["state_bytes"]) if line.get("state_bytes")
-                         else encode_state(line["state"]))
-                computed = next_link(running, position, UUID(line["originator_id"]), int(line["version"]),
-                                     line["topic"], state)
+                state = (
+                    base64.b64decode(line["state_bytes"]) if line.get("state_bytes") else encode_state(line["state"])
+                )
+                computed = next_link(
+                    running, position, UUID(line["originator_id"]), int(line["version"]), line["topic"], state
+                )
             except (ValueError, KeyError, TypeError) as error:
                 check.fail(f"line {number}: not an exported event ({error})")
                 continue
@@ -271,8 +292,10 @@ def verify_export(events_path: Path | str, manifest_path: Path | str) -> ExportC
     if check.count != manifest.get("count"):
         check.fail(f"the file holds {check.count} events, the manifest says {manifest.get('count')}")
     if (first, last) != (manifest.get("first_position"), manifest.get("last_position")):
-        check.fail(f"the file runs from {first} to {last}, the manifest says "
-                   f"{manifest.get('first_position')} to {manifest.get('last_position')}")
+        check.fail(
+            f"the file runs from {first} to {last}, the manifest says "
+            f"{manifest.get('first_position')} to {manifest.get('last_position')}"
+        )
     if check.count and running.hex() != manifest.get("last_link"):
         check.fail("the recomputed chain does not end at the manifest's last link")
     if digest.hexdigest() != manifest.get("events_sha256"):

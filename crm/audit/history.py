@@ -32,7 +32,7 @@ def versions(app: Any, originator_id: UUID) -> list[Version]:
     for stored in app.recorder.select_events(originator_id):
         try:
             event = app.mapper.to_domain_event(stored)
-        except Exception:  # an edited row may not decode; the history still lists it
+        except Exception:  # noqa: BLE001 - an edited row may not decode; the history still lists it
             event = None
         found.append(Version(stored.originator_version, stored.topic, stored, event))
     return found

@@ -19,8 +19,9 @@ links, must reach the hash written down outside the system at that position.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -41,7 +42,7 @@ class Anchor:
     hash: str
 
     @classmethod
-    def parse(cls, text: str) -> "Anchor":
+    def parse(cls, text: str) -> Anchor:
         """POSITION:HASH, e.g. 1234:9f86d0...; raises ValueError when it is not one."""
         position, sep, digest = (text or "").strip().partition(":")
         digest = digest.strip().lower()
@@ -123,12 +124,16 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return (self.chain.ok and (self.snapshots is None or self.snapshots.ok)
-                and all(p.equal for p in self.projections or []))
+        return (
+            self.chain.ok
+            and (self.snapshots is None or self.snapshots.ok)
+            and all(p.equal for p in self.projections or [])
+        )
 
 
-def verify(app: Any, anchor: Anchor | None = None, projections: bool = True,
-           progress: Progress | None = None) -> VerifyReport:
+def verify(
+    app: Any, anchor: Anchor | None = None, projections: bool = True, progress: Progress | None = None
+) -> VerifyReport:
     """The chain, the snapshots, and (unless told not to) every read model against a fresh replay."""
     report = VerifyReport(chain=verify_chain(app, anchor=anchor, progress=progress))
     if report.chain.chained:
@@ -152,19 +157,23 @@ def verify_snapshots(app: Any) -> SnapshotCheck | None:
     check = SnapshotCheck()
     c = table.c
     with store.recorder.datastore.transaction(commit=False) as session:
-        rows = session.execute(select(c.originator_id, c.originator_version, c.topic, c.state)
-                               .order_by(c.originator_id, c.originator_version).execution_options(yield_per=500))
+        rows = session.execute(
+            select(c.originator_id, c.originator_version, c.topic, c.state)
+            .order_by(c.originator_id, c.originator_version)
+            .execution_options(yield_per=500)
+        )
         for originator_id, version, topic, state in rows:
             check.checked += 1
             try:
                 snapshot = store.mapper.to_domain_event(
-                    StoredEvent(originator_id, version, topic, bytes(state) if not isinstance(state, bytes) else state))
+                    StoredEvent(originator_id, version, topic, bytes(state) if not isinstance(state, bytes) else state)
+                )
                 from_snapshot = _public_state(snapshot.mutate(None))
                 aggregate = None
                 for event in app.events.get(originator_id, lte=version):
                     aggregate = event.mutate(aggregate)
                 same = aggregate is not None and from_snapshot == _public_state(aggregate)
-            except Exception:  # an edited snapshot may not even decode
+            except Exception:  # noqa: BLE001 - an edited snapshot may not even decode
                 same = False
             if not same:
                 check.differing.append((originator_id, version))
@@ -175,8 +184,9 @@ def _public_state(aggregate: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
 
 
-def verify_chain(app: Any, anchor: Anchor | None = None, batch_size: int = 5000,
-                 progress: Progress | None = None) -> ChainReport:
+def verify_chain(
+    app: Any, anchor: Anchor | None = None, batch_size: int = 5000, progress: Progress | None = None
+) -> ChainReport:
     recorder = app.recorder
     if not isinstance(recorder, ChainedApplicationRecorder):
         return ChainReport(chained=False, anchor=anchor)
@@ -185,8 +195,10 @@ def verify_chain(app: Any, anchor: Anchor | None = None, batch_size: int = 5000,
     report = ChainReport(chained=True, anchor=anchor)
     running = GENESIS  # follows the stored links, so each problem is found at its own position
     pure = GENESIS  # recomputed from the first event alone, for the anchor
-    for position, event, link in merged(iter_events(datastore, events, stop=stop, batch_size=batch_size),
-                                         iter_links(datastore, chain, stop=stop, batch_size=batch_size)):
+    for position, event, link in merged(
+        iter_events(datastore, events, stop=stop, batch_size=batch_size),
+        iter_links(datastore, chain, stop=stop, batch_size=batch_size),
+    ):
         if event is not None:
             report.checked += 1
             pure = next_link(pure, *event)
@@ -243,7 +255,7 @@ def verify_projections(app: Any, live: Any = None) -> list[ProjectionCheck]:
             check = ProjectionCheck(name=name, position=projection.view.position())
             try:
                 fresh.catch_up([name])
-            except Exception as error:  # a tampered event may not even decode: report it, check the rest
+            except Exception as error:  # noqa: BLE001 - a tampered event may not even decode: report it, check the rest
                 check.error = f"{type(error).__name__}: {error}"
                 checks.append(check)
                 continue

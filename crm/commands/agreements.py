@@ -15,14 +15,13 @@ from crm.service import CrmService, command
 from crm.validation import choice, non_negative, optional_text, required_text
 from crm.vocabulary import COMMITMENT_KINDS, STANDARD_REQUIREMENTS
 
-
 DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 
 def requirement_key(label: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", label.lower().translate(DANISH_LETTERS)).strip("_")
     # A label with no Latin letters still gets a key that is the same on every run.
-    return "custom_" + (slug or hashlib.sha1(label.encode()).hexdigest()[:8])
+    return "custom_" + (slug or hashlib.sha1(label.encode(), usedforsecurity=False).hexdigest()[:8])
 
 
 class AgreementCommands(CrmService):
@@ -60,9 +59,8 @@ class AgreementCommands(CrmService):
         """Record that top management has committed to one requirement (the sponsor is a named contact)."""
         agreement = self.load(PartnershipAgreement, agreement_id, expected_version)
         self.check_contact_at(contact_id, agreement.company_id)
-        if key == SPONSOR and contact_id is not None:
-            if self.load(Contact, contact_id).role != "top_management":
-                raise InvalidInput(field="contact", problem="the sponsor must be in top management")
+        if key == SPONSOR and contact_id is not None and self.load(Contact, contact_id).role != "top_management":
+            raise InvalidInput(field="contact", problem="the sponsor must be in top management")
         agreement.confirm_requirement(key, self.current_actor(), confirmed_on or self.today(), contact_id)
         self.save(agreement)
 
@@ -111,10 +109,14 @@ class AgreementCommands(CrmService):
         self.save(agreement)
 
     @command("deliver")
-    def deliver_feedback(self, agreement_id: UUID, focus_points: str | None = None, delivered_on: date | None = None) -> None:
+    def deliver_feedback(
+        self, agreement_id: UUID, focus_points: str | None = None, delivered_on: date | None = None
+    ) -> None:
         """Record the written feedback given to the company after the conversations."""
         agreement = self.load(PartnershipAgreement, agreement_id)
-        agreement.deliver_feedback(self.day_not_in_future("delivered_on", delivered_on), optional_text("focus_points", focus_points))
+        agreement.deliver_feedback(
+            self.day_not_in_future("delivered_on", delivered_on), optional_text("focus_points", focus_points)
+        )
         self.save(agreement)
 
     @command("deliver")

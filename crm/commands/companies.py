@@ -82,7 +82,9 @@ class CompanyCommands(CrmService):
         self.save(company)
 
     @command("outreach")
-    def add_workplace(self, company_id: UUID, name: str, p_number: str | None = None, address: str | None = None) -> str:
+    def add_workplace(
+        self, company_id: UUID, name: str, p_number: str | None = None, address: str | None = None
+    ) -> str:
         """Add a site (production unit) where conversations can take place."""
         company = self.load(Company, company_id)
         workplace_id = uuid4().hex
@@ -113,14 +115,18 @@ class CompanyCommands(CrmService):
     def decline_company(self, company_id: UUID, approach_again_after: date | None = None) -> None:
         """The company said no; it may be approached again after the date."""
         company = self.load(Company, company_id)
-        company.decline(self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today()))
+        company.decline(
+            self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today())
+        )
         self.save(company)
 
     @command("outreach", reason_required=True)
     def park_company(self, company_id: UUID, approach_again_after: date | None = None) -> None:
         """Pause outreach (e.g. the company is busy until autumn)."""
         company = self.load(Company, company_id)
-        company.park(self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today()))
+        company.park(
+            self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today())
+        )
         self.save(company)
 
     @command("outreach")

@@ -12,8 +12,9 @@ from tests.support import hansen_transport, make_team
 def negotiation(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
-    director = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management",
-                                    is_decision_maker=True)
+    director = app.register_contact(
+        team.recruiter, company_id, name="Lars Hansen", role="top_management", is_decision_maker=True
+    )
     coordinator = app.register_contact(team.recruiter, company_id, name="Pia Holm", role="hr")
     app.log_attempt(team.recruiter, company_id, "call", "meeting_booked")
     agreement_id = app.open_agreement(team.recruiter, company_id, extra_requirements=["Ledere tager samtalen først"])
@@ -22,8 +23,9 @@ def negotiation(app):
 
 def confirm_all(app, team, agreement_id, director):
     for key in list(app.load(PartnershipAgreement, agreement_id).requirements):
-        app.confirm_requirement(team.recruiter, agreement_id, key,
-                                contact_id=director if key == "top_management_sponsor" else None)
+        app.confirm_requirement(
+            team.recruiter, agreement_id, key, contact_id=director if key == "top_management_sponsor" else None
+        )
 
 
 def test_opening_an_agreement_puts_the_company_in_negotiation_with_the_buy_in_checklist(app, negotiation):
@@ -31,7 +33,10 @@ def test_opening_an_agreement_puts_the_company_in_negotiation_with_the_buy_in_ch
     company = app.load(Company, company_id)
     assert (company.stage, company.agreement_id) == ("negotiating", agreement_id)
     assert list(app.load(PartnershipAgreement, agreement_id).requirements) == [
-        "top_management_sponsor", "conversations_in_working_hours", "rooms_on_site", "company_coordinator",
+        "top_management_sponsor",
+        "conversations_in_working_hours",
+        "rooms_on_site",
+        "company_coordinator",
         "custom_ledere_tager_samtalen_foerst",
     ]
 
@@ -56,8 +61,16 @@ def test_each_requirement_records_who_confirmed_it_and_when(app, negotiation, cl
     team, _, agreement_id, director, _ = negotiation
     app.confirm_requirement(team.recruiter, agreement_id, "top_management_sponsor", contact_id=director)
     requirement = app.load(PartnershipAgreement, agreement_id).requirements["top_management_sponsor"]
-    assert (requirement["met"], requirement["confirmed_by"], requirement["confirmed_on"], requirement["contact_id"]) == (
-        True, team.recruiter, date(2026, 3, 2), director,
+    assert (
+        requirement["met"],
+        requirement["confirmed_by"],
+        requirement["confirmed_on"],
+        requirement["contact_id"],
+    ) == (
+        True,
+        team.recruiter,
+        date(2026, 3, 2),
+        director,
     )
 
 
@@ -76,8 +89,14 @@ def test_the_whole_cooperation_from_signing_to_completion(app, negotiation, cloc
     with pytest.raises(AgreementNotSigned):
         app.record_delivery(team.health_consultant, agreement_id, health_checks=10)
     app.sign_agreement(team.project_lead, agreement_id)
-    canteen = app.add_commitment(team.recruiter, agreement_id, "healthier_canteen", "Sundere kantine med frugtordning",
-                                 owner_contact_id=coordinator, due_on=date(2026, 6, 1))
+    canteen = app.add_commitment(
+        team.recruiter,
+        agreement_id,
+        "healthier_canteen",
+        "Sundere kantine med frugtordning",
+        owner_contact_id=coordinator,
+        due_on=date(2026, 6, 1),
+    )
     policy = app.add_commitment(team.recruiter, agreement_id, "smoking_policy", "Røgfri arbejdstid")
     clock.advance(timedelta(days=7))
     app.record_delivery(team.health_consultant, agreement_id, health_checks=80, conversations=25, referrals=6)
@@ -92,7 +111,10 @@ def test_the_whole_cooperation_from_signing_to_completion(app, negotiation, cloc
     agreement = app.load(PartnershipAgreement, agreement_id)
     assert agreement.delivered == {"health_checks": 110, "conversations": 35, "referrals": 6}
     assert agreement.planned == {"health_checks": 120, "conversations": 40}
-    assert (agreement.commitments[canteen]["state"], agreement.commitments[policy]["state"]) == ("fulfilled", "abandoned")
+    assert (agreement.commitments[canteen]["state"], agreement.commitments[policy]["state"]) == (
+        "fulfilled",
+        "abandoned",
+    )
     assert (agreement.status, agreement.follow_up_on) == ("completed", date(2026, 4, 8))
     assert app.load(Company, company_id).stage == "completed"
 

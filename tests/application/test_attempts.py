@@ -12,14 +12,21 @@ def test_logging_an_attempt_records_it_and_moves_an_identified_company_to_contac
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
     attempt_id = app.log_attempt(
-        team.recruiter, company_id, "call", "call_back",
-        note="Direktøren er på ferie, ring igen mandag", next_follow_up=date(2026, 3, 9),
+        team.recruiter,
+        company_id,
+        "call",
+        "call_back",
+        note="Direktøren er på ferie, ring igen mandag",
+        next_follow_up=date(2026, 3, 9),
     )
 
     # Check the attempt is a fact with its user, date and next step.
     attempt = app.load(OutreachAttempt, attempt_id)
     assert (attempt.user_id, attempt.occurred_on, attempt.next_follow_up, attempt.outcome) == (
-        team.recruiter, date(2026, 3, 2), date(2026, 3, 9), "call_back",
+        team.recruiter,
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+        "call_back",
     )
     assert app.load(Company, company_id).stage == "contacted"
 
@@ -35,12 +42,18 @@ def test_a_declined_attempt_declines_the_company_with_its_note(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
     app.log_attempt(
-        team.recruiter, company_id, "call", "declined", note="Har egen sundhedsordning",
+        team.recruiter,
+        company_id,
+        "call",
+        "declined",
+        note="Har egen sundhedsordning",
         approach_again_after=date(2027, 1, 1),
     )
     company = app.load(Company, company_id)
     assert (company.stage, company.closed_reason, company.approach_again_after) == (
-        "declined", "Har egen sundhedsordning", date(2027, 1, 1),
+        "declined",
+        "Har egen sundhedsordning",
+        date(2027, 1, 1),
     )
 
 
@@ -80,13 +93,17 @@ def test_a_correction_is_a_new_event_beside_the_original(app, clock):
     company_id = hansen_transport(app, team.recruiter)
     attempt_id = app.log_attempt(team.recruiter, company_id, "call", "no_answer")
     clock.advance(timedelta(hours=2))
-    app.correct_attempt(team.recruiter, attempt_id, outcome="call_back", next_follow_up=date(2026, 3, 4),
-                        reason="Valgte forkert udfald")
+    app.correct_attempt(
+        team.recruiter, attempt_id, outcome="call_back", next_follow_up=date(2026, 3, 4), reason="Valgte forkert udfald"
+    )
 
     attempt = app.load(OutreachAttempt, attempt_id)
     assert (attempt.outcome, attempt.next_follow_up) == ("call_back", date(2026, 3, 4))
     stored = app.recorder.select_events(attempt_id)
-    assert [e.topic for e in stored] == ["crm.attempts:OutreachAttempt.Logged", "crm.attempts:OutreachAttempt.Corrected"]
+    assert [e.topic for e in stored] == [
+        "crm.attempts:OutreachAttempt.Logged",
+        "crm.attempts:OutreachAttempt.Corrected",
+    ]
     # Check the original fact is still the first event, untouched.
     original = app.mapper.to_domain_event(stored[0])
     assert original.outcome == "no_answer"
@@ -115,8 +132,13 @@ def test_attempts_record_their_round_arena_strategy_and_source(app):
     foa = app.register_partner(team.recruiter, "FOA Horsens", "union")
     company_id = hansen_transport(app, team.recruiter)
     attempt_id = app.log_attempt(
-        team.recruiter, company_id, "network_meeting", "interested",
-        source_partner_id=foa, arena="union", strategy="targeted",
+        team.recruiter,
+        company_id,
+        "network_meeting",
+        "interested",
+        source_partner_id=foa,
+        arena="union",
+        strategy="targeted",
     )
     attempt = app.load(OutreachAttempt, attempt_id)
     assert (attempt.source_partner_id, attempt.arena, attempt.strategy, attempt.round) == (foa, "union", "targeted", 1)

@@ -15,15 +15,16 @@ def test_a_recruiter_registers_a_company_that_starts_identified(app):
     # Check the company is stored with its details and its owner.
     company = app.load(Company, company_id)
     assert (company.name, company.cvr, company.stage, company.owner_id) == (
-        "Hansen Transport ApS", HANSEN_TRANSPORT_CVR, "identified", team.recruiter,
+        "Hansen Transport ApS",
+        HANSEN_TRANSPORT_CVR,
+        "identified",
+        team.recruiter,
     )
 
 
 def test_a_public_workplace_needs_no_cvr_number(app):
     team = make_team(app)
-    company_id = app.register_company(
-        team.recruiter, name="Plejecenter Solbakken", industry="care", sector="public"
-    )
+    company_id = app.register_company(team.recruiter, name="Plejecenter Solbakken", industry="care", sector="public")
     assert app.load(Company, company_id).cvr is None
 
 
@@ -62,7 +63,9 @@ def test_unknown_choices_are_refused_with_the_field_named(app):
 
 def test_a_company_has_several_workplaces_with_p_numbers(app):
     team = make_team(app)
-    company_id = app.register_company(team.recruiter, name="Horsens Kommune Plejecentre", industry="care", sector="public")
+    company_id = app.register_company(
+        team.recruiter, name="Horsens Kommune Plejecentre", industry="care", sector="public"
+    )
     north = app.add_workplace(team.recruiter, company_id, name="Plejecenter Nord", p_number="1012345678")
     app.add_workplace(team.recruiter, company_id, name="Plejecenter Syd", p_number="1012345679")
     with pytest.raises(InvalidInput):
@@ -99,7 +102,9 @@ class TestThePath:
         app.decline_company(team.recruiter, company_id, approach_again_after=after, reason="Ingen tid før efteråret")
         company = app.load(Company, company_id)
         assert (company.stage, company.closed_reason, company.approach_again_after) == (
-            "declined", "Ingen tid før efteråret", after,
+            "declined",
+            "Ingen tid før efteråret",
+            after,
         )
 
     def test_declining_without_a_reason_is_refused(self, app):

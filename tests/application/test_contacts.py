@@ -9,12 +9,20 @@ def test_a_contact_is_registered_with_role_and_normalised_phone_and_email(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
     contact_id = app.register_contact(
-        team.recruiter, company_id, name="Lars Hansen", role="top_management",
-        phone="20 30 40 50", email="lars@Hansen-Transport.dk", is_decision_maker=True,
+        team.recruiter,
+        company_id,
+        name="Lars Hansen",
+        role="top_management",
+        phone="20 30 40 50",
+        email="lars@Hansen-Transport.dk",
+        is_decision_maker=True,
     )
     contact = app.load(Contact, contact_id)
     assert (contact.company_id, contact.phone, contact.email, contact.is_decision_maker) == (
-        company_id, "+4520304050", "lars@hansen-transport.dk", True,
+        company_id,
+        "+4520304050",
+        "lars@hansen-transport.dk",
+        True,
     )
 
 
@@ -29,8 +37,9 @@ def test_a_contact_needs_an_existing_company(app):
 def test_personal_data_lives_only_in_the_contacts_own_events(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
-    contact_id = app.register_contact(team.recruiter, company_id, name="Karin Mørk", role="hr",
-                                      phone="11223344", email="karin@hansen.dk")
+    contact_id = app.register_contact(
+        team.recruiter, company_id, name="Karin Mørk", role="hr", phone="11223344", email="karin@hansen.dk"
+    )
     app.log_attempt(team.recruiter, company_id, "call", "interested", contact_id=contact_id)
     app.share_lead(team.consultant, company_id, "Højt sygefravær", suggested_contact_id=contact_id)
     agreement_id = app.open_agreement(team.recruiter, company_id)

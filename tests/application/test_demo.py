@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from eventsourcing.utils import get_topic
@@ -22,7 +22,7 @@ from crm.validation import is_valid_cvr
 from crm.vocabulary import ROLES
 
 # A Monday morning in Copenhagen, twelve weeks before the demo's "now".
-START = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
 def load(seed: int = 2026, companies: int = 30):
@@ -54,9 +54,15 @@ def test_the_team_has_a_user_of_every_role_with_a_department_that_fits(demo):
     assert [(u.username, u.role, u.display_name) for u in users.values()] == list(summary.users)
     assert {u.role for u in users.values()} == set(ROLES)
     departments = {(u.role, u.department) for u in users.values()}
-    assert {("recruiter", "health"), ("consultant", "business_service"), ("consultant", "job_centre"),
-            ("health_consultant", "health"), ("project_lead", "health"), ("auditor", "other"),
-            ("admin", "other")} == departments
+    assert {
+        ("recruiter", "health"),
+        ("consultant", "business_service"),
+        ("consultant", "job_centre"),
+        ("health_consultant", "health"),
+        ("project_lead", "health"),
+        ("auditor", "other"),
+        ("admin", "other"),
+    } == departments
     assert Counter(u.role for u in users.values())["recruiter"] == 2
     assert all(u.username.isascii() and u.username.islower() for u in users.values())
 
@@ -66,8 +72,17 @@ def test_the_requested_companies_stand_at_every_step_of_the_path(demo):
     companies = loaded(app, Company, Company.Registered)
     assert len(companies) == summary.companies == 30
     stages = Counter(c.stage for c in companies)
-    assert {"identified", "contacted", "meeting", "negotiating", "partner", "completed", "ended",
-            "declined", "parked"} <= set(stages)
+    assert {
+        "identified",
+        "contacted",
+        "meeting",
+        "negotiating",
+        "partner",
+        "completed",
+        "ended",
+        "declined",
+        "parked",
+    } <= set(stages)
     # Check the declined and parked companies keep their reasons.
     assert all(c.closed_reason for c in companies if c.stage in ("declined", "parked"))
 
@@ -79,7 +94,7 @@ def test_cvr_numbers_are_valid_and_unique_and_public_workplaces_have_none(demo):
     assert cvrs and all(is_valid_cvr(cvr) for cvr in cvrs)
     assert len(set(cvrs)) == len(cvrs)
     assert all(c.cvr is None for c in companies if c.sector == "public")
-    assert len(set(c.name for c in companies)) == len(companies)
+    assert len({c.name for c in companies}) == len(companies)
 
 
 def test_every_company_has_one_to_three_contacts_with_danish_phone_numbers(demo):
@@ -112,9 +127,11 @@ def test_agreements_also_stall_in_negotiation_complete_and_end_early(demo):
     assert completed.feedback_on and completed.follow_up_on
     assert {"fulfilled", "abandoned"} <= {c["state"] for c in completed.commitments.values()}
     abandoned = app.recorder.select_notifications(
-        start=1, limit=100_000, topics=[get_topic(PartnershipAgreement.CommitmentAbandoned)])
+        start=1, limit=100_000, topics=[get_topic(PartnershipAgreement.CommitmentAbandoned)]
+    )
     assert [app.mapper.to_domain_event(n).reason for n in abandoned] == [
-        "Kantinen er lagt ud til en ekstern leverandør; ordningen kunne ikke fortsætte"]
+        "Kantinen er lagt ud til en ekstern leverandør; ordningen kunne ikke fortsætte"
+    ]
     assert agreements["terminated"].termination_reason
 
 

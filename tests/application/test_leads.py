@@ -1,7 +1,7 @@
 import pytest
 
-from crm.errors import InvalidInput, LeadAlreadyDecided, NotAllowed
 from crm.companies import Company
+from crm.errors import InvalidInput, LeadAlreadyDecided, NotAllowed
 from crm.leads import Lead
 from tests.support import hansen_transport, make_team
 
@@ -10,13 +10,21 @@ def test_a_consultant_shares_a_lead_that_a_recruiter_claims(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.consultant)
     lead_id = app.share_lead(
-        team.consultant, company_id, "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
-        suggested_role="hr", urgency="high", arena="municipal_actor", strategy="targeted",
+        team.consultant,
+        company_id,
+        "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
+        suggested_role="hr",
+        urgency="high",
+        arena="municipal_actor",
+        strategy="targeted",
     )
     app.claim_lead(team.recruiter, lead_id)
     lead = app.load(Lead, lead_id)
     assert (lead.shared_by, lead.status, lead.claimed_by, lead.urgency) == (
-        team.consultant, "claimed", team.recruiter, "high",
+        team.consultant,
+        "claimed",
+        team.recruiter,
+        "high",
     )
     # Check the company had no owner, so the recruiter who claimed it now owns it.
     assert app.load(Company, company_id).owner_id == team.recruiter

@@ -50,8 +50,12 @@ def test_an_unknown_actor_is_refused(app):
 @pytest.mark.parametrize(
     "role, allowed",
     [
-        ("recruiter", True), ("consultant", True), ("health_consultant", True),
-        ("project_lead", True), ("auditor", False), ("admin", False),
+        ("recruiter", True),
+        ("consultant", True),
+        ("health_consultant", True),
+        ("project_lead", True),
+        ("auditor", False),
+        ("admin", False),
     ],
 )
 def test_who_may_log_outreach(app, role, allowed):

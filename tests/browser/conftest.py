@@ -18,8 +18,14 @@ from web import create_app
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -40,11 +46,13 @@ def playwright_browser():
 @pytest.fixture
 def live_app(tmp_path, monkeypatch, clock):
     monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({
-        "SECRET_KEY": "browser-test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-        "CLOCK": clock,
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "CLOCK": clock,
+        }
+    )
     crm = app.extensions["crm"].crm
     team = make_team(crm)
     for user_id in vars(team).values():
@@ -72,6 +80,7 @@ def page(playwright_browser, live_app):
 @pytest.fixture
 def sign_in(page, live_app):
     """sign_in('recruiter') signs in through the form, as a person would."""
+
     def do(role: str):
         page.goto(live_app.config["LIVE_URL"] + "/login")
         page.get_by_label("Brugernavn").fill(USERNAMES[role])

@@ -30,8 +30,7 @@ def pipeline(live_app, clock):
     soltoft = crm.register_company(sofie, "Soltoft Pleje", "care", cvr=SOLTOFT_PLEJE_CVR, owner_id=sofie)
     crm.log_attempt(mette, hansen, "call", "meeting_booked")
     crm.log_attempt(sofie, soltoft, "email", "call_back", next_follow_up=clock.now().date() + timedelta(days=2))
-    crm.log_attempt(mette, cleaning, "call", "declined", note="Ingen tid i år",
-                    approach_again_after=date(2026, 9, 1))
+    crm.log_attempt(mette, cleaning, "call", "declined", note="Ingen tid i år", approach_again_after=date(2026, 9, 1))
     register("Vognmand Jensen", "transport", arena="business_network")
     crm.park_company(mette, bakery, reason="Travlt til efteråret", approach_again_after=date(2026, 8, 1))
     register("Kommunens Materielgård", "public_administration", arena="workplace_public")
@@ -56,10 +55,14 @@ def test_an_agreement_opened_from_the_board_is_signed_only_after_the_buy_in(page
     page.get_by_role("button", name="Underskriv aftalen").click()
     alert = page.locator("#buy-in").get_by_role("alert")
     expect(alert).to_contain_text("Aftalen kan ikke underskrives. Der mangler ledelsesopbakning:")
-    expect(alert.locator("li")).to_have_text([
-        "En navngiven sponsor i den øverste ledelse", "Samtaler i arbejdstiden", "Lokaler på arbejdspladsen",
-        "En tovholder i virksomheden",
-    ])
+    expect(alert.locator("li")).to_have_text(
+        [
+            "En navngiven sponsor i den øverste ledelse",
+            "Samtaler i arbejdstiden",
+            "Lokaler på arbejdspladsen",
+            "En tovholder i virksomheden",
+        ]
+    )
     assert crm.load(PartnershipAgreement, agreement_id).status == "negotiating"
 
     page.get_by_label("Sponsor i den øverste ledelse").select_option(label="Birthe Hansen")
@@ -71,13 +74,18 @@ def test_an_agreement_opened_from_the_board_is_signed_only_after_the_buy_in(page
     expect(page.locator("#buy-in")).to_contain_text("Alle krav er opfyldt.")
 
     page.get_by_role("button", name="Underskriv aftalen").click()
-    expect(page.locator("#buy-in").get_by_role("status")).to_have_text("Aftalen er underskrevet. Virksomheden er nu partner.")
+    expect(page.locator("#buy-in").get_by_role("status")).to_have_text(
+        "Aftalen er underskrevet. Virksomheden er nu partner."
+    )
     page.get_by_label("Planlagte sundhedssamtaler").fill("40")
     page.get_by_role("button", name="Gem planen").click()
     expect(page.locator("#delivery").get_by_role("status")).to_have_text("Planen er gemt.")
     screenshot(page, "agreement")
     agreement = crm.load(PartnershipAgreement, agreement_id)
-    assert agreement.status == "signed" and agreement.requirements["top_management_sponsor"]["contact_id"] == pipeline["director"]
+    assert (
+        agreement.status == "signed"
+        and agreement.requirements["top_management_sponsor"]["contact_id"] == pipeline["director"]
+    )
     assert crm.load(Company, hansen).stage == "partner"
 
     page.goto(url + "/pipeline")

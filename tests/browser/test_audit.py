@@ -20,7 +20,8 @@ def test_an_auditor_reads_the_event_log_filters_it_and_opens_the_raw_data(page, 
     expect(page).to_have_url(live_app.config["LIVE_URL"] + "/audit/")
     call = page.locator(".logged-event", has_text="registrerede et opkald til Hansen Transport ApS: intet svar")
     expect(call.locator(".event-sentence")).to_have_text(
-        "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts")
+        "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts"
+    )
 
     call.get_by_text("Rå data").click()
     expect(call.locator("pre.raw")).to_be_visible()
@@ -30,11 +31,13 @@ def test_an_auditor_reads_the_event_log_filters_it_and_opens_the_raw_data(page, 
     page.get_by_label("Virksomhed", exact=True).fill("soltoft")
     page.get_by_label("Slags post").select_option("lead")
     page.get_by_role("button", name="Vis", exact=True).click()
-    expect(page.locator(".event-sentence")).to_have_text([
-        "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«",
-        "Mette Kjær overtog tippet om Soltoft Pleje A/S",
-        "Mette Kjær tog den første henvendelse på tippet om Soltoft Pleje A/S",
-    ])
+    expect(page.locator(".event-sentence")).to_have_text(
+        [
+            "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«",
+            "Mette Kjær overtog tippet om Soltoft Pleje A/S",
+            "Mette Kjær tog den første henvendelse på tippet om Soltoft Pleje A/S",
+        ]
+    )
     assert "aggregate=lead" in page.url  # the filters are in the address, so Back and a bookmark keep them
 
 

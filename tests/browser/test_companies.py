@@ -19,16 +19,37 @@ def companies(live_app):
     lise = crm.register_contact(mette, hansen, "Lise Hansen", "hr", "20304050", "lise@hansen-transport.dk")
     crm.register_contact(mette, hansen, "Peter Hansen", "top_management", "20304060", is_decision_maker=True)
     crm.add_workplace(mette, hansen, "Terminalen i Horsens", "1000000001", "Industrivej 12, 8700 Horsens")
-    lead = crm.share_lead(team.consultant, hansen, "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
-                          urgency="high")
-    crm.log_attempt(mette, hansen, "call", "no_answer", occurred_on=date(2026, 2, 20),
-                    next_follow_up=date(2026, 2, 25), contact_id=lise, lead_id=lead)
-    crm.log_attempt(mette, hansen, "email", "call_back", note="Lise vil tale med direktøren først",
-                    next_follow_up=date(2026, 3, 5), contact_id=lise)
-    soltoft = crm.register_company(mette, "Soltoft Pleje", "care", cvr=SOLTOFT_PLEJE_CVR, sector="public",
-                                   owner_id=team.health_consultant)
-    for name, industry in (("Bageriet Kornblomst", "production"), ("Byens Rengøring", "cleaning"),
-                           ("Horsens Vognmandsforretning", "transport"), ("Møllers Landbrug", "agriculture")):
+    lead = crm.share_lead(
+        team.consultant, hansen, "Højt sygefravær blandt chaufførerne, tal med HR-chefen", urgency="high"
+    )
+    crm.log_attempt(
+        mette,
+        hansen,
+        "call",
+        "no_answer",
+        occurred_on=date(2026, 2, 20),
+        next_follow_up=date(2026, 2, 25),
+        contact_id=lise,
+        lead_id=lead,
+    )
+    crm.log_attempt(
+        mette,
+        hansen,
+        "email",
+        "call_back",
+        note="Lise vil tale med direktøren først",
+        next_follow_up=date(2026, 3, 5),
+        contact_id=lise,
+    )
+    soltoft = crm.register_company(
+        mette, "Soltoft Pleje", "care", cvr=SOLTOFT_PLEJE_CVR, sector="public", owner_id=team.health_consultant
+    )
+    for name, industry in (
+        ("Bageriet Kornblomst", "production"),
+        ("Byens Rengøring", "cleaning"),
+        ("Horsens Vognmandsforretning", "transport"),
+        ("Møllers Landbrug", "agriculture"),
+    ):
         crm.register_company(mette, name, industry, owner_id=mette)
     return {"hansen": hansen, "soltoft": soltoft}
 

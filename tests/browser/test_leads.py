@@ -37,7 +37,8 @@ def test_a_consultant_shares_a_lead_on_a_new_company_and_a_recruiter_claims_it(p
     page.get_by_role("button", name="Del tippet").click()
 
     expect(page.locator("#lead-share").get_by_role("status")).to_have_text(
-        "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke.")
+        "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke."
+    )
     expect(page.locator("#my-leads")).to_contain_text("Soltoft Pleje")
     expect(page.locator("#lead-inbox")).to_contain_text("Højt sygefravær, tal med HR-chefen")
     screenshot(page, "leads")

@@ -39,7 +39,9 @@ def test_the_recruiter_logs_an_attempt_and_only_the_row_changes(page, sign_in, c
     row.get_by_text("Om 2 dage").click()
     row.get_by_role("button", name="Gem henvendelsen").click()
 
-    page.wait_for_selector(f"#queue-row-{companies['hansen']} >> text=Henvendelsen til Hansen Transport ApS er registreret.")
+    page.wait_for_selector(
+        f"#queue-row-{companies['hansen']} >> text=Henvendelsen til Hansen Transport ApS er registreret."
+    )
     row = page.locator(f"#queue-row-{companies['hansen']}")
     assert "Næste: 4. mar. 2026" in row.inner_text()
     assert "Ring tilbage, 2. mar. 2026" in row.inner_text()

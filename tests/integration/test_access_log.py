@@ -18,7 +18,8 @@ def test_each_person_shown_is_logged_with_time_user_use_and_criterion(database, 
 
     about_lars = app.access_log.entries(contact_id=lars)
     assert [(e["user_id"], e["use"], e["criterion"]) for e in about_lars] == [
-        (team.consultant, "search", "hansen"), (team.recruiter, "page", None),
+        (team.consultant, "search", "hansen"),
+        (team.recruiter, "page", None),
     ]
     assert about_lars[0]["at"] - about_lars[1]["at"] == timedelta(hours=1)
     assert [e["contact_id"] for e in app.access_log.entries(user_id=team.recruiter)] == [pia, lars]

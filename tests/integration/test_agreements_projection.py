@@ -37,8 +37,12 @@ class Negotiation:
 
     def confirm_all(self) -> None:
         for key in list(self.app.load(PartnershipAgreement, self.agreement).requirements):
-            self.app.confirm_requirement(self.team.recruiter, self.agreement, key,
-                                         contact_id=self.director if key == "top_management_sponsor" else None)
+            self.app.confirm_requirement(
+                self.team.recruiter,
+                self.agreement,
+                key,
+                contact_id=self.director if key == "top_management_sponsor" else None,
+            )
 
     def sign(self) -> None:
         self.confirm_all()
@@ -51,8 +55,9 @@ def negotiation(sql_database, clock) -> Negotiation:
     app = sql_database.app(clock=clock)
     team = make_team(app)
     hansen = hansen_transport(app, team.recruiter)
-    director = app.register_contact(team.recruiter, hansen, name="Lars Hansen", role="top_management",
-                                    is_decision_maker=True)
+    director = app.register_contact(
+        team.recruiter, hansen, name="Lars Hansen", role="top_management", is_decision_maker=True
+    )
     coordinator = app.register_contact(team.recruiter, hansen, name="Pia Holm", role="hr")
     app.log_attempt(team.recruiter, hansen, "call", "meeting_booked")
     agreement = app.open_agreement(team.recruiter, hansen, extra_requirements=["Ledere tager samtalen først"])
@@ -88,8 +93,9 @@ def test_the_buy_in_tracker_lists_each_requirement_in_order_met_or_missing_and_w
 def test_withdrawing_a_requirement_makes_it_missing_again(negotiation):
     n = negotiation
     n.app.confirm_requirement(n.team.recruiter, n.agreement, "company_coordinator", contact_id=n.coordinator)
-    n.app.withdraw_requirement(n.team.recruiter, n.agreement, "company_coordinator",
-                               reason="Pia Holm er gået på barsel")
+    n.app.withdraw_requirement(
+        n.team.recruiter, n.agreement, "company_coordinator", reason="Pia Holm er gået på barsel"
+    )
 
     tracker = n.projector()["agreements"].buy_in_tracker()
 
@@ -122,12 +128,21 @@ def test_deliveries_add_up_against_the_plan_and_the_agreement_follows_to_complet
 
     agreement = n.projector()["agreements"].agreement(n.agreement)
 
-    assert {k: agreement[k] for k in (
-        "planned_health_checks", "planned_conversations",
-        "delivered_health_checks", "delivered_conversations", "delivered_referrals",
-    )} == {
-        "planned_health_checks": 120, "planned_conversations": 40,
-        "delivered_health_checks": 110, "delivered_conversations": 35, "delivered_referrals": 6,
+    assert {
+        k: agreement[k]
+        for k in (
+            "planned_health_checks",
+            "planned_conversations",
+            "delivered_health_checks",
+            "delivered_conversations",
+            "delivered_referrals",
+        )
+    } == {
+        "planned_health_checks": 120,
+        "planned_conversations": 40,
+        "delivered_health_checks": 110,
+        "delivered_conversations": 35,
+        "delivered_referrals": 6,
     }
     assert (agreement["feedback_on"], agreement["focus_points"]) == (date(2026, 3, 9), "Søvn og bevægelse")
     assert (agreement["follow_up_on"], agreement["follow_up_note"]) == (date(2026, 4, 8), "12 flere vil på rygestop")
@@ -153,7 +168,10 @@ def test_a_terminated_agreement_keeps_its_reason(negotiation):
     agreement = n.projector()["agreements"].agreement_for_company(n.hansen)
 
     assert (
-        agreement["agreement_id"], agreement["status"], agreement["closed_on"], agreement["termination_reason"]
+        agreement["agreement_id"],
+        agreement["status"],
+        agreement["closed_on"],
+        agreement["termination_reason"],
     ) == (n.agreement, "terminated", date(2026, 3, 2), "Fusion med anden virksomhed")
 
 
@@ -178,15 +196,33 @@ def commitments_made(negotiation, clock):
     n = negotiation
     add = n.app.add_commitment
     made = dict(
-        canteen=add(n.team.recruiter, n.agreement, "healthier_canteen", "Sundere kantine",
-                    owner_contact_id=n.coordinator, due_on=date(2026, 3, 20)),
-        exercise=add(n.team.recruiter, n.agreement, "exercise_in_working_hours", "Motion i arbejdstiden",
-                     owner_contact_id=n.director, due_on=date(2026, 5, 1)),
+        canteen=add(
+            n.team.recruiter,
+            n.agreement,
+            "healthier_canteen",
+            "Sundere kantine",
+            owner_contact_id=n.coordinator,
+            due_on=date(2026, 3, 20),
+        ),
+        exercise=add(
+            n.team.recruiter,
+            n.agreement,
+            "exercise_in_working_hours",
+            "Motion i arbejdstiden",
+            owner_contact_id=n.director,
+            due_on=date(2026, 5, 1),
+        ),
         policy=add(n.team.recruiter, n.agreement, "smoking_policy", "Røgfri arbejdstid", due_on=date(2026, 3, 10)),
-        ambassadors=add(n.team.recruiter, n.agreement, "health_ambassadors", "Uddannede sundhedsambassadører",
-                        owner_contact_id=n.coordinator),
-        assessment=add(n.team.recruiter, n.agreement, "workplace_assessment", "Sundhed i APV",
-                       due_on=date(2026, 3, 25)),
+        ambassadors=add(
+            n.team.recruiter,
+            n.agreement,
+            "health_ambassadors",
+            "Uddannede sundhedsambassadører",
+            owner_contact_id=n.coordinator,
+        ),
+        assessment=add(
+            n.team.recruiter, n.agreement, "workplace_assessment", "Sundhed i APV", due_on=date(2026, 3, 25)
+        ),
     )
     clock.advance(timedelta(days=14))
     n.app.fulfil_commitment(n.team.recruiter, n.agreement, made["assessment"])
@@ -212,10 +248,15 @@ def test_the_commitment_tracker_tells_overdue_from_due_soon_open_fulfilled_and_a
     ]
     canteen = tracker[1]
     assert (canteen["company_name"], canteen["company_id"], canteen["owner_name"], canteen["kind"]) == (
-        "Hansen Transport ApS", n.hansen, "Pia Holm", "healthier_canteen",
+        "Hansen Transport ApS",
+        n.hansen,
+        "Pia Holm",
+        "healthier_canteen",
     )
     assert (tracker[3]["closed_on"], tracker[4]["closed_on"], tracker[4]["abandon_reason"]) == (
-        date(2026, 3, 16), date(2026, 3, 16), "Ingen frivillige",
+        date(2026, 3, 16),
+        date(2026, 3, 16),
+        "Ingen frivillige",
     )
 
 
@@ -227,14 +268,16 @@ def test_commitments_fall_due_as_the_days_pass(negotiation, commitments_made, cl
         by_id = {r["commitment_id"]: r["status"] for r in view.commitment_tracker(today, due_soon_days=10)}
         return {name: by_id[commitment_id] for name, commitment_id in commitments_made.items()}
 
-    assert statuses(0) == dict(canteen="due_soon", exercise="open", policy="overdue", ambassadors="open",
-                               assessment="fulfilled")
+    assert statuses(0) == dict(
+        canteen="due_soon", exercise="open", policy="overdue", ambassadors="open", assessment="fulfilled"
+    )
     assert statuses(4)["canteen"] == "due_soon"
     assert statuses(5)["canteen"] == "overdue"
     assert statuses(40)["exercise"] == "due_soon"
     assert statuses(46)["exercise"] == "due_soon"
-    assert statuses(47) == dict(canteen="overdue", exercise="overdue", policy="overdue", ambassadors="open",
-                                assessment="fulfilled")
+    assert statuses(47) == dict(
+        canteen="overdue", exercise="overdue", policy="overdue", ambassadors="open", assessment="fulfilled"
+    )
 
 
 def test_the_commitment_tracker_filters_by_state_kind_and_owner(negotiation, commitments_made, clock):
@@ -276,8 +319,14 @@ def test_catching_up_again_applies_nothing_twice_and_equals_a_rebuild(negotiatio
     assert projector.catch_up() > 0
 
     n.app.record_delivery(n.team.health_consultant, n.agreement, health_checks=25, conversations=5, referrals=2)
-    canteen = n.app.add_commitment(n.team.recruiter, n.agreement, "healthier_canteen", "Sundere kantine",
-                                   owner_contact_id=n.coordinator, due_on=date(2026, 5, 1))
+    canteen = n.app.add_commitment(
+        n.team.recruiter,
+        n.agreement,
+        "healthier_canteen",
+        "Sundere kantine",
+        owner_contact_id=n.coordinator,
+        due_on=date(2026, 5, 1),
+    )
     n.app.add_commitment(n.team.recruiter, n.agreement, "fruit_scheme", "Frugtordning")
     n.app.fulfil_commitment(n.team.recruiter, n.agreement, canteen)
     other = n.app.register_company(n.team.recruiter, name="Soltoft Pleje", industry="care", cvr=SOLTOFT_PLEJE_CVR)

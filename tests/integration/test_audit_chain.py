@@ -30,8 +30,9 @@ def engine_of(app):
 def position_of(app, originator_id, version=1) -> int:
     events = app.recorder.events_table
     with engine_of(app).connect() as connection:
-        return connection.execute(select(events.c.id).where(
-            events.c.originator_id == originator_id, events.c.originator_version == version)).scalar_one()
+        return connection.execute(
+            select(events.c.id).where(events.c.originator_id == originator_id, events.c.originator_version == version)
+        ).scalar_one()
 
 
 def stored_state(app, position: int) -> bytes:
@@ -69,8 +70,10 @@ def test_an_edited_event_row_is_found_at_its_position(history_app):
     Projector(app).catch_up()  # the live read models hold the truth before the edit
 
     with engine_of(app).begin() as connection:
-        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"),
-                           {"state": json.dumps(state).encode(), "id": position})
+        connection.execute(
+            text("UPDATE crm_events SET state = :state WHERE id = :id"),
+            {"state": json.dumps(state).encode(), "id": position},
+        )
     report = verify(app)
 
     assert not report.ok
@@ -98,8 +101,11 @@ def test_an_inserted_event_row_is_found_at_its_position(history_app):
     events = app.recorder.events_table
     forged = app.recorder.select_events(history.first_attempt)[0]
     with engine_of(app).begin() as connection:
-        connection.execute(events.insert().values(
-            originator_id=history.hansen, originator_version=99, topic=forged.topic, state=forged.state))
+        connection.execute(
+            events.insert().values(
+                originator_id=history.hansen, originator_version=99, topic=forged.topic, state=forged.state
+            )
+        )
         inserted = connection.execute(select(events.c.id).where(events.c.originator_version == 99)).scalar_one()
     report = verify_chain(app)
 
@@ -110,8 +116,10 @@ def test_after_a_problem_later_problems_are_found_at_their_own_positions(history
     app, history = history_app
     edited, deleted = position_of(app, history.lars), position_of(app, history.agreement, version=3)
     with engine_of(app).begin() as connection:
-        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"),
-                           {"state": stored_state(app, edited).replace(b"20304050", b"99999999"), "id": edited})
+        connection.execute(
+            text("UPDATE crm_events SET state = :state WHERE id = :id"),
+            {"state": stored_state(app, edited).replace(b"20304050", b"99999999"), "id": edited},
+        )
         connection.execute(text("DELETE FROM crm_events WHERE id = :id"), {"id": deleted})
 
     report = verify_chain(app)
@@ -127,18 +135,25 @@ def test_rewriting_the_links_too_escapes_the_chain_but_not_the_anchor(history_ap
 
     # The forger edits the event and recomputes every link after it.
     with engine_of(app).begin() as connection:
-        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"),
-                           {"state": state, "id": position})
-        rows = connection.execute(text("SELECT id, originator_id, originator_version, topic, state FROM crm_events "
-                                       "ORDER BY id")).all()
+        connection.execute(
+            text("UPDATE crm_events SET state = :state WHERE id = :id"), {"state": state, "id": position}
+        )
+        rows = connection.execute(
+            text("SELECT id, originator_id, originator_version, topic, state FROM crm_events ORDER BY id")
+        ).all()
     link = GENESIS
     events = app.recorder.events_table
     with engine_of(app).begin() as connection:
-        for row in connection.execute(select(events.c.id, events.c.originator_id, events.c.originator_version,
-                                             events.c.topic, events.c.state).order_by(events.c.id)).all():
+        for row in connection.execute(
+            select(
+                events.c.id, events.c.originator_id, events.c.originator_version, events.c.topic, events.c.state
+            ).order_by(events.c.id)
+        ).all():
             link = next_link(link, row[0], row[1], row[2], row[3], bytes(row[4]))
-            connection.execute(text("UPDATE crm_event_chain SET link = :link WHERE position = :position"),
-                               {"link": link.hex(), "position": row[0]})
+            connection.execute(
+                text("UPDATE crm_event_chain SET link = :link WHERE position = :position"),
+                {"link": link.hex(), "position": row[0]},
+            )
     assert rows
 
     assert verify_chain(app).problem_count == 0
@@ -166,8 +181,10 @@ def test_an_edited_snapshot_is_found_though_it_is_not_in_the_chain(sql_database,
 
     with engine_of(app).begin() as connection:
         state = bytes(connection.execute(text("SELECT state FROM crm_snapshots")).scalar_one())
-        connection.execute(text("UPDATE crm_snapshots SET state = :state"),
-                           {"state": state.replace(b"Hansen Transport ApS", b"Hansen & Co")})
+        connection.execute(
+            text("UPDATE crm_snapshots SET state = :state"),
+            {"state": state.replace(b"Hansen Transport ApS", b"Hansen & Co")},
+        )
     report = verify(app, projections=False)
 
     assert report.chain.ok and not report.ok
@@ -238,8 +255,10 @@ class TestTheCommandLine:
 
         position = position_of(app, history.lars)
         with engine_of(app).begin() as connection:
-            connection.execute(text("UPDATE crm_events SET state = :state WHERE id = :id"),
-                               {"state": stored_state(app, position).replace(b"Lars", b"Lasse"), "id": position})
+            connection.execute(
+                text("UPDATE crm_events SET state = :state WHERE id = :id"),
+                {"state": stored_state(app, position).replace(b"Lars", b"Lasse"), "id": position},
+            )
         result = CliRunner().invoke(audit, ["verify", "--anchor", anchor])
         assert result.exit_code == 1
         assert f"FIRST MISMATCH at position {position}: edited" in result.output

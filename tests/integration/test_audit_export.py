@@ -65,7 +65,9 @@ def test_a_date_range_exports_the_days_events_as_one_run_of_the_chain(history_ap
     days = {local_date(datetime.fromisoformat(line["timestamp"])) for line in lines}
     assert lines and all(week_2[0] <= day <= week_2[1] for day in days)
     assert {line["topic"].split(":")[1] for line in lines} >= {
-        "PartnershipAgreement.Drafted", "PartnershipAgreement.RequirementConfirmed"}
+        "PartnershipAgreement.Drafted",
+        "PartnershipAgreement.RequirementConfirmed",
+    }
     assert manifest["first_position"] == lines[0]["position"] > 1
     assert manifest["previous_link"] == app.recorder.link_before(lines[0]["position"])
     assert (manifest["date_from"], manifest["date_to"]) == (week_2[0].isoformat(), week_2[1].isoformat())
@@ -95,8 +97,10 @@ def test_an_event_edited_in_the_database_shows_in_its_export(history_app, tmp_pa
     app, history = history_app
     with app.factory.datastore.engine.begin() as connection:
         state = bytes(connection.execute(text("SELECT state FROM crm_events WHERE id = 7")).scalar_one())
-        connection.execute(text("UPDATE crm_events SET state = :state WHERE id = 7"),
-                           {"state": state.replace(b'"reason":null', b'"reason":"x"')})
+        connection.execute(
+            text("UPDATE crm_events SET state = :state WHERE id = 7"),
+            {"state": state.replace(b'"reason":null', b'"reason":"x"')},
+        )
     events_path, manifest_path, _ = write_export(app, tmp_path, None, None, SYSTEM_ACTOR_ID)
 
     assert verify_export(events_path, manifest_path).first_bad_position == 7
@@ -124,12 +128,14 @@ def test_lines_stream_one_at_a_time(history_app):
     assert summary.count == 1 + len(rest) == app.recorder.max_notification_id()
 
 
-def test_the_command_line_exports_with_a_manifest_and_verifies_the_files(history_app, sql_database, tmp_path,
-                                                                            monkeypatch):
+def test_the_command_line_exports_with_a_manifest_and_verifies_the_files(
+    history_app, sql_database, tmp_path, monkeypatch
+):
     app, history = history_app
     monkeypatch.setenv("CRM_DATABASE_URL", sql_database.url)
-    result = CliRunner().invoke(audit, ["export", "--from", "2026-03-01", "--to", "2026-03-31",
-                                        "--out", str(tmp_path), "--user", "birgit"])
+    result = CliRunner().invoke(
+        audit, ["export", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(tmp_path), "--user", "birgit"]
+    )
     assert result.exit_code == 0, result.output
     events_path = tmp_path / "crm-events-2026-03-01-2026-03-31.jsonl"
     manifest_path = tmp_path / "crm-events-2026-03-01-2026-03-31.manifest.json"
@@ -150,8 +156,9 @@ def test_a_state_stored_in_another_json_spelling_is_exported_with_its_exact_byte
     spaced = json.dumps(json.loads(recorder.select_events(history.lars)[0].state)).encode()  # ", " and ": "
     events = recorder.events_table
     with app.factory.datastore.engine.begin() as connection:
-        position = connection.execute(select(events.c.id).where(
-            events.c.originator_id == history.lars, events.c.originator_version == 1)).scalar_one()
+        position = connection.execute(
+            select(events.c.id).where(events.c.originator_id == history.lars, events.c.originator_version == 1)
+        ).scalar_one()
     # Rewrite the row and the links after it, so the chain holds the new spelling (no tamper to find here).
     with app.factory.datastore.engine.begin() as connection:
         connection.execute(text("UPDATE crm_events SET state = :s WHERE id = :id"), {"s": spaced, "id": position})
@@ -170,5 +177,6 @@ def relink(app) -> None:
     with app.factory.datastore.engine.begin() as connection:
         for event in list(iter_events(app.factory.datastore, app.recorder.events_table)):
             link = next_link(link, *event)
-            connection.execute(text("UPDATE crm_event_chain SET link = :l WHERE position = :p"),
-                               {"l": link.hex(), "p": event.id})
+            connection.execute(
+                text("UPDATE crm_event_chain SET link = :l WHERE position = :p"), {"l": link.hex(), "p": event.id}
+            )

@@ -38,8 +38,19 @@ def test_the_demo_loads_once_and_every_demo_user_can_sign_in(database_url):
 
 
 def test_users_are_added_with_a_password_listed_and_disabled(database_url):
-    added = run("users", "add", "Ole", "--name", "Ole Dam", "--department", "job_centre", "--role", "consultant",
-                "--password", "jobcenter-2026")
+    added = run(
+        "users",
+        "add",
+        "Ole",
+        "--name",
+        "Ole Dam",
+        "--department",
+        "job_centre",
+        "--role",
+        "consultant",
+        "--password",
+        "jobcenter-2026",
+    )
     assert added.exit_code == 0
     app = CrmApplication.for_database(database_url)
     assert app.verify_password("ole", "jobcenter-2026") == app.user_id_for("ole")
@@ -52,8 +63,19 @@ def test_users_are_added_with_a_password_listed_and_disabled(database_url):
 
 
 def test_a_bad_role_is_refused_with_the_reason(database_url):
-    result = run("users", "add", "ole", "--name", "Ole Dam", "--department", "health", "--role", "boss",
-                 "--password", "hemmelig-kode")
+    result = run(
+        "users",
+        "add",
+        "ole",
+        "--name",
+        "Ole Dam",
+        "--department",
+        "health",
+        "--role",
+        "boss",
+        "--password",
+        "hemmelig-kode",
+    )
     assert result.exit_code != 0 and "role" in result.output
 
 

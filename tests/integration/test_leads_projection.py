@@ -49,8 +49,14 @@ def inbox(sql_database, clock) -> Inbox:
     bager = app.register_company(team.consultant, name="Horsens Bageri", industry="production")
     vognmand = app.register_company(team.consultant, name="Vognmand Jensen", industry="transport")
 
-    slow = app.share_lead(team.consultant, hansen, "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
-                          suggested_role="hr", arena="municipal_actor", strategy="targeted")
+    slow = app.share_lead(
+        team.consultant,
+        hansen,
+        "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
+        suggested_role="hr",
+        arena="municipal_actor",
+        strategy="targeted",
+    )
     clock.advance(timedelta(days=2))
     urgent = app.share_lead(team.consultant, soltoft, "Ny direktør vil gøre noget ved nedslidning", urgency="high")
     clock.advance(timedelta(days=1))
@@ -107,7 +113,10 @@ def test_claimed_and_declined_leads_leave_the_open_inbox_and_show_under_their_st
 
     # Check every lead shows without a status filter: open ones first, then the latest decision first.
     assert [r["lead_id"] for r in view.inbox(today, status=None)] == [
-        inbox.slow, inbox.recent, inbox.quiet, inbox.urgent,
+        inbox.slow,
+        inbox.recent,
+        inbox.quiet,
+        inbox.urgent,
     ]
 
 
@@ -130,11 +139,17 @@ def test_a_consultant_sees_what_came_of_each_lead_shared(inbox, clock):
     slow = mine[-1]
     assert (slow["status"], slow["claimed_by"], slow["started_attempt_id"]) == ("claimed", team.recruiter, first_call)
     assert (slow["company_name"], slow["stage"], slow["attempts_in_round"], slow["agreement_id"]) == (
-        "Hansen Transport ApS", "negotiating", 3, agreement_id,
+        "Hansen Transport ApS",
+        "negotiating",
+        3,
+        agreement_id,
     )
     quiet = mine[0]
     assert (quiet["status"], quiet["decline_reason"], quiet["stage"], quiet["attempts_in_round"]) == (
-        "declined", "Uden for målgruppen", "identified", 0,
+        "declined",
+        "Uden for målgruppen",
+        "identified",
+        0,
     )
     assert [r["lead_reason"] for r in projector["leads"].shared_by(other_consultant)] == [
         "Fastholdelsessamtaler viser slidte medarbejdere",
@@ -147,14 +162,35 @@ def test_one_lead_carries_everything_the_consultant_shared(inbox, clock):
     lead = projector["leads"].lead(inbox.slow, today=date(2026, 3, 9))
 
     assert lead is not None
-    assert {k: lead[k] for k in (
-        "company_id", "shared_by", "lead_reason", "suggested_role", "urgency", "arena", "strategy", "status",
-        "claimed_by", "decided_at", "age_days", "version",
-    )} == {
-        "company_id": inbox.hansen, "shared_by": inbox.team.consultant,
-        "lead_reason": "Højt sygefravær blandt chaufførerne, tal med HR-chefen", "suggested_role": "hr",
-        "urgency": "normal", "arena": "municipal_actor", "strategy": "targeted", "status": "open",
-        "claimed_by": None, "decided_at": None, "age_days": 7, "version": 1,
+    assert {
+        k: lead[k]
+        for k in (
+            "company_id",
+            "shared_by",
+            "lead_reason",
+            "suggested_role",
+            "urgency",
+            "arena",
+            "strategy",
+            "status",
+            "claimed_by",
+            "decided_at",
+            "age_days",
+            "version",
+        )
+    } == {
+        "company_id": inbox.hansen,
+        "shared_by": inbox.team.consultant,
+        "lead_reason": "Højt sygefravær blandt chaufførerne, tal med HR-chefen",
+        "suggested_role": "hr",
+        "urgency": "normal",
+        "arena": "municipal_actor",
+        "strategy": "targeted",
+        "status": "open",
+        "claimed_by": None,
+        "decided_at": None,
+        "age_days": 7,
+        "version": 1,
     }
     assert projector["leads"].lead(uuid4()) is None
 
@@ -176,7 +212,7 @@ def test_a_lead_shows_while_the_outreach_view_lags_behind(inbox, clock):
 
     rows = projector["leads"].inbox(local_date(clock.now()))
 
-    assert [(r["lead_id"], r["company_name"], r["stage"]) for r in rows][0] == (inbox.urgent, None, None)
+    assert next((r["lead_id"], r["company_name"], r["stage"]) for r in rows) == (inbox.urgent, None, None)
     assert len(rows) == 4
 
 

@@ -40,7 +40,10 @@ def test_a_company_row_follows_its_attempts_and_stage(app, team):
     app.log_attempt(team.recruiter, company_id, "call", "meeting_booked", next_follow_up=MONDAY + timedelta(days=3))
     row = project(app).rows(companies)[0]
     assert (row["stage"], row["attempts_in_round"], row["last_outcome"], row["next_follow_up"]) == (
-        "meeting", 2, "meeting_booked", MONDAY + timedelta(days=3),
+        "meeting",
+        2,
+        "meeting_booked",
+        MONDAY + timedelta(days=3),
     )
     assert row["version"] == 3  # registered, contacted, meeting: forms send it back as expected_version
 
@@ -56,7 +59,9 @@ def test_a_voided_attempt_leaves_the_counts_and_the_next_step(app, team):
 
 def test_a_correction_moves_the_next_step(app, team):
     company_id = hansen_transport(app, team.recruiter)
-    attempt = app.log_attempt(team.recruiter, company_id, "call", "call_back", next_follow_up=MONDAY + timedelta(days=2))
+    attempt = app.log_attempt(
+        team.recruiter, company_id, "call", "call_back", next_follow_up=MONDAY + timedelta(days=2)
+    )
     app.correct_attempt(team.recruiter, attempt, next_follow_up=MONDAY + timedelta(days=7), reason="Aftalt ny dato")
     assert project(app).rows(companies)[0]["next_follow_up"] == MONDAY + timedelta(days=7)
 
@@ -64,11 +69,18 @@ def test_a_correction_moves_the_next_step(app, team):
 class TestMyDay:
     def test_the_queue_sorts_a_recruiters_companies_into_overdue_due_today_and_no_next_step(self, app, team, clock):
         overdue = hansen_transport(app, team.recruiter, owner_id=team.recruiter)
-        today = app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning", owner_id=team.recruiter)
-        silent = app.register_company(team.recruiter, name="Agri Vest I/S", industry="agriculture", owner_id=team.recruiter)
-        later = app.register_company(team.recruiter, name="Byens Bageri", industry="production", owner_id=team.recruiter)
-        someone_elses = app.register_company(team.consultant, name="Fjordens Plejehjem", industry="care",
-                                             owner_id=team.consultant)
+        today = app.register_company(
+            team.recruiter, name="Soltoft Rengøring", industry="cleaning", owner_id=team.recruiter
+        )
+        silent = app.register_company(
+            team.recruiter, name="Agri Vest I/S", industry="agriculture", owner_id=team.recruiter
+        )
+        later = app.register_company(
+            team.recruiter, name="Byens Bageri", industry="production", owner_id=team.recruiter
+        )
+        someone_elses = app.register_company(
+            team.consultant, name="Fjordens Plejehjem", industry="care", owner_id=team.consultant
+        )
         app.log_attempt(team.recruiter, overdue, "call", "call_back", next_follow_up=MONDAY + timedelta(days=1))
         app.log_attempt(team.recruiter, today, "email", "no_answer", next_follow_up=MONDAY + timedelta(days=3))
         app.log_attempt(team.recruiter, silent, "call", "interested")
@@ -90,19 +102,34 @@ class TestMyDay:
 
     def test_a_declined_company_returns_to_the_queue_when_its_date_comes(self, app, team):
         company_id = hansen_transport(app, team.recruiter, owner_id=team.recruiter)
-        app.decline_company(team.recruiter, company_id, approach_again_after=MONDAY + timedelta(days=60), reason="Nej tak")
+        app.decline_company(
+            team.recruiter, company_id, approach_again_after=MONDAY + timedelta(days=60), reason="Nej tak"
+        )
         view = project(app)
         assert my_day(view, team.recruiter, MONDAY + timedelta(days=59))["reapproach"] == []
-        assert [r["company_id"] for r in my_day(view, team.recruiter, MONDAY + timedelta(days=60))["reapproach"]] == [company_id]
+        assert [r["company_id"] for r in my_day(view, team.recruiter, MONDAY + timedelta(days=60))["reapproach"]] == [
+            company_id
+        ]
 
     def test_a_new_round_starts_with_no_attempts_and_no_next_step(self, app, team, clock):
         company_id = hansen_transport(app, team.recruiter, owner_id=team.recruiter)
-        app.log_attempt(team.recruiter, company_id, "call", "declined", note="Ikke nu",
-                        approach_again_after=MONDAY + timedelta(days=7))
+        app.log_attempt(
+            team.recruiter,
+            company_id,
+            "call",
+            "declined",
+            note="Ikke nu",
+            approach_again_after=MONDAY + timedelta(days=7),
+        )
         clock.advance(timedelta(days=7))
         app.reapproach_company(team.recruiter, company_id)
         row = project(app).rows(companies)[0]
-        assert (row["round"], row["stage"], row["attempts_in_round"], row["next_follow_up"]) == (2, "identified", 0, None)
+        assert (row["round"], row["stage"], row["attempts_in_round"], row["next_follow_up"]) == (
+            2,
+            "identified",
+            0,
+            None,
+        )
 
 
 class TestPipeline:
@@ -115,7 +142,8 @@ class TestPipeline:
         assert (counts["meeting"], counts["identified"], counts["partner"]) == (1, 1, 0)
         assert stage_counts(view, owner_id=team.recruiter)["identified"] == 0
         assert {(r["value"], r["stage"], r["count"]) for r in counts_by(view, "industry")} == {
-            ("transport", "meeting", 1), ("cleaning", "identified", 1),
+            ("transport", "meeting", 1),
+            ("cleaning", "identified", 1),
         }
 
     def test_the_board_shows_each_stage_with_its_age(self, app, team, clock):
@@ -156,7 +184,11 @@ class TestCompanyList:
         app.register_company(team.recruiter, name="Plejecenter Ro", industry="care")
         view = project(app)
         page = search_companies(view, industry="transport", sort="name", descending=True, page=2, per_page=3)
-        assert (page.total, page.pages, [r["name"] for r in page.rows]) == (7, 3, ["Vognmand 3", "Vognmand 2", "Vognmand 1"])
+        assert (page.total, page.pages, [r["name"] for r in page.rows]) == (
+            7,
+            3,
+            ["Vognmand 3", "Vognmand 2", "Vognmand 1"],
+        )
 
 
 def test_department_overlap_names_companies_called_by_two_departments_in_the_window(app, team, clock):

@@ -6,12 +6,12 @@ import threading
 from datetime import date
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.errors import ConcurrentChange
-from eventsourcing.persistence import StoredEvent
 from tests.support import hansen_transport, make_team
 
 
@@ -61,14 +61,16 @@ def test_an_event_stored_in_an_older_shape_still_loads(database, clock):
         "phone": None,
         "email": None,
     }
-    app.recorder.insert_events([
-        StoredEvent(
-            originator_id=contact_id,
-            originator_version=1,
-            topic="crm.contacts:Contact.Registered",
-            state=app.mapper.transcoder.encode(old_state),
-        )
-    ])
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=contact_id,
+                originator_version=1,
+                topic="crm.contacts:Contact.Registered",
+                state=app.mapper.transcoder.encode(old_state),
+            )
+        ]
+    )
     contact = app.load(Contact, contact_id)
     assert (contact.name, contact.is_decision_maker) == ("Lars Hansen", True)
 
@@ -86,7 +88,9 @@ def test_a_stale_form_is_refused_as_changed_by_someone_else(database, clock):
 
 def test_two_writers_of_one_company_conflict_and_the_loser_stores_nothing(sql_database, clock):
     # The first writer keeps what it read in its cache, so it writes on top of a version that is gone.
-    stale_writer = sql_database.app(clock=clock, env={"AGGREGATE_CACHE_MAXSIZE": "100", "AGGREGATE_CACHE_FASTFORWARD": "n"})
+    stale_writer = sql_database.app(
+        clock=clock, env={"AGGREGATE_CACHE_MAXSIZE": "100", "AGGREGATE_CACHE_FASTFORWARD": "n"}
+    )
     team = make_team(stale_writer)
     company_id = hansen_transport(stale_writer, team.recruiter)
     stale_writer.load(Company, company_id)
@@ -98,8 +102,11 @@ def test_two_writers_of_one_company_conflict_and_the_loser_stores_nothing(sql_da
         stale_writer.log_attempt(team.recruiter, company_id, "call", "no_answer")
 
     # Check the winner's attempt and stage are kept, and the loser's attempt was not stored at all.
-    logged = [n for n in other_writer.recorder.select_notifications(start=1, limit=1000)
-              if n.topic == "crm.attempts:OutreachAttempt.Logged"]
+    logged = [
+        n
+        for n in other_writer.recorder.select_notifications(start=1, limit=1000)
+        if n.topic == "crm.attempts:OutreachAttempt.Logged"
+    ]
     assert len(logged) == 1
     assert other_writer.mapper.to_domain_event(logged[0]).user_id == team.consultant
     assert other_writer.load(Company, company_id).stage == "contacted"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -24,8 +24,13 @@ def busy_history(app, team, companies_count=12, attempts_each=5):
         company_id = app.register_company(team.recruiter, name=f"Vognmand {i:02d}", industry="transport")
         app.register_contact(team.recruiter, company_id, name=f"Ejer {i}", role="top_management")
         for j in range(attempts_each):
-            app.log_attempt(team.recruiter, company_id, "call", "no_answer" if j < 4 else "meeting_booked",
-                            next_follow_up=date(2026, 3, 2 + j))
+            app.log_attempt(
+                team.recruiter,
+                company_id,
+                "call",
+                "no_answer" if j < 4 else "meeting_booked",
+                next_follow_up=date(2026, 3, 2 + j),
+            )
 
 
 def outreach_rows(view):
@@ -117,8 +122,9 @@ def test_a_projection_whose_version_changed_is_rebuilt_on_start(sql_database, cl
 
     upgraded = Projector(app, projection_classes=(UsersProjection, OutreachProjectionV2))
     assert upgraded["outreach"].position() == 0
-    assert upgraded.catch_up(["outreach"]) == len(app.recorder.select_notifications(
-        start=1, limit=10_000, topics=OutreachProjection.topics))
+    assert upgraded.catch_up(["outreach"]) == len(
+        app.recorder.select_notifications(start=1, limit=10_000, topics=OutreachProjection.topics)
+    )
     assert upgraded["outreach"].stored_version() == OutreachViewV2.version
 
 
@@ -148,7 +154,7 @@ def test_as_of_a_moment_before_anything_shows_an_empty_pipeline(sql_database, cl
     app = sql_database.app(clock=clock)
     team = make_team(app)
     hansen_transport(app, team.recruiter)
-    past = as_of(app, datetime(2020, 1, 1, tzinfo=timezone.utc), projection_classes=CLASSES)
+    past = as_of(app, datetime(2020, 1, 1, tzinfo=UTC), projection_classes=CLASSES)
     assert sum(stage_counts(past["outreach"]).values()) == 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from hypothesis import HealthCheck, given, settings
@@ -24,12 +24,16 @@ def all_rows(projector: Projector) -> dict[str, list[dict]]:
     }
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), catch_up_every=st.integers(min_value=1, max_value=9))
-def test_rebuild_from_position_zero_equals_the_live_tables_after_random_commands(tmp_path_factory, seed, catch_up_every):
+def test_rebuild_from_position_zero_equals_the_live_tables_after_random_commands(
+    tmp_path_factory, seed, catch_up_every
+):
     database = open_database("sqlite", tmp_path_factory.mktemp("rebuild"))
     try:
-        clock = SimulatedClock(datetime(2026, 3, 2, 8, tzinfo=timezone.utc))
+        clock = SimulatedClock(datetime(2026, 3, 2, 8, tzinfo=UTC))
         app = database.app(clock=clock)
         live = Projector(app)
         history = RandomHistory.start(app, clock, seed)

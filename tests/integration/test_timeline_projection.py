@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.leads import Lead
-from eventsourcing.utils import get_topic
 from projections.outreach import OutreachProjection
 from projections.runner import Projector
 from projections.timeline import TimelineProjection, subjects, timeline
@@ -49,14 +49,23 @@ def history(sql_database, clock) -> History:
 
     clock.advance(timedelta(days=1))
     coordinator = app.register_contact(team.recruiter, hansen, name="Pia Holm", role="hr", phone="20 30 40 50")
-    director = app.register_contact(team.recruiter, hansen, name="Lars Hansen", role="manager",
-                                    email="lars@hansen-transport.dk")
-    lead = app.share_lead(team.consultant, hansen, "Højt sygefravær blandt chaufførerne, tal med HR",
-                          suggested_contact_id=coordinator)
+    director = app.register_contact(
+        team.recruiter, hansen, name="Lars Hansen", role="manager", email="lars@hansen-transport.dk"
+    )
+    lead = app.share_lead(
+        team.consultant, hansen, "Højt sygefravær blandt chaufførerne, tal med HR", suggested_contact_id=coordinator
+    )
 
     clock.advance(timedelta(days=1))
-    first_call = app.log_attempt(team.recruiter, hansen, "call", "call_back", contact_id=coordinator,
-                                 lead_id=lead, next_follow_up=date(2026, 3, 6))
+    first_call = app.log_attempt(
+        team.recruiter,
+        hansen,
+        "call",
+        "call_back",
+        contact_id=coordinator,
+        lead_id=lead,
+        next_follow_up=date(2026, 3, 6),
+    )
     mistaken_call = app.log_attempt(team.recruiter, soltoft, "call", "interested", note="Vil gerne høre mere")
     app.void_attempt(team.recruiter, mistaken_call, reason="Opkaldet var til Hansen Transport")
 
@@ -67,8 +76,9 @@ def history(sql_database, clock) -> History:
     clock.advance(timedelta(days=1))
     agreement = app.open_agreement(team.recruiter, hansen)
     for key in list(app.load(PartnershipAgreement, agreement).requirements):
-        app.confirm_requirement(team.recruiter, agreement, key,
-                                contact_id=director if key == "top_management_sponsor" else None)
+        app.confirm_requirement(
+            team.recruiter, agreement, key, contact_id=director if key == "top_management_sponsor" else None
+        )
     app.sign_agreement(team.project_lead, agreement)
 
     projector = Projector(app, projection_classes=(UsersProjection, OutreachProjection, TimelineProjection))
@@ -115,14 +125,20 @@ def test_each_entry_records_who_acted_when_and_why(history):
     newest, oldest = rows[0], rows[-1]
 
     assert (newest["event_type"], newest["actor_id"], newest["occurred_at"]) == (
-        "BecamePartner", history.team.project_lead, datetime(2026, 3, 6, 8, 0),
+        "BecamePartner",
+        history.team.project_lead,
+        datetime(2026, 3, 6, 8, 0),
     )
     assert (oldest["event_type"], oldest["originator_id"], oldest["data"]["name"]) == (
-        "Registered", history.hansen, "Hansen Transport ApS",
+        "Registered",
+        history.hansen,
+        "Hansen Transport ApS",
     )
     shared = next(r for r in rows if r["event_type"] == "Shared")
     assert (shared["originator_id"], shared["actor_id"], shared["reason"]) == (
-        history.lead, history.team.consultant, None,
+        history.lead,
+        history.team.consultant,
+        None,
     )
     # Check dates and ids are kept as strings, and the envelope is not repeated in the data.
     logged = next(r for r in rows if r["originator_id"] == history.first_call)
@@ -137,7 +153,9 @@ def test_an_event_that_does_not_name_its_company_is_filed_under_the_company_of_i
     assert len(role_changes) == 1
     change = role_changes[0]
     assert (change["originator_id"], change["actor_id"], change["reason"]) == (
-        history.director, history.team.recruiter, "Ny administrerende direktør",
+        history.director,
+        history.team.recruiter,
+        "Ny administrerende direktør",
     )
     assert change["data"] == {"role": "top_management", "is_decision_maker": True}
     remembered = {r["originator_id"]: r["company_id"] for r in history.projector["timeline"].rows(subjects)}
@@ -159,7 +177,10 @@ def test_events_of_another_company_are_not_on_the_timeline(history):
     soltoft = history.timeline(history.soltoft, limit=100)
 
     assert [(r["aggregate"], r["event_type"]) for r in soltoft] == [
-        ("attempt", "Voided"), ("company", "StageChanged"), ("attempt", "Logged"), ("company", "Registered"),
+        ("attempt", "Voided"),
+        ("company", "StageChanged"),
+        ("attempt", "Logged"),
+        ("company", "Registered"),
     ]
     hansen_originators = {r["originator_id"] for r in history.timeline(history.hansen, limit=100)}
     assert history.soltoft not in hansen_originators
@@ -201,7 +222,8 @@ def test_a_rebuild_gives_the_same_rows(history):
 @pytest.mark.parametrize("aggregate", [Company, Contact, OutreachAttempt, PartnershipAgreement, Lead])
 def test_every_event_of_the_five_aggregates_is_on_the_timeline(aggregate):
     events = [
-        value for name, value in vars(aggregate).items()
+        value
+        for name, value in vars(aggregate).items()
         if isinstance(value, type) and issubclass(value, aggregate.Event) and name not in ("Event", "Created")
     ]
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
@@ -10,9 +10,17 @@ from crm.errors import IllegalTransition, TooEarlyToReapproach
 
 def a_company() -> Company:
     return Company(
-        name="Hansen Transport ApS", cvr="10000009", industry="transport", size_band="50-249",
-        address=None, sector="private", target_group_note=None, owner_id=None,
-        arena=None, strategy=None, source_partner_id=None,
+        name="Hansen Transport ApS",
+        cvr="10000009",
+        industry="transport",
+        size_band="50-249",
+        address=None,
+        sector="private",
+        target_group_note=None,
+        owner_id=None,
+        arena=None,
+        strategy=None,
+        source_partner_id=None,
     )
 
 
@@ -77,7 +85,7 @@ def test_an_unchanged_detail_records_no_event():
 
 def test_events_carry_the_actor_the_reason_and_the_clock_time():
     actor = uuid4()
-    moment = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     with acting.acting(actor, "Flyttet efter møde", moment):
         company = a_company()
         company.move_to("meeting")

@@ -62,10 +62,13 @@ def test_every_quick_pick_is_a_working_day_after_today_all_year():
         day = date.fromordinal(day.toordinal() + 1)
 
 
-@pytest.mark.parametrize("day, expected", [
-    pytest.param(date(2026, 1, 31), date(2026, 2, 28), id="end of January to end of February"),
-    pytest.param(date(2028, 1, 31), date(2028, 2, 29), id="leap year"),
-    pytest.param(date(2026, 12, 15), date(2027, 1, 15), id="over the new year"),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        pytest.param(date(2026, 1, 31), date(2026, 2, 28), id="end of January to end of February"),
+        pytest.param(date(2028, 1, 31), date(2028, 2, 29), id="leap year"),
+        pytest.param(date(2026, 12, 15), date(2027, 1, 15), id="over the new year"),
+    ],
+)
 def test_one_month_after_keeps_the_day_or_the_month_end(day, expected):
     assert one_month_after(day) == expected

@@ -12,20 +12,26 @@ from web import create_app
 
 PASSWORD = "kaffe-og-kage"
 USERNAMES = {
-    "recruiter": "mette", "consultant": "jonas", "health_consultant": "sofie",
-    "project_lead": "henrik", "auditor": "birgit", "admin": "admin",
+    "recruiter": "mette",
+    "consultant": "jonas",
+    "health_consultant": "sofie",
+    "project_lead": "henrik",
+    "auditor": "birgit",
+    "admin": "admin",
 }
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch, clock):
     monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path / "instance"))
-    flask_app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
-        "CLOCK": clock,
-    })
+    flask_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+            "CLOCK": clock,
+        }
+    )
     yield flask_app
     flask_app.extensions["crm"].crm.factory.datastore.engine.dispose()
 
@@ -53,9 +59,14 @@ class WebClient:
     def login(self, role: str):
         page = self.client.get("/login")
         token = self._token(page.get_data(as_text=True))
-        response = self.client.post("/login", data={
-            "username": USERNAMES[role], "password": PASSWORD, "csrf_token": token,
-        })
+        response = self.client.post(
+            "/login",
+            data={
+                "username": USERNAMES[role],
+                "password": PASSWORD,
+                "csrf_token": token,
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         self.token = self._token(self.client.get("/login").get_data(as_text=True))
         return self
@@ -78,7 +89,8 @@ class WebClient:
     @staticmethod
     def _token(html: str) -> str:
         found = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
-            r'name="csrf-token" content="([^"]+)"', html)
+            r'name="csrf-token" content="([^"]+)"', html
+        )
         assert found, "no CSRF token on the page"
         return found.group(1)
 

@@ -10,10 +10,16 @@ def test_the_admin_sees_every_user(as_role):
 
 def test_an_admin_adds_a_user_who_can_then_sign_in(as_role, app, crm):
     admin = as_role("admin")
-    response = admin.post("/admin/users", data={
-        "username": "Ole", "display_name": "Ole Dam", "department": "job_centre",
-        "role": "consultant", "password": "jobcenter-2026",
-    })
+    response = admin.post(
+        "/admin/users",
+        data={
+            "username": "Ole",
+            "display_name": "Ole Dam",
+            "department": "job_centre",
+            "role": "consultant",
+            "password": "jobcenter-2026",
+        },
+    )
     assert response.status_code == 303
     assert crm.verify_password("ole", "jobcenter-2026") == crm.user_id_for("ole")
     assert "Brugeren ole er oprettet." in admin.get("/admin/users").get_data(as_text=True)
@@ -22,10 +28,16 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(as_role, app, crm):
 def test_a_taken_username_is_refused_with_a_danish_message(as_role, crm):
     admin = as_role("admin")
     before = crm.recorder.max_notification_id()
-    response = admin.post("/admin/users", data={
-        "username": "mette", "display_name": "Anden Mette", "department": "health",
-        "role": "recruiter", "password": "hemmelig-kode",
-    })
+    response = admin.post(
+        "/admin/users",
+        data={
+            "username": "mette",
+            "display_name": "Anden Mette",
+            "department": "health",
+            "role": "recruiter",
+            "password": "hemmelig-kode",
+        },
+    )
     assert response.status_code == 200
     assert "findes allerede" in response.get_data(as_text=True).lower()
     assert crm.recorder.max_notification_id() == before
@@ -64,9 +76,15 @@ def test_a_post_without_csrf_token_is_refused(as_role, crm, team):
 
 def test_a_short_first_password_refuses_the_new_user_and_stores_nothing(as_role, crm):
     before = crm.recorder.max_notification_id()
-    response = as_role("admin").post("/admin/users", data={
-        "username": "ole", "display_name": "Ole Dam", "department": "job_centre", "role": "consultant",
-        "password": "kort",
-    })
+    response = as_role("admin").post(
+        "/admin/users",
+        data={
+            "username": "ole",
+            "display_name": "Ole Dam",
+            "department": "job_centre",
+            "role": "consultant",
+            "password": "kort",
+        },
+    )
     assert response.status_code == 200 and "mindst 8 tegn" in response.get_data(as_text=True)
     assert crm.recorder.max_notification_id() == before

@@ -46,8 +46,9 @@ def section(html: str, section_id: str) -> str:
 
 
 class TestTheTrackers:
-    def test_the_buy_in_tracker_shows_what_is_met_by_whom_and_what_is_missing(self, as_role, crm, team, agreement,
-                                                                              director):
+    def test_the_buy_in_tracker_shows_what_is_met_by_whom_and_what_is_missing(
+        self, as_role, crm, team, agreement, director
+    ):
         crm.confirm_requirement(team.recruiter, agreement, "top_management_sponsor", contact_id=director)
         response = as_role("project_lead").get("/agreements")
         html = response.get_data(as_text=True)
@@ -64,20 +65,36 @@ class TestTheTrackers:
     @pytest.fixture
     def commitments(self, crm, team, clock, agreement, director):
         today = clock.now().date()
-        crm.add_commitment(team.recruiter, agreement, "fruit_scheme", "Frugt til alle skift",
-                           owner_contact_id=director, due_on=today - timedelta(days=3))
-        crm.add_commitment(team.recruiter, agreement, "smoking_policy", "Røgfri arbejdstid",
-                           due_on=today + timedelta(days=10))
+        crm.add_commitment(
+            team.recruiter,
+            agreement,
+            "fruit_scheme",
+            "Frugt til alle skift",
+            owner_contact_id=director,
+            due_on=today - timedelta(days=3),
+        )
+        crm.add_commitment(
+            team.recruiter, agreement, "smoking_policy", "Røgfri arbejdstid", due_on=today + timedelta(days=10)
+        )
         canteen = crm.add_commitment(team.recruiter, agreement, "healthier_canteen", "Sund kantine")
         crm.fulfil_commitment(team.recruiter, agreement, canteen)
 
-    @pytest.mark.parametrize("query, shown, hidden", [
-        pytest.param("status=overdue", ["Frugt til alle skift"], ["Røgfri arbejdstid", "Sund kantine"], id="overdue"),
-        pytest.param("status=due_soon", ["Røgfri arbejdstid"], ["Frugt til alle skift", "Sund kantine"], id="due-soon"),
-        pytest.param("status=fulfilled", ["Sund kantine"], ["Frugt til alle skift", "Røgfri arbejdstid"], id="fulfilled"),
-        pytest.param("kind=smoking_policy", ["Røgfri arbejdstid"], ["Sund kantine"], id="kind"),
-        pytest.param("", ["Frugt til alle skift", "Røgfri arbejdstid", "Sund kantine"], [], id="all"),
-    ])
+    @pytest.mark.parametrize(
+        "query, shown, hidden",
+        [
+            pytest.param(
+                "status=overdue", ["Frugt til alle skift"], ["Røgfri arbejdstid", "Sund kantine"], id="overdue"
+            ),
+            pytest.param(
+                "status=due_soon", ["Røgfri arbejdstid"], ["Frugt til alle skift", "Sund kantine"], id="due-soon"
+            ),
+            pytest.param(
+                "status=fulfilled", ["Sund kantine"], ["Frugt til alle skift", "Røgfri arbejdstid"], id="fulfilled"
+            ),
+            pytest.param("kind=smoking_policy", ["Røgfri arbejdstid"], ["Sund kantine"], id="kind"),
+            pytest.param("", ["Frugt til alle skift", "Røgfri arbejdstid", "Sund kantine"], [], id="all"),
+        ],
+    )
     def test_the_commitment_tracker_filters_by_status_and_kind(self, as_role, commitments, query, shown, hidden):
         response = as_role("project_lead").htmx_get("/agreements?" + query, "commitment-tracker")
         html = response.get_data(as_text=True)
@@ -90,8 +107,9 @@ class TestTheTrackers:
         assert '<span class="badge bad">Overskredet</span>' in html
         assert '<span class="badge warn">Forfalder snart</span>' in html
 
-    def test_open_commitments_of_a_terminated_agreement_are_hidden_or_marked(self, as_role, crm, team, agreement,
-                                                                             commitments):
+    def test_open_commitments_of_a_terminated_agreement_are_hidden_or_marked(
+        self, as_role, crm, team, agreement, commitments
+    ):
         crm.terminate_agreement(team.recruiter, agreement, reason="Virksomheden er solgt")
         project_lead = as_role("project_lead")
         html = project_lead.get("/agreements").get_data(as_text=True)
@@ -119,7 +137,9 @@ class TestBuyInAndSigning:
     def test_confirming_in_place_returns_the_agreement_fragment(self, as_role, crm, agreement):
         response = as_role("consultant").post(
             self.url(agreement, "/requirements/confirm"),
-            {"key": "rooms_on_site", "version": load(crm, agreement).version}, htmx_target="agreement")
+            {"key": "rooms_on_site", "version": load(crm, agreement).version},
+            htmx_target="agreement",
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in html and html.startswith('<div id="agreement"')
         assert "HX-Request" in response.headers["Vary"]
@@ -134,30 +154,43 @@ class TestBuyInAndSigning:
         assert response.status_code == 200 and 'role="alert"' in buy_in
         assert "Aftalen kan ikke underskrives. Der mangler ledelsesopbakning:" in buy_in
         items = re.findall(r"<li>([^<]+)</li>", buy_in)
-        assert items == ["En navngiven sponsor i den øverste ledelse", "Samtaler i arbejdstiden",
-                         "En tovholder i virksomheden", "Lederne tager samtalen først"]
+        assert items == [
+            "En navngiven sponsor i den øverste ledelse",
+            "Samtaler i arbejdstiden",
+            "En tovholder i virksomheden",
+            "Lederne tager samtalen først",
+        ]
         assert load(crm, agreement).status == "negotiating"
 
     def test_the_sponsor_must_be_a_named_top_manager(self, as_role, crm, team, hansen, agreement):
         hr = crm.register_contact(team.recruiter, hansen, "Karin Holm", "hr")
         consultant = as_role("consultant")
         version = load(crm, agreement).version
-        unnamed = consultant.post(self.url(agreement, "/requirements/confirm"),
-                                  {"key": "top_management_sponsor", "version": version}).get_data(as_text=True)
+        unnamed = consultant.post(
+            self.url(agreement, "/requirements/confirm"), {"key": "top_management_sponsor", "version": version}
+        ).get_data(as_text=True)
         assert "Kontaktperson: angiv sponsoren i den øverste ledelse" in unnamed
-        not_top = consultant.post(self.url(agreement, "/requirements/confirm"),
-                                  {"key": "top_management_sponsor", "contact": str(hr), "version": version})
+        not_top = consultant.post(
+            self.url(agreement, "/requirements/confirm"),
+            {"key": "top_management_sponsor", "contact": str(hr), "version": version},
+        )
         assert "sponsoren skal være en del af den øverste ledelse" in not_top.get_data(as_text=True)
         assert not load(crm, agreement).requirements["top_management_sponsor"]["met"]
 
-    def test_confirming_everything_then_signing_makes_the_company_a_partner(self, as_role, crm, hansen, agreement,
-                                                                            director):
+    def test_confirming_everything_then_signing_makes_the_company_a_partner(
+        self, as_role, crm, hansen, agreement, director
+    ):
         recruiter = as_role("recruiter")
         for key in STANDARD:
-            response = recruiter.post(self.url(agreement, "/requirements/confirm"), {
-                "key": key, "contact": str(director) if key == STANDARD[0] else "",
-                "version": load(crm, agreement).version, "confirmed_on": "2026-03-01",
-            })
+            response = recruiter.post(
+                self.url(agreement, "/requirements/confirm"),
+                {
+                    "key": key,
+                    "contact": str(director) if key == STANDARD[0] else "",
+                    "version": load(crm, agreement).version,
+                    "confirmed_on": "2026-03-01",
+                },
+            )
             assert response.status_code == 303
         response = recruiter.post(self.url(agreement, "/sign"), {"signed_on": "2026-03-02"})
         assert response.status_code == 303 and response.headers["Location"].endswith(f"/agreements/{agreement}#buy-in")
@@ -168,8 +201,9 @@ class TestBuyInAndSigning:
     def test_a_stale_checklist_shows_the_conflict_and_the_current_state(self, as_role, crm, team, agreement):
         stale = load(crm, agreement).version
         crm.confirm_requirement(team.project_lead, agreement, "rooms_on_site")
-        response = as_role("consultant").post(self.url(agreement, "/requirements/confirm"),
-                                              {"key": "company_coordinator", "version": stale})
+        response = as_role("consultant").post(
+            self.url(agreement, "/requirements/confirm"), {"key": "company_coordinator", "version": stale}
+        )
         buy_in = section(response.get_data(as_text=True), "buy-in")
         assert response.status_code == 200
         assert "En anden har ændret samme samarbejdsaftale i mellemtiden" in buy_in
@@ -179,35 +213,46 @@ class TestBuyInAndSigning:
     def test_withdrawing_needs_a_reason(self, as_role, crm, team, agreement):
         crm.confirm_requirement(team.recruiter, agreement, "rooms_on_site")
         consultant = as_role("consultant")
-        refused = consultant.post(self.url(agreement, "/requirements/withdraw"),
-                                  {"key": "rooms_on_site", "version": load(crm, agreement).version, "reason": ""})
+        refused = consultant.post(
+            self.url(agreement, "/requirements/withdraw"),
+            {"key": "rooms_on_site", "version": load(crm, agreement).version, "reason": ""},
+        )
         assert "Begrundelse: skal udfyldes" in refused.get_data(as_text=True)
         assert load(crm, agreement).requirements["rooms_on_site"]["met"]
-        consultant.post(self.url(agreement, "/requirements/withdraw"), {
-            "key": "rooms_on_site", "version": load(crm, agreement).version, "reason": "Kantinen skal bruges"})
+        consultant.post(
+            self.url(agreement, "/requirements/withdraw"),
+            {"key": "rooms_on_site", "version": load(crm, agreement).version, "reason": "Kantinen skal bruges"},
+        )
         assert not load(crm, agreement).requirements["rooms_on_site"]["met"]
 
     def test_the_municipality_adds_its_own_requirement(self, as_role, crm, agreement):
-        html = as_role("consultant").post(self.url(agreement, "/requirements"), {"label": "Ambassadører først"},
-                                          htmx_target="agreement").get_data(as_text=True)
+        html = (
+            as_role("consultant")
+            .post(self.url(agreement, "/requirements"), {"label": "Ambassadører først"}, htmx_target="agreement")
+            .get_data(as_text=True)
+        )
         assert "<strong>Ambassadører først</strong>" in html
         assert "custom_ambassadoerer_foerst" in load(crm, agreement).requirements
 
-    @pytest.mark.parametrize("role, action, status", [
-        pytest.param("consultant", "/sign", 403, id="consultant-signs"),
-        pytest.param("consultant", "/deliveries", 403, id="consultant-delivers"),
-        pytest.param("auditor", "/requirements/confirm", 403, id="auditor-confirms"),
-        pytest.param("auditor", "/sign", 403, id="auditor-signs"),
-        pytest.param("admin", "/requirements", 403, id="admin-adds"),
-    ])
+    @pytest.mark.parametrize(
+        "role, action, status",
+        [
+            pytest.param("consultant", "/sign", 403, id="consultant-signs"),
+            pytest.param("consultant", "/deliveries", 403, id="consultant-delivers"),
+            pytest.param("auditor", "/requirements/confirm", 403, id="auditor-confirms"),
+            pytest.param("auditor", "/sign", 403, id="auditor-signs"),
+            pytest.param("admin", "/requirements", 403, id="admin-adds"),
+        ],
+    )
     def test_roles_without_the_permission_are_refused(self, as_role, crm, agreement, role, action, status):
         response = as_role(role).post(self.url(agreement, action), {"key": "rooms_on_site", "label": "Frugt"})
         assert response.status_code == status
         assert load(crm, agreement).version == 1
 
     def test_a_post_without_the_csrf_token_is_refused(self, as_role, crm, agreement):
-        response = as_role("recruiter").post(self.url(agreement, "/requirements/confirm"), {"key": "rooms_on_site"},
-                                             with_token=False)
+        response = as_role("recruiter").post(
+            self.url(agreement, "/requirements/confirm"), {"key": "rooms_on_site"}, with_token=False
+        )
         assert response.status_code == 400 and load(crm, agreement).version == 1
 
 
@@ -216,8 +261,11 @@ class TestDeliveryAndTheEnd:
         return f"/agreements/{agreement_id}" + action
 
     def test_delivery_before_signing_is_refused(self, as_role, crm, agreement):
-        html = as_role("health_consultant").post(self.url(agreement, "/deliveries"),
-                                                 {"conversations": "5"}).get_data(as_text=True)
+        html = (
+            as_role("health_consultant")
+            .post(self.url(agreement, "/deliveries"), {"conversations": "5"})
+            .get_data(as_text=True)
+        )
         assert "Aftalen skal underskrives først." in section(html, "delivery")
         assert load(crm, agreement).delivered["conversations"] == 0
 
@@ -225,8 +273,10 @@ class TestDeliveryAndTheEnd:
         sign_ready(crm, team, agreement, director)
         nurse = as_role("health_consultant")
         nurse.post(self.url(agreement, "/plan"), {"health_checks": "40", "conversations": "25"})
-        nurse.post(self.url(agreement, "/deliveries"), {"delivered_on": "2026-03-02", "health_checks": "12",
-                                                        "conversations": "7", "referrals": "2"})
+        nurse.post(
+            self.url(agreement, "/deliveries"),
+            {"delivered_on": "2026-03-02", "health_checks": "12", "conversations": "7", "referrals": "2"},
+        )
         html = section(nurse.get(self.url(agreement)).get_data(as_text=True), "delivery")
         assert re.search(r"Sundhedssamtaler</th><td>25</td><td>7</td>", html)
         assert re.search(r"Korte sundhedstjek</th><td>40</td><td>12</td>", html)
@@ -234,14 +284,18 @@ class TestDeliveryAndTheEnd:
 
     def test_a_count_that_is_not_a_number_shows_the_danish_message(self, as_role, crm, team, agreement, director):
         sign_ready(crm, team, agreement, director)
-        html = as_role("health_consultant").post(self.url(agreement, "/deliveries"),
-                                                 {"conversations": "mange"}).get_data(as_text=True)
+        html = (
+            as_role("health_consultant")
+            .post(self.url(agreement, "/deliveries"), {"conversations": "mange"})
+            .get_data(as_text=True)
+        )
         assert "Sundhedssamtaler: skal være et helt tal på 0 eller derover" in section(html, "delivery")
         assert 'value="mange"' in html
         assert load(crm, agreement).delivered["conversations"] == 0
 
-    def test_feedback_suggests_the_follow_up_a_month_later_and_the_agreement_completes(self, as_role, crm, team,
-                                                                                      clock, agreement, director):
+    def test_feedback_suggests_the_follow_up_a_month_later_and_the_agreement_completes(
+        self, as_role, crm, team, clock, agreement, director
+    ):
         sign_ready(crm, team, agreement, director)
         crm.record_delivery(team.health_consultant, agreement, conversations=10)
         nurse = as_role("health_consultant")
@@ -255,12 +309,17 @@ class TestDeliveryAndTheEnd:
         assert response.status_code == 303
         assert load(crm, agreement).status == "completed" and load(crm, agreement).follow_up_on == date(2026, 4, 2)
 
-    def test_commitments_are_added_fulfilled_and_abandoned_with_a_reason(self, as_role, crm, team, agreement,
-                                                                         director):
+    def test_commitments_are_added_fulfilled_and_abandoned_with_a_reason(self, as_role, crm, team, agreement, director):
         consultant = as_role("consultant")
-        consultant.post(self.url(agreement, "/commitments"), {
-            "kind": "exercise_in_working_hours", "description": "Motion to gange om ugen", "contact": str(director),
-            "due_on": "2026-06-01"})
+        consultant.post(
+            self.url(agreement, "/commitments"),
+            {
+                "kind": "exercise_in_working_hours",
+                "description": "Motion to gange om ugen",
+                "contact": str(director),
+                "due_on": "2026-06-01",
+            },
+        )
         consultant.post(self.url(agreement, "/commitments"), {"kind": "fruit_scheme", "description": "Frugt"})
         first, second = load(crm, agreement).commitments
         consultant.post(self.url(agreement, f"/commitments/{first}/fulfil"), {})
@@ -274,8 +333,11 @@ class TestDeliveryAndTheEnd:
         assert "Opgivet med begrundelsen: Ingen leverandør" in section(html, "commitments")
 
     def test_a_commitment_without_a_kind_shows_the_danish_message_and_keeps_the_text(self, as_role, crm, agreement):
-        html = as_role("consultant").post(self.url(agreement, "/commitments"),
-                                          {"kind": "", "description": "Frugtordning"}).get_data(as_text=True)
+        html = (
+            as_role("consultant")
+            .post(self.url(agreement, "/commitments"), {"kind": "", "description": "Frugtordning"})
+            .get_data(as_text=True)
+        )
         assert "Type: er ikke en af valgmulighederne" in section(html, "commitments")
         assert ">Frugtordning</textarea>" in html and load(crm, agreement).commitments == {}
 

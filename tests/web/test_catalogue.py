@@ -68,8 +68,9 @@ def test_each_translation_keeps_the_placeholders_and_is_not_empty(po_file):
             if not string:
                 problems.append(f"empty msgstr for {ids[0]!r}")
             elif placeholders(string) != placeholders(ids[0]):
-                problems.append(f"{ids[0]!r} -> {string!r}: placeholders {placeholders(string)} "
-                                f"instead of {placeholders(ids[0])}")
+                problems.append(
+                    f"{ids[0]!r} -> {string!r}: placeholders {placeholders(string)} instead of {placeholders(ids[0])}"
+                )
     assert not problems, f"{po_file.name}:\n" + "\n".join(problems)
 
 

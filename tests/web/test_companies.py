@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
@@ -26,8 +26,9 @@ def hansen(crm, team):
     lise = crm.register_contact(mette, company, "Lise Hansen", "hr", "20304050", "lise@hansen-transport.dk")
     peter = crm.register_contact(mette, company, "Peter Hansen", "top_management", "20304060", is_decision_maker=True)
     workplace = crm.add_workplace(mette, company, "Terminalen i Horsens", "1000000001", "Industrivej 12")
-    attempt = crm.log_attempt(mette, company, "call", "no_answer", note="Ingen tog den",
-                              next_follow_up=date(2026, 3, 4), contact_id=lise)
+    attempt = crm.log_attempt(
+        mette, company, "call", "no_answer", note="Ingen tog den", next_follow_up=date(2026, 3, 4), contact_id=lise
+    )
     return {"id": company, "lise": lise, "peter": peter, "workplace": workplace, "attempt": attempt}
 
 
@@ -49,11 +50,14 @@ class TestTheList:
         assert "Soltoft Pleje" in page and "Hansen Transport" not in page
         assert "HX-Request" in response.headers["Vary"]
 
-    @pytest.mark.parametrize("q", [
-        pytest.param("hansen trans", id="name"),
-        pytest.param(HANSEN_TRANSPORT_CVR[:7], id="CVR number"),
-        pytest.param("lise", id="contact name"),
-    ])
+    @pytest.mark.parametrize(
+        "q",
+        [
+            pytest.param("hansen trans", id="name"),
+            pytest.param(HANSEN_TRANSPORT_CVR[:7], id="CVR number"),
+            pytest.param("lise", id="contact name"),
+        ],
+    )
     def test_search_finds_by_name_cvr_and_contact(self, as_role, hansen, soltoft, q):
         page = text_of(as_role("recruiter").htmx_get(f"/companies?q={q}", "company-rows"))
         assert "Hansen Transport ApS" in page and "Soltoft Pleje" not in page
@@ -99,9 +103,18 @@ class TestTheList:
 
 class TestRegistering:
     def form(self, **values):
-        return {"name": "Bageriet Kornblomst", "industry": "production", "sector": "private", "cvr": "",
-                "size_band": "10-49", "address": "Torvet 3, 8700 Horsens", "target_group_note": "Bagere på nathold",
-                "arena": "workplace_private", "strategy": "targeted", **values}
+        return {
+            "name": "Bageriet Kornblomst",
+            "industry": "production",
+            "sector": "private",
+            "cvr": "",
+            "size_band": "10-49",
+            "address": "Torvet 3, 8700 Horsens",
+            "target_group_note": "Bagere på nathold",
+            "arena": "workplace_private",
+            "strategy": "targeted",
+            **values,
+        }
 
     def test_a_registered_company_opens_on_its_page(self, as_role, crm, team):
         client = as_role("recruiter")
@@ -135,17 +148,21 @@ class TestTheCompanyPage:
         assert "Lise Hansen" in page and "+45 20 30 40 50" in page and "lise@hansen-transport.dk" in page
         assert "Terminalen i Horsens" in page and "1000000001" in page
         assert "Ingen tog den" in page and "Henvendelser i runde 1" in page
-        timeline = re.findall(r'class="sentence">([^<]*)', page[page.index('id="company-timeline"'):])
+        timeline = re.findall(r'class="sentence">([^<]*)', page[page.index('id="company-timeline"') :])
         # Check the timeline reads newest first, in the same plain sentences as the audit's event log.
         assert timeline[-1] == "Mette Kjær registrerede Hansen Transport ApS (transport)"
-        assert "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts" in timeline
+        assert (
+            "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts"
+            in timeline
+        )
 
     def test_showing_the_page_logs_every_contact_shown(self, as_role, crm, team, hansen):
         as_role("health_consultant").get(f"/companies/{hansen['id']}")
         for person in ("lise", "peter"):
             entries = crm.access_log.entries(contact_id=hansen[person])
             assert [(e["use"], e["place"], e["user_id"]) for e in entries] == [
-                ("page", f"/companies/{hansen['id']}", team.health_consultant)]
+                ("page", f"/companies/{hansen['id']}", team.health_consultant)
+            ]
 
     def test_the_header_and_the_path_refresh_as_fragments_without_logging_people(self, as_role, crm, hansen):
         client = as_role("recruiter")
@@ -180,17 +197,26 @@ class TestEditingDetails:
 
     def details(self, crm, company_id, **changes):
         company = crm.load(Company, company_id)
-        values = {"name": company.name, "cvr": company.cvr or "", "industry": company.industry,
-                  "sector": company.sector, "size_band": company.size_band or "", "address": company.address or "",
-                  "target_group_note": company.target_group_note or "", "owner_id": str(company.owner_id or ""),
-                  "expected_version": str(company.version)}
+        values = {
+            "name": company.name,
+            "cvr": company.cvr or "",
+            "industry": company.industry,
+            "sector": company.sector,
+            "size_band": company.size_band or "",
+            "address": company.address or "",
+            "target_group_note": company.target_group_note or "",
+            "owner_id": str(company.owner_id or ""),
+            "expected_version": str(company.version),
+        }
         return {**values, **changes}
 
     def test_saving_swaps_the_details_and_records_the_change(self, as_role, crm, team, hansen):
         client = as_role("recruiter")
-        response = client.post(f"/companies/{hansen['id']}/details",
-                               self.details(crm, hansen["id"], address="Havnevej 1, 8700 Horsens",
-                                            owner_id=str(team.health_consultant)), htmx_target="company-details")
+        response = client.post(
+            f"/companies/{hansen['id']}/details",
+            self.details(crm, hansen["id"], address="Havnevej 1, 8700 Horsens", owner_id=str(team.health_consultant)),
+            htmx_target="company-details",
+        )
         page = text_of(response)
         assert "<html" not in page and "Stamdata er gemt." in page and "Havnevej 1, 8700 Horsens" in page
         assert response.headers["HX-Trigger"] == "company-changed"
@@ -208,64 +234,98 @@ class TestEditingDetails:
         assert crm.load(Company, hansen["id"]).name == "Hansen Transport ApS"
 
     def test_a_bad_cvr_keeps_what_was_typed(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/details",
-                                             self.details(crm, hansen["id"], cvr="11111111", address="Ny vej 2"),
-                                             htmx_target="company-details")
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/details",
+            self.details(crm, hansen["id"], cvr="11111111", address="Ny vej 2"),
+            htmx_target="company-details",
+        )
         page = text_of(response)
         assert "er ikke et gyldigt CVR-nummer" in page and 'value="Ny vej 2"' in page
         assert crm.load(Company, hansen["id"]).cvr == HANSEN_TRANSPORT_CVR
 
     def test_without_javascript_saving_returns_to_the_page(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/details",
-                                             self.details(crm, hansen["id"], name="Hansen Transport A/S"))
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/details", self.details(crm, hansen["id"], name="Hansen Transport A/S")
+        )
         assert response.status_code == 303 and response.headers["Location"].endswith(
-            f"/companies/{hansen['id']}#company-details")
+            f"/companies/{hansen['id']}#company-details"
+        )
 
     def test_an_auditors_post_is_refused(self, as_role, crm, hansen):
-        response = as_role("auditor").post(f"/companies/{hansen['id']}/details",
-                                           self.details(crm, hansen["id"], name="Revideret"))
+        response = as_role("auditor").post(
+            f"/companies/{hansen['id']}/details", self.details(crm, hansen["id"], name="Revideret")
+        )
         assert response.status_code == 403 and crm.load(Company, hansen["id"]).name == "Hansen Transport ApS"
 
 
 class TestContacts:
     def test_adding_a_contact_with_htmx(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/contacts", {
-            "name": "Karin Mølgaard", "role": "union_representative", "phone": "30405060", "email": "",
-        }, htmx_target="company-contacts")
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/contacts",
+            {
+                "name": "Karin Mølgaard",
+                "role": "union_representative",
+                "phone": "30405060",
+                "email": "",
+            },
+            htmx_target="company-contacts",
+        )
         page = text_of(response)
         assert "<html" not in page and "Karin Mølgaard" in page and "Kontaktpersonen er tilføjet." in page
 
     def test_a_contact_without_a_name_is_refused_in_danish(self, as_role, hansen):
-        page = text_of(as_role("recruiter").post(f"/companies/{hansen['id']}/contacts",
-                                                 {"name": " ", "role": "hr", "phone": "30405060"},
-                                                 htmx_target="company-contacts"))
+        page = text_of(
+            as_role("recruiter").post(
+                f"/companies/{hansen['id']}/contacts",
+                {"name": " ", "role": "hr", "phone": "30405060"},
+                htmx_target="company-contacts",
+            )
+        )
         assert 'role="alert"' in page and "skal udfyldes" in page and 'value="30405060"' in page
 
     def test_editing_a_contact_with_a_stale_version_shows_the_conflict(self, as_role, crm, team, hansen):
         version = crm.load(Contact, hansen["lise"]).version
         crm.change_contact_details(team.consultant, hansen["lise"], "Lise Hansen", "20304099", None)
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/contacts/{hansen['lise']}", {
-            "name": "Lise B. Hansen", "phone": "20304050", "email": "lise@hansen-transport.dk",
-            "expected_version": str(version)}, htmx_target="company-contacts")
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/contacts/{hansen['lise']}",
+            {
+                "name": "Lise B. Hansen",
+                "phone": "20304050",
+                "email": "lise@hansen-transport.dk",
+                "expected_version": str(version),
+            },
+            htmx_target="company-contacts",
+        )
         page = text_of(response)
         assert "En anden har ændret" in page and 'value="+4520304099"' in page and "Lise B. Hansen" in page
         assert crm.load(Contact, hansen["lise"]).name == "Lise Hansen"
 
     def test_editing_a_contact(self, as_role, crm, hansen):
         version = crm.load(Contact, hansen["lise"]).version
-        as_role("recruiter").post(f"/companies/{hansen['id']}/contacts/{hansen['lise']}", {
-            "name": "Lise Bach Hansen", "phone": "20304050", "email": "lise@hansen-transport.dk",
-            "expected_version": str(version)}, htmx_target="company-contacts")
+        as_role("recruiter").post(
+            f"/companies/{hansen['id']}/contacts/{hansen['lise']}",
+            {
+                "name": "Lise Bach Hansen",
+                "phone": "20304050",
+                "email": "lise@hansen-transport.dk",
+                "expected_version": str(version),
+            },
+            htmx_target="company-contacts",
+        )
         assert crm.load(Contact, hansen["lise"]).name == "Lise Bach Hansen"
 
     def test_changing_the_role_and_archiving(self, as_role, crm, hansen):
         client = as_role("recruiter")
-        client.post(f"/companies/{hansen['id']}/contacts/{hansen['lise']}/role",
-                    {"role": "manager", "is_decision_maker": "1"}, htmx_target="company-contacts")
+        client.post(
+            f"/companies/{hansen['id']}/contacts/{hansen['lise']}/role",
+            {"role": "manager", "is_decision_maker": "1"},
+            htmx_target="company-contacts",
+        )
         contact = crm.load(Contact, hansen["lise"])
         assert (contact.role, contact.is_decision_maker) == ("manager", True)
-        page = text_of(client.post(f"/companies/{hansen['id']}/contacts/{hansen['peter']}/archive",
-                                   htmx_target="company-contacts"))
+        page = text_of(
+            client.post(f"/companies/{hansen['id']}/contacts/{hansen['peter']}/archive", htmx_target="company-contacts")
+        )
         assert crm.load(Contact, hansen["peter"]).archived and "1 arkiveret kontaktperson" in page
 
     def test_a_contact_of_another_company_is_not_found_here(self, as_role, crm, team, hansen, soltoft):
@@ -276,23 +336,42 @@ class TestContacts:
 class TestWorkplaces:
     def test_adding_and_removing_with_a_reason(self, as_role, crm, hansen):
         client = as_role("recruiter")
-        page = text_of(client.post(f"/companies/{hansen['id']}/workplaces",
-                                   {"name": "Lageret i Vejle", "p_number": "", "address": ""},
-                                   htmx_target="company-workplaces"))
+        page = text_of(
+            client.post(
+                f"/companies/{hansen['id']}/workplaces",
+                {"name": "Lageret i Vejle", "p_number": "", "address": ""},
+                htmx_target="company-workplaces",
+            )
+        )
         assert "Lageret i Vejle" in page and "<html" not in page
-        refused = text_of(client.post(f"/companies/{hansen['id']}/workplaces/{hansen['workplace']}/remove",
-                                      {"reason": ""}, htmx_target="company-workplaces"))
+        refused = text_of(
+            client.post(
+                f"/companies/{hansen['id']}/workplaces/{hansen['workplace']}/remove",
+                {"reason": ""},
+                htmx_target="company-workplaces",
+            )
+        )
         assert "skal udfyldes" in refused and hansen["workplace"] in crm.load(Company, hansen["id"]).workplaces
-        client.post(f"/companies/{hansen['id']}/workplaces/{hansen['workplace']}/remove",
-                    {"reason": "Terminalen er lukket"}, htmx_target="company-workplaces")
+        client.post(
+            f"/companies/{hansen['id']}/workplaces/{hansen['workplace']}/remove",
+            {"reason": "Terminalen er lukket"},
+            htmx_target="company-workplaces",
+        )
         assert hansen["workplace"] not in crm.load(Company, hansen["id"]).workplaces
 
 
 class TestAttempts:
     def test_logging_from_the_company_page(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/attempts", {
-            "channel": "visit", "outcome": "meeting_booked", "contact_id": str(hansen["peter"]),
-            "next_follow_up": "2026-03-10"}, htmx_target="company-attempts")
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/attempts",
+            {
+                "channel": "visit",
+                "outcome": "meeting_booked",
+                "contact_id": str(hansen["peter"]),
+                "next_follow_up": "2026-03-10",
+            },
+            htmx_target="company-attempts",
+        )
         page = text_of(response)
         assert "Henvendelsen er registreret." in page and "Møde aftalt" in page and "<html" not in page
         assert crm.load(Company, hansen["id"]).stage == "meeting"
@@ -300,8 +379,14 @@ class TestAttempts:
     def test_correcting_needs_a_reason(self, as_role, crm, hansen):
         client = as_role("recruiter")
         url = f"/companies/{hansen['id']}/attempts/{hansen['attempt']}/correct"
-        values = {"channel": "call", "outcome": "call_back", "occurred_on": "2026-03-02", "note": "Ingen tog den",
-                  "next_follow_up": "2026-03-04", "contact_id": str(hansen["lise"])}
+        values = {
+            "channel": "call",
+            "outcome": "call_back",
+            "occurred_on": "2026-03-02",
+            "note": "Ingen tog den",
+            "next_follow_up": "2026-03-04",
+            "contact_id": str(hansen["lise"]),
+        }
         refused = text_of(client.post(url, {**values, "reason": ""}, htmx_target="company-attempts"))
         assert "skal udfyldes" in refused and crm.load(OutreachAttempt, hansen["attempt"]).outcome == "no_answer"
         client.post(url, {**values, "reason": "Hun bad os ringe tilbage"}, htmx_target="company-attempts")
@@ -318,36 +403,45 @@ class TestAttempts:
 class TestThePath:
     def test_a_plain_move(self, as_role, crm, hansen):
         version = crm.load(Company, hansen["id"]).version
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/move",
-                                             {"stage": "meeting", "expected_version": str(version)})
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/move", {"stage": "meeting", "expected_version": str(version)}
+        )
         assert response.status_code == 303 and crm.load(Company, hansen["id"]).stage == "meeting"
 
     def test_a_move_from_a_stale_page_shows_the_conflict(self, as_role, crm, team, hansen):
         version = crm.load(Company, hansen["id"]).version
         crm.change_company_details(team.consultant, hansen["id"], address="Søndergade 9")
-        response = as_role("recruiter").post(f"/companies/{hansen['id']}/move",
-                                             {"stage": "meeting", "expected_version": str(version)})
+        response = as_role("recruiter").post(
+            f"/companies/{hansen['id']}/move", {"stage": "meeting", "expected_version": str(version)}
+        )
         assert response.status_code == 200 and "En anden har ændret" in text_of(response)
         assert crm.load(Company, hansen["id"]).stage == "contacted"
 
     def test_an_illegal_move_is_explained(self, as_role, crm, hansen):
         version = crm.load(Company, hansen["id"]).version
-        page = text_of(as_role("recruiter").post(f"/companies/{hansen['id']}/move",
-                                                 {"stage": "partner", "expected_version": str(version)}))
+        page = text_of(
+            as_role("recruiter").post(
+                f"/companies/{hansen['id']}/move", {"stage": "partner", "expected_version": str(version)}
+            )
+        )
         assert 'role="alert"' in page and "En virksomhed kan ikke flyttes fra »I kontakt« til »Partner«." in page
 
     def test_declining_and_a_new_round_later(self, as_role, crm, hansen, clock):
         client = as_role("recruiter")
-        refused = client.post(f"/companies/{hansen['id']}/decline",
-                              {"reason": "", "approach_again_after": "2026-04-01", "action": "decline"})
+        refused = client.post(
+            f"/companies/{hansen['id']}/decline",
+            {"reason": "", "approach_again_after": "2026-04-01", "action": "decline"},
+        )
         assert "skal udfyldes" in text_of(refused) and crm.load(Company, hansen["id"]).stage == "contacted"
-        client.post(f"/companies/{hansen['id']}/decline",
-                    {"reason": "Ingen tid før sommerferien", "approach_again_after": "2026-04-01"})
+        client.post(
+            f"/companies/{hansen['id']}/decline",
+            {"reason": "Ingen tid før sommerferien", "approach_again_after": "2026-04-01"},
+        )
         company = crm.load(Company, hansen["id"])
         assert (company.stage, company.approach_again_after) == ("declined", date(2026, 4, 1))
         early = text_of(client.get(f"/companies/{hansen['id']}"))
         assert "Kan kontaktes igen fra 1. apr. 2026" in early and "Start en ny runde" not in early
-        clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc))
+        clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
         response = client.post(f"/companies/{hansen['id']}/reapproach")
         assert response.status_code == 303 and crm.load(Company, hansen["id"]).round == 2
 
@@ -362,8 +456,9 @@ class TestThePath:
 
     def test_the_auditor_may_not_move_a_company(self, as_role, crm, hansen):
         version = crm.load(Company, hansen["id"]).version
-        response = as_role("auditor").post(f"/companies/{hansen['id']}/move",
-                                           {"stage": "meeting", "expected_version": str(version)})
+        response = as_role("auditor").post(
+            f"/companies/{hansen['id']}/move", {"stage": "meeting", "expected_version": str(version)}
+        )
         assert response.status_code == 403 and crm.load(Company, hansen["id"]).stage == "contacted"
 
 
@@ -373,7 +468,7 @@ class TestTheTimeline:
             crm.log_attempt(team.recruiter, hansen["id"], "sms", "no_answer", note=f"Sms nummer {number}")
         client = as_role("recruiter")
         page = text_of(client.get(f"/companies/{hansen['id']}"))
-        timeline = page[page.index('id="company-timeline"'):]
+        timeline = page[page.index('id="company-timeline"') :]
         assert "Sms nummer 24" in timeline and "Sms nummer 4<" not in timeline
         more = re.search(r'hx-get="(/companies/[^"]+/timeline\?before=\d+)"', page).group(1)
         response = client.htmx_get(more, "timeline-more")

@@ -39,8 +39,12 @@ def company_names(projector):
     return sorted(row["name"] for row in projector["outreach"].rows(companies))
 
 
-FORM = {"lead_reason": "Højt sygefravær, tal med HR-chefen", "urgency": "high", "arena": "municipal_actor",
-        "strategy": "targeted"}
+FORM = {
+    "lead_reason": "Højt sygefravær, tal med HR-chefen",
+    "urgency": "high",
+    "arena": "municipal_actor",
+    "strategy": "targeted",
+}
 
 
 class TestSharing:
@@ -58,56 +62,91 @@ class TestSharing:
         assert html.startswith('<div id="company-results"') and "HX-Request" in response.headers["Vary"]
         assert f'value="{hansen}"' in html and "Hansen Transport ApS" in html
 
-    def test_picking_a_company_offers_its_contacts_and_logs_that_they_were_shown(self, as_role, crm, team, hansen,
-                                                                                 hr_manager):
+    def test_picking_a_company_offers_its_contacts_and_logs_that_they_were_shown(
+        self, as_role, crm, team, hansen, hr_manager
+    ):
         response = as_role("consultant").htmx_get(f"/leads?company_id={hansen}", "lead-contact")
         html = response.get_data(as_text=True)
         assert html.startswith('<div id="lead-contact"') and "Lone Berg" in html
         assert [(e["user_id"], e["use"]) for e in crm.access_log.entries(contact_id=hr_manager)] == [
-            (team.consultant, "page")]
+            (team.consultant, "page")
+        ]
 
     def test_a_lead_about_a_known_company_and_contact_is_shared(self, as_role, team, projector, hansen, hr_manager):
-        response = as_role("consultant").post("/leads", {**FORM, "company_id": str(hansen),
-                                                          "suggested_contact": str(hr_manager)})
+        response = as_role("consultant").post(
+            "/leads", {**FORM, "company_id": str(hansen), "suggested_contact": str(hr_manager)}
+        )
         assert response.status_code == 303 and response.headers["Location"].endswith("/leads")
         [lead] = shared_by(projector, team.consultant)
         assert (lead["company_id"], lead["suggested_contact_id"], lead["urgency"]) == (hansen, hr_manager, "high")
         assert lead["lead_reason"] == FORM["lead_reason"] and lead["strategy"] == "targeted"
 
     def test_the_company_and_the_contact_are_created_on_the_fly(self, as_role, crm, team, projector):
-        response = as_role("consultant").post("/leads", {
-            **FORM, "company_id": "new", "new_company_name": "Soltoft Pleje", "new_company_cvr": SOLTOFT_PLEJE_CVR,
-            "new_company_industry": "care", "suggested_contact": "new", "contact_name": "Lone Berg",
-            "contact_role": "hr", "contact_phone": "20 30 40 50", "contact_email": "lone@soltoft.dk",
-        })
+        response = as_role("consultant").post(
+            "/leads",
+            {
+                **FORM,
+                "company_id": "new",
+                "new_company_name": "Soltoft Pleje",
+                "new_company_cvr": SOLTOFT_PLEJE_CVR,
+                "new_company_industry": "care",
+                "suggested_contact": "new",
+                "contact_name": "Lone Berg",
+                "contact_role": "hr",
+                "contact_phone": "20 30 40 50",
+                "contact_email": "lone@soltoft.dk",
+            },
+        )
         assert response.status_code == 303
         [lead] = shared_by(projector, team.consultant)
         company = crm.load(Company, lead["company_id"])
         contact = crm.load(Contact, lead["suggested_contact_id"])
         assert (company.name, company.cvr, company.industry, company.arena) == (
-            "Soltoft Pleje", SOLTOFT_PLEJE_CVR, "care", "municipal_actor")
+            "Soltoft Pleje",
+            SOLTOFT_PLEJE_CVR,
+            "care",
+            "municipal_actor",
+        )
         assert (contact.name, contact.role, contact.phone, contact.company_id) == (
-            "Lone Berg", "hr", "+4520304050", company.id)
+            "Lone Berg",
+            "hr",
+            "+4520304050",
+            company.id,
+        )
 
     def test_sharing_in_place_returns_a_fresh_form_and_updates_my_leads(self, as_role, hansen):
         response = as_role("consultant").post("/leads", {**FORM, "company_id": str(hansen)}, htmx_target="lead-share")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in html and "HX-Request" in response.headers["Vary"]
-        assert html.startswith('<div id="lead-share"') and "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke." in html
+        assert (
+            html.startswith('<div id="lead-share"')
+            and "Tak. Tippet ligger nu i rekrutteringsmedarbejdernes indbakke." in html
+        )
         assert '<div id="my-leads" hx-swap-oob="true">' in html and "Hansen Transport ApS" in html
         assert '<div id="lead-inbox" hx-swap-oob="true"' in html
         assert re.search(r'name="lead_reason"[^>]*></textarea>', html), "the form starts afresh"
 
-    @pytest.mark.parametrize("changes, message", [
-        pytest.param({"contact_phone": "ring til mig"}, "Telefon: er ikke et telefonnummer", id="phone"),
-        pytest.param({"new_company_cvr": "12345678"}, "12345678 er ikke et gyldigt CVR-nummer", id="cvr"),
-        pytest.param({"lead_reason": " "}, "Hvorfor denne virksomhed: skal udfyldes", id="reason"),
-        pytest.param({"new_company_industry": ""}, "Branche: er ikke en af valgmulighederne", id="industry"),
-    ])
-    def test_bad_input_shows_the_danish_message_keeps_the_form_and_creates_nothing(self, as_role, team, projector,
-                                                                                   changes, message):
-        form = {**FORM, "company_id": "new", "new_company_name": "Soltoft Pleje", "new_company_industry": "care",
-                "contact_name": "Lone Berg", "contact_phone": "20304050", **changes}
+    @pytest.mark.parametrize(
+        "changes, message",
+        [
+            pytest.param({"contact_phone": "ring til mig"}, "Telefon: er ikke et telefonnummer", id="phone"),
+            pytest.param({"new_company_cvr": "12345678"}, "12345678 er ikke et gyldigt CVR-nummer", id="cvr"),
+            pytest.param({"lead_reason": " "}, "Hvorfor denne virksomhed: skal udfyldes", id="reason"),
+            pytest.param({"new_company_industry": ""}, "Branche: er ikke en af valgmulighederne", id="industry"),
+        ],
+    )
+    def test_bad_input_shows_the_danish_message_keeps_the_form_and_creates_nothing(
+        self, as_role, team, projector, changes, message
+    ):
+        form = {
+            **FORM,
+            "company_id": "new",
+            "new_company_name": "Soltoft Pleje",
+            "new_company_industry": "care",
+            "contact_name": "Lone Berg",
+            "contact_phone": "20304050",
+            **changes,
+        }
         response = as_role("consultant").post("/leads", form)
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and 'role="alert"' in html and message in html
@@ -120,9 +159,20 @@ class TestSharing:
         assert shared_by(projector, team.consultant) == []
 
     def test_a_taken_cvr_number_points_to_the_existing_company(self, as_role, team, projector, hansen):
-        html = as_role("consultant").post("/leads", {
-            **FORM, "company_id": "new", "new_company_name": "Hansen", "new_company_cvr": HANSEN_TRANSPORT_CVR,
-            "new_company_industry": "transport"}).get_data(as_text=True)
+        html = (
+            as_role("consultant")
+            .post(
+                "/leads",
+                {
+                    **FORM,
+                    "company_id": "new",
+                    "new_company_name": "Hansen",
+                    "new_company_cvr": HANSEN_TRANSPORT_CVR,
+                    "new_company_industry": "transport",
+                },
+            )
+            .get_data(as_text=True)
+        )
         assert f"Findes allerede: virksomhed {HANSEN_TRANSPORT_CVR}" in html
         assert company_names(projector) == ["Hansen Transport ApS"]
 
@@ -140,8 +190,9 @@ class TestSharing:
 class TestTheInbox:
     @pytest.fixture
     def lead(self, crm, team, clock, hansen, hr_manager):
-        lead_id = crm.share_lead(team.consultant, hansen, "Højt sygefravær", suggested_contact_id=hr_manager,
-                                 urgency="high")
+        lead_id = crm.share_lead(
+            team.consultant, hansen, "Højt sygefravær", suggested_contact_id=hr_manager, urgency="high"
+        )
         clock.advance(timedelta(days=2))
         return lead_id
 

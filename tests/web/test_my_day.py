@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -22,30 +22,46 @@ def queue(crm, team, clock):
     """Mette's companies: one overdue, one due today, one with no next step, one to approach again."""
     mette = team.recruiter
     now = clock.now()
-    clock.set(datetime(2026, 2, 2, 9, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2026, 2, 2, 9, 0, tzinfo=UTC))
     cleaning = crm.register_company(mette, "Byens Rengøring", "cleaning", owner_id=mette)
-    crm.log_attempt(mette, cleaning, "call", "declined", note="Travlt med udbud",
-                    approach_again_after=date(2026, 3, 1))
+    crm.log_attempt(mette, cleaning, "call", "declined", note="Travlt med udbud", approach_again_after=date(2026, 3, 1))
     clock.set(now)
     hansen = hansen_transport(crm, mette, owner_id=mette)
     lise = crm.register_contact(mette, hansen, "Lise Hansen", "hr", "20304050", "lise@hansen-transport.dk")
-    crm.log_attempt(mette, hansen, "call", "no_answer", occurred_on=date(2026, 2, 20),
-                    next_follow_up=date(2026, 2, 25), contact_id=lise)
+    crm.log_attempt(
+        mette,
+        hansen,
+        "call",
+        "no_answer",
+        occurred_on=date(2026, 2, 20),
+        next_follow_up=date(2026, 2, 25),
+        contact_id=lise,
+    )
     soltoft = crm.register_company(mette, "Soltoft Pleje", "care", cvr=SOLTOFT_PLEJE_CVR, owner_id=mette)
     crm.log_attempt(mette, soltoft, "email", "call_back", next_follow_up=date(2026, 3, 2))
     bakery = crm.register_company(mette, "Bageriet Kornblomst", "production", owner_id=mette)
     others = crm.register_company(team.consultant, "Jonas' Vognmand", "transport", owner_id=team.consultant)
-    return {"hansen": hansen, "lise": lise, "soltoft": soltoft, "bakery": bakery, "cleaning": cleaning,
-            "others": others}
+    return {
+        "hansen": hansen,
+        "lise": lise,
+        "soltoft": soltoft,
+        "bakery": bakery,
+        "cleaning": cleaning,
+        "others": others,
+    }
 
 
 class TestTheQueue:
     def test_the_recruiter_sees_her_four_sections_with_the_days_overdue(self, as_role, queue):
         page = as_role("recruiter").get("/my-day").get_data(as_text=True)
         assert "<html" in page and "Min dag" in page
-        sections = [page.index(f'id="section-{name}"') for name in ("overdue", "due_today", "no_next_step", "reapproach")]
+        sections = [
+            page.index(f'id="section-{name}"') for name in ("overdue", "due_today", "no_next_step", "reapproach")
+        ]
         assert sections == sorted(sections)
-        assert sections[0] < page.index("Hansen Transport ApS") < sections[1] < page.index("Soltoft Pleje") < sections[2]
+        assert (
+            sections[0] < page.index("Hansen Transport ApS") < sections[1] < page.index("Soltoft Pleje") < sections[2]
+        )
         assert sections[2] < page.index("Bageriet Kornblomst") < sections[3] < page.index("Byens Rengøring")
         assert "5 dage over tid" in row_html(page, queue["hansen"])
 
@@ -72,11 +88,11 @@ class TestTheQueue:
     def test_a_company_approached_by_another_department_shows_the_overlap_notice(self, as_role, crm, team, queue):
         crm.log_attempt(team.consultant, queue["soltoft"], "visit", "interested")
         page = as_role("recruiter").get("/my-day").get_data(as_text=True)
-        notice = page[page.index('id="overlap-title"'):page.index("</aside>")]
+        notice = page[page.index('id="overlap-title"') : page.index("</aside>")]
         assert "Soltoft Pleje" in notice and "Jonas Vestergaard" in notice and "Hansen" not in notice
 
     def test_companies_without_an_attempt_for_the_stalled_days_are_counted(self, as_role, crm, team, queue, clock):
-        clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc))
+        clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
         page = as_role("recruiter").get("/my-day").get_data(as_text=True)
         assert "3 af dine virksomheder har ikke haft nogen henvendelse i 14 dage eller mere" in page
 
@@ -93,11 +109,14 @@ class TestTheQueue:
 class TestLoggingAnAttempt:
     def post(self, client, company_id, htmx=True, **values):
         data = {"channel": "call", "outcome": "call_back", **values}
-        return client.post(f"/my-day/{company_id}/attempts", data,
-                           htmx_target=f"queue-row-{company_id}" if htmx else None)
+        return client.post(
+            f"/my-day/{company_id}/attempts", data, htmx_target=f"queue-row-{company_id}" if htmx else None
+        )
 
     def test_htmx_gets_the_updated_row_with_its_new_next_step(self, as_role, crm, queue):
-        response = self.post(as_role("recruiter"), queue["hansen"], next_follow_up="2026-03-04", note="Ring efter frokost")
+        response = self.post(
+            as_role("recruiter"), queue["hansen"], next_follow_up="2026-03-04", note="Ring efter frokost"
+        )
         row = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in row and "HX-Request" in response.headers["Vary"]
         assert row.startswith(f'<li class="queue-row queue-later" id="queue-row-{queue["hansen"]}">')
@@ -106,7 +125,7 @@ class TestLoggingAnAttempt:
 
     def test_a_typed_date_wins_over_a_quick_pick(self, as_role, crm, queue):
         self.post(as_role("recruiter"), queue["soltoft"], next_follow_up="2026-03-03", next_follow_up_on="2026-03-10")
-        attempts = [a for a in crm_view_attempts(crm, queue["soltoft"])]
+        attempts = list(crm_view_attempts(crm, queue["soltoft"]))
         assert attempts[-1].next_follow_up == date(2026, 3, 10)
 
     def test_without_javascript_the_form_posts_and_comes_back_to_my_day(self, as_role, queue):
@@ -122,7 +141,7 @@ class TestLoggingAnAttempt:
         row = response.get_data(as_text=True)
         assert response.status_code == 200 and 'role="alert"' in row
         assert "kan ikke ligge før 2026-03-02" in row
-        assert "<details class=\"log-attempt\" open>" in row and 'value="Forkert dato"' in row
+        assert '<details class="log-attempt" open>' in row and 'value="Forkert dato"' in row
         assert crm.load(Company, queue["hansen"]).version == version
         assert len(crm_view_attempts(crm, queue["hansen"])) == 1
 
@@ -140,8 +159,14 @@ class TestLoggingAnAttempt:
         assert "kan ikke ligge før" in page
 
     def test_a_declined_outcome_records_when_to_approach_again(self, as_role, crm, queue):
-        response = self.post(as_role("recruiter"), queue["soltoft"], outcome="declined", note="Ingen tid i år",
-                             next_follow_up="2026-03-03", approach_again_after="2026-09-01")
+        response = self.post(
+            as_role("recruiter"),
+            queue["soltoft"],
+            outcome="declined",
+            note="Ingen tid i år",
+            next_follow_up="2026-03-03",
+            approach_again_after="2026-09-01",
+        )
         company = crm.load(Company, queue["soltoft"])
         assert (company.stage, company.approach_again_after) == ("declined", date(2026, 9, 1))
         assert "indtil 1. sep. 2026" in response.get_data(as_text=True)
@@ -151,15 +176,16 @@ class TestLoggingAnAttempt:
         assert f'<label for="log-{queue["hansen"].hex}-again">Kontakt igen efter</label>' in row
 
     def test_the_quick_picks_skip_the_weekend_and_show_the_date(self, as_role, queue, clock):
-        clock.set(datetime(2026, 3, 6, 9, 0, tzinfo=timezone.utc))  # a Friday
+        clock.set(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))  # a Friday
         row = row_html(as_role("recruiter").get("/my-day").get_data(as_text=True), queue["hansen"])
         assert 'name="next_follow_up" value="2026-03-09"' in row and "I morgen" in row
 
 
 class TestANewRound:
     def test_starting_a_new_round_swaps_the_row_with_a_log_form(self, as_role, crm, queue):
-        response = as_role("recruiter").post(f"/my-day/{queue['cleaning']}/reapproach",
-                                             htmx_target=f"queue-row-{queue['cleaning']}")
+        response = as_role("recruiter").post(
+            f"/my-day/{queue['cleaning']}/reapproach", htmx_target=f"queue-row-{queue['cleaning']}"
+        )
         row = response.get_data(as_text=True)
         assert response.status_code == 200 and "En ny runde er startet." in row and "Registrér henvendelse" in row
         company = crm.load(Company, queue["cleaning"])
@@ -180,13 +206,16 @@ class TestWhoMay:
         assert as_role(role).get("/my-day").status_code == 200
 
     def test_an_auditors_post_is_refused_and_logs_nothing(self, as_role, crm, queue):
-        response = as_role("auditor").post(f"/my-day/{queue['hansen']}/attempts", {"channel": "call", "outcome": "no_answer"})
+        response = as_role("auditor").post(
+            f"/my-day/{queue['hansen']}/attempts", {"channel": "call", "outcome": "no_answer"}
+        )
         assert response.status_code == 403
         assert len(crm_view_attempts(crm, queue["hansen"])) == 1
 
     def test_a_post_without_the_csrf_token_is_refused(self, as_role, crm, queue):
-        response = as_role("recruiter").post(f"/my-day/{queue['hansen']}/attempts",
-                                             {"channel": "call", "outcome": "no_answer"}, with_token=False)
+        response = as_role("recruiter").post(
+            f"/my-day/{queue['hansen']}/attempts", {"channel": "call", "outcome": "no_answer"}, with_token=False
+        )
         assert response.status_code == 400
         assert len(crm_view_attempts(crm, queue["hansen"])) == 1
 

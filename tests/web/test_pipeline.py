@@ -19,13 +19,22 @@ def hansen(crm, team):
 
 @pytest.fixture
 def soltoft(crm, team):
-    return crm.register_company(team.recruiter, "Soltoft Pleje", "care", cvr=SOLTOFT_PLEJE_CVR,
-                                owner_id=team.health_consultant, arena="workplace_public", strategy="open")
+    return crm.register_company(
+        team.recruiter,
+        "Soltoft Pleje",
+        "care",
+        cvr=SOLTOFT_PLEJE_CVR,
+        owner_id=team.health_consultant,
+        arena="workplace_public",
+        strategy="open",
+    )
 
 
 def column(html: str, stage: str) -> str:
     """The HTML of one stage's column on the board."""
-    found = re.search(rf'<section class="board-column" aria-labelledby="stage-{stage}">(.*?)</section>', html, re.DOTALL)
+    found = re.search(
+        rf'<section class="board-column" aria-labelledby="stage-{stage}">(.*?)</section>', html, re.DOTALL
+    )
     assert found, f"no column for {stage}"
     return found.group(1)
 
@@ -45,8 +54,9 @@ def version_of(crm, company_id) -> int:
 
 
 class TestTheBoard:
-    def test_the_board_shows_each_stage_with_its_count_and_the_days_in_stage(self, as_role, crm, team, clock, hansen,
-                                                                             soltoft):
+    def test_the_board_shows_each_stage_with_its_count_and_the_days_in_stage(
+        self, as_role, crm, team, clock, hansen, soltoft
+    ):
         crm.move_company(team.recruiter, soltoft, "contacted")
         clock.advance(timedelta(days=3))
         response = as_role("project_lead").get("/pipeline")
@@ -71,11 +81,14 @@ class TestTheBoard:
         form = re.search(r'<form id="pipeline-filters"[^>]*>', html).group(0)
         assert 'method="get"' in form and 'hx-push-url="true"' in form and 'hx-target="#pipeline-board"' in form
 
-    @pytest.mark.parametrize("query, shown, hidden", [
-        pytest.param("owner={owner}", "Hansen Transport ApS", "Soltoft Pleje", id="owner"),
-        pytest.param("arena=workplace_public", "Soltoft Pleje", "Hansen Transport ApS", id="arena"),
-        pytest.param("strategy=targeted", "Hansen Transport ApS", "Soltoft Pleje", id="strategy"),
-    ])
+    @pytest.mark.parametrize(
+        "query, shown, hidden",
+        [
+            pytest.param("owner={owner}", "Hansen Transport ApS", "Soltoft Pleje", id="owner"),
+            pytest.param("arena=workplace_public", "Soltoft Pleje", "Hansen Transport ApS", id="arena"),
+            pytest.param("strategy=targeted", "Hansen Transport ApS", "Soltoft Pleje", id="strategy"),
+        ],
+    )
     def test_each_filter_narrows_the_board(self, as_role, team, hansen, soltoft, query, shown, hidden):
         html = as_role("project_lead").get("/pipeline?" + query.format(owner=team.recruiter)).get_data(as_text=True)
         board = column(html, "identified")
@@ -87,12 +100,14 @@ class TestTheBoard:
         summary = section(html, "summary-heading")
         transport = re.search(r'<tr><th scope="row">Transport</th>(.*?)</tr>', summary, re.DOTALL).group(1)
         assert "<strong>2</strong>" in transport
-        by_owner = section(as_role("project_lead").get("/pipeline?by=owner_id").get_data(as_text=True),
-                           "summary-heading")
+        by_owner = section(
+            as_role("project_lead").get("/pipeline?by=owner_id").get_data(as_text=True), "summary-heading"
+        )
         assert "Mette Kjær" in by_owner and "Sofie Lund" in by_owner and "Ikke angivet" in by_owner
 
-    def test_companies_without_an_attempt_for_the_stalled_days_are_listed(self, app, as_role, crm, team, clock,
-                                                                           hansen, soltoft):
+    def test_companies_without_an_attempt_for_the_stalled_days_are_listed(
+        self, app, as_role, crm, team, clock, hansen, soltoft
+    ):
         clock.advance(timedelta(days=app.config["STALLED_DAYS"] - 1))
         crm.log_attempt(team.recruiter, soltoft, "call", "no_answer")
         clock.advance(timedelta(days=2))
@@ -100,8 +115,9 @@ class TestTheBoard:
         assert "Hansen Transport ApS" in stalled and f"{app.config['STALLED_DAYS'] + 1} dage" in stalled
         assert "Soltoft Pleje" not in stalled
 
-    def test_only_the_longest_stalled_are_listed_with_the_count_of_the_rest(self, as_role, clock, monkeypatch, hansen,
-                                                                            soltoft):
+    def test_only_the_longest_stalled_are_listed_with_the_count_of_the_rest(
+        self, as_role, clock, monkeypatch, hansen, soltoft
+    ):
         monkeypatch.setattr("web.pipeline.STALLED_SHOWN", 1)
         clock.advance(timedelta(days=30))
         stalled = section(as_role("project_lead").get("/pipeline").get_data(as_text=True), "stalled-heading")
@@ -128,15 +144,17 @@ class TestMoving:
         return f"/pipeline/companies/{company_id}/move" + query
 
     def test_a_plain_move_goes_back_to_the_board_with_its_filters(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(self.url(hansen, "?industry=transport"),
-                                             {"stage": "contacted", "version": version_of(crm, hansen)})
+        response = as_role("recruiter").post(
+            self.url(hansen, "?industry=transport"), {"stage": "contacted", "version": version_of(crm, hansen)}
+        )
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/pipeline?industry=transport")
         assert stage_of(crm, hansen) == "contacted"
 
     def test_an_htmx_move_returns_the_board_with_the_card_in_its_new_column(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(self.url(hansen), {"stage": "meeting", "version": version_of(crm, hansen)},
-                                             htmx_target="pipeline-board")
+        response = as_role("recruiter").post(
+            self.url(hansen), {"stage": "meeting", "version": version_of(crm, hansen)}, htmx_target="pipeline-board"
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in html
         assert "HX-Request" in response.headers["Vary"]
@@ -144,8 +162,9 @@ class TestMoving:
         assert stage_of(crm, hansen) == "meeting"
 
     def test_an_illegal_move_is_refused_with_the_danish_reason_on_the_board(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(self.url(hansen), {"stage": "completed", "version": version_of(crm, hansen)},
-                                             htmx_target="pipeline-board")
+        response = as_role("recruiter").post(
+            self.url(hansen), {"stage": "completed", "version": version_of(crm, hansen)}, htmx_target="pipeline-board"
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and 'role="alert"' in html
         assert "En virksomhed kan ikke flyttes fra" in html
@@ -171,8 +190,9 @@ class TestMoving:
         assert stage_of(crm, hansen) == "negotiating"
 
     def test_htmx_confirming_the_negotiation_navigates_to_the_agreement(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(self.url(hansen), {"stage": "negotiating", "confirmed": "1"},
-                                             htmx_target="pipeline-board")
+        response = as_role("recruiter").post(
+            self.url(hansen), {"stage": "negotiating", "confirmed": "1"}, htmx_target="pipeline-board"
+        )
         assert response.headers["HX-Redirect"] == f"/agreements/{crm.load(Company, hansen).agreement_id}"
 
     def test_a_partner_move_is_refused_with_the_missing_buy_in_and_a_link_to_sign(self, as_role, crm, team, hansen):
@@ -190,24 +210,30 @@ class TestMoving:
         recruiter = as_role("recruiter")
         asked = recruiter.post(self.url(hansen), {"stage": "declined"}).get_data(as_text=True)
         assert 'name="reason"' in asked and 'name="approach_again_after"' in asked
-        response = recruiter.post(self.url(hansen), {"stage": "declined", "reason": "Travlt med ny rute",
-                                                     "approach_again_after": "2026-09-01"})
+        response = recruiter.post(
+            self.url(hansen),
+            {"stage": "declined", "reason": "Travlt med ny rute", "approach_again_after": "2026-09-01"},
+        )
         assert response.status_code == 303
         company = crm.load(Company, hansen)
         assert company.stage == "declined" and company.approach_again_after == date(2026, 9, 1)
         assert company.closed_reason == "Travlt med ny rute"
 
     def test_parking_without_a_reason_shows_the_danish_message_and_keeps_the_form(self, as_role, crm, hansen):
-        response = as_role("recruiter").post(self.url(hansen), {"stage": "parked", "reason": " ",
-                                                                "approach_again_after": "2026-09-01"})
+        response = as_role("recruiter").post(
+            self.url(hansen), {"stage": "parked", "reason": " ", "approach_again_after": "2026-09-01"}
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and "Begrundelse: skal udfyldes" in html
         assert 'value="2026-09-01"' in html
         assert stage_of(crm, hansen) == "identified"
 
     def test_a_bad_date_shows_the_danish_message_and_changes_nothing(self, as_role, crm, hansen):
-        html = as_role("recruiter").post(self.url(hansen), {"stage": "parked", "reason": "Travlt",
-                                                            "approach_again_after": "efteråret"}).get_data(as_text=True)
+        html = (
+            as_role("recruiter")
+            .post(self.url(hansen), {"stage": "parked", "reason": "Travlt", "approach_again_after": "efteråret"})
+            .get_data(as_text=True)
+        )
         assert "Kontakt igen efter: er ikke en dato" in html
         assert stage_of(crm, hansen) == "identified"
 
@@ -232,5 +258,8 @@ class TestMoving:
     def test_no_agreement_is_opened_by_a_refused_move(self, as_role, crm, hansen):
         as_role("recruiter").post(self.url(hansen), {"stage": "partner"})
         assert crm.load(Company, hansen).agreement_id is None
-        assert not [e for e in crm.recorder.select_notifications(start=1, limit=1000)
-                    if e.topic.endswith(PartnershipAgreement.Drafted.__qualname__)]
+        assert not [
+            e
+            for e in crm.recorder.select_notifications(start=1, limit=1000)
+            if e.topic.endswith(PartnershipAgreement.Drafted.__qualname__)
+        ]

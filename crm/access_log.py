@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
 
 from crm.clock import Clock
-from crm.ddl import create_tables
+from storage.ddl import create_tables
 
 USES = ("page", "search", "export", "api")
 

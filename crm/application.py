@@ -9,7 +9,8 @@ from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.users import UserCommands
-from crm.persistence import database_url, sqlalchemy_env
+from crm.persistence import sqlalchemy_env
+from storage.location import database_url
 
 
 class CrmApplication(

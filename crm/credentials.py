@@ -12,8 +12,8 @@ from uuid import UUID
 from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from crm.ddl import create_tables
 from crm.errors import InvalidInput
+from storage.ddl import create_tables
 
 MIN_LENGTH = 8
 # werkzeug's default (scrypt) unless set; the tests choose a cheap method, as they sign in hundreds of times.

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 from eventsourcing.persistence import Transcoding
 
-DATABASE_URL_VAR = "CRM_DATABASE_URL"
-INSTANCE_PATH_VAR = "CRM_INSTANCE_PATH"
-
-
-def instance_path() -> Path:
-    return Path(os.environ.get(INSTANCE_PATH_VAR) or Path.cwd() / "instance")
-
-
-def database_url() -> str:
-    """CRM_DATABASE_URL, or a SQLite file in the instance folder (created on first use)."""
-    url = os.environ.get(DATABASE_URL_VAR)
-    if url:
-        return url
-    folder = instance_path()
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'crm.sqlite3'}"
+from storage.location import driver_url
 
 
 def sqlalchemy_env(url: str) -> dict[str, str]:
@@ -32,9 +15,7 @@ def sqlalchemy_env(url: str) -> dict[str, str]:
     eventsourcing_sqlalchemy's persistence, with a recorder that also writes the
     audit hash chain in the events' transaction (crm/audit/chain.py).
     """
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return {"PERSISTENCE_MODULE": "crm.audit.factory:Factory", "SQLALCHEMY_URL": url}
+    return {"PERSISTENCE_MODULE": "crm.audit.factory:Factory", "SQLALCHEMY_URL": driver_url(url)}
 
 
 class DateAsISO(Transcoding):

@@ -20,8 +20,8 @@ from sqlalchemy import Column, Integer, String, Table, delete, select
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session
 
-from crm.ddl import create_tables
 from projections.schema import metadata
+from storage.ddl import create_tables
 
 UPSTREAM = "crm"
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 
-from crm.persistence import database_url, instance_path
+from storage.location import database_url, instance_path
 from web import i18n, services
 from web.extensions import babel, csrf, htmx, login_manager
 

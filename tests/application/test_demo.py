@@ -14,12 +14,12 @@ from crm.attempts import OutreachAttempt
 from crm.clock import SimulatedClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
-from crm.demo import load_demo
 from crm.errors import AlreadyExists
 from crm.leads import Lead
 from crm.users import User
 from crm.validation import is_valid_cvr
 from crm.vocabulary import ROLES
+from demo import load_demo
 
 # A Monday morning in Copenhagen, twelve weeks before the demo's "now".
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

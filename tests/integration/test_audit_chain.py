@@ -9,11 +9,12 @@ from click.testing import CliRunner
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import select, text
 
+from cli.audit import audit
 from crm.application import CrmApplication
 from crm.audit.chain import GENESIS, next_link
-from crm.audit.cli import audit
 from crm.audit.verify import Anchor, verify, verify_chain
 from projections.runner import Projector
+from projections.verify import verify_projections
 from tests.audit_history import build_history
 
 
@@ -43,7 +44,7 @@ def stored_state(app, position: int) -> bytes:
 
 def test_every_event_recorded_through_the_commands_has_its_link(history_app):
     app, _ = history_app
-    report = verify(app)
+    report = verify(app, read_models=verify_projections)
 
     # Check the chain is whole and every read model equals a fresh replay.
     assert report.ok
@@ -74,7 +75,7 @@ def test_an_edited_event_row_is_found_at_its_position(history_app):
             text("UPDATE crm_events SET state = :state WHERE id = :id"),
             {"state": json.dumps(state).encode(), "id": position},
         )
-    report = verify(app)
+    report = verify(app, read_models=verify_projections)
 
     assert not report.ok
     assert report.chain.first_problem.position == position
@@ -177,7 +178,7 @@ def test_an_edited_snapshot_is_found_though_it_is_not_in_the_chain(sql_database,
     history = build_history(app, clock)
     for number in range(50):  # the application snapshots a company every 50 versions
         app.change_company_details(history.team.recruiter, history.hansen, address=f"Industrivej {number}, Horsens")
-    assert verify(app, projections=False).snapshots.checked == 1
+    assert verify(app).snapshots.checked == 1
 
     with engine_of(app).begin() as connection:
         state = bytes(connection.execute(text("SELECT state FROM crm_snapshots")).scalar_one())
@@ -185,7 +186,7 @@ def test_an_edited_snapshot_is_found_though_it_is_not_in_the_chain(sql_database,
             text("UPDATE crm_snapshots SET state = :state"),
             {"state": state.replace(b"Hansen Transport ApS", b"Hansen & Co")},
         )
-    report = verify(app, projections=False)
+    report = verify(app, read_models=verify_projections)
 
     assert report.chain.ok and not report.ok
     assert report.snapshots.differing == [(history.hansen, 50)]
@@ -224,7 +225,7 @@ def test_a_log_recorded_before_the_chain_existed_is_linked_when_first_opened(sql
 
 def test_the_in_memory_store_has_no_chain_and_verify_says_so(clock):
     app = CrmApplication(clock=clock)
-    report = verify(app)
+    report = verify(app, read_models=verify_projections)
     assert not report.chain.chained and not report.ok and report.projections is None
 
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
+from cli.audit import audit
 from crm.audit.chain import GENESIS
-from crm.audit.cli import audit
 from crm.audit.export import ExportSummary, export_lines, verify_export, write_export
 from crm.clock import local_date
 from crm.permissions import SYSTEM_ACTOR_ID

@@ -7,8 +7,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from cli import DEMO_PASSWORD, main
 from crm.application import CrmApplication
-from crm.cli import DEMO_PASSWORD, main
 
 
 @pytest.fixture

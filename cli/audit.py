@@ -8,15 +8,13 @@ from pathlib import Path
 
 import click
 
+from cli.progress import progress_bar
+from cli.wiring import open_app
 from crm.audit.export import NoChain, verify_export, write_export
 from crm.audit.verify import Anchor, verify
 from crm.permissions import SYSTEM_ACTOR_ID
-
-
-def open_app():
-    from crm.cli import open_app as open_crm
-
-    return open_crm()
+from crm.users import User
+from projections.verify import verify_projections
 
 
 @click.group()
@@ -48,17 +46,8 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--anchor") from None
     app = open_app()
-    from tqdm import tqdm
-
-    with tqdm(desc="chain", unit="event", file=sys.stderr, disable=None) as bar:
-        last = {"at": 0}
-
-        def advance(position: int, stop: int) -> None:
-            bar.total = stop
-            bar.update(position - last["at"])
-            last["at"] = position
-
-        report = verify(app, anchor=parsed, projections=not chain_only, progress=advance)
+    with progress_bar("chain") as advance:
+        report = verify(app, anchor=parsed, read_models=None if chain_only else verify_projections, progress=advance)
     chain = report.chain
     if not chain.chained:
         click.echo("This store keeps no hash chain (the in-memory store): nothing to verify.")
@@ -117,20 +106,9 @@ def export_command(date_from, date_to, directory: Path, username: str | None) ->
     user_id = SYSTEM_ACTOR_ID
     if username:
         user_id = app.user_id_for(username)
-        from crm.users import User
-
         if not app.exists(User, user_id):
             raise click.BadParameter(f"no user {username}", param_hint="--user")
-    from tqdm import tqdm
-
-    with tqdm(desc="export", unit="event", file=sys.stderr, disable=None) as bar:
-        last_at = {"at": 0}
-
-        def advance(position: int, stop: int) -> None:
-            bar.total = stop
-            bar.update(position - last_at["at"])
-            last_at["at"] = position
-
+    with progress_bar("export") as advance:
         try:
             events_path, manifest_path, manifest = write_export(app, directory, first, last, user_id, progress=advance)
         except NoChain as error:

@@ -22,7 +22,10 @@ from uuid import UUID
 
 from crm.application import CrmApplication
 from crm.clock import COPENHAGEN, SimulatedClock, local_date
-from crm.demo_words import (
+from crm.permissions import SYSTEM_ACTOR_ID
+from crm.validation import CVR_WEIGHTS
+from crm.vocabulary import STANDARD_REQUIREMENTS
+from demo.words import (
     AGREEMENT_FATES,
     ASCII,
     CALL_NOTES,
@@ -56,9 +59,6 @@ from crm.demo_words import (
     USERS,
     WRITTEN_NOTES,
 )
-from crm.permissions import SYSTEM_ACTOR_ID
-from crm.validation import CVR_WEIGHTS
-from crm.vocabulary import STANDARD_REQUIREMENTS
 
 
 @dataclass(frozen=True)

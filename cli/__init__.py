@@ -1,0 +1,79 @@
+"""The `crm` command: demo data, users, the read models, the audit trail, serving the web application.
+
+This package and `cli/wiring.py` are the composition root of the command line:
+they alone put the write side, the read side and the web together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from cli.audit import audit
+from cli.projections import projections
+from cli.users import users
+from cli.wiring import open_app, open_projector
+from crm.application import CrmApplication
+from crm.clock import SimulatedClock
+from crm.permissions import SYSTEM_ACTOR_ID
+from storage.location import database_url
+
+DEMO_PASSWORD = "demo-kode"  # noqa: S105 - printed for everyone to use with the demo data
+
+
+@click.group()
+def main() -> None:
+    """workplace-crm: municipal outreach to workplaces."""
+
+
+@main.command()
+@click.option("--companies", default=200, show_default=True, help="How many companies to create.")
+@click.option("--seed", default=2026, show_default=True, help="Seed for the deterministic dataset.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds events.")
+def demo(companies: int, seed: int, if_empty: bool) -> None:
+    """Load the demo dataset through the application's commands."""
+    from demo import load_demo
+
+    clock = SimulatedClock(datetime.now(UTC) - timedelta(weeks=12))
+    app = open_app(clock)
+    if app.recorder.max_notification_id():
+        if if_empty:
+            click.echo("The database already holds events; demo data not loaded.")
+            _print_sign_ins(app)
+            return
+        raise click.ClickException("The database already holds events; load the demo into an empty database.")
+    summary = load_demo(app, clock, seed=seed, companies=companies)
+    for username, _role, _name in summary.users:
+        app.set_password(SYSTEM_ACTOR_ID, app.user_id_for(username), DEMO_PASSWORD, reason="demo data")
+    click.echo(f"Loaded {app.recorder.max_notification_id()} events into {database_url()}")
+    _print_sign_ins(app)
+
+
+def _print_sign_ins(app: CrmApplication) -> None:
+    projector = open_projector(app)
+    projector.catch_up(["users"])
+    click.echo(f"Sign in at http://127.0.0.1:8000 as one of these (demo password: {DEMO_PASSWORD}):")
+    for user in projector["users"].all_users():
+        if user["active"]:
+            click.echo(f"  {user['username']:<12} {user['role']:<18} {user['display_name']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web application with a production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    app = create_app()
+    click.echo(f"Serving on http://{host}:{port}  (database: {app.config['DATABASE_URL']})")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+main.add_command(users)
+main.add_command(projections)
+main.add_command(audit)

@@ -7,7 +7,7 @@ from uuid import UUID
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.service import CrmService, command
-from crm.validation import choice, normalise_email, normalise_phone, required_text
+from crm.validation import PERSON_NAME_LENGTH, choice, normalise_email, normalise_phone, required_text
 from crm.vocabulary import CONTACT_ROLES
 
 
@@ -26,7 +26,7 @@ class ContactCommands(CrmService):
         self.load(Company, company_id)
         contact = Contact(
             company_id=company_id,
-            name=required_text("name", name, 120),
+            name=required_text("name", name, PERSON_NAME_LENGTH),
             role=choice("role", role, CONTACT_ROLES),
             phone=normalise_phone(phone),
             email=normalise_email(email),
@@ -47,7 +47,7 @@ class ContactCommands(CrmService):
         """Correct a contact's name, phone or e-mail."""
         contact = self.load(Contact, contact_id, expected_version)
         contact.change_details(
-            name=required_text("name", name, 120),
+            name=required_text("name", name, PERSON_NAME_LENGTH),
             phone=normalise_phone(phone),
             email=normalise_email(email),
         )

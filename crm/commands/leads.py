@@ -8,7 +8,7 @@ from crm.companies import Company
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.service import CrmService, command
-from crm.validation import choice, optional_choice, optional_text, required_text
+from crm.validation import DESCRIPTION_LENGTH, REASON_LENGTH, choice, optional_choice, optional_text, required_text
 from crm.vocabulary import ARENAS, CONTACT_ROLES, STRATEGIES, URGENCIES
 
 
@@ -33,7 +33,7 @@ class LeadCommands(CrmService):
         lead = Lead(
             company_id=company_id,
             shared_by=self.current_actor(),
-            lead_reason=required_text("lead_reason", lead_reason, 1000),
+            lead_reason=required_text("lead_reason", lead_reason, DESCRIPTION_LENGTH),
             suggested_contact_id=suggested_contact_id,
             suggested_role=optional_choice("suggested_role", suggested_role, CONTACT_ROLES),
             urgency=choice("urgency", urgency, URGENCIES),
@@ -58,5 +58,5 @@ class LeadCommands(CrmService):
     def decline_lead(self, lead_id: UUID) -> None:
         """Turn a lead down, with the reason the consultant will see."""
         lead = self.load(Lead, lead_id)
-        lead.decline(optional_text("reason", self.current_reason()) or "")
+        lead.decline(optional_text("reason", self.current_reason(), REASON_LENGTH) or "")
         self.save(lead)

@@ -182,12 +182,14 @@ class Projector:
         fresh = self.projections[name].fresh()
         applied = self._catch_up([fresh], batch_size, progress, None)
         state = fresh.view.state()
-        if state is not None and state.live:
+        if state is None:
+            return applied  # another process switched to a newer generation meanwhile: rebuilt all the same
+        if state.live:
             self.projections[name] = fresh
             if state.failure is not None:
                 raise RebuildFailed(name, state.failure)
             return applied
-        failure = state.failure if state is not None else None
+        failure = state.failure
         fresh.view.discard()
         if failure is None:
             raise RuntimeError(f"the rebuild of {name} neither caught up nor stopped at an event")
@@ -223,7 +225,7 @@ class Projector:
         applied = 0
         while True:
             # Read and decode outside the lock, so the views' write locks are held only to apply.
-            states = self._states(group)
+            group, states = self._states(group)
             working = [p for p in group if states[p].failure is None]
             behind = [p for p in working if states[p].position < head]
             if not behind:
@@ -242,8 +244,13 @@ class Projector:
             if progress is not None:
                 progress(stop, head)
 
-    def _states(self, group: list[CrmProjection]) -> dict[CrmProjection, Generation]:
-        """Every view's generation in one short read; a view whose generation was dropped rebinds."""
+    def _states(self, group: list[CrmProjection]) -> tuple[list[CrmProjection], dict[CrmProjection, Generation]]:
+        """Every view's generation in one short read.
+
+        A view whose generation another process dropped (it switched to a newer one) is
+        replaced by a new view object on the live generation; the old object keeps its
+        generation, so a thread still writing with it finds its position gone and stops.
+        """
         names = sorted({p.view.name for p in group})
         for _ in range(3):
             with self.datastore.transaction(commit=False) as session:
@@ -252,8 +259,7 @@ class Projector:
             missing = [p for p in group if (p.view.name, p.view.generation) not in found]
             if not missing:
                 break
-            for projection in missing:
-                projection.view.attach(beside=True)  # another process switched to a newer generation
+            group = [self._rebound(p) if p in missing else p for p in group]
         else:
             raise RuntimeError("the views' generations keep changing under this catch-up")
         states = {p: found[(p.view.name, p.view.generation)] for p in group}
@@ -262,7 +268,13 @@ class Projector:
                 self.failures[projection.view.name] = state.failure
             else:
                 self.failures.pop(projection.view.name, None)
-        return states
+        return group, states
+
+    def _rebound(self, projection: CrmProjection) -> CrmProjection:
+        rebound = type(projection).on(self.datastore)
+        if self.projections.get(projection.view.name) is projection:
+            self.projections[projection.view.name] = rebound
+        return rebound
 
     def _decode(self, notification: Any) -> Delivery:
         try:
@@ -398,7 +410,8 @@ class Projector:
         self, group: list[CrmProjection], head: int, states: dict[CrmProjection, Generation] | None = None
     ) -> None:
         """A generation built beside the live one goes live when it has caught up (or, for a new shape, stopped)."""
-        states = states or self._states(group)
+        if states is None:
+            group, states = self._states(group)
         for projection in group:
             state = states[projection]
             if state.live:

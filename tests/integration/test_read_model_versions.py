@@ -157,3 +157,21 @@ def test_a_rebuild_runs_beside_the_live_view_so_no_screen_goes_empty(sql_databas
     assert len(seen_during) > 2 and all(rows == live for rows in seen_during)
     assert projector["outreach"].rows(companies) == live
     assert [g.live for g in projector["outreach"].generations()] == [True]
+
+
+def test_a_process_whose_generation_another_process_replaced_moves_to_the_new_one(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    hansen_transport(app, team.recruiter)
+    web, command_line = (Projector(app, projection_classes=(UsersProjection, OutreachProjection)) for _ in range(2))
+    web.catch_up()
+    stale = web.projections["outreach"]
+    command_line.rebuild("outreach")
+    soltoft = app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning")
+
+    assert web.catch_up() > 0
+    assert soltoft in {row["company_id"] for row in web["outreach"].rows(companies)}
+    assert web["outreach"].generation == command_line["outreach"].generation != stale.view.generation
+    # Check a thread still holding the old view finds its position gone rather than writing to dropped tables.
+    with app.factory.datastore.transaction(commit=True) as session:
+        assert stale.view.lock_position(session) is None

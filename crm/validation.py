@@ -125,6 +125,14 @@ def optional_text(field: str, value: str | None, max_length: int = NOTE_LENGTH) 
     return text or None
 
 
+def storable(value: str | None, max_length: int) -> str | None:
+    """Text to be kept whatever it holds (a search criterion in the access log, a requested path):
+    truncated, and each character no database stores replaced by U+FFFD, never refused."""
+    if not value:
+        return None
+    return _UNSTORABLE.sub("\ufffd", value[:max_length])
+
+
 def search_term(value: str | None, max_length: int = SEARCH_LENGTH) -> str:
     """What a user typed into a search box: at most `max_length` characters, "" for nothing."""
     return optional_text("search", value, max_length) or ""

@@ -10,7 +10,8 @@ import click
 
 from cli.progress import progress_bar
 from cli.wiring import open_projector
-from projections.runner import Projector, RebuildFailed, ViewStatus, run_forever
+from projections.runner import Projector, RebuildFailed, ViewStatus
+from projections.worker import run_forever
 
 
 @click.group()

@@ -38,38 +38,20 @@ once it has caught up, so no screen goes empty.
 
 from __future__ import annotations
 
-import logging
-import select
-import sqlite3
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy.exc
-from eventsourcing import persistence
-from eventsourcing.persistence import ApplicationRecorder, Tracking
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
-from sqlalchemy import select as sql_select
+from sqlalchemy import select
 
 from crm.application import CrmApplication
-from projections.base import UPSTREAM, CrmProjection, View
-from projections.generations import Failure, Generation, registry, writing
-from projections.schema import utc_naive
+from projections.applying import apply_batch, decode
+from projections.base import CrmProjection, View
+from projections.generations import Failure, Generation, registry
 
 Progress = Callable[[int, int], None]
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One stored event for the views: decoded, or with the error that kept it from decoding."""
-
-    id: int
-    topic: str
-    event: Any
-    error: Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -96,32 +78,6 @@ class RebuildFailed(Exception):
         super().__init__(f"{name}: stopped before position {failure.position} ({failure.topic}): {failure.error}")
         self.name = name
         self.failure = failure
-
-
-def is_transient(error: BaseException) -> bool:
-    """True for errors of the database or the connection, which say nothing about an event."""
-    if isinstance(
-        error, (sqlalchemy.exc.DisconnectionError, sqlalchemy.exc.TimeoutError, sqlalchemy.exc.InterfaceError)
-    ):
-        return True
-    if isinstance(error, (persistence.OperationalError, persistence.InterfaceError)):
-        return True
-    if isinstance(error, sqlalchemy.exc.OperationalError):
-        original = getattr(error, "orig", None)
-        if isinstance(original, sqlite3.OperationalError):
-            # SQLite raises OperationalError for a missing column too: only these say "try again".
-            message = str(original).lower()
-            return any(word in message for word in ("locked", "busy", "disk i/o", "unable to open", "interrupt"))
-        return True
-    return False
-
-
-def describe(error: BaseException) -> str:
-    """The error's kind and first line: never the statement or its parameters, which may hold personal data."""
-    original = getattr(error, "orig", None)
-    shown = original if isinstance(original, BaseException) else error
-    first_line = (str(shown).strip().splitlines() or [""])[0]
-    return f"{type(shown).__name__}: {first_line}"[:500]
 
 
 class Projector:
@@ -191,6 +147,7 @@ class Projector:
             return applied
         failure = state.failure
         fresh.view.discard()
+        self._states([self.projections[name]])  # the failures known are the live view's again
         if failure is None:
             raise RuntimeError(f"the rebuild of {name} neither caught up nor stopped at an event")
         raise RebuildFailed(name, failure)
@@ -206,7 +163,7 @@ class Projector:
         head = self.recorder.max_notification_id() or 0
         with self.datastore.transaction(commit=False) as session:
             rows = session.execute(
-                sql_select(registry)
+                select(registry)
                 .where(registry.c.name.in_(list(self.projections)))
                 .order_by(registry.c.name, registry.c.generation)
             )
@@ -238,9 +195,9 @@ class Projector:
             notifications = self.recorder.select_notifications(
                 start=start + 1, limit=batch_size, stop=stop, topics=topics
             )
-            deliveries = [self._decode(n) for n in notifications]
+            deliveries = [decode(self.app.mapper, n) for n in notifications]
             positions = {p: states[p].position for p in in_batch}
-            applied += self._apply_batch(in_batch, deliveries, positions, stop, include)
+            applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
             if progress is not None:
                 progress(stop, head)
 
@@ -254,7 +211,7 @@ class Projector:
         names = sorted({p.view.name for p in group})
         for _ in range(3):
             with self.datastore.transaction(commit=False) as session:
-                rows = session.execute(sql_select(registry).where(registry.c.name.in_(names)))
+                rows = session.execute(select(registry).where(registry.c.name.in_(names)))
                 found = {(g.name, g.generation): g for g in map(Generation.from_row, rows)}
             missing = [p for p in group if (p.view.name, p.view.generation) not in found]
             if not missing:
@@ -276,136 +233,6 @@ class Projector:
             self.projections[projection.view.name] = rebound
         return rebound
 
-    def _decode(self, notification: Any) -> Delivery:
-        try:
-            return Delivery(notification.id, notification.topic, self.app.mapper.to_domain_event(notification))
-        except Exception as error:  # noqa: BLE001 - an event that does not decode stops only the views that read it
-            return Delivery(notification.id, notification.topic, None, error)
-
-    def _apply_batch(
-        self,
-        in_batch: list[CrmProjection],
-        deliveries: list[Delivery],
-        positions: dict[CrmProjection, int],
-        stop: int,
-        include: Callable[[object], bool] | None,
-    ) -> int:
-        try:
-            with self._writing(in_batch), self.datastore.transaction(commit=True) as session:
-                if any(p.view.lock_position(session) != positions[p] for p in in_batch):
-                    return 0  # another process applied some of this meanwhile: read on from where it stopped
-                applied = 0
-                for projection in in_batch:
-                    projection.view.discard_buffer()
-                    applied += self._apply(projection, deliveries, positions[projection], include)
-                    projection.view.flush(session)
-                    projection.view.move_position(session, stop)
-            return applied
-        except Exception as error:
-            if is_transient(error):
-                raise
-        # Some view cannot apply some event: view by view, the others go on and that one stops before it.
-        return sum(self._apply_alone(p, deliveries, positions[p], stop, include) for p in in_batch)
-
-    def _apply_alone(
-        self,
-        projection: CrmProjection,
-        deliveries: list[Delivery],
-        position: int,
-        stop: int,
-        include: Callable[[object], bool] | None,
-    ) -> int:
-        view = projection.view
-        culprit: tuple[Delivery, Exception] | None = None
-        try:
-            with self._writing([projection]), self.datastore.transaction(commit=True) as session:
-                if view.lock_position(session) != position:
-                    return 0
-                view.discard_buffer()
-                applied = 0
-                for delivery in self._relevant(projection, deliveries, position, include):
-                    try:
-                        self._apply_one(projection, delivery)
-                        view.flush(session)
-                    except Exception as error:
-                        if not is_transient(error):
-                            culprit = (delivery, error)
-                        raise
-                    applied += 1
-                view.move_position(session, stop)
-            return applied
-        except Exception:
-            if culprit is None:
-                raise
-        delivery, error = culprit
-        with self._writing([projection]), self.datastore.transaction(commit=True) as session:
-            if view.lock_position(session) != position:
-                return 0
-            view.discard_buffer()
-            before = [d for d in deliveries if d.id < delivery.id]
-            applied = self._apply(projection, before, position, include)
-            view.flush(session)
-            view.move_position(session, delivery.id - 1)
-            now = utc_naive(datetime.now(UTC))
-            happened = getattr(delivery.event, "timestamp", None)
-            view.mark_failed(
-                session, delivery.id, delivery.topic, describe(error), now, utc_naive(happened) if happened else now
-            )
-        failure = view.failure()
-        if failure is not None:
-            self.failures[view.name] = failure
-        logger.error(
-            "The %s view stopped before position %s (%s): %s",
-            view.name,
-            delivery.id,
-            delivery.topic,
-            describe(error),
-            exc_info=error,
-        )
-        return applied
-
-    @classmethod
-    def _apply(
-        cls,
-        projection: CrmProjection,
-        deliveries: list[Delivery],
-        position: int,
-        include: Callable[[object], bool] | None,
-    ) -> int:
-        applied = 0
-        for delivery in cls._relevant(projection, deliveries, position, include):
-            cls._apply_one(projection, delivery)
-            applied += 1
-        return applied
-
-    @staticmethod
-    def _relevant(
-        projection: CrmProjection,
-        deliveries: list[Delivery],
-        position: int,
-        include: Callable[[object], bool] | None,
-    ) -> Iterable[Delivery]:
-        topics = set(projection.topics)
-        for delivery in deliveries:
-            if delivery.id <= position or delivery.topic not in topics:
-                continue
-            if delivery.error is None and include is not None and not include(delivery.event):
-                continue
-            yield delivery
-
-    @staticmethod
-    def _apply_one(projection: CrmProjection, delivery: Delivery) -> None:
-        if delivery.error is not None:
-            raise delivery.error
-        projection.process_event(delivery.event, Tracking(UPSTREAM, delivery.id))
-
-    @staticmethod
-    def _writing(projections: Iterable[CrmProjection]) -> Any:
-        names: dict[str, str] = {}
-        for projection in projections:
-            names.update({t.name: p.name for t, p in projection.view.tables_of_generation.items()})
-        return writing(names)
-
     def _go_live_when_ready(
         self, group: list[CrmProjection], head: int, states: dict[CrmProjection, Generation] | None = None
     ) -> None:
@@ -425,51 +252,3 @@ class Projector:
     @staticmethod
     def _live_version(view: View) -> int | None:
         return next((g.version for g in view.generations() if g.live), None)
-
-
-class NewEventSignal:
-    """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
-
-    def __init__(self, app: CrmApplication, poll_interval: float = 0.5) -> None:
-        self.poll_interval = poll_interval
-        self._connection = None
-        engine = app.factory.datastore.engine
-        if engine is not None and engine.dialect.name == "postgresql":
-            self._connection = engine.raw_connection()
-            self._connection.autocommit = True  # type: ignore[union-attr]
-            self._connection.cursor().execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
-
-    def wait(self, timeout: float) -> None:
-        if self._connection is None:
-            time.sleep(min(timeout, self.poll_interval))
-            return
-        driver_connection = self._connection.driver_connection  # type: ignore[attr-defined]
-        if select.select([driver_connection], [], [], timeout)[0]:
-            for _ in driver_connection.notifies(timeout=0):
-                pass
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-
-def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_every: float = 5.0) -> None:
-    """The `crm projections run` loop: catch up, then sleep until new events are signalled.
-
-    An event a view cannot apply stops that view only (see the module's docstring); any
-    other error is logged and the catch-up tried again after `wake_every` seconds, so the
-    worker outlives a database restart.
-    """
-    signal = NewEventSignal(projector.app)
-    try:
-        while not should_stop():
-            try:
-                applied = projector.catch_up()
-            except Exception:  # the worker must outlive a database restart
-                logger.exception("Catching up the read models failed; trying again in %s s", wake_every)
-                time.sleep(wake_every)
-                continue
-            if applied == 0:
-                signal.wait(wake_every)
-    finally:
-        signal.close()

@@ -12,8 +12,9 @@ import pytest
 from projections.as_of import as_of
 from projections.outreach import OutreachProjection, OutreachView, attempts, companies, contacts
 from projections.pipeline import stage_counts
-from projections.runner import Projector, run_forever
+from projections.runner import Projector
 from projections.users import UsersProjection
+from projections.worker import run_forever
 from tests.support import hansen_transport, make_team
 
 CLASSES = (UsersProjection, OutreachProjection)

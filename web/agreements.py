@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,38 +10,22 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from crm.errors import AgreementNotReady, CrmError, InvalidInput
-from projections.outreach import OutreachView, contacts
+import projections
+from crm.errors import AgreementNotReady, CrmError
+from web import params
 from web.auth import requires
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
+from web.workdays import one_month_after
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 TARGET = "agreement"
 STATUS_FILTERS = ("open", "overdue", "due_soon", "fulfilled", "abandoned")
 BADGES = {"overdue": "bad", "due_soon": "warn", "fulfilled": "ok", "abandoned": "", "open": ""}
-
-
-def company_contacts(view: OutreachView, company_id: UUID) -> list[dict[str, Any]]:
-    """The company's current contacts (not archived), top management first."""
-    query = (
-        select(contacts.c.contact_id, contacts.c.name, contacts.c.role)
-        .where(contacts.c.company_id == company_id, contacts.c.archived.is_(False))
-        .order_by(contacts.c.role != "top_management", contacts.c.search_name)
-    )
-    with view.transaction(commit=False) as session:
-        return [dict(row._mapping) for row in session.execute(query)]
-
-
-def one_month_after(day: date) -> date:
-    """The same day of the next month (the last day when the next month is shorter)."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def requirement_title(requirement: dict[str, Any]) -> str:
@@ -69,9 +52,9 @@ def index():
         for requirement in agreement["requirements"]:
             requirement["title"] = requirement_title(requirement)
             requirement["confirmed_by_name"] = names.get(requirement["confirmed_by"])
-    status = request.args.get("status") if request.args.get("status") in STATUS_FILTERS else ""
-    kind = request.args.get("kind") or ""
-    show_terminated = request.args.get("terminated") == "show"
+    status = params.choice(request.args, "status", STATUS_FILTERS)
+    kind = params.filter_text(request.args, "kind")
+    show_terminated = params.choice(request.args, "terminated", ("show",)) == "show"
     commitments, hidden = _commitments(day, status, kind, show_terminated)
     shown = {c["owner_contact_id"] for c in commitments}
     if not wants_fragment("commitment-tracker"):
@@ -92,7 +75,7 @@ def index():
     )
 
 
-def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[dict[str, Any]], int]:
+def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
     """The commitment tracker filtered by status and kind; open commitments of terminated agreements are
     hidden unless asked for, and marked when shown."""
     state = "open" if status in ("overdue", "due_soon") else (status or None)
@@ -118,7 +101,9 @@ def _render(agreement_id: UUID, notice: dict | None = None):
     if agreement is None:
         abort(404)
     names = projector["users"].names()
-    people = company_contacts(projector["outreach"], agreement["company_id"])
+    people = projections.contacts_of(
+        projector["outreach"], agreement["company_id"], current_only=True, order="sponsors"
+    )
     for requirement in agreement["requirements"]:
         requirement["title"] = requirement_title(requirement)
         requirement["confirmed_by_name"] = names.get(requirement["confirmed_by"])
@@ -197,35 +182,6 @@ def _missing_titles(agreement_id: UUID, error: AgreementNotReady) -> list[str]:
     return [titles.get(key, label("requirement", key)) for key in error.missing]
 
 
-def _date(field: str) -> date | None:
-    text = request.form.get(field, "").strip()
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        raise InvalidInput(field=field, problem="is not a date") from None
-
-
-def _count(field: str) -> int:
-    text = request.form.get(field, "").strip()
-    try:
-        return int(text) if text else 0
-    except ValueError:
-        raise InvalidInput(field=field, problem="must be a whole number of 0 or more") from None
-
-
-def _uuid(field: str) -> UUID | None:
-    text = request.form.get(field, "").strip()
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        raise InvalidInput(field=field, problem="is not one of the choices") from None
-
-
-def _version() -> int | None:
-    text = request.form.get("version", "").strip()
-    return int(text) if text.isdigit() else None
-
-
 # --- buy-in and signing ---------------------------------------------------------------------------------
 
 
@@ -241,9 +197,9 @@ def confirm_requirement(agreement_id: UUID):
             crm().confirm_requirement,
             agreement_id,
             form.get("key", ""),
-            contact_id=_uuid("contact"),
-            confirmed_on=_date("confirmed_on"),
-            expected_version=_version(),
+            contact_id=params.form_id(request.form, "contact"),
+            confirmed_on=params.form_date(request.form, "confirmed_on"),
+            expected_version=params.version(request.form, "version"),
         ),
         _("The requirement is confirmed."),
     )
@@ -261,7 +217,7 @@ def withdraw_requirement(agreement_id: UUID):
             crm().withdraw_requirement,
             agreement_id,
             form.get("key", ""),
-            expected_version=_version(),
+            expected_version=params.version(request.form, "version"),
             reason=form.get("reason"),
         ),
         _("The requirement was withdrawn."),
@@ -294,7 +250,7 @@ def sign(agreement_id: UUID):
         lambda: perform(
             crm().sign_agreement,
             agreement_id,
-            signed_on=_date("signed_on"),
+            signed_on=params.form_date(request.form, "signed_on"),
         ),
         _("The agreement is signed. The company is now a partner."),
     )
@@ -313,8 +269,8 @@ def plan(agreement_id: UUID):
         lambda: perform(
             crm().plan_services,
             agreement_id,
-            _count("health_checks"),
-            _count("conversations"),
+            params.form_count(request.form, "health_checks"),
+            params.form_count(request.form, "conversations"),
         ),
         _("The plan was saved."),
     )
@@ -330,10 +286,10 @@ def record_delivery(agreement_id: UUID):
         lambda: perform(
             crm().record_delivery,
             agreement_id,
-            health_checks=_count("health_checks"),
-            conversations=_count("conversations"),
-            referrals=_count("referrals"),
-            delivered_on=_date("delivered_on"),
+            health_checks=params.form_count(request.form, "health_checks"),
+            conversations=params.form_count(request.form, "conversations"),
+            referrals=params.form_count(request.form, "referrals"),
+            delivered_on=params.form_date(request.form, "delivered_on"),
         ),
         _("The delivery was recorded."),
     )
@@ -350,7 +306,7 @@ def feedback(agreement_id: UUID):
             crm().deliver_feedback,
             agreement_id,
             focus_points=request.form.get("focus_points"),
-            delivered_on=_date("delivered_on"),
+            delivered_on=params.form_date(request.form, "delivered_on"),
         ),
         _("The written feedback was recorded."),
     )
@@ -367,7 +323,7 @@ def follow_up(agreement_id: UUID):
             crm().hold_follow_up,
             agreement_id,
             note=request.form.get("note"),
-            held_on=_date("held_on"),
+            held_on=params.form_date(request.form, "held_on"),
         ),
         _("The follow-up was recorded."),
     )
@@ -389,8 +345,8 @@ def add_commitment(agreement_id: UUID):
             agreement_id,
             form.get("kind", ""),
             form.get("description", ""),
-            owner_contact_id=_uuid("contact"),
-            due_on=_date("due_on"),
+            owner_contact_id=params.form_id(request.form, "contact"),
+            due_on=params.form_date(request.form, "due_on"),
         ),
         _("The commitment was added."),
     )
@@ -407,7 +363,7 @@ def fulfil_commitment(agreement_id: UUID, commitment_id: str):
             crm().fulfil_commitment,
             agreement_id,
             commitment_id,
-            fulfilled_on=_date("fulfilled_on"),
+            fulfilled_on=params.form_date(request.form, "fulfilled_on"),
         ),
         _("The commitment is fulfilled."),
     )

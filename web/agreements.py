@@ -1,4 +1,7 @@
-"""Cooperation agreements: the buy-in and commitment trackers, and each agreement from buy-in to follow-up."""
+"""Cooperation agreements: the buy-in and commitment trackers, and each agreement from buy-in to follow-up.
+
+The agreement's steps (the forms that change it) are in web/agreement_steps.py.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,10 @@ from flask_login import current_user, login_required
 import projections
 from crm.errors import AgreementNotReady, CrmError
 from web import params
-from web.auth import requires
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, perform, today, views
+from web.services import crm, today, views
 from web.workdays import one_month_after
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -151,7 +153,7 @@ def show(agreement_id: UUID):
     return _render(agreement_id)
 
 
-def _act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
+def act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
     """Run one command on the agreement, then show the agreement with the outcome in the section acted on."""
     action = request.endpoint.rsplit(".", 1)[-1]
     try:
@@ -182,236 +184,4 @@ def _missing_titles(agreement_id: UUID, error: AgreementNotReady) -> list[str]:
     return [titles.get(key, label("requirement", key)) for key in error.missing]
 
 
-# --- buy-in and signing ---------------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/requirements/confirm")
-@requires("negotiate")
-def confirm_requirement(agreement_id: UUID):
-    """Top management committed to one requirement (the sponsor is a named top-management contact)."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().confirm_requirement,
-            agreement_id,
-            form.get("key", ""),
-            contact_id=params.form_id(request.form, "contact"),
-            confirmed_on=params.form_date(request.form, "confirmed_on"),
-            expected_version=params.version(request.form, "version"),
-        ),
-        _("The requirement is confirmed."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/requirements/withdraw")
-@requires("negotiate")
-def withdraw_requirement(agreement_id: UUID):
-    """Top management took a commitment back: the requirement is missing again."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().withdraw_requirement,
-            agreement_id,
-            form.get("key", ""),
-            expected_version=params.version(request.form, "version"),
-            reason=form.get("reason"),
-        ),
-        _("The requirement was withdrawn."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/requirements")
-@requires("negotiate")
-def add_requirement(agreement_id: UUID):
-    """Add the municipality's own buy-in requirement."""
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().add_requirement,
-            agreement_id,
-            request.form.get("label", ""),
-        ),
-        _("The requirement was added."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/sign")
-@requires("sign")
-def sign(agreement_id: UUID):
-    """Sign the agreement; refused with the missing buy-in listed."""
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().sign_agreement,
-            agreement_id,
-            signed_on=params.form_date(request.form, "signed_on"),
-        ),
-        _("The agreement is signed. The company is now a partner."),
-    )
-
-
-# --- delivery, feedback, follow-up -----------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/plan")
-@requires("deliver")
-def plan(agreement_id: UUID):
-    """Set how many health checks and conversations the municipality will deliver."""
-    return _act(
-        agreement_id,
-        "delivery",
-        lambda: perform(
-            crm().plan_services,
-            agreement_id,
-            params.form_count(request.form, "health_checks"),
-            params.form_count(request.form, "conversations"),
-        ),
-        _("The plan was saved."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/deliveries")
-@requires("deliver")
-def record_delivery(agreement_id: UUID):
-    """Count the checks, conversations and referrals of a day on site."""
-    return _act(
-        agreement_id,
-        "delivery",
-        lambda: perform(
-            crm().record_delivery,
-            agreement_id,
-            health_checks=params.form_count(request.form, "health_checks"),
-            conversations=params.form_count(request.form, "conversations"),
-            referrals=params.form_count(request.form, "referrals"),
-            delivered_on=params.form_date(request.form, "delivered_on"),
-        ),
-        _("The delivery was recorded."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/feedback")
-@requires("deliver")
-def feedback(agreement_id: UUID):
-    """Record the written feedback to the company and its focus points."""
-    return _act(
-        agreement_id,
-        "feedback",
-        lambda: perform(
-            crm().deliver_feedback,
-            agreement_id,
-            focus_points=request.form.get("focus_points"),
-            delivered_on=params.form_date(request.form, "delivered_on"),
-        ),
-        _("The written feedback was recorded."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/follow-up")
-@requires("deliver")
-def follow_up(agreement_id: UUID):
-    """Record the follow-up about a month after the feedback."""
-    return _act(
-        agreement_id,
-        "follow-up",
-        lambda: perform(
-            crm().hold_follow_up,
-            agreement_id,
-            note=request.form.get("note"),
-            held_on=params.form_date(request.form, "held_on"),
-        ),
-        _("The follow-up was recorded."),
-    )
-
-
-# --- structural commitments -----------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/commitments")
-@requires("negotiate")
-def add_commitment(agreement_id: UUID):
-    """Record a structural change the company commits to."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().add_commitment,
-            agreement_id,
-            form.get("kind", ""),
-            form.get("description", ""),
-            owner_contact_id=params.form_id(request.form, "contact"),
-            due_on=params.form_date(request.form, "due_on"),
-        ),
-        _("The commitment was added."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/fulfil")
-@requires("negotiate")
-def fulfil_commitment(agreement_id: UUID, commitment_id: str):
-    """The company made the change it committed to."""
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().fulfil_commitment,
-            agreement_id,
-            commitment_id,
-            fulfilled_on=params.form_date(request.form, "fulfilled_on"),
-        ),
-        _("The commitment is fulfilled."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/abandon")
-@requires("negotiate")
-def abandon_commitment(agreement_id: UUID, commitment_id: str):
-    """The company gave a commitment up; the reason is kept."""
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().abandon_commitment,
-            agreement_id,
-            commitment_id,
-            reason=request.form.get("reason"),
-        ),
-        _("The commitment was abandoned."),
-    )
-
-
-# --- the end ----------------------------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/complete")
-@requires("sign")
-def complete(agreement_id: UUID):
-    """Close a delivered agreement after the feedback and the follow-up."""
-    return _act(
-        agreement_id,
-        "closing",
-        lambda: perform(crm().complete_agreement, agreement_id),
-        _("The agreement is completed."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/terminate")
-@requires("sign")
-def terminate(agreement_id: UUID):
-    """End the cooperation early, with the reason."""
-    return _act(
-        agreement_id,
-        "closing",
-        lambda: perform(
-            crm().terminate_agreement,
-            agreement_id,
-            reason=request.form.get("reason"),
-        ),
-        _("The agreement was terminated."),
-    )
+from web import agreement_steps  # noqa: E402, F401 - the agreement's steps register on `bp`

@@ -41,7 +41,6 @@ LABEL_LENGTH = 200
 REASON_LENGTH = 500
 DESCRIPTION_LENGTH = 1000
 NOTE_LENGTH = 2000
-SEARCH_LENGTH = 100
 MAX_EXTRA_REQUIREMENTS = 20
 
 # Control characters (tab and line breaks excepted) and lone surrogates: PostgreSQL refuses
@@ -131,11 +130,6 @@ def storable(value: str | None, max_length: int) -> str | None:
     if not value:
         return None
     return _UNSTORABLE.sub("\ufffd", value[:max_length])
-
-
-def search_term(value: str | None, max_length: int = SEARCH_LENGTH) -> str:
-    """What a user typed into a search box: at most `max_length` characters, "" for nothing."""
-    return optional_text("search", value, max_length) or ""
 
 
 def text_list(field: str, values: Sequence[str] | None, max_items: int, max_length: int) -> list[str]:

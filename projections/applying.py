@@ -15,32 +15,43 @@ from typing import Any
 
 import sqlalchemy.exc
 from eventsourcing import persistence
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Notification, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
 from projections.base import UPSTREAM, CrmProjection
 from projections.generations import writing
 from projections.schema import utc_naive
+from projections.upstream import EventMapper
 
-Include = Callable[[object], bool] | None
+Include = Callable[[Any], bool] | None
 logger = logging.getLogger("projections.runner")
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One stored event for the views: decoded, or with the error that kept it from decoding."""
+    """One stored event for the views: as stored, decoded when a view of the batch reads its topic,
+    or with the error that kept it from decoding."""
 
-    id: int
-    topic: str
-    event: Any
+    notification: Notification
+    event: Any = None
     error: Exception | None = None
 
+    @property
+    def id(self) -> int:
+        return self.notification.id
 
-def decode(mapper: Any, notification: Any) -> Delivery:
+    @property
+    def topic(self) -> str:
+        return self.notification.topic
+
+
+def decode(mapper: EventMapper, notification: Notification, wanted: bool) -> Delivery:
+    if not wanted:
+        return Delivery(notification)
     try:
-        return Delivery(notification.id, notification.topic, mapper.to_domain_event(notification))
+        return Delivery(notification, mapper.to_domain_event(notification))
     except Exception as error:  # noqa: BLE001 - an event that does not decode stops only the views that read it
-        return Delivery(notification.id, notification.topic, None, error)
+        return Delivery(notification, None, error)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -161,20 +172,29 @@ def apply(projection: CrmProjection, deliveries: list[Delivery], position: int, 
 def relevant(
     projection: CrmProjection, deliveries: list[Delivery], position: int, include: Include
 ) -> Iterable[Delivery]:
-    """The events after the view's position that it reads (and that `include` lets through)."""
+    """The events after the view's position that it reads (and that `include` lets through).
+
+    A raw view (the event log's index) reads every notification as stored."""
     topics = set(projection.topics)
     for delivery in deliveries:
-        if delivery.id <= position or delivery.topic not in topics:
+        if delivery.id <= position:
             continue
-        if delivery.error is None and include is not None and not include(delivery.event):
-            continue
+        if not projection.raw:
+            if delivery.topic not in topics:
+                continue
+            if delivery.error is None and include is not None and not include(delivery.event):
+                continue
         yield delivery
 
 
 def apply_one(projection: CrmProjection, delivery: Delivery) -> None:
+    tracking = Tracking(UPSTREAM, delivery.id)
+    if projection.raw:
+        projection.process_event(delivery.notification, tracking)
+        return
     if delivery.error is not None:
         raise delivery.error
-    projection.process_event(delivery.event, Tracking(UPSTREAM, delivery.id))
+    projection.process_event(delivery.event, tracking)
 
 
 def writing_to(projections: Iterable[CrmProjection]) -> AbstractContextManager[None]:

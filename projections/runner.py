@@ -46,10 +46,10 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import select
 
-from crm.application import CrmApplication
-from projections.applying import apply_batch, decode
+from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
+from projections.upstream import Upstream, datastore_of
 
 Progress = Callable[[int, int], None]
 
@@ -85,7 +85,7 @@ class Projector:
 
     def __init__(
         self,
-        app: CrmApplication,
+        app: Upstream,
         datastore: SQLAlchemyDatastore | None = None,
         projection_classes: Sequence[type[CrmProjection]] | None = None,
     ) -> None:
@@ -93,7 +93,7 @@ class Projector:
             from projections.registry import ALL as projection_classes
         self.app = app
         self.recorder: ApplicationRecorder = app.recorder
-        self.datastore = datastore or app.factory.datastore
+        self.datastore = datastore or datastore_of(app)
         self.projections: dict[str, CrmProjection] = {}
         # Called with a view's name whenever one is read (the web marks the screen as behind).
         self.on_read: Callable[[str], None] | None = None
@@ -118,13 +118,14 @@ class Projector:
         names: Iterable[str] | None = None,
         batch_size: int = 1000,
         progress: Progress | None = None,
-        include: Callable[[object], bool] | None = None,
+        include: Include = None,
     ) -> int:
         """Apply every recorded event the named views (all by default) have not applied yet.
 
         The views are caught up together: one read of the log and one
         transaction per batch for all of them, so the catch-up after a web
-        request's command costs one commit, not one per view.
+        request's command costs one commit, not one per view. `include`
+        leaves out the decoded events it refuses (a raw view gets every notification).
         """
         group = [self.projections[name] for name in (names or self.projections)]
         return self._catch_up(group, batch_size, progress, include)
@@ -176,7 +177,7 @@ class Projector:
         group: list[CrmProjection],
         batch_size: int,
         progress: Progress | None,
-        include: Callable[[object], bool] | None,
+        include: Include,
     ) -> int:
         head = self.recorder.max_notification_id() or 0
         applied = 0
@@ -191,11 +192,13 @@ class Projector:
             start = min(states[p].position for p in behind)
             stop = min(head, start + batch_size)
             in_batch = [p for p in behind if states[p].position < stop]
-            topics = sorted({topic for p in in_batch for topic in p.topics})
+            decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
+            # A raw view (the event log's index) takes every notification: then the batch reads them all.
+            topics = () if any(p.raw for p in in_batch) else sorted(decoded)
             notifications = self.recorder.select_notifications(
                 start=start + 1, limit=batch_size, stop=stop, topics=topics
             )
-            deliveries = [decode(self.app.mapper, n) for n in notifications]
+            deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
             positions = {p: states[p].position for p in in_batch}
             applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
             if progress is not None:

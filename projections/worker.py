@@ -6,9 +6,9 @@ import logging
 import select
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from crm.application import CrmApplication
+from projections.upstream import Upstream, sql_recorder
 
 if TYPE_CHECKING:
     from projections.runner import Projector
@@ -19,20 +19,21 @@ logger = logging.getLogger("projections.runner")
 class NewEventSignal:
     """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
 
-    def __init__(self, app: CrmApplication, poll_interval: float = 0.5) -> None:
+    def __init__(self, app: Upstream, poll_interval: float = 0.5) -> None:
         self.poll_interval = poll_interval
-        self._connection = None
-        engine = app.factory.datastore.engine
+        self._connection: Any = None
+        recorder = sql_recorder(app)
+        engine = recorder.datastore.engine
         if engine is not None and engine.dialect.name == "postgresql":
             self._connection = engine.raw_connection()
-            self._connection.autocommit = True  # type: ignore[union-attr]
-            self._connection.cursor().execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
+            self._connection.autocommit = True
+            self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
 
     def wait(self, timeout: float) -> None:
         if self._connection is None:
             time.sleep(min(timeout, self.poll_interval))
             return
-        driver_connection = self._connection.driver_connection  # type: ignore[attr-defined]
+        driver_connection = self._connection.driver_connection
         if select.select([driver_connection], [], [], timeout)[0]:
             for _ in driver_connection.notifies(timeout=0):
                 pass

@@ -8,7 +8,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from crm.agreements import SPONSOR, PartnershipAgreement
-from crm.companies import COMPLETED, ENDED, Company
+from crm.companies import Company
 from crm.contacts import Contact
 from crm.errors import InvalidInput
 from crm.service import CrmService, command
@@ -21,7 +21,7 @@ from crm.validation import (
     required_text,
     text_list,
 )
-from crm.vocabulary import COMMITMENT_KINDS, STANDARD_REQUIREMENTS
+from crm.vocabulary import COMMITMENT_KINDS, COMPLETED, ENDED, STANDARD_REQUIREMENTS
 
 DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 

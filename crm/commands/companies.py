@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from crm.companies import STAGES, Company
+from crm.companies import Company
 from crm.cvr_index import CvrIndex
 from crm.errors import AlreadyExists, InvalidInput, NotFound
 from crm.partners import ChannelPartner
@@ -21,7 +21,7 @@ from crm.validation import (
     optional_text,
     required_text,
 )
-from crm.vocabulary import ARENAS, INDUSTRIES, SECTORS, SIZE_BANDS, STRATEGIES
+from crm.vocabulary import ARENAS, INDUSTRIES, SECTORS, SIZE_BANDS, STAGES, STRATEGIES
 
 
 class CompanyCommands(CrmService):

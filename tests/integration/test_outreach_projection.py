@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from projections.company_list import search_companies
-from projections.outreach import OutreachProjection, companies
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import companies
 from projections.overlap import department_overlap
 from projections.pipeline import board, counts_by, stage_counts, stalled
 from projections.queue import my_day

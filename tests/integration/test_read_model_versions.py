@@ -14,7 +14,8 @@ from sqlalchemy import Column, MetaData, String, inspect, select
 from crm.permissions import SYSTEM_ACTOR_ID
 from projections import registry
 from projections.base import NewerReadModel
-from projections.outreach import OutreachProjection, companies
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import companies
 from projections.runner import Projector
 from projections.schema import metadata as read_model_metadata
 from projections.users import UsersProjection, UsersView, users

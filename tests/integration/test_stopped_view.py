@@ -18,9 +18,10 @@ from eventsourcing.utils import get_topic
 from crm.agreements import PartnershipAgreement
 from crm.leads import Lead
 from crm.validation import MAX_PLANNED
-from projections.agreements import AgreementsView, agreements
+from projections.agreement_tables import agreements
+from projections.agreements import AgreementsView
 from projections.applying import is_transient
-from projections.outreach import companies
+from projections.outreach_tables import companies
 from projections.runner import Projector, RebuildFailed
 from projections.verify import verify_projections
 from tests.support import Team, hansen_transport, make_team

@@ -19,7 +19,6 @@ from crm.validation import (
     past_day,
     planned_day,
     required_text,
-    search_term,
     text_list,
 )
 
@@ -190,14 +189,6 @@ def test_a_value_that_is_not_text_is_refused_as_such():
     with pytest.raises(InvalidInput) as caught:
         required_text("name", 42)
     assert caught.value.params["problem"] == "is not text"
-
-
-def test_a_search_term_is_bounded_and_empty_when_nothing_was_typed():
-    assert search_term("  bøgely ") == "bøgely"
-    assert search_term(None) == ""
-    with pytest.raises(InvalidInput) as caught:
-        search_term("a" * 1_000_000)
-    assert caught.value.params["field"] == "search"
 
 
 def test_a_list_of_texts_has_a_maximum_number_of_items():

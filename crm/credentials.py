@@ -13,12 +13,12 @@ from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.errors import InvalidInput
-from storage.ddl import create_tables
 
 MIN_LENGTH = 8
 # werkzeug's default (scrypt) unless set; the tests choose a cheap method, as they sign in hundreds of times.
 HASH_METHOD_VAR = "CRM_PASSWORD_HASH_METHOD"
 
+# Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
 credentials = Table(
     "crm_credentials",
@@ -40,8 +40,6 @@ class Credentials:
     def __init__(self, datastore=None) -> None:
         self.datastore = datastore
         self._memory: dict[UUID, str] = {}
-        if datastore is not None:
-            create_tables(datastore.engine, metadata, [credentials])
 
     def store(self, user_id: UUID, password: str) -> None:
         """Store the hash; inside a command's transaction it commits with the command's events."""

@@ -15,6 +15,7 @@ from crm import acting
 from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
+from crm.audit.chain import ChainedApplicationRecorder
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -26,6 +27,7 @@ from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
 from crm.users import User
 from crm.validation import optional_text
+from storage import migrations
 
 KINDS: dict[type, str] = {
     Company: "company",
@@ -83,8 +85,14 @@ class CrmService(Application):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
-        self.credentials = Credentials(getattr(self.factory, "datastore", None))
-        self.access_log = AccessLog(getattr(self.factory, "datastore", None), self.clock)
+        datastore = getattr(self.factory, "datastore", None)
+        if datastore is not None:
+            # The tables beside the event store, at the newest revision before the first command.
+            migrations.upgrade(datastore.engine)
+            if isinstance(self.recorder, ChainedApplicationRecorder):
+                self.recorder.link_unchained_log()
+        self.credentials = Credentials(datastore)
+        self.access_log = AccessLog(datastore, self.clock)
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

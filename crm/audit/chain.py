@@ -37,9 +37,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
-from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder, SQLAlchemyRecorder
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session
+
+from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
 PREFIX = b"crm-chain/1\n"
@@ -148,21 +150,32 @@ def merged(
             event, link = next(events, None), next(links, None)
 
 
+def create_library_tables(recorder: SQLAlchemyRecorder) -> None:
+    """The library's tables of `recorder`, created under the schema lock.
+
+    The library checks and creates each table on its own connection, so two
+    processes starting at once on a new database can both decide to create it.
+    """
+    assert recorder.datastore.engine is not None
+    with schema_lock(recorder.datastore.engine) as connection:
+        for table in recorder.tables:
+            table.create(connection, checkfirst=True)
+
+
 class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     """The library's application recorder, which also writes one chain link per event in the same transaction."""
 
     def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str, schema_name: str | None = None):
         super().__init__(datastore, events_table_name=events_table_name, schema_name=schema_name)
+        # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
-        self.tables.append(self.chain_table)
+
+    def create_table(self) -> None:
+        create_library_tables(self)
 
     @property
     def events_table(self) -> Table:
         return self.events_record_cls.__table__
-
-    def create_table(self) -> None:
-        super().create_table()
-        self._link_unchained_log()
 
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -208,8 +221,8 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             ).scalar()
         return link or GENESIS.hex()
 
-    def _link_unchained_log(self, batch_size: int = 5000) -> None:
-        """A log recorded before the chain existed gets its links once, from the first event.
+    def link_unchained_log(self, batch_size: int = 5000) -> None:
+        """A log recorded before the chain existed gets its links once, from the first event (at start-up).
 
         Only a chain that is entirely empty is started this way: events recorded
         after the last link of an existing chain were not written through this

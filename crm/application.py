@@ -16,10 +16,10 @@ from storage.location import database_url
 class CrmApplication(
     UserCommands,
     PartnerCommands,
+    LeadCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,
-    LeadCommands,
     AgreementCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from crm.attempts import OutreachAttempt
+from crm.commands.leads import claim
 from crm.companies import IN_OUTREACH, Company
 from crm.errors import InvalidInput
 from crm.leads import Lead
@@ -66,9 +67,7 @@ class AttemptCommands(CrmService):
         changed = [attempt, company]
         if lead is not None:
             if lead.status == "open":
-                lead.claim(self.current_actor())
-                if company.owner_id is None:
-                    company.assign_owner(self.current_actor())
+                claim(lead, company, self.current_actor())
             lead.start_outreach(attempt.id)
             changed.append(lead)
         self.save(*changed)

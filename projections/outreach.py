@@ -61,6 +61,7 @@ companies = Table(
     Column("stage_since", DateTime, nullable=False),
     Column("round", Integer, nullable=False),
     Column("closed_reason", Text),
+    Column("closed_attempt_id", Uuid),
     Column("approach_again_after", Date),
     Column("agreement_id", Uuid),
     Column("round_started_on", Date, nullable=False),
@@ -160,8 +161,19 @@ def search_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# A company declined in a logged attempt names the attempt; what was said stays in the attempt's note,
+# its one home, and is read from there (older declines carry their own copy of it).
+closed_reason = func.coalesce(
+    companies.c.closed_reason,
+    select(attempts.c.note).where(attempts.c.attempt_id == companies.c.closed_attempt_id).scalar_subquery(),
+).label("closed_reason")
+# A company's row as screens read it.
+COMPANY_ROW = (*(column for column in companies.c if column.name != "closed_reason"), closed_reason)
+
+
 class OutreachView(View):
     name = "outreach"
+    version = 2  # 2: closed_attempt_id
     view_tables = (companies, workplaces, contacts, attempts, partners)
 
     def __init__(self, datastore: Any) -> None:
@@ -221,6 +233,7 @@ class OutreachView(View):
                 round=event.round,
                 round_started_on=local_date(event.timestamp),
                 closed_reason=None,
+                closed_attempt_id=None,
                 approach_again_after=None,
                 agreement_id=None,
             )
@@ -440,18 +453,28 @@ class OutreachProjection(CrmProjection):
 
     @process_event.register
     def partnership_closed(self, event: Company.PartnershipClosed, tracking: Tracking) -> None:
-        self.view.change_stage(event, event.outcome, closed_reason=event.closed_reason, approach_again_after=None)
+        self.view.change_stage(
+            event, event.outcome, closed_reason=event.closed_reason, closed_attempt_id=None, approach_again_after=None
+        )
 
     @process_event.register
     def declined(self, event: Company.Declined, tracking: Tracking) -> None:
         self.view.change_stage(
-            event, "declined", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+            event,
+            "declined",
+            closed_reason=event.closed_reason,
+            closed_attempt_id=event.attempt_id,
+            approach_again_after=event.approach_again_after,
         )
 
     @process_event.register
     def parked(self, event: Company.Parked, tracking: Tracking) -> None:
         self.view.change_stage(
-            event, "parked", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+            event,
+            "parked",
+            closed_reason=event.closed_reason,
+            closed_attempt_id=None,
+            approach_again_after=event.approach_again_after,
         )
 
     @process_event.register

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import or_, select
 
 from crm.companies import IN_OUTREACH
-from projections.outreach import OutreachView, companies
+from projections.outreach import OutreachView, closed_reason, companies
 
 ROW = (
     companies.c.company_id,
@@ -22,7 +22,7 @@ ROW = (
     companies.c.last_attempt_on,
     companies.c.next_follow_up,
     companies.c.approach_again_after,
-    companies.c.closed_reason,
+    closed_reason,
 )
 
 

@@ -26,6 +26,7 @@ from crm.vocabulary import SIZE_BANDS
 from projections.company_list import SORTABLE, search_companies
 from projections.leads import leads
 from projections.outreach import (
+    COMPANY_ROW,
     attempts,
     companies,
     contacts,
@@ -75,7 +76,7 @@ def outreach_users() -> list[dict[str, Any]]:
 
 
 def company_or_404(company_id: UUID) -> dict[str, Any]:
-    found = fetch(select(companies).where(companies.c.company_id == company_id))
+    found = fetch(select(*COMPANY_ROW).where(companies.c.company_id == company_id))
     if not found:
         abort(404)
     return found[0]

@@ -58,9 +58,8 @@ class AttemptCommands(CrmService):
         )
         if company.stage in IN_OUTREACH:
             if outcome == "declined":
-                company.decline(
-                    attempt.note or "declined",
-                    not_before("approach_again_after", approach_again_after, self.today()),
+                company.decline_in_attempt(
+                    attempt.id, not_before("approach_again_after", approach_again_after, self.today())
                 )
             else:
                 company.note_outreach(outcome)

@@ -68,7 +68,7 @@ class LeadCommands(CompanyCommands, ContactCommands):
         if (company_id is None) == (new_company is None):
             raise InvalidInput(field="company", problem="choose the company or name a new one")
         if suggested_contact_id is not None and new_contact is not None:
-            raise InvalidInput(field="suggested_contact", problem="choose the contact or name a new one")
+            raise InvalidInput(field="contact", problem="choose the contact or name a new one")
         if source_partner_id is not None:
             self.load(ChannelPartner, source_partner_id)
         lead_reason = required_text("lead_reason", lead_reason, 1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.clock import Clock
 from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
@@ -28,5 +29,5 @@ class CrmApplication(
     name = "crm"
 
     @classmethod
-    def for_database(cls, url: str | None = None, **kwargs) -> CrmApplication:
-        return cls(env=sqlalchemy_env(url or database_url()), **kwargs)
+    def for_database(cls, url: str | None = None, clock: Clock | None = None) -> CrmApplication:
+        return cls(env=sqlalchemy_env(url or database_url()), clock=clock)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from uuid import UUID
 
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,7 +38,7 @@ def check_password_rules(password: str) -> str:
 class Credentials:
     """Hashes in the application's own database (SQLAlchemy), or in memory for the in-memory store."""
 
-    def __init__(self, datastore=None) -> None:
+    def __init__(self, datastore: SQLAlchemyDatastore | None = None) -> None:
         self.datastore = datastore
         self._memory: dict[UUID, str] = {}
 
@@ -60,4 +61,4 @@ class Credentials:
                 hashed = session.execute(
                     select(credentials.c.password_hash).where(credentials.c.user_id == user_id)
                 ).scalar()
-        return bool(hashed) and check_password_hash(hashed, password or "")
+        return hashed is not None and check_password_hash(hashed, password or "")

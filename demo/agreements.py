@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -27,7 +26,7 @@ class Agreements(Outreach):
         def gap(lo: int, hi: int) -> int:
             return r.randint(lo, (lo + hi) // 2 if fast else hi)
 
-        steps: list[tuple[int, Callable[[], None]]] = [(0, partial(self._script_call, p, "no_answer"))]
+        steps: list[tuple[int, partial[None]]] = [(0, partial(self._script_call, p, "no_answer"))]
         t = gap(1, 3)
         steps.append((t, partial(self._script_call, p, "call_back")))
         t += gap(1, 3)
@@ -86,7 +85,7 @@ class Agreements(Outreach):
     def _schedule_script(
         self,
         p: Prospect,
-        steps: list[tuple[int, Callable[[], None]]],
+        steps: list[tuple[int, partial[None]]],
         milestone: int | None = None,
         late: bool = False,
     ) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from uuid import UUID
 
 from crm.application import CrmApplication
@@ -56,7 +56,7 @@ class Schedule:
         self.ids: dict[str, UUID] = {}
         self.partners: dict[str, UUID] = {}
         self.prospects: list[Prospect] = []
-        self.agenda: dict[int, list[tuple[int, int, Callable[[], None]]]] = {}
+        self.agenda: dict[int, list[tuple[int, int, partial[None]]]] = {}
         self.counts = dict.fromkeys(("companies", "contacts", "leads", "attempts", "agreements"), 0)
         self.used_names: set[str] = set()
         self.used_cvrs: set[str] = set()
@@ -86,7 +86,7 @@ class Schedule:
     def _index_on_or_after(self, day: date) -> int | None:
         return next((i for i, d in enumerate(self.days) if d >= day), None)
 
-    def _at(self, index: int, phase: int, step: Callable[[], None]) -> None:
+    def _at(self, index: int, phase: int, step: partial[None]) -> None:
         if 0 <= index < len(self.days):
             steps = self.agenda.setdefault(index, [])
             steps.append((phase, len(steps), step))

@@ -39,6 +39,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder, SQLAlchemyRecorder
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from storage.ddl import schema_lock
@@ -139,13 +140,13 @@ def merged(
     event = next(events, None)
     link = next(links, None)
     while event is not None or link is not None:
-        if link is None or (event is not None and event.id < link[0]):
+        if event is not None and (link is None or event.id < link[0]):
             yield event.id, event, None
             event = next(events, None)
-        elif event is None or link[0] < event.id:
+        elif link is not None and (event is None or link[0] < event.id):
             yield link[0], None, link[1]
             link = next(links, None)
-        else:
+        elif event is not None and link is not None:
             yield event.id, event, link[1]
             event, link = next(events, None), next(links, None)
 
@@ -156,8 +157,9 @@ def create_library_tables(recorder: SQLAlchemyRecorder) -> None:
     The library checks and creates each table on its own connection, so two
     processes starting at once on a new database can both decide to create it.
     """
-    assert recorder.datastore.engine is not None
-    with schema_lock(recorder.datastore.engine) as connection:
+    engine = recorder.datastore.engine
+    assert isinstance(engine, Engine), "the recorder has its own engine (a URL), not a caller's connection"
+    with schema_lock(engine) as connection:
         for table in recorder.tables:
             table.create(connection, checkfirst=True)
 
@@ -175,7 +177,8 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
 
     @property
     def events_table(self) -> Table:
-        return self.events_record_cls.__table__
+        table: Table = self.events_record_cls.__table__
+        return table
 
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -185,8 +188,11 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         previous = self._last_link(session)
         rows = []
         for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
+            originator_id = stored.originator_id
+            if not isinstance(originator_id, UUID):  # the library types it UUID | str; ours are UUIDs
+                originator_id = UUID(originator_id)
             previous = next_link(
-                previous, position, stored.originator_id, stored.originator_version, stored.topic, stored.state
+                previous, position, originator_id, stored.originator_version, stored.topic, stored.state
             )
             rows.append({"position": position, "link": previous.hex()})
         if rows:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from alembic import context
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -12,7 +14,7 @@ if connection is None:
     raise RuntimeError("run the migrations with storage.migrations.upgrade(engine) or `crm migrate`")
 
 
-def _applied(*, step: Any, **_: Any) -> None:
+def _applied(ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any], run_args: Mapping[str, Any]) -> None:
     config.attributes["applied"].append(step.up_revision_id)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 
 from crm.access_log import access_log
 from crm.application import CrmApplication
+from crm.audit.chain import chain_table_for
 from crm.audit.verify import verify_chain
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
@@ -16,6 +17,8 @@ from storage import migrations
 from tests.audit_history import build_history
 
 BESIDE_THE_EVENT_STORE = {"crm_credentials", "crm_access_log", "crm_event_chain"}
+# The tables as the code queries them; a new table made by a migration joins this list.
+QUERIED = (credentials, access_log, chain_table_for("crm_events"))
 
 
 def engine_for(url: str):
@@ -48,6 +51,23 @@ def test_a_fresh_database_gets_every_table_and_a_second_run_does_nothing(sql_dat
         # Check a second run changes nothing and says so.
         assert migrations.upgrade(engine) == []
         assert revision_of(engine) == migrations.heads()
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_form_one_line():
+    # Two branches that each added a migration after the same one must be put in a line when merged.
+    assert len(migrations.heads()) == 1
+
+
+def test_the_tables_the_code_queries_are_the_ones_the_migrations_make(sql_database):
+    engine = engine_for(sql_database.url)
+    try:
+        migrations.upgrade(engine)
+        inspector = inspect(engine)
+        for table in QUERIED:
+            made = {column["name"]: column["nullable"] for column in inspector.get_columns(table.name)}
+            assert made == {column.name: column.nullable for column in table.columns}, table.name
     finally:
         engine.dispose()
 

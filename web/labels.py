@@ -126,6 +126,7 @@ LABELS = {
         "lead": _l("lead"),
         "partner": _l("channel partner"),
         "user": _l("user"),
+        "cvr": _l("CVR number"),
         "record": _l("record"),
     },
     "field": {

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from crm.attempts import OutreachAttempt
 from crm.commands.leads import claim
-from crm.companies import IN_OUTREACH, Company
+from crm.companies import Company
 from crm.errors import InvalidInput
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.service import CrmService, command
 from crm.validation import choice, not_before, optional_choice, optional_text
-from crm.vocabulary import ARENAS, CHANNELS, OUTCOMES, STRATEGIES
+from crm.vocabulary import ARENAS, CHANNELS, IN_OUTREACH, OUTCOMES, STRATEGIES
 
 
 class AttemptCommands(CrmService):

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from projections.company_list import search_companies
-from projections.outreach import OutreachProjection, closed_reason, companies
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import closed_reason, companies
 from projections.overlap import department_overlap
 from projections.pipeline import board, counts_by, stage_counts, stalled
 from projections.queue import my_day

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 import web.audit
 from crm.audit.export import verify_export
-from crm.clock import local_date
+from crm.clock import COPENHAGEN, local_date
 from tests.audit_history import build_history
 from tests.support import hansen_transport, store_version_1_decline
 
@@ -174,7 +174,7 @@ class TestRecordHistory:
 
 class TestAsItStood:
     def test_the_pipeline_and_trackers_as_they_stood_with_a_banner(self, auditor, history, team):
-        moment = history.week_end[2].astimezone(web.audit.COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+        moment = history.week_end[2].astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
         page = html(auditor.get(f"/audit/as-of?moment={moment}&user={team.recruiter}"))
 
         assert 'class="banner-past"' in page and "Dette er fortiden: 16. mar. 2026 08:00." in page
@@ -185,7 +185,7 @@ class TestAsItStood:
         assert "Der var ikke registreret nogen strukturelle indsatser." in page
 
     def test_later_weeks_show_the_commitment_and_the_declined_company(self, auditor, history):
-        moment = history.week_end[4].astimezone(web.audit.COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+        moment = history.week_end[4].astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
         response = auditor.htmx_get(f"/audit/as-of?moment={moment}", "audit-as-of")
         body = assert_fragment(response, "audit-as-of")
         declined = re.search(r'id="past-stage-declined".*?</section>', body, re.S).group(0)
@@ -194,7 +194,7 @@ class TestAsItStood:
 
     def test_the_queue_as_it_stood_for_a_recruiter(self, auditor, history, team):
         # The morning of 10 March, before the agreement was opened: the follow-up booked on the 4th is due.
-        moment = (history.week_end[1] + timedelta(days=1, minutes=30)).astimezone(web.audit.COPENHAGEN)
+        moment = (history.week_end[1] + timedelta(days=1, minutes=30)).astimezone(COPENHAGEN)
         body = html(auditor.get(f"/audit/as-of?moment={moment:%Y-%m-%dT%H:%M}&user={team.recruiter}"))
         due = re.search(r'id="past-queue-due_today".*?</section>', body, re.S).group(0)
         assert "Hansen Transport ApS" in due and "Møde med ledelsen" in due

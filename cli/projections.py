@@ -10,6 +10,7 @@ import click
 
 from cli.progress import progress_bar
 from cli.wiring import open_projector
+from projections.generations import Failure
 from projections.runner import Projector, RebuildFailed, ViewStatus
 from projections.worker import run_forever
 
@@ -37,17 +38,17 @@ def projections_rebuild(name: str | None) -> None:
     """Replay a read model (all when NAME is left out) beside the live one, and switch when it has caught up."""
     projector = open_projector()
     names = _names(projector, name)
-    failed = []
+    failed: list[RebuildFailed] = []
     for each in names:
         with progress_bar(each, projector.recorder.max_notification_id() or 0) as advance:
             try:
                 applied = projector.rebuild(each, progress=advance)
-            except RebuildFailed as stopped:
-                failed.append(stopped)
+            except RebuildFailed as error:
+                failed.append(error)
                 continue
         click.echo(f"{each}: {applied} events applied")
-    for stopped in failed:
-        click.echo(f"{stopped.name}: {_stopped(stopped.failure)}; the live read model is kept", err=True)
+    for refused in failed:
+        click.echo(f"{refused.name}: {_stopped(refused.failure)}; the live read model is kept", err=True)
     if failed:
         sys.exit(1)
 
@@ -101,7 +102,7 @@ def _line(status: ViewStatus) -> str:
     return line
 
 
-def _stopped(failure) -> str:
+def _stopped(failure: Failure) -> str:
     return (
         f"stopped before position {failure.position} ({failure.topic}, "
         f"{failure.behind_since:%Y-%m-%d %H:%M} UTC): {failure.error}"

@@ -2,7 +2,8 @@
 
 The content of the Danish public-sector access log. Append-only: the module
 offers no way to change or delete a row, and the database refuses it too
-(a trigger), so a data subject can be told who looked at their data.
+(a trigger, created by the migrations in storage/migrations/), so a data
+subject can be told who looked at their data.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, S
 
 from crm.clock import Clock
 from crm.validation import storable
-from storage.ddl import create_tables
 
 USES = ("page", "search", "export", "api")
 
+# Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
 access_log = Table(
     "crm_access_log",
@@ -35,22 +36,6 @@ access_log = Table(
     Index("crm_access_log_user", "user_id", "at"),
 )
 
-APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_update BEFORE UPDATE ON crm_access_log "
-        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_delete BEFORE DELETE ON crm_access_log "
-        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION crm_access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS crm_access_log_append_only ON crm_access_log",
-        "CREATE TRIGGER crm_access_log_append_only BEFORE UPDATE OR DELETE ON crm_access_log "
-        "FOR EACH ROW EXECUTE FUNCTION crm_access_log_append_only()",
-    ],
-}
-
 
 class AccessLog:
     """The access log in the application's database, or in memory for the in-memory store."""
@@ -59,9 +44,6 @@ class AccessLog:
         self.datastore = datastore
         self.clock = clock
         self._memory: list[dict[str, Any]] = []
-        if datastore is not None:
-            engine = datastore.engine
-            create_tables(engine, metadata, [access_log], APPEND_ONLY.get(engine.dialect.name, []))
 
     def record(
         self,

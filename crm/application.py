@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.clock import Clock
 from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
@@ -16,10 +17,10 @@ from storage.location import database_url
 class CrmApplication(
     UserCommands,
     PartnerCommands,
+    LeadCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,
-    LeadCommands,
     AgreementCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
@@ -28,5 +29,5 @@ class CrmApplication(
     name = "crm"
 
     @classmethod
-    def for_database(cls, url: str | None = None, **kwargs) -> CrmApplication:
-        return cls(env=sqlalchemy_env(url or database_url()), **kwargs)
+    def for_database(cls, url: str | None = None, clock: Clock | None = None) -> CrmApplication:
+        return cls(env=sqlalchemy_env(url or database_url()), clock=clock)

@@ -228,19 +228,38 @@ class Company(CrmAggregate):
         self._partnership_closed(agreement_id, outcome, reason)
 
     class Declined(CrmAggregate.Event):
+        """The company said no: with the reason given, or in the attempt `attempt_id` (whose note stays its own).
+
+        Version 1 had no attempt_id; its declines from an attempt carry a copy of the attempt's note.
+        """
+
+        class_version = 2
         from_stage: str
-        closed_reason: str
+        closed_reason: str | None
         approach_again_after: date | None
+        attempt_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["attempt_id"] = None
 
     @event(Declined)
-    def _declined(self, from_stage: str, closed_reason: str, approach_again_after: date | None) -> None:
+    def _declined(
+        self, from_stage: str, closed_reason: str | None, approach_again_after: date | None, attempt_id: UUID | None
+    ) -> None:
         self.stage = DECLINED
         self.closed_reason = closed_reason
         self.approach_again_after = approach_again_after
 
     def decline(self, reason: str, approach_again_after: date | None) -> None:
+        """Declined when asked (decline_company), for the reason given."""
         self._require_in_outreach(DECLINED)
-        self._declined(self.stage, reason, approach_again_after)
+        self._declined(self.stage, reason, approach_again_after, None)
+
+    def decline_in_attempt(self, attempt_id: UUID, approach_again_after: date | None) -> None:
+        """Declined on the phone: the attempt holds what was said, the company only which attempt it was."""
+        self._require_in_outreach(DECLINED)
+        self._declined(self.stage, None, approach_again_after, attempt_id)
 
     class Parked(CrmAggregate.Event):
         from_stage: str

@@ -9,16 +9,17 @@ from __future__ import annotations
 import os
 from uuid import UUID
 
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.errors import InvalidInput
-from storage.ddl import create_tables
 
 MIN_LENGTH = 8
 # werkzeug's default (scrypt) unless set; the tests choose a cheap method, as they sign in hundreds of times.
 HASH_METHOD_VAR = "CRM_PASSWORD_HASH_METHOD"
 
+# Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
 credentials = Table(
     "crm_credentials",
@@ -37,11 +38,9 @@ def check_password_rules(password: str) -> str:
 class Credentials:
     """Hashes in the application's own database (SQLAlchemy), or in memory for the in-memory store."""
 
-    def __init__(self, datastore=None) -> None:
+    def __init__(self, datastore: SQLAlchemyDatastore | None = None) -> None:
         self.datastore = datastore
         self._memory: dict[UUID, str] = {}
-        if datastore is not None:
-            create_tables(datastore.engine, metadata, [credentials])
 
     def store(self, user_id: UUID, password: str) -> None:
         """Store the hash; inside a command's transaction it commits with the command's events."""
@@ -62,4 +61,4 @@ class Credentials:
                 hashed = session.execute(
                     select(credentials.c.password_hash).where(credentials.c.user_id == user_id)
                 ).scalar()
-        return bool(hashed) and check_password_hash(hashed, password or "")
+        return hashed is not None and check_password_hash(hashed, password or "")

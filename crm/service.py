@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from crm import acting
 from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
+from crm.audit.chain import ChainedApplicationRecorder
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -26,6 +28,7 @@ from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
 from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
+from storage import migrations
 
 KINDS: dict[type, str] = {
     Company: "company",
@@ -37,11 +40,39 @@ KINDS: dict[type, str] = {
     User: "user",
 }
 
-A = TypeVar("A")
-F = TypeVar("F", bound=Callable[..., Any])
+A = TypeVar("A", bound=Aggregate)
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+S = TypeVar("S", bound="CrmService")
 
 
-def command(permission: str, *, reason_required: bool = False) -> Callable[[F], F]:
+class BoundCommand(Protocol[P, R_co]):
+    """A command as its callers see it: the actor first, then the use case's own arguments, and a reason.
+
+    Without `reason`, mypy checks every argument against the use case; with
+    it (PEP 612 allows no keyword beside a ParamSpec), only the actor and the
+    result.
+    """
+
+    @overload
+    def __call__(self, actor_id: UUID, /, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+    @overload
+    def __call__(self, actor_id: UUID, /, *args: Any, reason: str | None, **kwargs: Any) -> R_co: ...
+
+
+class Command(Protocol[S, P, R_co]):
+    """A command method: read on an application it is a BoundCommand."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any], /) -> Command[S, P, R_co]: ...
+    @overload
+    def __get__(self, obj: S, owner: type[Any], /) -> BoundCommand[P, R_co]: ...
+
+
+def command(
+    permission: str, *, reason_required: bool = False
+) -> Callable[[Callable[Concatenate[S, P], R]], Command[S, P, R]]:
     """Make an application method a command: `method(actor_id, ..., reason=None)`.
 
     The actor is authorised for `permission`, and the actor, the reason and the
@@ -50,9 +81,9 @@ def command(permission: str, *, reason_required: bool = False) -> Callable[[F], 
     ConcurrentChange, and nothing of the losing command is stored.
     """
 
-    def decorate(method: F) -> F:
+    def decorate(method: Callable[Concatenate[S, P], R]) -> Command[S, P, R]:
         @wraps(method)
-        def wrapper(self: CrmService, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> Any:
+        def wrapper(self: S, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> R:
             self.authorise(actor_id, permission, method.__name__)
             reason = optional_text("reason", reason, REASON_LENGTH)
             if reason_required and not reason:
@@ -63,7 +94,7 @@ def command(permission: str, *, reason_required: bool = False) -> Callable[[F], 
                 except IntegrityError as error:
                     raise ConcurrentChange(kind="record") from error
 
-        return wrapper  # type: ignore[return-value]
+        return cast("Command[S, P, R]", wrapper)
 
     return decorate
 
@@ -83,10 +114,16 @@ class CrmService(Application):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
-        self.credentials = Credentials(getattr(self.factory, "datastore", None))
-        self.access_log = AccessLog(getattr(self.factory, "datastore", None), self.clock)
+        datastore = getattr(self.factory, "datastore", None)
+        if datastore is not None:
+            # The tables beside the event store, at the newest revision before the first command.
+            migrations.upgrade(datastore.engine)
+            if isinstance(self.recorder, ChainedApplicationRecorder):
+                self.recorder.link_unchained_log()
+        self.credentials = Credentials(datastore)
+        self.access_log = AccessLog(datastore, self.clock)
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
@@ -131,7 +168,7 @@ class CrmService(Application):
         kind = KINDS.get(cls, cls.__name__.lower())
         expected_version = optional_version(expected_version)
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except (AggregateNotFoundError, ValueError, TypeError):
             raise NotFound(kind=kind, id=aggregate_id) from None
         if not isinstance(aggregate, cls):

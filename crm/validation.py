@@ -197,9 +197,10 @@ def latest_planned_day(today: date) -> date:
 
 
 def not_before(field: str, value: date | None, earliest: date) -> date | None:
-    if value is not None and a_date(field, value) < earliest:
+    day = a_date(field, value)
+    if day is not None and day < earliest:
         raise InvalidInput(field=field, problem="cannot be before %(earliest)s", earliest=earliest.isoformat())
-    return value
+    return day
 
 
 def _text_or_none(field: str, value: object) -> str | None:

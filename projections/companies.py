@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from projections.outreach_tables import attempts, companies, partners, workplaces
+from projections.outreach_tables import COMPANY_ROW, attempts, companies, partners, workplaces
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one, search_term
 
@@ -35,7 +35,8 @@ class CompanyRow(TypedDict):
     stage: str
     stage_since: datetime
     round: int
-    closed_reason: str | None
+    closed_reason: str | None  # given when it closed, or the note of the attempt in which it declined
+    closed_attempt_id: UUID | None
     approach_again_after: date | None
     agreement_id: UUID | None
     round_started_on: date
@@ -88,7 +89,7 @@ class PartnerRow(TypedDict):
 
 def company(view: OutreachView, company_id: UUID) -> CompanyRow | None:
     """One company, or None when the read model does not know it."""
-    return cast(CompanyRow | None, fetch_one(view, select(companies).where(companies.c.company_id == company_id)))
+    return cast(CompanyRow | None, fetch_one(view, select(*COMPANY_ROW).where(companies.c.company_id == company_id)))
 
 
 def company_names(view: OutreachView, company_ids: Iterable[UUID]) -> dict[UUID, str]:

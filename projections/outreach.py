@@ -88,18 +88,28 @@ class OutreachProjection(CrmProjection):
 
     @process_event.register
     def partnership_closed(self, event: Company.PartnershipClosed, tracking: Tracking) -> None:
-        self.view.change_stage(event, event.outcome, closed_reason=event.closed_reason, approach_again_after=None)
+        self.view.change_stage(
+            event, event.outcome, closed_reason=event.closed_reason, closed_attempt_id=None, approach_again_after=None
+        )
 
     @process_event.register
     def declined(self, event: Company.Declined, tracking: Tracking) -> None:
         self.view.change_stage(
-            event, "declined", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+            event,
+            "declined",
+            closed_reason=event.closed_reason,
+            closed_attempt_id=event.attempt_id,
+            approach_again_after=event.approach_again_after,
         )
 
     @process_event.register
     def parked(self, event: Company.Parked, tracking: Tracking) -> None:
         self.view.change_stage(
-            event, "parked", closed_reason=event.closed_reason, approach_again_after=event.approach_again_after
+            event,
+            "parked",
+            closed_reason=event.closed_reason,
+            closed_attempt_id=None,
+            approach_again_after=event.approach_again_after,
         )
 
     @process_event.register

@@ -4,7 +4,7 @@ queue.py, company_list.py, overlap.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, func, select
 
 from projections.schema import metadata
 
@@ -30,6 +30,7 @@ companies = Table(
     Column("stage_since", DateTime, nullable=False),
     Column("round", Integer, nullable=False),
     Column("closed_reason", Text),
+    Column("closed_attempt_id", Uuid),
     Column("approach_again_after", Date),
     Column("agreement_id", Uuid),
     Column("round_started_on", Date, nullable=False),
@@ -100,3 +101,13 @@ partners = Table(
     Column("name", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
 )
+
+
+# A company declined in a logged attempt names the attempt; what was said stays in the attempt's note,
+# its one home, and is read from there (older declines carry their own copy of it).
+closed_reason = func.coalesce(
+    companies.c.closed_reason,
+    select(attempts.c.note).where(attempts.c.attempt_id == companies.c.closed_attempt_id).scalar_subquery(),
+).label("closed_reason")
+# A company's row as the queries read it: the reason it closed, wherever that is kept.
+COMPANY_ROW = (*(column for column in companies.c if column.name != "closed_reason"), closed_reason)

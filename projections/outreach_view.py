@@ -43,6 +43,7 @@ UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_c
 
 class OutreachView(View):
     name = "outreach"
+    version = 2  # 2: closed_attempt_id
     view_tables = (companies, workplaces, contacts, attempts, partners)
 
     def __init__(self, datastore: Any) -> None:
@@ -102,6 +103,7 @@ class OutreachView(View):
                 round=event.round,
                 round_started_on=local_date(event.timestamp),
                 closed_reason=None,
+                closed_attempt_id=None,
                 approach_again_after=None,
                 agreement_id=None,
             )

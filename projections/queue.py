@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, case, func, literal, or_, select
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
-from projections.outreach_tables import companies
+from projections.outreach_tables import closed_reason, companies
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one
 
@@ -32,7 +32,7 @@ ROW = (
     companies.c.last_attempt_on,
     companies.c.next_follow_up,
     companies.c.approach_again_after,
-    companies.c.closed_reason,
+    closed_reason,
 )
 
 

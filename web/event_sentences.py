@@ -41,7 +41,10 @@ def _attempt_logged(e: Any, n: Names, p: dict[str, str]) -> str:
 
 
 def _declined(e: Any, n: Names, p: dict[str, str]) -> str:
-    text = _("%(actor)s recorded that %(company)s declined: %(reason)s", **p, reason=e.closed_reason)
+    if e.closed_reason is None:  # declined in a logged attempt, whose note is the attempt's own
+        text = _("%(actor)s recorded in an attempt that %(company)s declined", **p)
+    else:
+        text = _("%(actor)s recorded that %(company)s declined: %(reason)s", **p, reason=e.closed_reason)
     return _then(
         text, e.approach_again_after and _("may be approached again after %(day)s", day=day(e.approach_again_after))
     )

@@ -143,6 +143,7 @@ LABELS = {
         "email": _l("E-mail"),
         "role": _l("Role"),
         "contact": _l("Contact"),
+        "company": _l("Company"),
         "channel": _l("Channel"),
         "outcome": _l("Outcome"),
         "note": _l("Note"),

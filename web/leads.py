@@ -10,16 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import projections
+from crm.commands.leads import NewCompany, NewContact
 from crm.errors import CrmError
-from crm.validation import (
-    choice,
-    normalise_cvr,
-    normalise_email,
-    normalise_phone,
-    optional_choice,
-    required_text,
-)
-from crm.vocabulary import ARENAS, CONTACT_ROLES, INDUSTRIES, STRATEGIES, URGENCIES
 from web import params
 from web.auth import requires
 from web.labels import choices
@@ -169,49 +161,39 @@ def share():
 
 
 def _share(form) -> UUID:
-    """Check every field first, so bad input creates nothing; then the company, the contact and the lead."""
-    lead = {
-        "lead_reason": required_text("lead_reason", form.get("lead_reason"), 1000),
-        "suggested_role": optional_choice("suggested_role", form.get("suggested_role"), CONTACT_ROLES),
-        "urgency": choice("urgency", form.get("urgency") or "normal", URGENCIES),
-        "arena": optional_choice("arena", form.get("arena"), ARENAS),
-        "strategy": optional_choice("strategy", form.get("strategy"), STRATEGIES),
-        "source_partner_id": params.form_id(form, "source_partner_id", "source_partner"),
-    }
+    """One command: a company or contact named on the spot is stored with the lead, or nothing is."""
     picked = form.get("company_id", "")
     new_company = picked == "new" or (not picked and form.get("new_company_name", "").strip())
-    if new_company:
-        company = {
-            "name": required_text("name", form.get("new_company_name")),
-            "cvr": normalise_cvr(form.get("new_company_cvr")),
-            "industry": choice("industry", form.get("new_company_industry"), INDUSTRIES),
-        }
-    elif _chosen(form, "company_id") is None:
+    if not new_company and _chosen(form, "company_id") is None:
         raise Incomplete(_("Choose the company, or create it with at least its name and industry."))
     contact_choice = form.get("suggested_contact", "")
     new_contact = contact_choice == "new" or (not contact_choice and form.get("contact_name", "").strip())
-    if new_contact:
-        contact = {
-            "name": required_text("name", form.get("contact_name"), 120),
-            "role": choice("role", form.get("contact_role") or lead["suggested_role"] or "other", CONTACT_ROLES),
-            "phone": normalise_phone(form.get("contact_phone")),
-            "email": normalise_email(form.get("contact_email")),
-        }
-    company_id = (
-        perform(
-            crm().register_company,
-            **company,
-            arena=lead["arena"],
-            strategy=lead["strategy"],
-            source_partner_id=lead["source_partner_id"],
+    return perform(
+        crm().share_lead,
+        None if new_company else _chosen(form, "company_id"),
+        form.get("lead_reason", ""),
+        suggested_contact_id=None if new_contact else _chosen(form, "suggested_contact"),
+        suggested_role=form.get("suggested_role"),
+        urgency=form.get("urgency") or "normal",
+        arena=form.get("arena"),
+        strategy=form.get("strategy"),
+        source_partner_id=params.form_id(form, "source_partner_id", "source_partner"),
+        new_company=NewCompany(
+            name=form.get("new_company_name", ""),
+            industry=form.get("new_company_industry", ""),
+            cvr=form.get("new_company_cvr"),
         )
         if new_company
-        else _chosen(form, "company_id")
+        else None,
+        new_contact=NewContact(
+            name=form.get("contact_name", ""),
+            role=form.get("contact_role") or None,
+            phone=form.get("contact_phone"),
+            email=form.get("contact_email"),
+        )
+        if new_contact
+        else None,
     )
-    contact_id = (
-        perform(crm().register_contact, company_id, **contact) if new_contact else _chosen(form, "suggested_contact")
-    )
-    return perform(crm().share_lead, company_id, suggested_contact_id=contact_id, **lead)
 
 
 @bp.post("/<uuid:lead_id>/claim")

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from crm.attempts import OutreachAttempt
+from crm.commands.leads import claim
 from crm.companies import Company
 from crm.errors import InvalidInput
 from crm.leads import Lead
@@ -57,18 +58,15 @@ class AttemptCommands(CrmService):
         )
         if company.stage in IN_OUTREACH:
             if outcome == "declined":
-                company.decline(
-                    attempt.note or "declined",
-                    self.planned_day("approach_again_after", approach_again_after, earliest=self.today()),
+                company.decline_in_attempt(
+                    attempt.id, self.planned_day("approach_again_after", approach_again_after, earliest=self.today())
                 )
             else:
                 company.note_outreach(outcome)
         changed = [attempt, company]
         if lead is not None:
             if lead.status == "open":
-                lead.claim(self.current_actor())
-                if company.owner_id is None:
-                    company.assign_owner(self.current_actor())
+                claim(lead, company, self.current_actor())
             lead.start_outreach(attempt.id)
             changed.append(lead)
         self.save(*changed)

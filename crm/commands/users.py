@@ -14,8 +14,10 @@ from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
 
 class UserCommands(CrmService):
     @command("administer_users")
-    def register_user(self, username: str, display_name: str, department: str, role: str) -> UUID:
-        """Add a user who can sign in and act."""
+    def register_user(
+        self, username: str, display_name: str, department: str, role: str, password: str | None = None
+    ) -> UUID:
+        """Add a user who can sign in and act; with a first password, the user and the password are stored together."""
         username = required_text("username", username, 64).lower()
         if self.exists(User, User.create_id(username)):
             raise AlreadyExists(kind="user", key=username)
@@ -25,7 +27,12 @@ class UserCommands(CrmService):
             department=choice("department", department, DEPARTMENTS),
             role=choice("role", role, ROLES),
         )
-        self.save(user)
+        if password is None:
+            self.save(user)
+        else:
+            check_password_rules(password)
+            user.record_password_set()
+            self._save_with_password(user, password)
         return user.id
 
     @command("administer_users")
@@ -88,13 +95,16 @@ class UserCommands(CrmService):
         user = self.load(User, user_id)
         check_password_rules(password)
         user.record_password_set()
-        # One transaction: the hash and the PasswordSet event are stored together or not at all.
+        self._save_with_password(user, password)
+
+    def _save_with_password(self, user: User, password: str) -> None:
+        """One transaction: the hash and the user's events are stored together or not at all."""
         if self.credentials.datastore is None:
             self.save(user)
-            self.credentials.store(user_id, password)
+            self.credentials.store(user.id, password)
             return
         with self.credentials.datastore.transaction(commit=True):
-            self.credentials.store(user_id, password)
+            self.credentials.store(user.id, password)
             self.save(user)
 
     def user_id_for(self, username: str) -> UUID:

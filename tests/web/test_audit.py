@@ -13,6 +13,7 @@ import web.audit
 from crm.audit.export import verify_export
 from crm.clock import COPENHAGEN, local_date
 from tests.audit_history import build_history
+from tests.support import hansen_transport, store_version_1_decline
 
 AUDIT_PAGES = [
     "/audit/",
@@ -65,6 +66,16 @@ class TestTheEventLog:
         assert call in said
         assert "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«" in said
         assert positions(page) == list(range(1, crm.recorder.max_notification_id() + 1))
+
+    def test_a_decline_in_an_attempt_and_an_older_decline_with_its_copied_note_both_read_well(self, auditor, crm, team):
+        older = hansen_transport(crm, team.recruiter, name="Bager Nielsen", cvr=None)
+        store_version_1_decline(crm, older, "Travlt med udbud")
+        said = sentences(html(auditor.get("/audit/?type=Company.Declined")))
+        assert said == [
+            "Mette Kjær registrerede i en henvendelse, at Soltoft Pleje A/S takkede nej; "
+            "må kontaktes igen efter 1. september",
+            "Systemet registrerede, at Bager Nielsen takkede nej: Travlt med udbud",
+        ]
 
     def test_the_raw_data_is_one_click_away(self, auditor):
         page = html(auditor.get("/audit/?type=OutreachAttempt.Logged"))

@@ -1,20 +1,23 @@
-"""`crm projections run | rebuild`: keep the read models current, or replay one from the first event."""
+"""`crm projections run | rebuild | resume | status`: keep the read models current, rebuild, recover, inspect."""
 
 from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 
 import click
 
 from cli.progress import progress_bar
 from cli.wiring import open_projector
-from projections.runner import run_forever
+from projections.generations import Failure
+from projections.runner import Projector, RebuildFailed, ViewStatus
+from projections.worker import run_forever
 
 
 @click.group()
 def projections() -> None:
-    """Keep the read models current, or rebuild them."""
+    """Keep the read models current, rebuild them, resume one that stopped, or show their state."""
 
 
 @projections.command("run")
@@ -32,15 +35,75 @@ def projections_run(wake_every: float) -> None:
 @projections.command("rebuild")
 @click.argument("name", required=False)
 def projections_rebuild(name: str | None) -> None:
-    """Drop a read model (all when NAME is left out) and replay it from the first event."""
+    """Replay a read model (all when NAME is left out) beside the live one, and switch when it has caught up."""
     projector = open_projector()
+    names = _names(projector, name)
+    failed: list[RebuildFailed] = []
+    for each in names:
+        with progress_bar(each, projector.recorder.max_notification_id() or 0) as advance:
+            try:
+                applied = projector.rebuild(each, progress=advance)
+            except RebuildFailed as error:
+                failed.append(error)
+                continue
+        click.echo(f"{each}: {applied} events applied")
+    for refused in failed:
+        click.echo(f"{refused.name}: {_stopped(refused.failure)}; the live read model is kept", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@projections.command("resume")
+@click.argument("name")
+def projections_resume(name: str) -> None:
+    """Catch up a read model that stopped at an event it could not apply, after the cause was fixed."""
+    projector = open_projector()
+    _names(projector, name)
+    with progress_bar(name, projector.recorder.max_notification_id() or 0) as advance:
+        applied = projector.resume(name, progress=advance)
+    failure = projector.projections[name].view.failure()
+    if failure is not None:
+        click.echo(f"{name}: {_stopped(failure)} again", err=True)
+        sys.exit(1)
+    click.echo(f"{name}: {applied} events applied; current")
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each read model: version, generation, position against the head, and the event it stopped at, if any."""
+    projector = open_projector()
+    statuses = projector.status()
+    for status in statuses:
+        click.echo(_line(status))
+    if any(status.failure for status in statuses):
+        sys.exit(1)
+
+
+def _names(projector: Projector, name: str | None) -> list[str]:
     names = [name] if name else list(projector.projections)
     unknown = set(names) - set(projector.projections)
     if unknown:
         raise click.ClickException(
             f"No read model {', '.join(sorted(unknown))}; there are {', '.join(projector.projections)}."
         )
-    for each in names:
-        with progress_bar(each, projector.recorder.max_notification_id() or 0) as advance:
-            applied = projector.rebuild(each, progress=advance)
-        click.echo(f"{each}: {applied} events applied")
+    return names
+
+
+def _line(status: ViewStatus) -> str:
+    state = "live" if status.live else "building"
+    line = (
+        f"{status.name:<12} version {status.version} generation {status.generation} {state:<8} "
+        f"position {status.position}/{status.head}"
+    )
+    if status.failure is not None:
+        line += f"  STOPPED: {_stopped(status.failure)}"
+    elif status.behind:
+        line += f"  ({status.behind} behind)"
+    return line
+
+
+def _stopped(failure: Failure) -> str:
+    return (
+        f"stopped before position {failure.position} ({failure.topic}, "
+        f"{failure.behind_since:%Y-%m-%d %H:%M} UTC): {failure.error}"
+    )

@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
 
 from crm.clock import Clock
+from crm.validation import storable
 
 USES = ("page", "search", "export", "api")
 
@@ -62,8 +63,9 @@ class AccessLog:
                 "user_id": user_id,
                 "use": use,
                 "contact_id": contact_id,
-                "criterion": (criterion or None) and criterion[:500],
-                "place": place and place[:300],
+                # What a user typed or requested is kept as typed, except what no database can store.
+                "criterion": storable(criterion, 500),
+                "place": storable(place, 300),
             }
             for contact_id in (list(contact_ids) or [None])
         ]

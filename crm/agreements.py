@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 
 from crm.aggregate import CrmAggregate
 from crm.errors import AgreementClosed, AgreementNotReady, AgreementNotSigned, InvalidInput
+from crm.validation import MAX_PER_DAY, MAX_PLANNED, count
 
 NEGOTIATING = "negotiating"
 SIGNED = "signed"
@@ -126,6 +127,8 @@ class PartnershipAgreement(CrmAggregate):
 
     def plan_services(self, health_checks: int, conversations: int) -> None:
         self._require_open()
+        health_checks = count("health_checks", health_checks, MAX_PLANNED)
+        conversations = count("conversations", conversations, MAX_PLANNED)
         if (health_checks, conversations) != (self.planned["health_checks"], self.planned["conversations"]):
             self._services_planned(health_checks, conversations)
 
@@ -143,6 +146,9 @@ class PartnershipAgreement(CrmAggregate):
 
     def record_delivery(self, delivered_on: date, health_checks: int, conversations: int, referrals: int) -> None:
         self._require_status(SIGNED, "recording delivery")
+        health_checks = count("health_checks", health_checks, MAX_PER_DAY)
+        conversations = count("conversations", conversations, MAX_PER_DAY)
+        referrals = count("referrals", referrals, MAX_PER_DAY)
         if self.signed_on and delivered_on < self.signed_on:
             raise InvalidInput(field="delivered_on", problem="cannot be before the signing date")
         if health_checks + conversations + referrals == 0:

@@ -27,7 +27,7 @@ from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
 from crm.users import User
-from crm.validation import optional_text
+from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
 from storage import migrations
 
 KINDS: dict[type, str] = {
@@ -85,7 +85,7 @@ def command(
         @wraps(method)
         def wrapper(self: S, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> R:
             self.authorise(actor_id, permission, method.__name__)
-            reason = optional_text("reason", reason, 500)
+            reason = optional_text("reason", reason, REASON_LENGTH)
             if reason_required and not reason:
                 raise InvalidInput(field="reason", problem="is required")
             with acting.acting(actor_id, reason, self.clock.now()):
@@ -131,11 +131,12 @@ class CrmService(Application):
         return local_date(self.clock.now())
 
     def day_not_in_future(self, field: str, value: date | None) -> date:
-        """A date typed by a user for something that happened: today when left out."""
-        day = value or self.today()
-        if day > self.today():
-            raise InvalidInput(field=field, problem="cannot be in the future")
-        return day
+        """A date typed by a user for something that happened: today when left out, never in the future."""
+        return past_day(field, value, self.today())
+
+    def planned_day(self, field: str, value: date | None, earliest: date | None = None) -> date | None:
+        """A date typed by a user for something planned: within a few years from today."""
+        return planned_day(field, value, self.today(), earliest or EARLIEST_DAY)
 
     def current_reason(self) -> str | None:
         context = acting.current()
@@ -165,6 +166,7 @@ class CrmService(Application):
     def load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         """Load an aggregate of the given class; with expected_version, refuse a stale edit."""
         kind = KINDS.get(cls, cls.__name__.lower())
+        expected_version = optional_version(expected_version)
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except (AggregateNotFoundError, ValueError, TypeError):

@@ -1,40 +1,46 @@
-"""What every read model shares: its tables, its tracking record, and its version.
+"""What every read model shares: its tables in generations, its position, its version, its failure.
 
-Why a tracking record and not the event store's own transaction: on PostgreSQL
+Why a position of its own and not the event store's transaction: on PostgreSQL
 the event recorder locks the events table until commit, so updating seven read
 models inside that transaction would hold every other writer back. Instead each
-projection writes its rows and its tracking position in one transaction of its
-own; a replayed event is then either fully applied with its position or not at
-all, so each event is applied exactly once per projection, also after a crash.
+view writes its rows and its position in one transaction of its own; a replayed
+event is then either fully applied with its position or not at all, so each event
+is applied exactly once per view, also after a crash.
+
+A view object is bound to one generation of its tables (projections/generations.py):
+the live one, or one being built beside it after a version change or for a rebuild.
+Its write transactions touch that generation's tables; every query reads the live one.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, ClassVar
 
+from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Column, Integer, String, Table, delete, select
-from sqlalchemy.exc import SAWarning
+from sqlalchemy import Table, delete, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, SAWarning
 from sqlalchemy.orm import Session
 
-from projections.schema import metadata
+from projections import generations
+from projections.generations import Failure, Generation, registry
 from storage.ddl import create_tables
 
 UPSTREAM = "crm"
 
-# Each view has its own tracking table, and the library names every tracking
-# record class alike; SQLAlchemy's warning about the shared name is expected.
+# Each view keeps the library's tracking record class (named alike for every view), though
+# the position now lives in projection_generations; SQLAlchemy's warning about the name is expected.
 warnings.filterwarnings("ignore", message=".*NotificationTrackingRecord.*", category=SAWarning)
 
-versions = Table(
-    "projection_versions",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("version", Integer, nullable=False),
-)
+
+class NewerReadModel(RuntimeError):
+    """Raised when the database's live read model is of a newer version than this code knows."""
 
 
 class View(SQLAlchemyTrackingRecorder):
@@ -50,9 +56,13 @@ class View(SQLAlchemyTrackingRecorder):
             # The library's recorder keeps its own `tables` list on each instance.
             raise TypeError(f"{cls.__name__}: name the read model's tables `view_tables`, not `tables`")
 
-    def __init__(self, datastore: SQLAlchemyDatastore) -> None:
+    def __init__(self, datastore: SQLAlchemyDatastore, generation: int | None = None) -> None:
+        # The library's per-view tracking table is only named here: the name is that of the table
+        # databases from before generations kept the position in, dropped when the view first switches.
         super().__init__(datastore, tracking_table_name=f"projection_{self.name}_tracking")
         self._buffered: dict[Table, list[dict[str, Any]]] = {}
+        self.generation = generation
+        generations.install(datastore.engine)
 
     # Rows that nothing reads back within a batch are inserted together at its end, one
     # executemany per table instead of one statement per event (rebuilds are several times faster).
@@ -68,62 +78,212 @@ class View(SQLAlchemyTrackingRecorder):
     def discard_buffer(self) -> None:
         self._buffered = {}
 
-    def create_table(self) -> None:
+    # --- generations ----------------------------------------------------------------------------
+    @property
+    def tables_of_generation(self) -> dict[Table, Table]:
+        """Each logical table and its physical table in this view's generation."""
+        if self.generation is None:
+            raise RuntimeError(f"the {self.name} view is bound to no generation yet")
+        return generations.physical_tables(self.view_tables, self.generation)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Statements within name the logical tables and write this generation's."""
+        with generations.writing({t.name: p.name for t, p in self.tables_of_generation.items()}):
+            yield
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[Session]:  # type: ignore[override]
+        """The library's transaction; a writing one touches this view's generation."""
+        if commit and self.generation is not None:
+            with self.writing(), super().transaction(commit=True) as session:
+                yield session
+        else:
+            with super().transaction(commit=commit) as session:
+                yield session
+
+    def attach(self, beside: bool = True) -> None:
+        """Bind to the live generation when it has this view's version, else to a new one.
+
+        With `beside`, a new generation is built beside the live one (the runner switches when it
+        has caught up); without, it replaces the live one at once, empty.
+        """
+        self._create_registry()
+        found = self.generations()
+        live = next((g for g in found if g.live), None)
+        if live is not None and live.version > self.version:
+            raise NewerReadModel(f"the {self.name} read model is version {live.version}; this code has {self.version}")
+        if live is not None and live.version == self.version:
+            self._bind(live.generation)
+            return
+        building = [g for g in found if not g.live and g.version == self.version]
+        self._bind(building[-1].generation if building else self._new_generation())
+        if not beside or (live is None and not self._served_from_before_generations()):
+            # Nothing serves the screens yet: the new generation serves them at once, filling as it catches up.
+            self.go_live()
+
+    def _served_from_before_generations(self) -> bool:
+        """True when the database keeps this read model in plain tables from before generations."""
         assert self.datastore.engine is not None
-        create_tables(self.datastore.engine, metadata, [self.tracking_table, versions, *self.view_tables])
+        return inspect(self.datastore.engine).has_table(self.view_tables[0].name) if self.view_tables else False
+
+    def start_generation(self) -> None:
+        """Bind to a new, empty generation beside the live one (a rebuild)."""
+        self._create_registry()
+        self._bind(self._new_generation())
+
+    def generations(self) -> list[Generation]:
+        with self.datastore.transaction(commit=False) as session:
+            rows = session.execute(select(registry).where(registry.c.name == self.name).order_by(registry.c.generation))
+            return [Generation.from_row(row) for row in rows]
+
+    def state(self) -> Generation | None:
+        """This view's generation as stored, or None once another process has dropped it."""
+        return next((g for g in self.generations() if g.generation == self.generation), None)
+
+    def go_live(self) -> bool:
+        """Make this generation the one every query reads, and drop the generations before it."""
+        tables = self.tables_of_generation
+        with generations.not_writing(), self.datastore.transaction(commit=True) as session:
+            if self.lock_position(session, even_if_failed=True) is None:
+                return False  # dropped meanwhile: a newer generation went live
+            connection = session.connection()
+            generations.lock_for_ddl(connection)
+            rows = session.execute(select(registry).where(registry.c.name == self.name))
+            found = [Generation.from_row(row) for row in rows]
+            if any(g.live and g.generation == self.generation for g in found):
+                return True
+            older = [g.generation for g in found if g.live or g.generation < self.generation]
+            generations.point_views_at(connection, tables)
+            generations.drop_tables(
+                connection,
+                [p.name for g in older for p in generations.physical_tables(self.view_tables, g).values()]
+                + [self.tracking_table_name],  # the position's home before generations
+            )
+            session.execute(delete(registry).where(registry.c.name == self.name, registry.c.generation.in_(older)))
+            session.execute(self._own_update().values(live=True))
+        return True
+
+    def discard(self) -> None:
+        """Drop this generation (a rebuild that failed): only one that is not live."""
+        with generations.not_writing(), self.datastore.transaction(commit=True) as session:
+            deleted = session.execute(delete(registry).where(self._is_own(), registry.c.live.is_(False))).rowcount
+            if deleted:
+                connection = session.connection()
+                generations.lock_for_ddl(connection)
+                generations.drop_tables(connection, [p.name for p in self.tables_of_generation.values()])
+
+    def _bind(self, generation: int) -> None:
+        self.generation = generation
+        assert self.datastore.engine is not None
+        generations.create_generation_tables(self.datastore.engine, self.tables_of_generation)
+
+    def _new_generation(self) -> int:
+        for _ in range(20):
+            try:
+                with self.datastore.transaction(commit=True) as session:
+                    top = session.execute(
+                        select(func.max(registry.c.generation)).where(registry.c.name == self.name)
+                    ).scalar()
+                    number = (top or 0) + 1
+                    session.execute(
+                        insert(registry).values(
+                            name=self.name, generation=number, version=self.version, live=False, position=0
+                        )
+                    )
+                return number
+            except (IntegrityError, StoreIntegrityError):
+                # A twin process started at the same moment and took the number: build that one together.
+                twin = [g for g in self.generations() if not g.live and g.version == self.version]
+                if twin:
+                    return twin[-1].generation
+        raise RuntimeError(f"could not start a generation of the {self.name} view")
+
+    def _create_registry(self) -> None:
+        assert self.datastore.engine is not None
+        create_tables(self.datastore.engine, generations.registry_metadata, [registry])
+
+    def create_table(self) -> None:
+        """Bind to a generation (replacing one of another version at once) and create its tables."""
+        if self.generation is None:
+            self.attach(beside=False)
+        else:
+            self._bind(self.generation)
 
     def stored_version(self) -> int | None:
-        with self.transaction(commit=False) as session:
-            return session.execute(select(versions.c.version).where(versions.c.name == self.name)).scalar()
+        """The version of the live generation, if any."""
+        return next((g.version for g in self.generations() if g.live), None)
 
     def reset(self) -> None:
-        """Empty the tables and forget the position, so the next catch-up replays from the start."""
+        """Empty this generation's tables and forget its position and failure, so the next catch-up replays it."""
         with self.transaction(commit=True) as session:
             for table in reversed(self.view_tables):
                 session.execute(delete(table))
-            session.execute(delete(self.tracking_table))
-            # The tracking row exists from the start, so concurrent catch-ups lock it rather than race to insert it.
-            session.execute(self.tracking_table.insert().values(application_name=UPSTREAM, notification_id=0))
-            session.execute(delete(versions).where(versions.c.name == self.name))
-            session.execute(versions.insert().values(name=self.name, version=self.version))
+            session.execute(self._own_update().values(position=0, **_NO_FAILURE))
 
-    def lock_position(self, session: Session) -> int:
+    # --- position and failure -----------------------------------------------------------------------
+    def _is_own(self) -> Any:
+        return (registry.c.name == self.name) & (registry.c.generation == self.generation)
+
+    def _own_update(self) -> Any:
+        return registry.update().where(self._is_own())
+
+    def lock_position(self, session: Session, even_if_failed: bool = False) -> int | None:
         """Take this view's write lock, then read the position it has applied.
 
-        Writing the tracking row first makes a concurrent catch-up of the same
+        Writing the generation's row first makes a concurrent catch-up of the same
         view wait (a row lock on PostgreSQL, the database write lock on SQLite)
-        until this one commits, and then read the position this one wrote.
+        until this one commits, and then read the position this one wrote. None when
+        the generation is gone (another process switched to a newer one) or has
+        stopped at an event it cannot apply.
         """
-        table = self.tracking_table
-        updated = session.execute(
-            table.update().where(table.c.application_name == UPSTREAM).values(notification_id=table.c.notification_id)
-        ).rowcount
-        if not updated:
-            session.execute(table.insert().values(application_name=UPSTREAM, notification_id=0))
-        return session.execute(select(table.c.notification_id).where(table.c.application_name == UPSTREAM)).scalar_one()
+        if not session.execute(self._own_update().values(position=registry.c.position)).rowcount:
+            return None
+        row = session.execute(select(registry.c.position, registry.c.failed_position).where(self._is_own())).one()
+        if row.failed_position is not None and not even_if_failed:
+            return None
+        return row.position
 
     def move_position(self, session: Session, notification_id: int) -> None:
-        table = self.tracking_table
-        session.execute(
-            table.update().where(table.c.application_name == UPSTREAM).values(notification_id=notification_id)
-        )
+        session.execute(self._own_update().values(position=notification_id))
 
     def position(self) -> int:
-        with self.transaction(commit=False) as session:
+        with self.datastore.transaction(commit=False) as session:
             return self.read_position(session)
 
     def read_position(self, session: Session) -> int:
-        table = self.tracking_table
-        return (
-            session.execute(select(table.c.notification_id).where(table.c.application_name == UPSTREAM)).scalar() or 0
+        return session.execute(select(registry.c.position).where(self._is_own())).scalar() or 0
+
+    def failure(self) -> Failure | None:
+        state = self.state()
+        return state.failure if state else None
+
+    def mark_failed(
+        self, session: Session, position: int, topic: str, error: str, at: datetime, behind_since: datetime
+    ) -> None:
+        session.execute(
+            self._own_update().values(
+                failed_position=position,
+                failed_topic=topic[:255],
+                failed_error=error,
+                failed_at=at,
+                behind_since=behind_since,
+            )
         )
 
+    def clear_failure(self) -> None:
+        with self.datastore.transaction(commit=True) as session:
+            session.execute(self._own_update().values(**_NO_FAILURE))
+
     def rows(self, table: Table, order_by: Any = None) -> list[dict[str, Any]]:
-        """Every row of one of this view's tables, for comparisons and exports."""
+        """Every row of one of this view's tables (as every query reads them), for comparisons and exports."""
         with self.transaction(commit=False) as session:
             query = select(table)
             query = query.order_by(*(order_by if order_by is not None else table.primary_key.columns))
             return [dict(row._mapping) for row in session.execute(query)]
+
+
+_NO_FAILURE = dict(failed_position=None, failed_topic=None, failed_error=None, failed_at=None, behind_since=None)
 
 
 class CrmProjection(Projection[View]):
@@ -136,6 +296,13 @@ class CrmProjection(Projection[View]):
 
     @classmethod
     def on(cls, datastore: SQLAlchemyDatastore) -> CrmProjection:
+        """The projection on the view's live generation, or on a new one built beside it after a version change."""
         view = cls.view_class(datastore)
-        view.create_table()
+        view.attach(beside=True)
         return cls(view)
+
+    def fresh(self) -> CrmProjection:
+        """The same projection on a new, empty generation beside this one (a rebuild)."""
+        view = type(self.view)(self.view.datastore)
+        view.start_generation()
+        return type(self)(view)

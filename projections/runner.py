@@ -1,35 +1,83 @@
-"""Keeps the read models current: catch-up in batches, rebuild, follow new events.
+"""Keeps the read models current: catch-up in batches, rebuild beside the live view, follow new events.
 
-A catch-up batch reads the events after the views' positions, then, in one
-transaction of the views' database, locks each view's tracking row, checks the
-position is still the one it read from, applies the events and moves the
-position. A crash anywhere in the batch rolls back rows and position together;
-a second process catching up the same view waits for the lock, finds the
-position moved, and reads on from there, so no event is applied twice and none
-is skipped.
+Exactly once. A catch-up batch reads the events after the views' positions, then, in one
+transaction of the views' database, locks each view's position, checks it is still the
+one it read from, applies the events and moves the position. A crash anywhere in the
+batch rolls back rows and position together; a second process catching up the same view
+waits for the lock, finds the position moved, and reads on from there, so no event is
+applied twice and none is skipped.
+
+No single event stops the application. An event a view cannot apply (a bug in a handler,
+an upcasting mistake, a row written by an older version, a value its column cannot hold)
+is found and contained:
+
+- The batch that met it is rolled back and applied again view by view, event by event, so
+  the failing view and the event are known; every other view goes on.
+- The failing view applies everything before that event and stops there: its position is
+  the one before the event, and its generation records the failure (the event's position
+  and topic, the error's first line, when it was found and when the event happened).
+- A failed view is not tried again by later catch-ups (a deterministic bug would fail every
+  request); it keeps serving what it has. Screens that read it say so ("Denne oversigt er
+  bagud siden ..."); screens that do not are untouched; sign-in reads the users view and
+  never waits on a catch-up (the web swallows a catch-up's errors and reads on).
+- `crm projections status` and `/health/ready` name the view, the position, the topic and
+  the error. After a fix, `crm projections resume NAME` retries from the position, or
+  `crm projections rebuild NAME` builds the view anew beside the live one.
+- A transient error (the database unreachable, locked, a deadlock) is not an event's fault:
+  it is raised, nothing is marked, and the next catch-up (the next request, the worker's
+  next round) tries again.
+- A new generation built for a version change that fails goes live anyway at the event it
+  cannot apply, marked failed: the new code reads the new shape, behind, rather than the
+  old shape; a rebuild beside a live generation of the same version that fails is dropped
+  and the live one kept.
+
+Generations (projections/generations.py): a view's version change or a rebuild fills a new
+generation of its tables beside the live one, and the switch happens in one transaction
+once it has caught up, so no screen goes empty.
 """
 
 from __future__ import annotations
 
-import select
-import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, Tracking
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from sqlalchemy import select
 
-from projections.base import UPSTREAM, CrmProjection
-from projections.upstream import Upstream, datastore_of, sql_recorder
+from projections.applying import Include, apply_batch, decode
+from projections.base import CrmProjection, View
+from projections.generations import Failure, Generation, registry
+from projections.upstream import Upstream, datastore_of
 
 Progress = Callable[[int, int], None]
 
 
-class Recorded(NamedTuple):
-    """One notification of a batch, with its domain event when a view of the batch consumes its topic."""
+@dataclass(frozen=True)
+class ViewStatus:
+    """One generation of a view, as `crm projections status` and the readiness endpoint show it."""
 
-    notification: Notification
-    event: Any
+    name: str
+    generation: int
+    version: int
+    live: bool
+    position: int
+    head: int
+    failure: Failure | None
+
+    @property
+    def behind(self) -> int:
+        return max(0, self.head - self.position)
+
+
+class RebuildFailed(Exception):
+    """Raised when a rebuild met an event it cannot apply; the live view was kept."""
+
+    def __init__(self, name: str, failure: Failure) -> None:
+        super().__init__(f"{name}: stopped before position {failure.position} ({failure.topic}): {failure.error}")
+        self.name = name
+        self.failure = failure
 
 
 class Projector:
@@ -47,18 +95,19 @@ class Projector:
         self.recorder: ApplicationRecorder = app.recorder
         self.datastore = datastore or datastore_of(app)
         self.projections: dict[str, CrmProjection] = {}
+        # Called with a view's name whenever one is read (the web marks the screen as behind).
+        self.on_read: Callable[[str], None] | None = None
+        # The failed views as the last catch-up found them, by name.
+        self.failures: dict[str, Failure] = {}
         for cls in projection_classes:
             projection = cls.on(self.datastore)
-            if projection.view.stored_version() != projection.view.version:
-                try:
-                    projection.view.reset()
-                except IntegrityError:
-                    # Another process started at the same moment and reset it first.
-                    if projection.view.stored_version() != projection.view.version:
-                        raise
             self.projections[projection.view.name] = projection
+        # A new generation with nothing to catch up goes live at once (a new database, no events yet).
+        self._go_live_when_ready(list(self.projections.values()), self.recorder.max_notification_id() or 0)
 
     def view(self, name: str) -> Any:
+        if self.on_read is not None:
+            self.on_read(name)
         return self.projections[name].view
 
     def __getitem__(self, name: str) -> Any:
@@ -69,7 +118,7 @@ class Projector:
         names: Iterable[str] | None = None,
         batch_size: int = 1000,
         progress: Progress | None = None,
-        include: Callable[[Any], bool] | None = None,
+        include: Include = None,
     ) -> int:
         """Apply every recorded event the named views (all by default) have not applied yet.
 
@@ -78,102 +127,131 @@ class Projector:
         request's command costs one commit, not one per view. `include`
         leaves out the decoded events it refuses (a raw view gets every notification).
         """
-        head = self.recorder.max_notification_id() or 0
         group = [self.projections[name] for name in (names or self.projections)]
+        return self._catch_up(group, batch_size, progress, include)
+
+    def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
+        """Replay a view from the first event into a new generation beside the live one, then switch to it.
+
+        Screens read the live generation until the new one has caught up. Raises
+        RebuildFailed when an event stops the new generation.
+        """
+        fresh = self.projections[name].fresh()
+        applied = self._catch_up([fresh], batch_size, progress, None)
+        state = fresh.view.state()
+        if state is None:
+            return applied  # another process switched to a newer generation meanwhile: rebuilt all the same
+        if state.live:
+            self.projections[name] = fresh
+            if state.failure is not None:
+                raise RebuildFailed(name, state.failure)
+            return applied
+        failure = state.failure
+        fresh.view.discard()
+        self._states([self.projections[name]])  # the failures known are the live view's again
+        if failure is None:
+            raise RuntimeError(f"the rebuild of {name} neither caught up nor stopped at an event")
+        raise RebuildFailed(name, failure)
+
+    def resume(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
+        """Forget a view's failure and catch it up from where it stopped (after the cause was fixed)."""
+        self.projections[name].view.clear_failure()
+        self.failures.pop(name, None)
+        return self.catch_up([name], batch_size=batch_size, progress=progress)
+
+    def status(self) -> list[ViewStatus]:
+        """Every generation of every view: live or being built, its position against the head, its failure."""
+        head = self.recorder.max_notification_id() or 0
+        with self.datastore.transaction(commit=False) as session:
+            rows = session.execute(
+                select(registry)
+                .where(registry.c.name.in_(list(self.projections)))
+                .order_by(registry.c.name, registry.c.generation)
+            )
+            found = [Generation.from_row(row) for row in rows]
+        return [ViewStatus(g.name, g.generation, g.version, g.live, g.position, head, g.failure) for g in found]
+
+    # --- the catch-up ----------------------------------------------------------------------------
+    def _catch_up(
+        self,
+        group: list[CrmProjection],
+        batch_size: int,
+        progress: Progress | None,
+        include: Include,
+    ) -> int:
+        head = self.recorder.max_notification_id() or 0
         applied = 0
         while True:
             # Read and decode outside the lock, so the views' write locks are held only to apply.
-            positions = self._positions(group)
-            behind = [p for p in group if positions[p.view.name] < head]
+            group, states = self._states(group)
+            working = [p for p in group if states[p].failure is None]
+            behind = [p for p in working if states[p].position < head]
             if not behind:
+                self._go_live_when_ready(group, head, states)
                 return applied
-            start = min(positions[p.view.name] for p in behind)
+            start = min(states[p].position for p in behind)
             stop = min(head, start + batch_size)
-            in_batch = [p for p in behind if positions[p.view.name] < stop]
+            in_batch = [p for p in behind if states[p].position < stop]
             decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
             # A raw view (the event log's index) takes every notification: then the batch reads them all.
             topics = () if any(p.raw for p in in_batch) else sorted(decoded)
             notifications = self.recorder.select_notifications(
                 start=start + 1, limit=batch_size, stop=stop, topics=topics
             )
-            events = [
-                Recorded(n, self.app.mapper.to_domain_event(n) if n.topic in decoded else None) for n in notifications
-            ]
-            with self.datastore.transaction(commit=True) as session:
-                if any(p.view.lock_position(session) != positions[p.view.name] for p in in_batch):
-                    continue  # another process applied some of this meanwhile: read on from where it stopped
-                for projection in in_batch:
-                    projection.view.discard_buffer()
-                    applied += self._apply(projection, events, positions[projection.view.name], include)
-                    projection.view.flush(session)
-                    projection.view.move_position(session, stop)
+            deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
+            positions = {p: states[p].position for p in in_batch}
+            applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
             if progress is not None:
                 progress(stop, head)
 
-    def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
-        """Empty a view and replay it from the first event."""
-        self.projections[name].view.reset()
-        return self.catch_up([name], batch_size=batch_size, progress=progress)
+    def _states(self, group: list[CrmProjection]) -> tuple[list[CrmProjection], dict[CrmProjection, Generation]]:
+        """Every view's generation in one short read.
 
-    def _positions(self, group: list[CrmProjection]) -> dict[str, int]:
-        """Every view's position in one short read (the per-view library call costs a session each)."""
-        with self.datastore.transaction(commit=False) as session:
-            return {p.view.name: p.view.read_position(session) for p in group}
+        A view whose generation another process dropped (it switched to a newer one) is
+        replaced by a new view object on the live generation; the old object keeps its
+        generation, so a thread still writing with it finds its position gone and stops.
+        """
+        names = sorted({p.view.name for p in group})
+        for _ in range(3):
+            with self.datastore.transaction(commit=False) as session:
+                rows = session.execute(select(registry).where(registry.c.name.in_(names)))
+                found = {(g.name, g.generation): g for g in map(Generation.from_row, rows)}
+            missing = [p for p in group if (p.view.name, p.view.generation) not in found]
+            if not missing:
+                break
+            group = [self._rebound(p) if p in missing else p for p in group]
+        else:
+            raise RuntimeError("the views' generations keep changing under this catch-up")
+        states = {p: found[(p.view.name, p.view.generation)] for p in group}
+        for projection, state in states.items():
+            if state.failure is not None:
+                self.failures[projection.view.name] = state.failure
+            else:
+                self.failures.pop(projection.view.name, None)
+        return group, states
+
+    def _rebound(self, projection: CrmProjection) -> CrmProjection:
+        rebound = type(projection).on(self.datastore)
+        if self.projections.get(projection.view.name) is projection:
+            self.projections[projection.view.name] = rebound
+        return rebound
+
+    def _go_live_when_ready(
+        self, group: list[CrmProjection], head: int, states: dict[CrmProjection, Generation] | None = None
+    ) -> None:
+        """A generation built beside the live one goes live when it has caught up (or, for a new shape, stopped)."""
+        if states is None:
+            group, states = self._states(group)
+        for projection in group:
+            state = states[projection]
+            if state.live:
+                continue
+            caught_up = state.failure is None and state.position >= head
+            # A new shape that stopped at an event still serves the new code better than the old shape.
+            new_shape_stopped = state.failure is not None and self._live_version(projection.view) != state.version
+            if caught_up or new_shape_stopped:
+                projection.view.go_live()
 
     @staticmethod
-    def _apply(
-        projection: CrmProjection, events: list[Recorded], position: int, include: Callable[[Any], bool] | None
-    ) -> int:
-        """Feed one view the batch's events after its position; a raw view gets every notification as stored."""
-        topics = set(projection.topics)
-        applied = 0
-        for notification, event in events:
-            if notification.id <= position:
-                continue
-            tracking = Tracking(UPSTREAM, notification.id)
-            if projection.raw:
-                projection.process_event(notification, tracking)
-            elif notification.topic in topics and (include is None or include(event)):
-                projection.process_event(event, tracking)
-            else:
-                continue
-            applied += 1
-        return applied
-
-
-class NewEventSignal:
-    """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
-
-    def __init__(self, app: Upstream, poll_interval: float = 0.5) -> None:
-        self.poll_interval = poll_interval
-        self._connection: Any = None
-        recorder = sql_recorder(app)
-        engine = recorder.datastore.engine
-        if engine is not None and engine.dialect.name == "postgresql":
-            self._connection = engine.raw_connection()
-            self._connection.autocommit = True
-            self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
-
-    def wait(self, timeout: float) -> None:
-        if self._connection is None:
-            time.sleep(min(timeout, self.poll_interval))
-            return
-        driver_connection = self._connection.driver_connection
-        if select.select([driver_connection], [], [], timeout)[0]:
-            for _ in driver_connection.notifies(timeout=0):
-                pass
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-
-def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_every: float = 5.0) -> None:
-    """The `crm projections run` loop: catch up, then sleep until new events are signalled."""
-    signal = NewEventSignal(projector.app)
-    try:
-        while not should_stop():
-            if projector.catch_up() == 0:
-                signal.wait(wake_every)
-    finally:
-        signal.close()
+    def _live_version(view: View) -> int | None:
+        return next((g.version for g in view.generations() if g.live), None)

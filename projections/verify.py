@@ -63,6 +63,16 @@ def verify_projections(app: Upstream, live: Projector | None = None) -> list[Pro
                 check.error = f"{type(error).__name__}: {error}"
                 checks.append(check)
                 continue
+            # An event a view cannot apply stops it (projections/runner.py): reported, the other views checked.
+            for which, view in (("the live view", projection.view), ("the replay", fresh.projections[name].view)):
+                stopped = view.failure()
+                if stopped is not None and check.error is None:
+                    check.error = (
+                        f"{which} stopped before position {stopped.position} ({stopped.topic}): {stopped.error}"
+                    )
+            if check.error is not None:
+                checks.append(check)
+                continue
             replayed = fresh.projections[name].view
             for table in projection.view.view_tables:
                 check.tables.append(_compare(table, projection.view, replayed))

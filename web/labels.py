@@ -180,6 +180,11 @@ LABELS = {
         "suggested_role": _l("Suggested contact role"),
         "arena": _l("Arena"),
         "strategy": _l("Strategy"),
+        "stage": _l("Stage"),
+        "version": _l("Version"),
+        "search": _l("Search"),
+        "focus_points": _l("Focus points"),
+        "confirmed_on": _l("Confirmed on"),
     },
 }
 

@@ -12,7 +12,15 @@ from crm.companies import Company
 from crm.contacts import Contact
 from crm.errors import InvalidInput
 from crm.service import CrmService, command
-from crm.validation import choice, non_negative, optional_text, required_text
+from crm.validation import (
+    DESCRIPTION_LENGTH,
+    LABEL_LENGTH,
+    MAX_EXTRA_REQUIREMENTS,
+    choice,
+    optional_text,
+    required_text,
+    text_list,
+)
 from crm.vocabulary import COMMITMENT_KINDS, COMPLETED, ENDED, STANDARD_REQUIREMENTS
 
 DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
@@ -30,8 +38,7 @@ class AgreementCommands(CrmService):
         """Start negotiating a cooperation agreement: the buy-in checklist opens."""
         company = self.load(Company, company_id)
         requirements = [{"key": key, "label": None} for key in STANDARD_REQUIREMENTS]
-        for label in extra_requirements or []:
-            label = required_text("requirement", label)
+        for label in text_list("requirement", extra_requirements, MAX_EXTRA_REQUIREMENTS, LABEL_LENGTH):
             requirements.append({"key": requirement_key(label), "label": label})
         agreement = PartnershipAgreement(company_id=company_id, requirements=requirements)
         company.open_negotiation(agreement.id)
@@ -42,8 +49,9 @@ class AgreementCommands(CrmService):
     def add_requirement(self, agreement_id: UUID, label: str) -> str:
         """Add the municipality's own buy-in requirement."""
         agreement = self.load(PartnershipAgreement, agreement_id)
-        key = requirement_key(required_text("requirement", label))
-        agreement.add_requirement(key, label.strip())
+        label = required_text("requirement", label, LABEL_LENGTH)
+        key = requirement_key(label)
+        agreement.add_requirement(key, label)
         self.save(agreement)
         return key
 
@@ -61,7 +69,8 @@ class AgreementCommands(CrmService):
         self.check_contact_at(contact_id, agreement.company_id)
         if key == SPONSOR and contact_id is not None and self.load(Contact, contact_id).role != "top_management":
             raise InvalidInput(field="contact", problem="the sponsor must be in top management")
-        agreement.confirm_requirement(key, self.current_actor(), confirmed_on or self.today(), contact_id)
+        confirmed_on = self.day_not_in_future("confirmed_on", confirmed_on)
+        agreement.confirm_requirement(key, self.current_actor(), confirmed_on, contact_id)
         self.save(agreement)
 
     @command("negotiate", reason_required=True)
@@ -84,9 +93,7 @@ class AgreementCommands(CrmService):
     def plan_services(self, agreement_id: UUID, health_checks: int, conversations: int) -> None:
         """Set how many health checks and conversations the municipality will deliver."""
         agreement = self.load(PartnershipAgreement, agreement_id)
-        agreement.plan_services(
-            non_negative("health_checks", health_checks), non_negative("conversations", conversations)
-        )
+        agreement.plan_services(health_checks, conversations)
         self.save(agreement)
 
     @command("deliver")
@@ -101,10 +108,7 @@ class AgreementCommands(CrmService):
         """Count checks, conversations and referrals delivered on a day on site."""
         agreement = self.load(PartnershipAgreement, agreement_id)
         agreement.record_delivery(
-            self.day_not_in_future("delivered_on", delivered_on),
-            non_negative("health_checks", health_checks),
-            non_negative("conversations", conversations),
-            non_negative("referrals", referrals),
+            self.day_not_in_future("delivered_on", delivered_on), health_checks, conversations, referrals
         )
         self.save(agreement)
 
@@ -142,9 +146,9 @@ class AgreementCommands(CrmService):
         agreement.add_commitment(
             commitment_id,
             choice("kind", kind, COMMITMENT_KINDS),
-            required_text("description", description, 1000),
+            required_text("description", description, DESCRIPTION_LENGTH),
             owner_contact_id,
-            due_on,
+            self.planned_day("due_on", due_on),
         )
         self.save(agreement)
         return commitment_id

@@ -13,7 +13,7 @@ from crm.errors import InvalidInput
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.service import CrmService, command
-from crm.validation import choice, not_before, optional_choice, optional_text
+from crm.validation import choice, optional_choice, optional_text
 from crm.vocabulary import ARENAS, CHANNELS, IN_OUTREACH, OUTCOMES, STRATEGIES
 
 
@@ -49,7 +49,7 @@ class AttemptCommands(CrmService):
             outcome=choice("outcome", outcome, OUTCOMES),
             note=optional_text("note", note),
             occurred_on=occurred_on,
-            next_follow_up=not_before("next_follow_up", next_follow_up, occurred_on),
+            next_follow_up=self.planned_day("next_follow_up", next_follow_up, earliest=occurred_on),
             lead_id=lead_id,
             source_partner_id=source_partner_id,
             arena=optional_choice("arena", arena, ARENAS),
@@ -59,7 +59,7 @@ class AttemptCommands(CrmService):
         if company.stage in IN_OUTREACH:
             if outcome == "declined":
                 company.decline_in_attempt(
-                    attempt.id, not_before("approach_again_after", approach_again_after, self.today())
+                    attempt.id, self.planned_day("approach_again_after", approach_again_after, earliest=self.today())
                 )
             else:
                 company.note_outreach(outcome)
@@ -88,8 +88,11 @@ class AttemptCommands(CrmService):
                 self.check_contact_at(value, attempt.company_id)
             cleaned[field] = value
         occurred_on = self.day_not_in_future("occurred_on", cleaned.get("occurred_on", attempt.occurred_on))
+        if "occurred_on" in cleaned:
+            cleaned["occurred_on"] = occurred_on
         if "next_follow_up" in cleaned or "occurred_on" in cleaned:
-            not_before("next_follow_up", cleaned.get("next_follow_up", attempt.next_follow_up), occurred_on)
+            next_follow_up = cleaned.get("next_follow_up", attempt.next_follow_up)
+            self.planned_day("next_follow_up", next_follow_up, earliest=occurred_on)
         attempt.correct(**cleaned)
         self.save(attempt)
 

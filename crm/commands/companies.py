@@ -13,15 +13,15 @@ from crm.partners import ChannelPartner
 from crm.service import CrmService, command
 from crm.users import User
 from crm.validation import (
+    ADDRESS_LENGTH,
     choice,
     normalise_cvr,
     normalise_p_number,
-    not_before,
     optional_choice,
     optional_text,
     required_text,
 )
-from crm.vocabulary import ARENAS, INDUSTRIES, SECTORS, SIZE_BANDS, STRATEGIES
+from crm.vocabulary import ARENAS, INDUSTRIES, SECTORS, SIZE_BANDS, STAGES, STRATEGIES
 
 
 class CompanyCommands(CrmService):
@@ -91,7 +91,7 @@ class CompanyCommands(CrmService):
             workplace_id,
             normalise_p_number(p_number) if p_number else None,
             required_text("name", name),
-            optional_text("address", address, 300),
+            optional_text("address", address, ADDRESS_LENGTH),
         )
         self.save(company)
         return workplace_id
@@ -107,25 +107,21 @@ class CompanyCommands(CrmService):
     def move_company(self, company_id: UUID, stage: str, expected_version: int | None = None) -> None:
         """Move a company one plain step on its path (the board's drag and drop)."""
         company = self.load(Company, company_id, expected_version)
-        company.move_to(stage)
+        company.move_to(choice("stage", stage, STAGES))
         self.save(company)
 
     @command("outreach", reason_required=True)
     def decline_company(self, company_id: UUID, approach_again_after: date | None = None) -> None:
         """The company said no; it may be approached again after the date."""
         company = self.load(Company, company_id)
-        company.decline(
-            self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today())
-        )
+        company.decline(self.current_reason() or "", self._approach_again_after(approach_again_after))
         self.save(company)
 
     @command("outreach", reason_required=True)
     def park_company(self, company_id: UUID, approach_again_after: date | None = None) -> None:
         """Pause outreach (e.g. the company is busy until autumn)."""
         company = self.load(Company, company_id)
-        company.park(
-            self.current_reason() or "", not_before("approach_again_after", approach_again_after, self.today())
-        )
+        company.park(self.current_reason() or "", self._approach_again_after(approach_again_after))
         self.save(company)
 
     @command("outreach")
@@ -136,6 +132,9 @@ class CompanyCommands(CrmService):
         self.save(company)
 
     # --- helpers -------------------------------------------------------------
+    def _approach_again_after(self, day: date | None) -> date | None:
+        return self.planned_day("approach_again_after", day, earliest=self.today())
+
     def _new_company(
         self,
         name: str,
@@ -157,7 +156,7 @@ class CompanyCommands(CrmService):
             cvr=normalise_cvr(cvr),
             industry=choice("industry", industry, INDUSTRIES),
             size_band=optional_choice("size_band", size_band, SIZE_BANDS),
-            address=optional_text("address", address, 300),
+            address=optional_text("address", address, ADDRESS_LENGTH),
             sector=choice("sector", sector, SECTORS),
             target_group_note=optional_text("target_group_note", target_group_note),
             owner_id=owner_id,
@@ -185,7 +184,7 @@ class CompanyCommands(CrmService):
             "cvr": normalise_cvr,
             "industry": lambda v: choice("industry", v, INDUSTRIES),
             "size_band": lambda v: optional_choice("size_band", v, SIZE_BANDS),
-            "address": lambda v: optional_text("address", v, 300),
+            "address": lambda v: optional_text("address", v, ADDRESS_LENGTH),
             "sector": lambda v: choice("sector", v, SECTORS),
             "target_group_note": lambda v: optional_text("target_group_note", v),
         }

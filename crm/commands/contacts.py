@@ -7,7 +7,7 @@ from uuid import UUID
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.service import CrmService, command
-from crm.validation import choice, normalise_email, normalise_phone, required_text
+from crm.validation import PERSON_NAME_LENGTH, choice, normalise_email, normalise_phone, required_text
 from crm.vocabulary import CONTACT_ROLES
 
 
@@ -40,7 +40,7 @@ class ContactCommands(CrmService):
         """Correct a contact's name, phone or e-mail."""
         contact = self.load(Contact, contact_id, expected_version)
         contact.change_details(
-            name=required_text("name", name, 120),
+            name=required_text("name", name, PERSON_NAME_LENGTH),
             phone=normalise_phone(phone),
             email=normalise_email(email),
         )
@@ -73,7 +73,7 @@ class ContactCommands(CrmService):
         """A new contact at a company the caller has checked, for a command to save with what else it does."""
         return Contact(
             company_id=company_id,
-            name=required_text("name", name, 120),
+            name=required_text("name", name, PERSON_NAME_LENGTH),
             role=choice("role", role, CONTACT_ROLES),
             phone=normalise_phone(phone),
             email=normalise_email(email),

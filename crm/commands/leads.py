@@ -14,7 +14,7 @@ from crm.errors import InvalidInput
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.service import command
-from crm.validation import choice, optional_choice, optional_text, required_text
+from crm.validation import DESCRIPTION_LENGTH, REASON_LENGTH, choice, optional_choice, optional_text, required_text
 from crm.vocabulary import ARENAS, CONTACT_ROLES, STRATEGIES, URGENCIES
 
 
@@ -71,7 +71,7 @@ class LeadCommands(CompanyCommands, ContactCommands):
             raise InvalidInput(field="contact", problem="choose the contact or name a new one")
         if source_partner_id is not None:
             self.load(ChannelPartner, source_partner_id)
-        lead_reason = required_text("lead_reason", lead_reason, 1000)
+        lead_reason = required_text("lead_reason", lead_reason, DESCRIPTION_LENGTH)
         suggested_role = optional_choice("suggested_role", suggested_role, CONTACT_ROLES)
         arena = optional_choice("arena", arena, ARENAS)
         strategy = optional_choice("strategy", strategy, STRATEGIES)
@@ -126,5 +126,5 @@ class LeadCommands(CompanyCommands, ContactCommands):
     def decline_lead(self, lead_id: UUID) -> None:
         """Turn a lead down, with the reason the consultant will see."""
         lead = self.load(Lead, lead_id)
-        lead.decline(optional_text("reason", self.current_reason()) or "")
+        lead.decline(optional_text("reason", self.current_reason(), REASON_LENGTH) or "")
         self.save(lead)

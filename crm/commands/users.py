@@ -8,7 +8,7 @@ from crm.credentials import check_password_rules
 from crm.errors import AlreadyExists, NotFound
 from crm.service import CrmService, command
 from crm.users import User
-from crm.validation import choice, required_text
+from crm.validation import PERSON_NAME_LENGTH, choice, required_text
 from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
 
 
@@ -23,7 +23,7 @@ class UserCommands(CrmService):
             raise AlreadyExists(kind="user", key=username)
         user = User(
             username=username,
-            display_name=required_text("display_name", display_name, 120),
+            display_name=required_text("display_name", display_name, PERSON_NAME_LENGTH),
             department=choice("department", department, DEPARTMENTS),
             role=choice("role", role, ROLES),
         )

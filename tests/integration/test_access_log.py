@@ -37,3 +37,13 @@ def test_the_access_log_refuses_changes_and_deletions_in_the_database(sql_databa
         with engine.begin() as connection:
             connection.execute(access_log.delete())
     assert app.access_log.entries()[0]["criterion"] == "hansen"
+
+
+def test_a_search_for_characters_no_database_stores_is_logged_all_the_same(database, clock):
+    app = database.app(clock=clock)
+    team = make_team(app)
+    typed = "han\x00sen \udc00" + "x" * 1_000_000
+    app.access_log.record(team.recruiter, "search", [], criterion=typed, place="/a\x00b")
+    entry = app.access_log.entries(user_id=team.recruiter)[0]
+    assert entry["criterion"].startswith("han\ufffdsen \ufffdx") and len(entry["criterion"]) == 500
+    assert entry["place"] == "/a\ufffdb"

@@ -14,8 +14,9 @@ from projections.outreach import OutreachProjection
 from projections.outreach_tables import attempts, companies, contacts
 from projections.outreach_view import OutreachView
 from projections.pipeline import stage_counts
-from projections.runner import Projector, run_forever
+from projections.runner import Projector
 from projections.users import UsersProjection
+from projections.worker import run_forever
 from tests.support import hansen_transport, make_team
 
 CLASSES = (UsersProjection, OutreachProjection)
@@ -39,6 +40,10 @@ def outreach_rows(view):
     return [view.rows(table) for table in (companies, contacts, attempts)]
 
 
+class PowerCut(BaseException):
+    """The process dies: not an error of an event, so nothing is marked and nothing is kept."""
+
+
 class CrashingOutreach(OutreachProjection):
     """The outreach projection with a power cut after a number of events."""
 
@@ -50,7 +55,7 @@ class CrashingOutreach(OutreachProjection):
     def process_event(self, event, tracking):
         self.seen += 1
         if self.seen > self.fail_after:
-            raise RuntimeError("power cut")
+            raise PowerCut()
         super().process_event(event, tracking)
 
 
@@ -64,7 +69,7 @@ def test_a_catch_up_killed_mid_batch_ends_where_an_uninterrupted_run_ends(sql_da
     crashing.view.reset()
     projector = Projector(app, projection_classes=CLASSES)
     projector.projections["outreach"] = crashing
-    with pytest.raises(RuntimeError):
+    with pytest.raises(PowerCut):
         projector.catch_up(batch_size=10)
     # Check only whole batches were kept: the rows of the failing batch were rolled back with its position.
     assert crashing.view.position() == 20
@@ -115,6 +120,7 @@ def test_a_projection_whose_version_changed_is_rebuilt_on_start(sql_database, cl
     busy_history(app, team, companies_count=3, attempts_each=2)
     first = Projector(app, projection_classes=CLASSES)
     first.catch_up()
+    before = outreach_rows(first["outreach"])
 
     class OutreachViewV2(OutreachView):
         version = OutreachView.version + 1
@@ -123,11 +129,15 @@ def test_a_projection_whose_version_changed_is_rebuilt_on_start(sql_database, cl
         view_class = OutreachViewV2
 
     upgraded = Projector(app, projection_classes=(UsersProjection, OutreachProjectionV2))
+    # Check the new version is built beside the old one, which the screens read meanwhile.
     assert upgraded["outreach"].position() == 0
+    assert upgraded["outreach"].stored_version() == OutreachView.version
+    assert len(upgraded["outreach"].rows(companies)) == 3
     assert upgraded.catch_up(["outreach"]) == len(
         app.recorder.select_notifications(start=1, limit=10_000, topics=OutreachProjection.topics)
     )
     assert upgraded["outreach"].stored_version() == OutreachViewV2.version
+    assert outreach_rows(upgraded["outreach"]) == before
 
 
 def test_the_pipeline_as_of_a_past_moment_is_the_pipeline_that_stood_then(sql_database, clock):

@@ -293,6 +293,19 @@ class TestDeliveryAndTheEnd:
         assert 'value="mange"' in html
         assert load(crm, agreement).delivered["conversations"] == 0
 
+    def test_a_plan_of_ten_to_the_twentieth_checks_is_refused_in_danish_and_the_pages_keep_working(
+        self, as_role, crm, agreement
+    ):
+        nurse = as_role("health_consultant")
+        head = crm.recorder.max_notification_id()
+        html = nurse.post(self.url(agreement, "/plan"), {"health_checks": str(10**20), "conversations": "5"}).get_data(
+            as_text=True
+        )
+        assert "Sundhedstjek: skal være et helt tal fra 0 til 10000" in section(html, "delivery")
+        assert crm.recorder.max_notification_id() == head
+        for page in (self.url(agreement), "/agreements", "/my-day", "/companies"):
+            assert nurse.get(page).status_code == 200, page
+
     def test_feedback_suggests_the_follow_up_a_month_later_and_the_agreement_completes(
         self, as_role, crm, team, clock, agreement, director
     ):

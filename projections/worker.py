@@ -1,0 +1,65 @@
+"""`crm projections run`: the process that keeps the read models current between requests."""
+
+from __future__ import annotations
+
+import logging
+import select
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from projections.upstream import Upstream, sql_recorder
+
+if TYPE_CHECKING:
+    from projections.runner import Projector
+
+logger = logging.getLogger("projections.runner")
+
+
+class NewEventSignal:
+    """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
+
+    def __init__(self, app: Upstream, poll_interval: float = 0.5) -> None:
+        self.poll_interval = poll_interval
+        self._connection: Any = None
+        recorder = sql_recorder(app)
+        engine = recorder.datastore.engine
+        if engine is not None and engine.dialect.name == "postgresql":
+            self._connection = engine.raw_connection()
+            self._connection.autocommit = True
+            self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
+
+    def wait(self, timeout: float) -> None:
+        if self._connection is None:
+            time.sleep(min(timeout, self.poll_interval))
+            return
+        driver_connection = self._connection.driver_connection
+        if select.select([driver_connection], [], [], timeout)[0]:
+            for _ in driver_connection.notifies(timeout=0):
+                pass
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_every: float = 5.0) -> None:
+    """Catch up, then sleep until new events are signalled, until told to stop.
+
+    An event a view cannot apply stops that view only (projections/runner.py); any other
+    error is logged and the catch-up tried again after `wake_every` seconds, so the worker
+    outlives a database restart.
+    """
+    signal = NewEventSignal(projector.app)
+    try:
+        while not should_stop():
+            try:
+                applied = projector.catch_up()
+            except Exception:  # the worker must outlive a database restart
+                logger.exception("Catching up the read models failed; trying again in %s s", wake_every)
+                time.sleep(wake_every)
+                continue
+            if applied == 0:
+                signal.wait(wake_every)
+    finally:
+        signal.close()

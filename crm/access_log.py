@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
 
 from crm.clock import Clock
-from storage.ddl import create_tables
+from storage.ddl import append_only, create_tables
 
 USES = ("page", "search", "export", "api")
 
@@ -34,22 +34,6 @@ access_log = Table(
     Index("crm_access_log_user", "user_id", "at"),
 )
 
-APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_update BEFORE UPDATE ON crm_access_log "
-        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS crm_access_log_no_delete BEFORE DELETE ON crm_access_log "
-        "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION crm_access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS crm_access_log_append_only ON crm_access_log",
-        "CREATE TRIGGER crm_access_log_append_only BEFORE UPDATE OR DELETE ON crm_access_log "
-        "FOR EACH ROW EXECUTE FUNCTION crm_access_log_append_only()",
-    ],
-}
-
 
 class AccessLog:
     """The access log in the application's database, or in memory for the in-memory store."""
@@ -60,7 +44,7 @@ class AccessLog:
         self._memory: list[dict[str, Any]] = []
         if datastore is not None:
             engine = datastore.engine
-            create_tables(engine, metadata, [access_log], APPEND_ONLY.get(engine.dialect.name, []))
+            create_tables(engine, metadata, [access_log], append_only("crm_access_log", engine.dialect.name))
 
     def record(
         self,

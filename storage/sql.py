@@ -1,0 +1,22 @@
+"""Small SQL helpers for the tables beside the event store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def upsert(table: Table, dialect: str) -> Any:
+    """An INSERT that takes ON CONFLICT clauses: SQLite and PostgreSQL spell them alike."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def memory_datastore() -> SQLAlchemyDatastore:
+    """A private in-memory SQLite database, for tables beside an in-memory event store.
+
+    The tables then have one implementation, in SQL, whatever the event store.
+    """
+    return SQLAlchemyDatastore(url="sqlite:///:memory:")

@@ -19,7 +19,7 @@ from crm.clock import SimulatedClock
 from crm.permissions import SYSTEM_ACTOR_ID
 from storage.location import database_url
 
-DEMO_PASSWORD = "demo-kode"  # noqa: S105 - printed for everyone to use with the demo data
+DEMO_PASSWORD = "demo-kode-2026"  # noqa: S105  # nosec B105  # printed for everyone to use with the demo data
 
 
 @click.group()

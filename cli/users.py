@@ -25,7 +25,8 @@ def users_add(username: str, display_name: str, department: str, role: str, pass
     """Register a user who can sign in."""
     app = open_app()
     try:
-        check_password_rules(password)  # before anything is stored: no user left without a usable password
+        # before anything is stored: no user left without a usable password
+        check_password_rules(password, username, display_name)
         user_id = app.register_user(SYSTEM_ACTOR_ID, username, display_name, department, role, reason="crm users add")
         app.set_password(SYSTEM_ACTOR_ID, user_id, password, reason="crm users add")
     except CrmError as error:

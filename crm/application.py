@@ -8,6 +8,7 @@ from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.sign_in import SignInCommands
 from crm.commands.users import UserCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
@@ -15,6 +16,7 @@ from storage.location import database_url
 
 class CrmApplication(
     UserCommands,
+    SignInCommands,
     PartnerCommands,
     CompanyCommands,
     ContactCommands,

@@ -24,8 +24,12 @@ from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
+from crm.sign_in.log import SignInLog
+from crm.sign_in.sessions import SessionGenerations
+from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import optional_text
+from storage.sql import memory_datastore
 
 KINDS: dict[type, str] = {
     Company: "company",
@@ -83,8 +87,14 @@ class CrmService(Application):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
-        self.credentials = Credentials(getattr(self.factory, "datastore", None))
-        self.access_log = AccessLog(getattr(self.factory, "datastore", None), self.clock)
+        datastore = getattr(self.factory, "datastore", None)
+        self.credentials = Credentials(datastore)
+        self.access_log = AccessLog(datastore, self.clock)
+        # Beside an in-memory event store these tables live in a private in-memory SQLite database.
+        beside = datastore if datastore is not None else memory_datastore()
+        self.throttle = SignInThrottle(beside)
+        self.sign_in_log = SignInLog(beside)
+        self.sessions = SessionGenerations(beside)
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

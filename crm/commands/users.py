@@ -7,6 +7,7 @@ from uuid import UUID
 from crm.credentials import check_password_rules
 from crm.errors import AlreadyExists, NotFound
 from crm.service import CrmService, command
+from crm.sign_in import log
 from crm.users import User
 from crm.validation import choice, required_text
 from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
@@ -57,14 +58,14 @@ class UserCommands(CrmService):
         self.save(user)
 
     @command("administer_users")
-    def set_password(self, user_id: UUID, password: str) -> None:
-        """Give a user a new password (an admin, or the command line)."""
-        self._store_password(user_id, password)
+    def set_password(self, user_id: UUID, password: str, address: str | None = None) -> None:
+        """Give a user a new password (an admin, or the command line); every session of theirs ends."""
+        self._store_password(user_id, password, address)
 
     @command("own_account")
-    def change_own_password(self, password: str) -> None:
-        """A signed-in user chooses a new password."""
-        self._store_password(self.current_actor(), password)
+    def change_own_password(self, password: str, address: str | None = None) -> None:
+        """A signed-in user chooses a new password; every session of theirs ends."""
+        self._store_password(self.current_actor(), password, address)
 
     @command("own_account")
     def choose_language(self, language: str) -> None:
@@ -84,17 +85,31 @@ class UserCommands(CrmService):
             return None
         return user_id if user.active else None
 
-    def _store_password(self, user_id: UUID, password: str) -> None:
+    def _store_password(self, user_id: UUID, password: str, address: str | None) -> None:
         user = self.load(User, user_id)
-        check_password_rules(password)
+        check_password_rules(password, user.username, user.display_name)
         user.record_password_set()
-        # One transaction: the hash and the PasswordSet event are stored together or not at all.
+
+        def store() -> None:
+            self.credentials.store(user_id, password)
+            self.sessions.end_all(user_id)
+            self.sign_in_log.record(
+                log.PASSWORD_CHANGED,
+                user.username,
+                self.clock.now(),
+                address,
+                user_id=user_id,
+                actor_id=self.current_actor(),
+            )
+
+        # One transaction: the hash, the end of the old sessions, the log row and the PasswordSet event
+        # are stored together or not at all.
         if self.credentials.datastore is None:
             self.save(user)
-            self.credentials.store(user_id, password)
+            store()
             return
         with self.credentials.datastore.transaction(commit=True):
-            self.credentials.store(user_id, password)
+            store()
             self.save(user)
 
     def user_id_for(self, username: str) -> UUID:

@@ -49,11 +49,11 @@ def test_users_are_added_with_a_password_listed_and_disabled(database_url):
         "--role",
         "consultant",
         "--password",
-        "jobcenter-2026",
+        "kaffe-paa-kontoret-7",
     )
     assert added.exit_code == 0
     app = CrmApplication.for_database(database_url)
-    assert app.verify_password("ole", "jobcenter-2026") == app.user_id_for("ole")
+    assert app.verify_password("ole", "kaffe-paa-kontoret-7") == app.user_id_for("ole")
     assert run("users", "password", "ole", "--password", "nyt-kodeord-1").exit_code == 0
     assert app.verify_password("ole", "nyt-kodeord-1") == app.user_id_for("ole")
     assert "ole" in run("users", "list").output

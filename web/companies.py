@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from crm.companies import CLOSED, IN_OUTREACH, PLAIN_MOVES
@@ -33,7 +33,6 @@ from projections.outreach import (
     search_key,
     workplaces,
 )
-from web.auth import requires
 from web.event_sentences import logged_events
 from web.i18n import as_datetime
 from web.labels import choices, label
@@ -172,14 +171,12 @@ def list_context(**extra: Any) -> dict[str, Any]:
 
 
 @bp.get("")
-@login_required
 def index():
     """All companies: search as you type over name, CVR and contacts, filters, sorting and pages."""
     return page_or_fragment("companies/index.html", "companies/_rows.html", "company-rows", **list_context())
 
 
 @bp.post("")
-@requires("outreach")
 def register():
     """Register a company as identified; its page opens next."""
     form = request.form
@@ -284,7 +281,6 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
 
 
 @bp.get("/<uuid:company_id>")
-@login_required
 def show(company_id: UUID):
     """The company page; ?edit=details or ?edit=<contact id> opens that part for editing; htmx gets one part."""
     context = company_context(company_id)
@@ -300,7 +296,6 @@ def show(company_id: UUID):
 
 
 @bp.get("/<uuid:company_id>/timeline")
-@login_required
 def timeline(company_id: UUID):
     """More of the company's timeline (the "show more" button), or the timeline's first page."""
     company = company_or_404(company_id)
@@ -359,7 +354,6 @@ def respond(company_id: UUID, section: str, error: CrmError | None = None, done:
 
 
 @bp.post("/<uuid:company_id>/details")
-@requires("outreach")
 def change_details(company_id: UUID):
     """Correct the company's details and owner; a stale form shows the conflict and the current values."""
     form = request.form
@@ -389,7 +383,6 @@ def change_details(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/workplaces")
-@requires("outreach")
 def add_workplace(company_id: UUID):
     """Add a workplace (site, P-number) of the company."""
     form = request.form
@@ -407,7 +400,6 @@ def add_workplace(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/workplaces/<workplace_id>/remove")
-@requires("outreach")
 def remove_workplace(company_id: UUID, workplace_id: str):
     """Remove a workplace, with the reason."""
     try:
@@ -418,7 +410,6 @@ def remove_workplace(company_id: UUID, workplace_id: str):
 
 
 @bp.post("/<uuid:company_id>/contacts")
-@requires("outreach")
 def add_contact(company_id: UUID):
     """Add a person at the company, with their role."""
     form = request.form
@@ -450,7 +441,6 @@ def contact_of(company_id: UUID, contact_id: UUID) -> dict[str, Any]:
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>")
-@requires("outreach")
 def change_contact(company_id: UUID, contact_id: UUID):
     """Correct a contact's name, phone and e-mail; a stale form shows the conflict and the current values."""
     contact_of(company_id, contact_id)
@@ -480,7 +470,6 @@ def change_contact(company_id: UUID, contact_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/role")
-@requires("outreach")
 def change_contact_role(company_id: UUID, contact_id: UUID):
     """Record a contact's new role (and whether they decide)."""
     contact_of(company_id, contact_id)
@@ -497,7 +486,6 @@ def change_contact_role(company_id: UUID, contact_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/archive")
-@requires("outreach")
 def archive_contact(company_id: UUID, contact_id: UUID):
     """The person has left the company: kept for the history, no longer offered."""
     contact_of(company_id, contact_id)
@@ -509,7 +497,6 @@ def archive_contact(company_id: UUID, contact_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/attempts")
-@requires("outreach")
 def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the company page."""
     company_or_404(company_id)
@@ -525,7 +512,6 @@ def attempt_of(company_id: UUID, attempt_id: UUID) -> dict[str, Any]:
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")
-@requires("outreach")
 def correct_attempt(company_id: UUID, attempt_id: UUID):
     """Correct a logged attempt, with the reason; the original stays in the history."""
     attempt_of(company_id, attempt_id)
@@ -548,7 +534,6 @@ def correct_attempt(company_id: UUID, attempt_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/void")
-@requires("outreach")
 def void_attempt(company_id: UUID, attempt_id: UUID):
     """Void an attempt logged in error, with the reason."""
     attempt_of(company_id, attempt_id)
@@ -572,7 +557,6 @@ def path_step(company_id: UUID, command, *args: Any, done: str, **kwargs: Any):
 
 
 @bp.post("/<uuid:company_id>/move")
-@requires("outreach")
 def move(company_id: UUID):
     """A plain step on the path, e.g. a meeting with management was held."""
     stage = request.form.get("stage", "")
@@ -590,14 +574,12 @@ def move(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/decline")
-@requires("outreach")
 def decline(company_id: UUID):
     """The company said no; it may be approached again after the date."""
     return close_round(company_id, crm().decline_company, _("The company is recorded as declined."))
 
 
 @bp.post("/<uuid:company_id>/park")
-@requires("outreach")
 def park(company_id: UUID):
     """Pause outreach until a date."""
     return close_round(company_id, crm().park_company, _("The company is parked."))
@@ -614,14 +596,12 @@ def close_round(company_id: UUID, command, done: str):
 
 
 @bp.post("/<uuid:company_id>/reapproach")
-@requires("outreach")
 def reapproach(company_id: UUID):
     """Start a new round with a declined, parked or finished company."""
     return path_step(company_id, crm().reapproach_company, done=_("A new round has started."))[0]
 
 
 @bp.post("/<uuid:company_id>/agreement")
-@requires("negotiate")
 def open_agreement(company_id: UUID):
     """Open negotiations on a cooperation agreement and go to it."""
     response, agreement_id = path_step(

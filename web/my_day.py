@@ -19,7 +19,6 @@ from projections.outreach import companies, contacts
 from projections.overlap import department_overlap
 from projections.pipeline import stalled
 from projections.queue import my_day, queue_row, responsible
-from web.auth import requires
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
@@ -171,7 +170,6 @@ def queue_context() -> dict[str, Any]:
 
 
 @bp.get("")
-@requires("outreach")
 def index():
     """The queue: overdue, due today, no next step, and companies that may be approached again."""
     return page_or_fragment("my_day/index.html", "my_day/_queue.html", "queue", **queue_context())
@@ -209,7 +207,6 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
 
 
 @bp.post("/<uuid:company_id>/attempts")
-@requires("outreach")
 def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the queue; the row shows its new next step."""
     try:
@@ -223,7 +220,6 @@ def log_attempt(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/reapproach")
-@requires("outreach")
 def reapproach(company_id: UUID):
     """Start a new round with a declined or parked company whose date has come."""
     try:

@@ -69,7 +69,7 @@ class View(SQLAlchemyTrackingRecorder):
         self._buffered = {}
 
     def create_table(self) -> None:
-        assert self.datastore.engine is not None
+        assert self.datastore.engine is not None  # nosec B101  # narrows the type; a SQL view has an engine
         create_tables(self.datastore.engine, metadata, [self.tracking_table, versions, *self.view_tables])
 
     def stored_version(self) -> int | None:

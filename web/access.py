@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, request, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_url
 
+from web import session_policy
 from web.extensions import htmx, login_manager
 
 
@@ -119,6 +120,8 @@ def to_sign_in():
         response = current_app.response_class(status=204)
         response.headers["HX-Redirect"] = url_for("auth.login")
         return response
+    if session_policy.ended():  # the page already says why; no second message
+        return redirect(login_url("auth.login", request.url))
     return login_manager.unauthorized()
 
 

@@ -63,6 +63,12 @@ class TestTimeLimits:
         assert response.status_code == 302 and "/login" in response.headers["Location"]
         login_page = recruiter.get(response.headers["Location"]).get_data(as_text=True)
         assert "Du blev logget ud efter 30 minutter uden aktivitet" in login_page
+        assert "Log ind for at se siden" not in login_page  # one message is enough
+
+    def test_a_visitor_who_never_signed_in_is_asked_to_in_danish(self, web):
+        response = web.get("/my-day")
+        assert "/login?next=" in response.headers["Location"]
+        assert "Log ind for at se siden." in web.get(response.headers["Location"]).get_data(as_text=True)
 
     def test_a_busy_session_still_ends_at_its_absolute_lifetime(self, app, as_role, clock):
         recruiter = as_role("recruiter")

@@ -58,22 +58,21 @@ def init_app(app: Flask) -> None:
         if not isinstance(state, dict) or request.endpoint in NO_SESSION_ENDPOINTS:
             return
         now = _now()
-        idle = app.config["IDLE_MINUTES"] * 60
-        lifetime = app.config["SESSION_HOURS"] * 3600
-        if now - state.get("seen", 0) >= idle or now - state.get("since", 0) >= lifetime:
+        too_old = now - state.get("since", 0) >= app.config["SESSION_HOURS"] * 3600
+        idle = now - state.get("seen", 0) >= app.config["IDLE_MINUTES"] * 60
+        if too_old or idle:
             session.clear()
             g.session_ended = True
-            if now - state.get("since", 0) >= lifetime:
-                flash(
-                    _("Your session has ended after %(hours)s hours. Sign in again.", hours=app.config["SESSION_HOURS"])
+            if too_old:
+                message = _(
+                    "Your session has ended after %(hours)s hours. Sign in again.", hours=app.config["SESSION_HOURS"]
                 )
             else:
-                flash(
-                    _(
-                        "You were signed out after %(minutes)s minutes without activity. Sign in again.",
-                        minutes=app.config["IDLE_MINUTES"],
-                    )
+                message = _(
+                    "You were signed out after %(minutes)s minutes without activity. Sign in again.",
+                    minutes=app.config["IDLE_MINUTES"],
                 )
+            flash(message)
             return
         if now - state.get("seen", 0) >= TOUCH_EVERY_SECONDS:
             session[SESSION_KEY] = {**state, "seen": now}

@@ -76,7 +76,10 @@ class TestTimeLimits:
             clock.advance(timedelta(minutes=20))
             assert signed_in(recruiter)
         clock.advance(timedelta(minutes=20))
-        assert not signed_in(recruiter)
+        response = recruiter.get("/my-day")
+        assert response.status_code == 302
+        login_page = recruiter.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Din session er udløbet efter 10 timer. Log ind igen." in login_page
 
     def test_a_form_sent_after_the_session_ended_changes_nothing_and_asks_to_sign_in(self, as_role, clock, crm, team):
         recruiter = as_role("recruiter")

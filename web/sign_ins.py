@@ -35,7 +35,7 @@ def _before() -> int | None:
 @bp.get("/")
 def index():
     """The sign-in log, newest first, filtered by the name tried or the kind of event."""
-    name = (request.args.get("name") or "").strip().lower()[: log.NAME_LENGTH]
+    name = log.name_tried(request.args.get("name"))
     event = request.args.get("event") if request.args.get("event") in EVENT_LABELS else None
     entries = crm().sign_in_log.entries(username=name or None, event=event, before_id=_before(), limit=PAGE_SIZE + 1)
     more = len(entries) > PAGE_SIZE

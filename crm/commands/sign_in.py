@@ -27,7 +27,7 @@ class SignIn:
 class SignInCommands(CrmService):
     def sign_in(self, username: str, password: str, address: str) -> SignIn:
         """Check a password, within the throttle's limits, and log the attempt whatever its outcome."""
-        name = (username or "").strip().lower()[: log.NAME_LENGTH]
+        name, address = log.name_tried(username), log.fit_to_store(address, log.ADDRESS_LENGTH)
         now = self.clock.now()
         refusal = self.throttle.admit(name, address, _utc(now))
         if refusal is not None:

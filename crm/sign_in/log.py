@@ -27,6 +27,17 @@ EVENTS = (SIGNED_IN, FAILED, LOCKED_OUT, REFUSED, SIGNED_OUT, PASSWORD_CHANGED)
 NAME_LENGTH = 256
 ADDRESS_LENGTH = 64
 
+
+def fit_to_store(text: str | None, length: int = NAME_LENGTH) -> str:
+    """Text typed or sent by anyone, as the log keeps it: printable only (PostgreSQL refuses NUL), cut to length."""
+    return "".join(char for char in (text or "") if char.isprintable())[:length]
+
+
+def name_tried(username: str | None) -> str:
+    """The name the way accounts are looked up and limited: trimmed, lower case, fit to store."""
+    return fit_to_store((username or "").strip().lower())
+
+
 metadata = MetaData()
 sign_in_log = Table(
     "crm_sign_in_log",
@@ -71,9 +82,9 @@ class SignInLog:
         row = {
             "at": at.astimezone(UTC).replace(tzinfo=None),
             "event": event,
-            "username": username[:NAME_LENGTH],
+            "username": fit_to_store(username),
             "user_id": user_id,
-            "address": address and address[:ADDRESS_LENGTH],
+            "address": address and fit_to_store(address, ADDRESS_LENGTH),
             "detail": detail,
             "actor_id": actor_id,
         }
@@ -90,7 +101,7 @@ class SignInLog:
         """Newest first, a page at a time; filter by the name tried or by the kind of event."""
         query = select(sign_in_log).order_by(sign_in_log.c.id.desc()).limit(limit)
         if username:
-            query = query.where(sign_in_log.c.username == username.strip().lower())
+            query = query.where(sign_in_log.c.username == name_tried(username))
         if event:
             query = query.where(sign_in_log.c.event == event)
         if before_id is not None:

@@ -55,6 +55,14 @@ class TestTheLog:
         app.sign_out(team.recruiter, OFFICE)
         assert events(app) == [("password_changed", "mette", None), ("signed_out", "mette", None)]
 
+    def test_control_characters_and_a_huge_name_are_stored_without_them(self, app, team):
+        """PostgreSQL refuses a NUL in text: a name sent with one must not break the sign-in."""
+        assert app.sign_in("mette\x00", PASSWORD, "10.0.0.1\x00").user_id == team.recruiter
+        app.sign_in("x" * 1_000_000, "forkert-kode", OFFICE)
+        assert events(app, username="\x00METTE")[-1] == ("signed_in", "mette", None)
+        assert app.sign_in_log.entries(event="signed_in")[0]["address"] == "10.0.0.1"
+        assert app.sign_in_log.entries(event="failed")[0]["username"] == "x" * 256
+
 
 class TestTheAccountLimit:
     def test_five_failures_lock_the_account_and_the_right_password_waits_for_the_lock(self, app, team, clock):

@@ -1,6 +1,5 @@
 """Signing in: the throttle, the log, the session generation; on the in-memory store, SQLite and PostgreSQL."""
 
-import statistics
 import time
 from datetime import timedelta
 
@@ -166,7 +165,9 @@ def test_an_unknown_name_is_answered_as_slowly_as_a_known_one(app, team, monkeyp
         assert app.sign_in(name, "forkert-kode", OFFICE).user_id is None
         return time.perf_counter() - start
 
-    known = statistics.median(seconds("mette") for _ in range(ACCOUNT.failures - 1))
-    unknown = statistics.median(seconds(f"ukendt{number}") for number in range(ACCOUNT.failures - 1))
-    # Without the stand-in hash an unknown name was answered about 40 times faster.
-    assert 0.5 < unknown / known < 2, (known, unknown)
+    seconds("ukendt")  # the stand-in hash is made once per process, on first use
+    known = [seconds("mette") for _ in range(ACCOUNT.failures - 1)]
+    unknown = [seconds(f"ukendt{number}") for number in range(ACCOUNT.failures - 1)]
+    # The fastest of each: other work on the machine only ever adds time. Without the stand-in
+    # hash an unknown name was answered about 40 times faster.
+    assert 0.5 < min(unknown) / min(known) < 2, (known, unknown)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import click
+from sqlalchemy import create_engine
 
 from cli.audit import audit
 from cli.projections import projections
@@ -17,7 +18,8 @@ from cli.wiring import open_app, open_projector
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
 from crm.permissions import SYSTEM_ACTOR_ID
-from storage.location import database_url
+from storage import migrations
+from storage.location import database_url, driver_url
 
 DEMO_PASSWORD = "demo-kode-2026"  # noqa: S105  # nosec B105  # printed for everyone to use with the demo data
 
@@ -57,6 +59,20 @@ def _print_sign_ins(app: CrmApplication) -> None:
     for user in projector["users"].all_users():
         if user["active"]:
             click.echo(f"  {user['username']:<12} {user['role']:<18} {user['display_name']}")
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the tables beside the event store to the newest revision (the application also does it at start-up)."""
+    engine = create_engine(driver_url(database_url()))
+    try:
+        applied = migrations.upgrade(engine)
+        with engine.connect() as connection:
+            revision = ", ".join(sorted(migrations.current(connection)))
+    finally:
+        engine.dispose()
+    click.echo(f"Applied {', '.join(applied)}." if applied else "Nothing to do.")
+    click.echo(f"{database_url()} is at revision {revision}.")
 
 
 @main.command()

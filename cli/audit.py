@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -53,8 +53,8 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
         click.echo("This store keeps no hash chain (the in-memory store): nothing to verify.")
         sys.exit(2)
     click.echo(f"Checked {chain.checked} events and {chain.links} links; head {chain.head_position}:{chain.head_hash}")
-    if chain.problem_count:
-        first = chain.first_problem
+    first = chain.first_problem
+    if first is not None:
         click.echo(f"FIRST MISMATCH at position {first.position}: {first.kind} ({first.detail})")
         for problem in chain.problems[1:]:
             click.echo(f"  also at position {problem.position}: {problem.kind}")
@@ -96,7 +96,7 @@ def verify_command(anchor: str | None, chain_only: bool) -> None:
     help="Folder for the .jsonl file and its manifest.",
 )
 @click.option("--user", "username", help="Who exports (for the access log); the system actor when left out.")
-def export_command(date_from, date_to, directory: Path, username: str | None) -> None:
+def export_command(date_from: datetime | None, date_to: datetime | None, directory: Path, username: str | None) -> None:
     """Write the events of a date range as JSON Lines plus a manifest, with a progress bar."""
     first: date | None = date_from.date() if date_from else None
     last: date | None = date_to.date() if date_to else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm.clock import Clock
 from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
@@ -18,10 +19,10 @@ class CrmApplication(
     UserCommands,
     SignInCommands,
     PartnerCommands,
+    LeadCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,
-    LeadCommands,
     AgreementCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
@@ -30,5 +31,5 @@ class CrmApplication(
     name = "crm"
 
     @classmethod
-    def for_database(cls, url: str | None = None, **kwargs) -> CrmApplication:
-        return cls(env=sqlalchemy_env(url or database_url()), **kwargs)
+    def for_database(cls, url: str | None = None, clock: Clock | None = None) -> CrmApplication:
+        return cls(env=sqlalchemy_env(url or database_url()), clock=clock)

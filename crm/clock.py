@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -43,3 +43,8 @@ class SimulatedClock:
 def local_date(moment: datetime) -> date:
     """The calendar date in Denmark at that moment: 'today' for the users."""
     return moment.astimezone(COPENHAGEN).date()
+
+
+def day_start(day: date) -> datetime:
+    """The instant a Danish calendar day begins, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)

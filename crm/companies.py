@@ -10,20 +10,18 @@ from eventsourcing.domain import event
 
 from crm.aggregate import CrmAggregate
 from crm.errors import IllegalTransition, InvalidInput, TooEarlyToReapproach
-
-IDENTIFIED = "identified"
-CONTACTED = "contacted"
-MEETING = "meeting"
-NEGOTIATING = "negotiating"
-PARTNER = "partner"
-COMPLETED = "completed"
-ENDED = "ended"
-DECLINED = "declined"
-PARKED = "parked"
-
-STAGES = (IDENTIFIED, CONTACTED, MEETING, NEGOTIATING, PARTNER, COMPLETED, ENDED, DECLINED, PARKED)
-IN_OUTREACH = (IDENTIFIED, CONTACTED, MEETING, NEGOTIATING)
-CLOSED = (COMPLETED, ENDED, DECLINED, PARKED)
+from crm.vocabulary import (
+    CLOSED,
+    COMPLETED,
+    CONTACTED,
+    DECLINED,
+    IDENTIFIED,
+    IN_OUTREACH,
+    MEETING,
+    NEGOTIATING,
+    PARKED,
+    PARTNER,
+)
 
 # Moves a user may make directly; the others need their own command
 # (negotiating: open an agreement; partner: sign it; completed/ended: close it).
@@ -33,6 +31,28 @@ PLAIN_MOVES = {
     MEETING: (CONTACTED,),
     NEGOTIATING: (MEETING,),
 }
+# Negotiations on an agreement open only before they have opened or ended.
+NEGOTIATION_FROM = (IDENTIFIED, CONTACTED, MEETING)
+
+
+def next_steps(stage: str) -> dict[str, str]:
+    """Every stage a company at `stage` may be taken to in one step, with the command that takes it there.
+
+    The one statement of the path the screens offer (the company page, the board's menus), within what
+    the aggregate's methods below allow: "move" (a plain move), "open_agreement", "sign_agreement"
+    (signing makes a partner), "decline", "park" and "reapproach" (a new round). Once negotiations are
+    open, the round ends through the agreement (terminating it), so declining and parking are offered
+    only before; an attempt whose outcome is a refusal still declines a company in negotiation.
+    """
+    steps = dict.fromkeys(PLAIN_MOVES.get(stage, ()), "move")
+    if stage in NEGOTIATION_FROM:
+        steps.update({NEGOTIATING: "open_agreement", DECLINED: "decline", PARKED: "park"})
+    if stage == NEGOTIATING:
+        steps[PARTNER] = "sign_agreement"
+    if stage in CLOSED:
+        steps[IDENTIFIED] = "reapproach"
+    return steps
+
 
 DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
 
@@ -173,7 +193,7 @@ class Company(CrmAggregate):
         self.stage = NEGOTIATING
 
     def open_negotiation(self, agreement_id: UUID) -> None:
-        if self.stage not in (IDENTIFIED, CONTACTED, MEETING):
+        if self.stage not in NEGOTIATION_FROM:
             raise IllegalTransition(from_stage=self.stage, to_stage=NEGOTIATING)
         self._negotiation_opened(agreement_id)
 
@@ -208,19 +228,38 @@ class Company(CrmAggregate):
         self._partnership_closed(agreement_id, outcome, reason)
 
     class Declined(CrmAggregate.Event):
+        """The company said no: with the reason given, or in the attempt `attempt_id` (whose note stays its own).
+
+        Version 1 had no attempt_id; its declines from an attempt carry a copy of the attempt's note.
+        """
+
+        class_version = 2
         from_stage: str
-        closed_reason: str
+        closed_reason: str | None
         approach_again_after: date | None
+        attempt_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["attempt_id"] = None
 
     @event(Declined)
-    def _declined(self, from_stage: str, closed_reason: str, approach_again_after: date | None) -> None:
+    def _declined(
+        self, from_stage: str, closed_reason: str | None, approach_again_after: date | None, attempt_id: UUID | None
+    ) -> None:
         self.stage = DECLINED
         self.closed_reason = closed_reason
         self.approach_again_after = approach_again_after
 
     def decline(self, reason: str, approach_again_after: date | None) -> None:
+        """Declined when asked (decline_company), for the reason given."""
         self._require_in_outreach(DECLINED)
-        self._declined(self.stage, reason, approach_again_after)
+        self._declined(self.stage, reason, approach_again_after, None)
+
+    def decline_in_attempt(self, attempt_id: UUID, approach_again_after: date | None) -> None:
+        """Declined on the phone: the attempt holds what was said, the company only which attempt it was."""
+        self._require_in_outreach(DECLINED)
+        self._declined(self.stage, None, approach_again_after, attempt_id)
 
     class Parked(CrmAggregate.Event):
         from_stage: str

@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 from uuid import UUID
 
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Column, MetaData, String, Table, Uuid, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.errors import InvalidInput
-from storage.ddl import create_tables
 
 MIN_LENGTH = 12
 # Longer is refused rather than hashed: nobody types more, and hashing a megabyte costs.
@@ -31,6 +31,7 @@ COMMON_LISTS = Path(__file__).parent / "passwords"
 # Digits, punctuation and spaces that people put around a common word: Velkommen2024!, 1sommer.
 AROUND_A_WORD = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
+# Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
 credentials = Table(
     "crm_credentials",
@@ -98,11 +99,9 @@ def _stand_in_hash(method: str | None) -> str:
 class Credentials:
     """Hashes in the application's own database (SQLAlchemy), or in memory for the in-memory store."""
 
-    def __init__(self, datastore=None) -> None:
+    def __init__(self, datastore: SQLAlchemyDatastore | None = None) -> None:
         self.datastore = datastore
         self._memory: dict[UUID, str] = {}
-        if datastore is not None:
-            create_tables(datastore.engine, metadata, [credentials])
 
     def store(self, user_id: UUID, password: str) -> None:
         """Store the hash; inside a command's transaction it commits with the command's events."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, uuid5
 
+from crm.vocabulary import OUTREACH_ROLES
+
 # The actor of the command line and of the demo loader: it has every permission.
 SYSTEM_ACTOR_ID = uuid5(NAMESPACE_URL, "workplace-crm:system")
-
-OUTREACH_ROLES = frozenset({"recruiter", "consultant", "health_consultant", "project_lead"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "administer_users": frozenset({"admin"}),

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from crm import acting
 from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
+from crm.audit.chain import ChainedApplicationRecorder
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -29,6 +31,7 @@ from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import optional_text
+from storage import migrations
 from storage.sql import memory_datastore
 
 KINDS: dict[type, str] = {
@@ -41,11 +44,39 @@ KINDS: dict[type, str] = {
     User: "user",
 }
 
-A = TypeVar("A")
-F = TypeVar("F", bound=Callable[..., Any])
+A = TypeVar("A", bound=Aggregate)
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+S = TypeVar("S", bound="CrmService")
 
 
-def command(permission: str, *, reason_required: bool = False) -> Callable[[F], F]:
+class BoundCommand(Protocol[P, R_co]):
+    """A command as its callers see it: the actor first, then the use case's own arguments, and a reason.
+
+    Without `reason`, mypy checks every argument against the use case; with
+    it (PEP 612 allows no keyword beside a ParamSpec), only the actor and the
+    result.
+    """
+
+    @overload
+    def __call__(self, actor_id: UUID, /, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+    @overload
+    def __call__(self, actor_id: UUID, /, *args: Any, reason: str | None, **kwargs: Any) -> R_co: ...
+
+
+class Command(Protocol[S, P, R_co]):
+    """A command method: read on an application it is a BoundCommand."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any], /) -> Command[S, P, R_co]: ...
+    @overload
+    def __get__(self, obj: S, owner: type[Any], /) -> BoundCommand[P, R_co]: ...
+
+
+def command(
+    permission: str, *, reason_required: bool = False
+) -> Callable[[Callable[Concatenate[S, P], R]], Command[S, P, R]]:
     """Make an application method a command: `method(actor_id, ..., reason=None)`.
 
     The actor is authorised for `permission`, and the actor, the reason and the
@@ -54,9 +85,9 @@ def command(permission: str, *, reason_required: bool = False) -> Callable[[F], 
     ConcurrentChange, and nothing of the losing command is stored.
     """
 
-    def decorate(method: F) -> F:
+    def decorate(method: Callable[Concatenate[S, P], R]) -> Command[S, P, R]:
         @wraps(method)
-        def wrapper(self: CrmService, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> Any:
+        def wrapper(self: S, actor_id: UUID, *args: Any, reason: str | None = None, **kwargs: Any) -> R:
             self.authorise(actor_id, permission, method.__name__)
             reason = optional_text("reason", reason, 500)
             if reason_required and not reason:
@@ -67,7 +98,7 @@ def command(permission: str, *, reason_required: bool = False) -> Callable[[F], 
                 except IntegrityError as error:
                     raise ConcurrentChange(kind="record") from error
 
-        return wrapper  # type: ignore[return-value]
+        return cast("Command[S, P, R]", wrapper)
 
     return decorate
 
@@ -88,15 +119,20 @@ class CrmService(Application):
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
         datastore = getattr(self.factory, "datastore", None)
+        if datastore is not None:
+            # The tables beside the event store, at the newest revision before the first command.
+            migrations.upgrade(datastore.engine)
+            if isinstance(self.recorder, ChainedApplicationRecorder):
+                self.recorder.link_unchained_log()
         self.credentials = Credentials(datastore)
         self.access_log = AccessLog(datastore, self.clock)
-        # Beside an in-memory event store these tables live in a private in-memory SQLite database.
+        # Beside an in-memory event store, the sign-in tables live in a private in-memory SQLite database.
         beside = datastore if datastore is not None else memory_datastore()
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
@@ -139,7 +175,7 @@ class CrmService(Application):
         """Load an aggregate of the given class; with expected_version, refuse a stale edit."""
         kind = KINDS.get(cls, cls.__name__.lower())
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except (AggregateNotFoundError, ValueError, TypeError):
             raise NotFound(kind=kind, id=aggregate_id) from None
         if not isinstance(aggregate, cls):

@@ -3,8 +3,37 @@
 from __future__ import annotations
 
 ROLES = ("recruiter", "consultant", "health_consultant", "project_lead", "auditor", "admin")
+# The roles that approach companies: they may own one, log attempts, share leads and negotiate.
+OUTREACH_ROLES = frozenset({"recruiter", "consultant", "health_consultant", "project_lead"})
 LANGUAGES = ("da", "en")
 DEPARTMENTS = ("health", "business_service", "job_centre", "hr", "other")
+
+# A company's path (crm/companies.py decides which move is allowed from where).
+IDENTIFIED = "identified"
+CONTACTED = "contacted"
+MEETING = "meeting"
+NEGOTIATING = "negotiating"
+PARTNER = "partner"
+COMPLETED = "completed"
+ENDED = "ended"
+DECLINED = "declined"
+PARKED = "parked"
+
+STAGES = (IDENTIFIED, CONTACTED, MEETING, NEGOTIATING, PARTNER, COMPLETED, ENDED, DECLINED, PARKED)
+IN_OUTREACH = (IDENTIFIED, CONTACTED, MEETING, NEGOTIATING)
+CLOSED = (COMPLETED, ENDED, DECLINED, PARKED)
+
+# Each aggregate by the class name its event topics carry, as the slug the audit screens and read models use.
+AGGREGATE_SLUGS = {
+    "Company": "company",
+    "Contact": "contact",
+    "OutreachAttempt": "attempt",
+    "PartnershipAgreement": "agreement",
+    "Lead": "lead",
+    "ChannelPartner": "partner",
+    "User": "user",
+    "CvrIndex": "cvr",
+}
 
 CONTACT_ROLES = (
     "top_management",
@@ -66,3 +95,10 @@ STANDARD_REQUIREMENTS = (
     "rooms_on_site",
     "company_coordinator",
 )
+
+
+def aggregate_slug(event_type: str) -> str:
+    """The slug of the aggregate an event belongs to: "OutreachAttempt.Logged" and the topic
+    "crm.attempts:OutreachAttempt.Logged" both give "attempt"; an unknown class gives "other"."""
+    qualname = event_type.rpartition(":")[2]
+    return AGGREGATE_SLUGS.get(qualname.split(".")[0], "other")

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
-from crm.application import CrmApplication
 from projections.base import CrmProjection
+from projections.registry import READ_MODELS
 from projections.runner import Progress, Projector
+from projections.upstream import Upstream
 
 
 def as_of(
-    app: CrmApplication,
+    app: Upstream,
     moment: datetime,
     projection_classes: Sequence[type[CrmProjection]] | None = None,
     progress: Progress | None = None,
@@ -21,12 +22,15 @@ def as_of(
     """A projector whose views hold every event recorded at or before `moment`, and nothing after.
 
     The temporary store is an in-memory SQLite database owned by the returned
-    projector; the live read models are not touched.
+    projector; the live read models are not touched. The read models built from
+    events are replayed (not the event log's index, which the past does not need).
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     projector = Projector(
-        app, datastore=SQLAlchemyDatastore(url="sqlite:///:memory:"), projection_classes=projection_classes
+        app,
+        datastore=SQLAlchemyDatastore(url="sqlite:///:memory:"),
+        projection_classes=projection_classes or READ_MODELS,
     )
     projector.catch_up(progress=progress, include=lambda event: event.timestamp <= moment)
     return projector

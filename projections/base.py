@@ -130,6 +130,9 @@ class CrmProjection(Projection[View]):
     """A projection of the CRM's events into one view; handlers only write, never load aggregates."""
 
     view_class: ClassVar[type[View]]
+    # A raw projection receives every notification as stored, undecoded (the event log's index):
+    # it needs no event class, and indexes a row that no longer decodes as well as any other.
+    raw: ClassVar[bool] = False
 
     @classmethod
     def on(cls, datastore: SQLAlchemyDatastore) -> CrmProjection:

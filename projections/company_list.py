@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict, cast
+from uuid import UUID
 
 from sqlalchemy import exists, func, or_, select
 
-from projections.outreach import OutreachView, companies, contacts, search_key
+from projections.outreach_tables import companies, contacts
+from projections.outreach_view import OutreachView
+from projections.reading import fetch, search_term
 
 SORTABLE = {
     "name": companies.c.search_name,
@@ -17,12 +21,31 @@ SORTABLE = {
     "last_attempt_on": companies.c.last_attempt_on,
     "attempts": companies.c.attempts_in_round,
 }
+SORT_KEYS = tuple(SORTABLE)
 FILTERS = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
+# Beyond this a list is not read but searched; it also keeps OFFSET within every database's integer.
+MAX_PAGE = 100_000
+
+
+class ListedCompany(TypedDict):
+    company_id: UUID
+    name: str
+    cvr: str | None
+    industry: str
+    stage: str
+    owner_id: UUID | None
+    arena: str | None
+    next_follow_up: date | None
+    last_attempt_on: date | None
+    last_outcome: str | None
+    attempts_in_round: int
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    """One page of a list, and enough to link to the others."""
+
+    rows: list[ListedCompany]
     total: int
     page: int
     per_page: int
@@ -30,10 +53,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_companies(
@@ -45,7 +64,10 @@ def search_companies(
     per_page: int = 50,
     **filters: Any,
 ) -> Page:
-    """One page of companies matching the text (name, CVR or a contact's name) and the filters."""
+    """One page of companies matching the text (name, CVR or a contact's name) and the filters.
+
+    The text is cut to SEARCH_MAX characters; an unknown sort key sorts by name; pages run from 1 to MAX_PAGE.
+    """
     query = select(
         companies.c.company_id,
         companies.c.name,
@@ -60,18 +82,18 @@ def search_companies(
         companies.c.attempts_in_round,
     )
     conditions = []
-    text = search_key(q or "")
+    text = search_term(q)
     if text:
-        pattern = f"%{_escape_like(text)}%"
         matches = [
-            companies.c.search_name.like(pattern, escape="\\"),
+            companies.c.search_name.contains(text, autoescape=True),
             exists().where(
-                contacts.c.company_id == companies.c.company_id, contacts.c.search_name.like(pattern, escape="\\")
+                contacts.c.company_id == companies.c.company_id,
+                contacts.c.search_name.contains(text, autoescape=True),
             ),
         ]
         digits = text.replace(" ", "")
         if digits.isdigit():
-            matches.append(companies.c.cvr.like(f"{digits}%"))
+            matches.append(companies.c.cvr.startswith(digits, autoescape=True))
         conditions.append(or_(*matches))
     for name in FILTERS:
         if filters.get(name):
@@ -79,8 +101,7 @@ def search_companies(
     query = query.where(*conditions)
     column = SORTABLE.get(sort, companies.c.search_name)
     order = [column.desc() if descending else column, companies.c.search_name, companies.c.company_id]
-    page = max(1, page)
-    with view.transaction(commit=False) as session:
-        total = session.execute(select(func.count()).select_from(companies).where(*conditions)).scalar_one()
-        rows = session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-        return Page([dict(r._mapping) for r in rows], total, page, per_page)
+    page = min(max(1, page), MAX_PAGE)
+    total = fetch(view, select(func.count().label("total")).select_from(companies).where(*conditions))[0]["total"]
+    rows = fetch(view, query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    return Page(cast(list[ListedCompany], rows), total, page, per_page)

@@ -1,10 +1,11 @@
 """The event log's index: one row per stored event with its time, actor, aggregate and event type.
 
-A read model like the others (its own tracking position, rebuilt from the
-log), read straight from the stored state without decoding domain events, so
-the audit area can filter and page through millions of events by index range
-scans. The company filter uses the timeline read model, which files every
-event of a company and of its contacts, attempts, agreements and leads under it.
+A read model like the others (its own tracking position, caught up and rebuilt
+by the projector), built from the notifications as stored rather than from
+decoded events, so a row that no longer decodes is indexed too, and the audit
+area can filter and page through millions of events by index range scans. The
+company filter uses the timeline read model, which files every event of a
+company and of its contacts, attempts, agreements and leads under it.
 """
 
 from __future__ import annotations
@@ -15,25 +16,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Notification, Tracking
 from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Uuid, and_, exists, select
 
-from crm.audit.chain import iter_events
-from crm.audit.export import day_start
-from projections.base import View
+from crm.clock import day_start
+from crm.vocabulary import aggregate_slug
+from projections.base import CrmProjection, View
 from projections.schema import metadata, utc_naive
 from projections.timeline import timeline
-
-# The class that records each aggregate's events, by the name in its topics.
-AGGREGATES = {
-    "Company": "company",
-    "Contact": "contact",
-    "OutreachAttempt": "attempt",
-    "PartnershipAgreement": "agreement",
-    "Lead": "lead",
-    "ChannelPartner": "partner",
-    "User": "user",
-    "CvrIndex": "cvr",
-}
 
 audit_events = Table(
     "rm_audit_events",
@@ -53,10 +43,6 @@ audit_events = Table(
 def event_type_of(topic: str) -> str:
     """crm.attempts:OutreachAttempt.Logged -> OutreachAttempt.Logged"""
     return topic.partition(":")[2] or topic
-
-
-def aggregate_of(topic: str) -> str:
-    return AGGREGATES.get(event_type_of(topic).split(".")[0], "other")
 
 
 def _wrapped(value: Any) -> Any:
@@ -83,13 +69,15 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         "position": position,
         "occurred_at": occurred_at,
         "actor_id": actor_id,
-        "aggregate": aggregate_of(topic),
+        "aggregate": aggregate_slug(topic),
         "event_type": event_type_of(topic)[:80],
     }
 
 
 @dataclass
 class EventFilters:
+    """What the event log is filtered by; every filter left as None matches every event."""
+
     date_from: date | None = None
     date_to: date | None = None
     actor_id: UUID | None = None
@@ -99,8 +87,10 @@ class EventFilters:
     event_type: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class PositionPage:
+    """One page of the event log: the positions on it, and whether there are pages before and after it."""
+
     positions: list[int]
     has_previous: bool
     has_next: bool
@@ -110,28 +100,8 @@ class EventIndexView(View):
     name = "audit_events"
     view_tables = (audit_events,)
 
-    def catch_up(self, recorder: Any, batch_size: int = 5000) -> int:
-        """Index every stored event after the position this view has reached."""
-        head = recorder.max_notification_id() or 0
-        applied = 0
-        while True:
-            position = self.position()
-            if position >= head:
-                return applied
-            stop = min(head, position + batch_size)
-            rows = [
-                index_row(e.id, e.topic, e.state)
-                for e in iter_events(
-                    recorder.datastore, recorder.events_table, after=position, stop=stop, batch_size=batch_size
-                )
-            ]
-            with self.transaction(commit=True) as session:
-                if self.lock_position(session) != position:
-                    continue  # another process indexed this batch meanwhile
-                if rows:
-                    session.execute(audit_events.insert(), rows)
-                self.move_position(session, stop)
-            applied += len(rows)
+    def add(self, notification: Notification) -> None:
+        self.buffer(audit_events, index_row(notification.id, notification.topic, notification.state))
 
     def page(
         self,
@@ -160,9 +130,9 @@ class EventIndexView(View):
         c = audit_events.c
         conditions = []
         if filters.date_from is not None:
-            conditions.append(c.occurred_at >= utc_naive(day_start(filters.date_from)))
-        if filters.date_to is not None:
-            conditions.append(c.occurred_at < utc_naive(day_start(filters.date_to + timedelta(days=1))))
+            conditions.append(c.occurred_at >= _instant(filters.date_from, datetime.min))
+        if filters.date_to is not None and filters.date_to < date.max:
+            conditions.append(c.occurred_at < _instant(filters.date_to + timedelta(days=1), datetime.max))
         if filters.actor_id is not None:
             conditions.append(c.actor_id == filters.actor_id)
         if filters.aggregate:
@@ -181,10 +151,21 @@ class EventIndexView(View):
         return select(c.position).where(and_(True, *conditions)), c.position
 
 
-def open_index(app: Any) -> EventIndexView:
-    """The index in the application's database, created on first use."""
-    view = EventIndexView(app.factory.datastore)
-    view.create_table()
-    if view.stored_version() != view.version:
-        view.reset()
-    return view
+def _instant(day: date, beyond: datetime) -> datetime:
+    """When the Danish day begins, as the index keeps it; a day at the calendar's edge gives `beyond`."""
+    try:
+        return utc_naive(day_start(day))
+    except OverflowError:
+        return beyond
+
+
+class EventIndexProjection(CrmProjection):
+    """Indexes every stored event, whichever aggregate recorded it."""
+
+    name = "audit_events"
+    view_class = EventIndexView
+    raw = True
+    topics = ()
+
+    def process_event(self, event: Notification, tracking: Tracking) -> None:
+        self.view.add(event)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, Uuid, case, select
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, Uuid, case, func, select
 
 from crm.clock import local_date
 from crm.leads import Lead
 from projections.base import CrmProjection, View
-from projections.outreach import companies
+from projections.outreach_tables import companies
+from projections.reading import fetch
 from projections.schema import metadata, utc_naive
 
 leads = Table(
@@ -47,6 +48,37 @@ leads = Table(
 )
 
 URGENCY_RANK = {"high": 0, "normal": 1, "low": 2}
+
+
+class LeadRow(TypedDict):
+    """A lead with its company's name, stage and attempts (None while the outreach view lags behind).
+
+    `shared_on` is the Danish day it was shared; `age_days` the days since then, when a day was given.
+    """
+
+    lead_id: UUID
+    company_id: UUID
+    shared_by: UUID
+    shared_at: datetime
+    lead_reason: str
+    suggested_contact_id: UUID | None
+    suggested_role: str | None
+    urgency: str
+    arena: str | None
+    strategy: str | None
+    source_partner_id: UUID | None
+    status: str
+    claimed_by: UUID | None
+    decided_at: datetime | None
+    decline_reason: str | None
+    started_attempt_id: UUID | None
+    version: int
+    company_name: str | None
+    stage: str | None
+    attempts_in_round: int | None
+    agreement_id: UUID | None
+    shared_on: date
+    age_days: int | None
 
 
 def shared_on(shared_at: datetime) -> date:
@@ -87,11 +119,12 @@ class LeadsView(View):
                 .values(version=event.originator_version, **values)
             )
 
-    def inbox(self, today: date, status: str | None = "open") -> list[dict[str, Any]]:
+    def inbox(self, today: date, status: str | None = "open", limit: int | None = None) -> list[LeadRow]:
         """Leads for the recruiters: open ones first, most urgent and then oldest first, so none waits forever.
 
         Decided leads (when `status` is None, "claimed" or "declined") follow, latest decision first.
-        Each row carries `age_days`, the days from the Danish day it was shared until `today`.
+        Each row carries `age_days`, the days from the Danish day it was shared until `today`;
+        `limit` gives the first ones only (`count_inbox` says how many there are).
         """
         is_open = leads.c.status == "open"
         query = self._with_company().order_by(
@@ -104,19 +137,35 @@ class LeadsView(View):
         )
         if status is not None:
             query = query.where(leads.c.status == status)
-        return self._fetch(query, today)
+        return self._fetch(query.limit(limit), today)
 
-    def shared_by(self, user_id: UUID, today: date | None = None) -> list[dict[str, Any]]:
+    def count_inbox(self, status: str | None = "open") -> int:
+        """How many leads `inbox` lists for the status (None: every lead)."""
+        query = select(func.count().label("count")).select_from(leads)
+        if status is not None:
+            query = query.where(leads.c.status == status)
+        return int(fetch(self, query)[0]["count"])
+
+    def shared_by(self, user_id: UUID, today: date | None = None) -> list[LeadRow]:
         """One consultant's leads, newest first, with the company's current stage and attempts."""
         query = (
             self._with_company().where(leads.c.shared_by == user_id).order_by(leads.c.shared_at.desc(), leads.c.lead_id)
         )
         return self._fetch(query, today)
 
-    def lead(self, lead_id: UUID, today: date | None = None) -> dict[str, Any] | None:
+    def lead(self, lead_id: UUID, today: date | None = None) -> LeadRow | None:
         """One lead with its company's current stage, or None."""
         found = self._fetch(self._with_company().where(leads.c.lead_id == lead_id), today)
         return found[0] if found else None
+
+    def of_company(self, company_id: UUID, today: date | None = None) -> list[LeadRow]:
+        """The leads shared about one company, newest first."""
+        query = (
+            self._with_company()
+            .where(leads.c.company_id == company_id)
+            .order_by(leads.c.shared_at.desc(), leads.c.lead_id)
+        )
+        return self._fetch(query, today)
 
     def _with_company(self) -> Any:
         return select(
@@ -127,13 +176,12 @@ class LeadsView(View):
             companies.c.agreement_id,
         ).select_from(leads.outerjoin(companies, companies.c.company_id == leads.c.company_id))
 
-    def _fetch(self, query: Any, today: date | None) -> list[dict[str, Any]]:
-        with self.transaction(commit=False) as session:
-            rows = [dict(row._mapping) for row in session.execute(query)]
+    def _fetch(self, query: Any, today: date | None) -> list[LeadRow]:
+        rows = fetch(self, query)
         for row in rows:
             row["shared_on"] = shared_on(row["shared_at"])
             row["age_days"] = (today - row["shared_on"]).days if today is not None else None
-        return rows
+        return cast(list[LeadRow], rows)
 
 
 class LeadsProjection(CrmProjection):

@@ -7,16 +7,31 @@ business service should not each call the same company in one week.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
+from uuid import UUID
 
 from sqlalchemy import func, select
 
-from projections.outreach import OutreachView, attempts, companies
+from projections.outreach_tables import attempts, companies
+from projections.outreach_view import OutreachView
+from projections.queue import responsible
 from projections.users import users
 
 
-def department_overlap(view: OutreachView, today: date, window_days: int = 14) -> list[dict[str, Any]]:
-    """Companies with attempts from more than one department or user since `window_days` ago."""
+class Overlap(TypedDict):
+    company_id: UUID
+    name: str
+    departments: list[str]
+    users: list[str]
+    attempts: int
+    last_on: date
+
+
+def department_overlap(
+    view: OutreachView, today: date, window_days: int = 14, responsible_for: UUID | None = None
+) -> list[Overlap]:
+    """Companies with attempts from more than one department or user since `window_days` ago, by name;
+    with `responsible_for`, only the companies on that user's queue."""
     since = today - timedelta(days=window_days)
     recent = (
         select(
@@ -36,8 +51,10 @@ def department_overlap(view: OutreachView, today: date, window_days: int = 14) -
         select(recent, companies.c.name)
         .join(companies, companies.c.company_id == recent.c.company_id)
         .where(recent.c.company_id.in_(select(crowded.c.company_id)))
-        .order_by(companies.c.name, recent.c.occurred_on)
+        .order_by(companies.c.name, recent.c.company_id, recent.c.occurred_on)
     )
+    if responsible_for is not None:
+        query = query.where(responsible(responsible_for))
     found: dict[Any, dict[str, Any]] = {}
     with view.transaction(commit=False) as session:
         for row in session.execute(query):
@@ -57,6 +74,13 @@ def department_overlap(view: OutreachView, today: date, window_days: int = 14) -
             entry["attempts"] += 1
             entry["last_on"] = max(entry["last_on"], row.occurred_on)
     return [
-        {**entry, "departments": sorted(entry["departments"]), "users": sorted(entry["users"])}
+        Overlap(
+            company_id=entry["company_id"],
+            name=entry["name"],
+            departments=sorted(entry["departments"]),
+            users=sorted(entry["users"]),
+            attempts=entry["attempts"],
+            last_on=entry["last_on"],
+        )
         for entry in found.values()
     ]

@@ -2,16 +2,70 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
-from crm.companies import IN_OUTREACH, STAGES
-from projections.outreach import OutreachView, companies
+from crm.vocabulary import IN_OUTREACH, STAGES
+from projections.outreach_tables import companies
+from projections.outreach_view import OutreachView
+from projections.reading import fetch
 
 FILTERS = ("owner_id", "industry", "arena", "strategy")
+DIMENSIONS = FILTERS
+
+
+class Card(TypedDict):
+    """A company on the board, with the days it has stood at its stage."""
+
+    company_id: UUID
+    name: str
+    version: int
+    owner_id: UUID | None
+    stage: str
+    stage_since: datetime
+    next_follow_up: date | None
+    last_outcome: str | None
+    attempts_in_round: int
+    agreement_id: UUID | None
+    days_in_stage: int
+
+
+class BoardColumn(TypedDict):
+    count: int
+    companies: list[Card]
+
+
+class Count(TypedDict):
+    value: Any
+    stage: str
+    count: int
+
+
+class StalledRow(TypedDict):
+    company_id: UUID
+    name: str
+    stage: str
+    owner_id: UUID | None
+    last_attempt_on: date | None
+    last_touched_on: date
+    days_without_attempt: int
+
+
+CARD = (
+    companies.c.company_id,
+    companies.c.name,
+    companies.c.version,
+    companies.c.owner_id,
+    companies.c.stage,
+    companies.c.stage_since,
+    companies.c.next_follow_up,
+    companies.c.last_outcome,
+    companies.c.attempts_in_round,
+    companies.c.agreement_id,
+)
 
 
 def _filtered(query: Select, filters: dict[str, Any]) -> Select:
@@ -24,14 +78,15 @@ def _filtered(query: Select, filters: dict[str, Any]) -> Select:
 
 def stage_counts(view: OutreachView, **filters: Any) -> dict[str, int]:
     """How many companies stand at each stage (every stage listed, zeros included)."""
-    query = _filtered(select(companies.c.stage, func.count()).group_by(companies.c.stage), filters)
-    with view.transaction(commit=False) as session:
-        found = dict(session.execute(query).all())
+    query = _filtered(select(companies.c.stage, func.count().label("count")).group_by(companies.c.stage), filters)
+    found = {row["stage"]: row["count"] for row in fetch(view, query)}
     return {stage: found.get(stage, 0) for stage in STAGES}
 
 
-def counts_by(view: OutreachView, dimension: str, **filters: Any) -> list[dict[str, Any]]:
-    """Companies per value of one dimension (owner, industry, arena, strategy) and stage."""
+def counts_by(view: OutreachView, dimension: str, **filters: Any) -> list[Count]:
+    """Companies per value of one dimension (owner_id, industry, arena, strategy) and stage."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"no dimension {dimension!r}; there are {', '.join(DIMENSIONS)}")
     column = companies.c[dimension]
     query = _filtered(
         select(column.label("value"), companies.c.stage, func.count().label("count")).group_by(
@@ -39,40 +94,37 @@ def counts_by(view: OutreachView, dimension: str, **filters: Any) -> list[dict[s
         ),
         filters,
     )
-    with view.transaction(commit=False) as session:
-        return [dict(row._mapping) for row in session.execute(query.order_by(column, companies.c.stage))]
+    return cast(list[Count], fetch(view, query.order_by(column, companies.c.stage)))
 
 
-def board(view: OutreachView, today: date, per_stage: int = 50, **filters: Any) -> dict[str, dict[str, Any]]:
+def _aged(row: dict[str, Any], today: date) -> Card:
+    row["days_in_stage"] = (today - row["stage_since"].date()).days
+    return cast(Card, row)
+
+
+def board(view: OutreachView, today: date, per_stage: int = 50, **filters: Any) -> dict[str, BoardColumn]:
     """The board: per stage, its count and the companies longest in that stage first, with their age in days."""
     counts = stage_counts(view, **filters)
-    columns: dict[str, dict[str, Any]] = {}
-    with view.transaction(commit=False) as session:
-        for stage in STAGES:
-            query = _filtered(
-                select(
-                    companies.c.company_id,
-                    companies.c.name,
-                    companies.c.version,
-                    companies.c.owner_id,
-                    companies.c.stage_since,
-                    companies.c.next_follow_up,
-                    companies.c.last_outcome,
-                    companies.c.attempts_in_round,
-                )
-                .where(companies.c.stage == stage)
-                .order_by(companies.c.stage_since, companies.c.name)
-                .limit(per_stage),
-                filters,
-            )
-            rows = [dict(row._mapping) for row in session.execute(query)]
-            for row in rows:
-                row["days_in_stage"] = (today - row["stage_since"].date()).days
-            columns[stage] = {"count": counts[stage], "companies": rows}
+    columns: dict[str, BoardColumn] = {}
+    for stage in STAGES:
+        query = _filtered(
+            select(*CARD)
+            .where(companies.c.stage == stage)
+            .order_by(companies.c.stage_since, companies.c.name, companies.c.company_id)
+            .limit(per_stage),
+            filters,
+        )
+        columns[stage] = {"count": counts[stage], "companies": [_aged(row, today) for row in fetch(view, query)]}
     return columns
 
 
-def _stalled_where(today: date, days: int, owner_id: UUID | None) -> list:
+def card(view: OutreachView, company_id: UUID, today: date) -> Card | None:
+    """One company's card, wherever it stands (also outside the filters and the columns' first cards)."""
+    found = fetch(view, select(*CARD).where(companies.c.company_id == company_id))
+    return _aged(found[0], today) if found else None
+
+
+def _stalled_where(today: date, days: int, owner_id: UUID | None) -> list[ColumnElement[bool]]:
     where = [companies.c.stage.in_(IN_OUTREACH), companies.c.last_touched_on < today - timedelta(days=days)]
     if owner_id is not None:
         where.append(companies.c.owner_id == owner_id)
@@ -81,7 +133,7 @@ def _stalled_where(today: date, days: int, owner_id: UUID | None) -> list:
 
 def stalled(
     view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[StalledRow]:
     """Companies in outreach with no attempt for `days` days (or none since they were registered), longest first."""
     query = (
         select(
@@ -93,18 +145,16 @@ def stalled(
             companies.c.last_touched_on,
         )
         .where(*_stalled_where(today, days, owner_id))
-        .order_by(companies.c.last_touched_on, companies.c.name)
+        .order_by(companies.c.last_touched_on, companies.c.name, companies.c.company_id)
         .limit(limit)
     )
-    with view.transaction(commit=False) as session:
-        rows = [dict(row._mapping) for row in session.execute(query)]
+    rows = fetch(view, query)
     for row in rows:
         row["days_without_attempt"] = (today - row["last_touched_on"]).days
-    return rows
+    return cast(list[StalledRow], rows)
 
 
 def count_stalled(view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None) -> int:
-    with view.transaction(commit=False) as session:
-        return session.execute(
-            select(func.count()).select_from(companies).where(*_stalled_where(today, days, owner_id))
-        ).scalar_one()
+    """How many companies `stalled` would list without a limit."""
+    query = select(func.count().label("count")).select_from(companies).where(*_stalled_where(today, days, owner_id))
+    return int(fetch(view, query)[0]["count"])

@@ -1,15 +1,25 @@
-"""The persistent-contact queue (the recruiter's day), a query over the outreach read model."""
+"""The persistent-contact queue (the recruiter's day), a query over the outreach read model.
+
+Each section is stated once, as a condition on a company's row: the day's
+lists select by it, and one company's row is labelled by it, so a row swapped
+in place after an attempt lands in the same section a reload would show.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 
-from crm.companies import IN_OUTREACH
-from projections.outreach import OutreachView, companies
+from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
+from projections.outreach_tables import closed_reason, companies
+from projections.outreach_view import OutreachView
+from projections.reading import fetch, fetch_one
+
+SECTIONS = ("overdue", "due_today", "no_next_step", "reapproach")
 
 ROW = (
     companies.c.company_id,
@@ -22,11 +32,29 @@ ROW = (
     companies.c.last_attempt_on,
     companies.c.next_follow_up,
     companies.c.approach_again_after,
-    companies.c.closed_reason,
+    closed_reason,
 )
 
 
-def responsible(user_id: UUID):
+class QueueRow(TypedDict):
+    """A company on the queue: `section` is one of SECTIONS, or "later" (a next step is planned) or "closed"."""
+
+    company_id: UUID
+    name: str
+    version: int
+    stage: str
+    owner_id: UUID | None
+    attempts_in_round: int
+    last_outcome: str | None
+    last_attempt_on: date | None
+    next_follow_up: date | None
+    approach_again_after: date | None
+    closed_reason: str | None
+    section: str
+    days_overdue: int
+
+
+def responsible(user_id: UUID) -> ColumnElement[bool]:
     """A company is on a user's queue when they own it, or, with no owner, made its last attempt."""
     return or_(
         companies.c.owner_id == user_id,
@@ -34,35 +62,76 @@ def responsible(user_id: UUID):
     )
 
 
-def my_day(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, list[dict[str, Any]]]:
-    """Overdue, due today, in outreach with no next step, and ready to approach again."""
-    mine = responsible(user_id) if user_id is not None else companies.c.company_id.is_not(None)
-    active = companies.c.stage.in_(IN_OUTREACH)
-    sections = {
-        "overdue": select(*ROW)
-        .where(mine, active, companies.c.next_follow_up < today)
-        .order_by(companies.c.next_follow_up, companies.c.name),
-        "due_today": select(*ROW).where(mine, active, companies.c.next_follow_up == today).order_by(companies.c.name),
-        "no_next_step": select(*ROW)
-        .where(mine, active, companies.c.next_follow_up.is_(None))
-        .order_by(companies.c.last_touched_on, companies.c.name),
-        "reapproach": select(*ROW)
-        .where(
-            mine,
-            companies.c.stage.in_(("declined", "parked")),
-            companies.c.approach_again_after <= today,
-        )
-        .order_by(companies.c.approach_again_after, companies.c.name),
+def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
+    """Where a company stands today, section by section."""
+    c = companies.c
+    active = c.stage.in_(IN_OUTREACH)
+    return {
+        "overdue": active & (c.next_follow_up < today),
+        "due_today": active & (c.next_follow_up == today),
+        "no_next_step": active & c.next_follow_up.is_(None),
+        "reapproach": c.stage.in_((DECLINED, PARKED)) & (c.approach_again_after <= today),
+        "later": active & (c.next_follow_up > today),
     }
-    with view.transaction(commit=False) as session:
-        result = {name: [dict(r._mapping) for r in session.execute(query)] for name, query in sections.items()}
-    for row in result["overdue"]:
-        row["days_overdue"] = (today - row["next_follow_up"]).days
-    return result
 
 
-def queue_row(view: OutreachView, company_id: UUID) -> dict[str, Any] | None:
-    """One company's row as the queue shows it, to swap in place after an attempt."""
-    with view.transaction(commit=False) as session:
-        row = session.execute(select(*ROW).where(companies.c.company_id == company_id)).first()
-    return dict(row._mapping) if row else None
+ORDER = {
+    "overdue": (companies.c.next_follow_up, companies.c.name),
+    "due_today": (companies.c.name,),
+    "no_next_step": (companies.c.last_touched_on, companies.c.name),
+    "reapproach": (companies.c.approach_again_after, companies.c.name),
+}
+
+
+def _mine(user_id: UUID | None) -> ColumnElement[bool]:
+    return responsible(user_id) if user_id is not None else literal(True)
+
+
+def _labelled(rows: list[dict[str, Any]], section: str | None, today: date) -> list[QueueRow]:
+    for row in rows:
+        row["section"] = section or row["section"]
+        row["days_overdue"] = (today - row["next_follow_up"]).days if row["section"] == "overdue" else 0
+    return cast(list[QueueRow], rows)
+
+
+def my_day(
+    view: OutreachView,
+    user_id: UUID | None,
+    today: date,
+    limit: int | None = None,
+    sections: Iterable[str] = SECTIONS,
+) -> dict[str, list[QueueRow]]:
+    """Overdue, due today, in outreach with no next step, and ready to approach again: everyone's with no user.
+
+    `limit` caps each section's rows (a day's work, not a backlog); `queue_counts` says how many there are.
+    """
+    conditions = _conditions(today)
+    mine = _mine(user_id)
+    return {
+        name: _labelled(
+            fetch(
+                view,
+                select(*ROW).where(mine, conditions[name]).order_by(*ORDER[name], companies.c.company_id).limit(limit),
+            ),
+            name,
+            today,
+        )
+        for name in sections
+    }
+
+
+def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:
+    """How many companies each section of the user's queue holds."""
+    conditions = _conditions(today)
+    mine = _mine(user_id)
+    query = select(*(func.count(case((conditions[name], 1))).label(name) for name in SECTIONS)).where(mine)
+    found = fetch_one(view, query.select_from(companies)) or {}
+    return {name: int(found.get(name) or 0) for name in SECTIONS}
+
+
+def queue_row(view: OutreachView, company_id: UUID, today: date) -> QueueRow | None:
+    """One company's row as the queue shows it today, with its section, to swap in place after an attempt."""
+    conditions = _conditions(today)
+    section = case(*((condition, name) for name, condition in conditions.items()), else_="closed").label("section")
+    row = fetch_one(view, select(*ROW, section).where(companies.c.company_id == company_id))
+    return _labelled([row], None, today)[0] if row is not None else None

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from projections.agreements import AgreementsProjection
 from projections.base import CrmProjection
+from projections.event_log import EventIndexProjection
 from projections.leads import LeadsProjection
 from projections.outreach import OutreachProjection
 from projections.timeline import TimelineProjection
 from projections.users import UsersProjection
 
-ALL: tuple[type[CrmProjection], ...] = (
+# The read models built from decoded events: what the screens show, and what a past moment is replayed into.
+READ_MODELS: tuple[type[CrmProjection], ...] = (
     UsersProjection,
     OutreachProjection,
     LeadsProjection,
     AgreementsProjection,
     TimelineProjection,
 )
+# ... and the event log's index, built from the stored rows themselves.
+ALL: tuple[type[CrmProjection], ...] = (*READ_MODELS, EventIndexProjection)

@@ -14,14 +14,22 @@ from __future__ import annotations
 import select
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Tracking
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
-from crm.application import CrmApplication
 from projections.base import UPSTREAM, CrmProjection
+from projections.upstream import Upstream, datastore_of, sql_recorder
 
 Progress = Callable[[int, int], None]
+
+
+class Recorded(NamedTuple):
+    """One notification of a batch, with its domain event when a view of the batch consumes its topic."""
+
+    notification: Notification
+    event: Any
 
 
 class Projector:
@@ -29,7 +37,7 @@ class Projector:
 
     def __init__(
         self,
-        app: CrmApplication,
+        app: Upstream,
         datastore: SQLAlchemyDatastore | None = None,
         projection_classes: Sequence[type[CrmProjection]] | None = None,
     ) -> None:
@@ -37,7 +45,7 @@ class Projector:
             from projections.registry import ALL as projection_classes
         self.app = app
         self.recorder: ApplicationRecorder = app.recorder
-        self.datastore = datastore or app.factory.datastore
+        self.datastore = datastore or datastore_of(app)
         self.projections: dict[str, CrmProjection] = {}
         for cls in projection_classes:
             projection = cls.on(self.datastore)
@@ -50,10 +58,10 @@ class Projector:
                         raise
             self.projections[projection.view.name] = projection
 
-    def view(self, name: str):
+    def view(self, name: str) -> Any:
         return self.projections[name].view
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: str) -> Any:
         return self.view(name)
 
     def catch_up(
@@ -61,13 +69,14 @@ class Projector:
         names: Iterable[str] | None = None,
         batch_size: int = 1000,
         progress: Progress | None = None,
-        include: Callable[[object], bool] | None = None,
+        include: Callable[[Any], bool] | None = None,
     ) -> int:
         """Apply every recorded event the named views (all by default) have not applied yet.
 
         The views are caught up together: one read of the log and one
         transaction per batch for all of them, so the catch-up after a web
-        request's command costs one commit, not one per view.
+        request's command costs one commit, not one per view. `include`
+        leaves out the decoded events it refuses (a raw view gets every notification).
         """
         head = self.recorder.max_notification_id() or 0
         group = [self.projections[name] for name in (names or self.projections)]
@@ -81,11 +90,15 @@ class Projector:
             start = min(positions[p.view.name] for p in behind)
             stop = min(head, start + batch_size)
             in_batch = [p for p in behind if positions[p.view.name] < stop]
-            topics = sorted({topic for p in in_batch for topic in p.topics})
+            decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
+            # A raw view (the event log's index) takes every notification: then the batch reads them all.
+            topics = () if any(p.raw for p in in_batch) else sorted(decoded)
             notifications = self.recorder.select_notifications(
                 start=start + 1, limit=batch_size, stop=stop, topics=topics
             )
-            events = [(n.id, n.topic, self.app.mapper.to_domain_event(n)) for n in notifications]
+            events = [
+                Recorded(n, self.app.mapper.to_domain_event(n) if n.topic in decoded else None) for n in notifications
+            ]
             with self.datastore.transaction(commit=True) as session:
                 if any(p.view.lock_position(session) != positions[p.view.name] for p in in_batch):
                     continue  # another process applied some of this meanwhile: read on from where it stopped
@@ -108,33 +121,44 @@ class Projector:
             return {p.view.name: p.view.read_position(session) for p in group}
 
     @staticmethod
-    def _apply(projection: CrmProjection, events: list, position: int, include: Callable[[object], bool] | None) -> int:
+    def _apply(
+        projection: CrmProjection, events: list[Recorded], position: int, include: Callable[[Any], bool] | None
+    ) -> int:
+        """Feed one view the batch's events after its position; a raw view gets every notification as stored."""
         topics = set(projection.topics)
         applied = 0
-        for notification_id, topic, event in events:
-            if notification_id > position and topic in topics and (include is None or include(event)):
-                projection.process_event(event, Tracking(UPSTREAM, notification_id))
-                applied += 1
+        for notification, event in events:
+            if notification.id <= position:
+                continue
+            tracking = Tracking(UPSTREAM, notification.id)
+            if projection.raw:
+                projection.process_event(notification, tracking)
+            elif notification.topic in topics and (include is None or include(event)):
+                projection.process_event(event, tracking)
+            else:
+                continue
+            applied += 1
         return applied
 
 
 class NewEventSignal:
     """Wakes a worker when events are recorded: LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
 
-    def __init__(self, app: CrmApplication, poll_interval: float = 0.5) -> None:
+    def __init__(self, app: Upstream, poll_interval: float = 0.5) -> None:
         self.poll_interval = poll_interval
-        self._connection = None
-        engine = app.factory.datastore.engine
+        self._connection: Any = None
+        recorder = sql_recorder(app)
+        engine = recorder.datastore.engine
         if engine is not None and engine.dialect.name == "postgresql":
             self._connection = engine.raw_connection()
-            self._connection.autocommit = True  # type: ignore[union-attr]
-            self._connection.cursor().execute(f"LISTEN {app.recorder.channel_name}")  # type: ignore[attr-defined]
+            self._connection.autocommit = True
+            self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
 
     def wait(self, timeout: float) -> None:
         if self._connection is None:
             time.sleep(min(timeout, self.poll_interval))
             return
-        driver_connection = self._connection.driver_connection  # type: ignore[attr-defined]
+        driver_connection = self._connection.driver_connection
         if select.select([driver_connection], [], [], timeout)[0]:
             for _ in driver_connection.notifies(timeout=0):
                 pass

@@ -4,6 +4,11 @@ Only some events name their company (Contact.Registered, OutreachAttempt.Logged,
 PartnershipAgreement.Drafted and Lead.Shared do; Contact.RoleChanged does not),
 so the view remembers the company of each contact, attempt, agreement and lead
 from the event that created it, and files the later events under that company.
+
+A contact's name, phone and e-mail are not copied into the rows: they live in
+the Contact's events and in the contacts read model, keyed by contact id, so
+erasing a person touches one place. The entry of a contact's registration
+carries the name from there when it is read.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ import json
 from dataclasses import fields
 from datetime import date, datetime
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, bindparam, func, select
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from crm.aggregate import CrmAggregate
@@ -26,7 +31,10 @@ from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.leads import Lead
+from crm.vocabulary import aggregate_slug
 from projections.base import CrmProjection, View
+from projections.outreach_tables import contacts
+from projections.reading import fetch
 from projections.schema import metadata, utc_naive
 
 timeline = Table(
@@ -53,11 +61,35 @@ subjects = Table(
 
 # Every event carries these; the row has its own columns for the ones worth showing.
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor_id", "reason"})
+# A contact's personal data: kept by contact id in the contacts read model, never in a timeline row.
+PERSONAL = frozenset({"name", "phone", "email"})
+
+
+class TimelineEntry(TypedDict):
+    """One event on a company's timeline; `data` holds the event's own fields (dates and ids as text),
+    and on the entry of a contact's registration the contact's name as the contacts read model has it."""
+
+    notification_id: int
+    company_id: UUID
+    originator_id: UUID
+    aggregate: str
+    event_type: str
+    occurred_at: datetime
+    actor_id: UUID | None
+    reason: str | None
+    data: dict[str, Any]
 
 
 def event_data(event: Any) -> str:
-    """The event's own fields as JSON text, with dates and ids as strings and sorted keys."""
+    """The event's own fields as JSON text, with dates and ids as strings and sorted keys.
+
+    A contact's name, phone and e-mail are left out; of a change to them, only which fields changed.
+    """
     values = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ENVELOPE}
+    if aggregate_slug(type(event).__qualname__) == "contact":
+        values = {name: value for name, value in values.items() if name not in PERSONAL}
+        if isinstance(values.get("changes"), dict):
+            values["changes"] = sorted(values["changes"])
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain)
 
 
@@ -74,6 +106,8 @@ SUBJECT_COMPANY = select(subjects.c.company_id).where(subjects.c.originator_id =
 
 class TimelineView(View):
     name = "timeline"
+    # 2: a contact's name, phone and e-mail are no longer copied into `data`.
+    version = 2
     view_tables = (subjects, timeline)
 
     def __init__(self, datastore: Any) -> None:
@@ -85,7 +119,8 @@ class TimelineView(View):
         # Subjects first seen in this batch are only inserted at its end; until then they are read from here.
         self._subjects_in_batch = {}
 
-    def add_entry(self, aggregate: str, event: Any, tracking: Tracking) -> None:
+    def add_entry(self, event: Any, tracking: Tracking) -> None:
+        aggregate = aggregate_slug(type(event).__qualname__)
         with self.transaction(commit=True) as session:
             self.buffer(
                 timeline,
@@ -116,15 +151,30 @@ class TimelineView(View):
             raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")
         return company_id
 
-    def for_company(self, company_id: UUID, limit: int = 50, before: int | None = None) -> list[dict[str, Any]]:
+    def for_company(self, company_id: UUID, limit: int = 50, before: int | None = None) -> list[TimelineEntry]:
         """The company's events newest first; pass the last row's notification_id as `before` for the next page."""
-        query = select(timeline).where(timeline.c.company_id == company_id)
+        # The entry of the event that carried the name shows it, as the contacts read model has it now.
+        person = and_(
+            timeline.c.aggregate == "contact",
+            timeline.c.event_type == "Registered",
+            contacts.c.contact_id == timeline.c.originator_id,
+        )
+        query = (
+            select(timeline, contacts.c.name.label("contact_name"))
+            .select_from(timeline.outerjoin(contacts, person))
+            .where(timeline.c.company_id == company_id)
+        )
         if before is not None:
             query = query.where(timeline.c.notification_id < before)
         query = query.order_by(timeline.c.notification_id.desc()).limit(limit)
-        with self.transaction(commit=False) as session:
-            rows = [dict(row._mapping) for row in session.execute(query)]
-        return [{**row, "data": json.loads(row["data"])} for row in rows]
+        entries = []
+        for row in fetch(self, query):
+            name = row.pop("contact_name")
+            data = json.loads(row["data"])
+            if name is not None:
+                data["name"] = name
+            entries.append(cast(TimelineEntry, {**row, "data": data}))
+        return entries
 
     def count_for_company(self, company_id: UUID) -> int:
         with self.transaction(commit=False) as session:
@@ -189,20 +239,20 @@ class TimelineProjection(CrmProjection):
 
     @process_event.register
     def company_event(self, event: Company.Event, tracking: Tracking) -> None:
-        self.view.add_entry("company", event, tracking)
+        self.view.add_entry(event, tracking)
 
     @process_event.register
     def contact_event(self, event: Contact.Event, tracking: Tracking) -> None:
-        self.view.add_entry("contact", event, tracking)
+        self.view.add_entry(event, tracking)
 
     @process_event.register
     def attempt_event(self, event: OutreachAttempt.Event, tracking: Tracking) -> None:
-        self.view.add_entry("attempt", event, tracking)
+        self.view.add_entry(event, tracking)
 
     @process_event.register
     def agreement_event(self, event: PartnershipAgreement.Event, tracking: Tracking) -> None:
-        self.view.add_entry("agreement", event, tracking)
+        self.view.add_entry(event, tracking)
 
     @process_event.register
     def lead_event(self, event: Lead.Event, tracking: Tracking) -> None:
-        self.view.add_entry("lead", event, tracking)
+        self.view.add_entry(event, tracking)

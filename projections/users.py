@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, TypedDict, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -11,6 +11,7 @@ from eventsourcing.utils import get_topic
 from sqlalchemy import Boolean, Column, String, Table, Uuid, select
 
 from crm.users import User
+from crm.vocabulary import OUTREACH_ROLES
 from projections.base import CrmProjection, View
 from projections.schema import metadata
 
@@ -25,6 +26,16 @@ users = Table(
     Column("active", Boolean, nullable=False),
     Column("language", String(8)),
 )
+
+
+class UserRow(TypedDict):
+    user_id: UUID
+    username: str
+    display_name: str
+    department: str
+    role: str
+    active: bool
+    language: str | None
 
 
 class UsersView(View):
@@ -49,20 +60,29 @@ class UsersView(View):
         with self.transaction(commit=True) as session:
             session.execute(users.update().where(users.c.user_id == user_id).values(**values))
 
-    def all_users(self) -> list[dict[str, Any]]:
-        return self.rows(users, order_by=[users.c.username])
+    def all_users(self) -> list[UserRow]:
+        """Every user, disabled ones included, by username."""
+        return cast(list[UserRow], self.rows(users, order_by=[users.c.username]))
 
-    def user(self, user_id: UUID) -> dict[str, Any] | None:
+    def owners(self, include_disabled: bool = False) -> list[UserRow]:
+        """The users who may own a company (the outreach roles), by username: the active ones, or all of them
+        (the past, or a company still owned by someone since disabled)."""
+        return [
+            user for user in self.all_users() if user["role"] in OUTREACH_ROLES and (include_disabled or user["active"])
+        ]
+
+    def user(self, user_id: UUID) -> UserRow | None:
         with self.transaction(commit=False) as session:
             row = session.execute(select(users).where(users.c.user_id == user_id)).first()
-            return dict(row._mapping) if row else None
+            return cast(UserRow, dict(row._mapping)) if row else None
 
-    def by_username(self, username: str) -> dict[str, Any] | None:
+    def by_username(self, username: str) -> UserRow | None:
         with self.transaction(commit=False) as session:
-            row = session.execute(select(users).where(users.c.username == username.strip().lower())).first()
-            return dict(row._mapping) if row else None
+            row = session.execute(select(users).where(users.c.username == username.strip().lower()[:64])).first()
+            return cast(UserRow, dict(row._mapping)) if row else None
 
     def names(self) -> dict[UUID, str]:
+        """Every user's display name by id."""
         with self.transaction(commit=False) as session:
             return {r.user_id: r.display_name for r in session.execute(select(users.c.user_id, users.c.display_name))}
 

@@ -7,6 +7,9 @@ from typing import Any
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from storage import migrations
 
 
 def upsert(table: Table, dialect: str) -> Any:
@@ -15,8 +18,12 @@ def upsert(table: Table, dialect: str) -> Any:
 
 
 def memory_datastore() -> SQLAlchemyDatastore:
-    """A private in-memory SQLite database, for tables beside an in-memory event store.
+    """A private in-memory SQLite database with the tables beside the event store, for an in-memory store.
 
     The tables then have one implementation, in SQL, whatever the event store.
     """
-    return SQLAlchemyDatastore(url="sqlite:///:memory:")
+    datastore = SQLAlchemyDatastore(url="sqlite:///:memory:")
+    if not isinstance(datastore.engine, Engine):
+        raise RuntimeError("an in-memory SQLite datastore without an engine")
+    migrations.upgrade(datastore.engine)
+    return datastore

@@ -55,3 +55,23 @@ def hansen_transport(app: CrmApplication, actor: UUID, **overrides) -> UUID:
 def topics_of(app: CrmApplication, originator_id: UUID) -> list[str]:
     """The topics of one aggregate's stored events, in order."""
     return [e.topic for e in app.recorder.select_events(originator_id)]
+
+
+def store_version_1_decline(app: CrmApplication, company_id: UUID, reason: str) -> None:
+    """Store Company.Declined as version 1 wrote it (no attempt_id; a decline in an attempt copied its note)."""
+    import json
+
+    from eventsourcing.persistence import StoredEvent
+
+    from crm.companies import Company
+
+    company = app.repository.get(company_id)
+    company.decline(reason, None)
+    [event] = company.collect_events()
+    stored = app.mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    assert state.pop("class_version") == 2 and state.pop("attempt_id") is None
+    assert isinstance(event, Company.Declined)
+    app.recorder.insert_events(
+        [StoredEvent(stored.originator_id, stored.originator_version, stored.topic, json.dumps(state).encode())]
+    )

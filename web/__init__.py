@@ -115,10 +115,17 @@ def _register_navigation(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from web.params import BadParameter
+
     for status in (400, 403, 404, 500):
         app.register_error_handler(
             status, lambda error, status=status: (render_template("errors/error.html", status=status), status)
         )
+    # A parameter no page sends: the page says which and why.
+    app.register_error_handler(
+        BadParameter,
+        lambda error: (render_template("errors/error.html", status=400, message=error.description), 400),
+    )
 
     @app.errorhandler(CSRFError)
     def form_of_an_ended_session(error: CSRFError):

@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.credentials import check_password_rules
 from crm.errors import CrmError
 from web import session_policy
 from web.auth import client_address
@@ -45,24 +44,17 @@ def add_user():
     """Register a user and give them their first password; both are stored or neither."""
     form = request.form
     try:
-        # refused before the user is registered
-        check_password_rules(form.get("password", ""), form.get("username", ""), form.get("display_name", ""))
-        user_id = perform(
+        perform(
             crm().register_user,
             form.get("username", ""),
             form.get("display_name", ""),
             form.get("department", ""),
             form.get("role", ""),
+            password=form.get("password", ""),
+            address=client_address(),
         )
     except CrmError as error:
         return _render(describe(error), form=form)
-    try:
-        perform(crm().set_password, user_id, form.get("password", ""), address=client_address())
-    except CrmError as error:
-        # The user exists now; say so, and that the password still has to be set.
-        return _render(
-            _("The user was created, but the password was refused: %(reason)s", reason=describe(error)), form={}
-        )
     flash(_("User %(username)s was created.", username=form.get("username", "").strip().lower()), "success")
     return redirect(url_for("admin.users"), 303)
 

@@ -1,8 +1,10 @@
-"""Cooperation agreements: the buy-in and commitment trackers, and each agreement from buy-in to follow-up."""
+"""Cooperation agreements: the buy-in and commitment trackers, and each agreement from buy-in to follow-up.
+
+The agreement's steps (the forms that change it) are in web/agreement_steps.py.
+"""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,37 +13,21 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from crm.errors import AgreementNotReady, CrmError, InvalidInput
-from projections.outreach import OutreachView, contacts
+import projections
+from crm.errors import AgreementNotReady, CrmError
+from web import params
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, perform, today, views
+from web.services import crm, today, views
+from web.workdays import one_month_after
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 TARGET = "agreement"
 STATUS_FILTERS = ("open", "overdue", "due_soon", "fulfilled", "abandoned")
 BADGES = {"overdue": "bad", "due_soon": "warn", "fulfilled": "ok", "abandoned": "", "open": ""}
-
-
-def company_contacts(view: OutreachView, company_id: UUID) -> list[dict[str, Any]]:
-    """The company's current contacts (not archived), top management first."""
-    query = (
-        select(contacts.c.contact_id, contacts.c.name, contacts.c.role)
-        .where(contacts.c.company_id == company_id, contacts.c.archived.is_(False))
-        .order_by(contacts.c.role != "top_management", contacts.c.search_name)
-    )
-    with view.transaction(commit=False) as session:
-        return [dict(row._mapping) for row in session.execute(query)]
-
-
-def one_month_after(day: date) -> date:
-    """The same day of the next month (the last day when the next month is shorter)."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def requirement_title(requirement: dict[str, Any]) -> str:
@@ -67,9 +53,9 @@ def index():
         for requirement in agreement["requirements"]:
             requirement["title"] = requirement_title(requirement)
             requirement["confirmed_by_name"] = names.get(requirement["confirmed_by"])
-    status = request.args.get("status") if request.args.get("status") in STATUS_FILTERS else ""
-    kind = request.args.get("kind") or ""
-    show_terminated = request.args.get("terminated") == "show"
+    status = params.choice(request.args, "status", STATUS_FILTERS)
+    kind = params.filter_text(request.args, "kind")
+    show_terminated = params.choice(request.args, "terminated", ("show",)) == "show"
     commitments, hidden = _commitments(day, status, kind, show_terminated)
     shown = {c["owner_contact_id"] for c in commitments}
     if not wants_fragment("commitment-tracker"):
@@ -90,7 +76,7 @@ def index():
     )
 
 
-def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[dict[str, Any]], int]:
+def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
     """The commitment tracker filtered by status and kind; open commitments of terminated agreements are
     hidden unless asked for, and marked when shown."""
     state = "open" if status in ("overdue", "due_soon") else (status or None)
@@ -116,7 +102,9 @@ def _render(agreement_id: UUID, notice: dict | None = None):
     if agreement is None:
         abort(404)
     names = projector["users"].names()
-    people = company_contacts(projector["outreach"], agreement["company_id"])
+    people = projections.contacts_of(
+        projector["outreach"], agreement["company_id"], current_only=True, order="sponsors"
+    )
     for requirement in agreement["requirements"]:
         requirement["title"] = requirement_title(requirement)
         requirement["confirmed_by_name"] = names.get(requirement["confirmed_by"])
@@ -163,7 +151,7 @@ def show(agreement_id: UUID):
     return _render(agreement_id)
 
 
-def _act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
+def act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
     """Run one command on the agreement, then show the agreement with the outcome in the section acted on."""
     action = request.endpoint.rsplit(".", 1)[-1]
     try:
@@ -194,252 +182,4 @@ def _missing_titles(agreement_id: UUID, error: AgreementNotReady) -> list[str]:
     return [titles.get(key, label("requirement", key)) for key in error.missing]
 
 
-def _date(field: str) -> date | None:
-    text = request.form.get(field, "").strip()
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        raise InvalidInput(field=field, problem="is not a date") from None
-
-
-def _count(field: str) -> int:
-    text = request.form.get(field, "").strip()
-    try:
-        return int(text) if text else 0
-    except ValueError:
-        raise InvalidInput(field=field, problem="must be a whole number of 0 or more") from None
-
-
-def _uuid(field: str) -> UUID | None:
-    text = request.form.get(field, "").strip()
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        raise InvalidInput(field=field, problem="is not one of the choices") from None
-
-
-def _version() -> int | None:
-    text = request.form.get("version", "").strip()
-    return int(text) if text.isdigit() else None
-
-
-# --- buy-in and signing ---------------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/requirements/confirm")
-def confirm_requirement(agreement_id: UUID):
-    """Top management committed to one requirement (the sponsor is a named top-management contact)."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().confirm_requirement,
-            agreement_id,
-            form.get("key", ""),
-            contact_id=_uuid("contact"),
-            confirmed_on=_date("confirmed_on"),
-            expected_version=_version(),
-        ),
-        _("The requirement is confirmed."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/requirements/withdraw")
-def withdraw_requirement(agreement_id: UUID):
-    """Top management took a commitment back: the requirement is missing again."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().withdraw_requirement,
-            agreement_id,
-            form.get("key", ""),
-            expected_version=_version(),
-            reason=form.get("reason"),
-        ),
-        _("The requirement was withdrawn."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/requirements")
-def add_requirement(agreement_id: UUID):
-    """Add the municipality's own buy-in requirement."""
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().add_requirement,
-            agreement_id,
-            request.form.get("label", ""),
-        ),
-        _("The requirement was added."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/sign")
-def sign(agreement_id: UUID):
-    """Sign the agreement; refused with the missing buy-in listed."""
-    return _act(
-        agreement_id,
-        "buy-in",
-        lambda: perform(
-            crm().sign_agreement,
-            agreement_id,
-            signed_on=_date("signed_on"),
-        ),
-        _("The agreement is signed. The company is now a partner."),
-    )
-
-
-# --- delivery, feedback, follow-up -----------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/plan")
-def plan(agreement_id: UUID):
-    """Set how many health checks and conversations the municipality will deliver."""
-    return _act(
-        agreement_id,
-        "delivery",
-        lambda: perform(
-            crm().plan_services,
-            agreement_id,
-            _count("health_checks"),
-            _count("conversations"),
-        ),
-        _("The plan was saved."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/deliveries")
-def record_delivery(agreement_id: UUID):
-    """Count the checks, conversations and referrals of a day on site."""
-    return _act(
-        agreement_id,
-        "delivery",
-        lambda: perform(
-            crm().record_delivery,
-            agreement_id,
-            health_checks=_count("health_checks"),
-            conversations=_count("conversations"),
-            referrals=_count("referrals"),
-            delivered_on=_date("delivered_on"),
-        ),
-        _("The delivery was recorded."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/feedback")
-def feedback(agreement_id: UUID):
-    """Record the written feedback to the company and its focus points."""
-    return _act(
-        agreement_id,
-        "feedback",
-        lambda: perform(
-            crm().deliver_feedback,
-            agreement_id,
-            focus_points=request.form.get("focus_points"),
-            delivered_on=_date("delivered_on"),
-        ),
-        _("The written feedback was recorded."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/follow-up")
-def follow_up(agreement_id: UUID):
-    """Record the follow-up about a month after the feedback."""
-    return _act(
-        agreement_id,
-        "follow-up",
-        lambda: perform(
-            crm().hold_follow_up,
-            agreement_id,
-            note=request.form.get("note"),
-            held_on=_date("held_on"),
-        ),
-        _("The follow-up was recorded."),
-    )
-
-
-# --- structural commitments -----------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/commitments")
-def add_commitment(agreement_id: UUID):
-    """Record a structural change the company commits to."""
-    form = request.form
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().add_commitment,
-            agreement_id,
-            form.get("kind", ""),
-            form.get("description", ""),
-            owner_contact_id=_uuid("contact"),
-            due_on=_date("due_on"),
-        ),
-        _("The commitment was added."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/fulfil")
-def fulfil_commitment(agreement_id: UUID, commitment_id: str):
-    """The company made the change it committed to."""
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().fulfil_commitment,
-            agreement_id,
-            commitment_id,
-            fulfilled_on=_date("fulfilled_on"),
-        ),
-        _("The commitment is fulfilled."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/commitments/<commitment_id>/abandon")
-def abandon_commitment(agreement_id: UUID, commitment_id: str):
-    """The company gave a commitment up; the reason is kept."""
-    return _act(
-        agreement_id,
-        "commitments",
-        lambda: perform(
-            crm().abandon_commitment,
-            agreement_id,
-            commitment_id,
-            reason=request.form.get("reason"),
-        ),
-        _("The commitment was abandoned."),
-    )
-
-
-# --- the end ----------------------------------------------------------------------------------------------
-
-
-@bp.post("/<uuid:agreement_id>/complete")
-def complete(agreement_id: UUID):
-    """Close a delivered agreement after the feedback and the follow-up."""
-    return _act(
-        agreement_id,
-        "closing",
-        lambda: perform(crm().complete_agreement, agreement_id),
-        _("The agreement is completed."),
-    )
-
-
-@bp.post("/<uuid:agreement_id>/terminate")
-def terminate(agreement_id: UUID):
-    """End the cooperation early, with the reason."""
-    return _act(
-        agreement_id,
-        "closing",
-        lambda: perform(
-            crm().terminate_agreement,
-            agreement_id,
-            reason=request.form.get("reason"),
-        ),
-        _("The agreement was terminated."),
-    )
+from web import agreement_steps  # noqa: E402, F401 - the agreement's steps register on `bp`

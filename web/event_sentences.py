@@ -4,200 +4,19 @@ The one home of events in plain words: the audit's event log and the company
 page's timeline both read their sentences here.
 
 "Mette Kjær logged a call to Hansen Transport ApS: no answer; next follow-up 3 March."
-Names come from the read models (users, companies, contacts, agreements,
-partners); slugs are shown by their labels (web/labels.py).
+Names come from the read models (web/event_names.py); slugs are shown by their
+labels (web/labels.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from crm.audit.history import MISSING
-from crm.clock import COPENHAGEN
-from crm.permissions import SYSTEM_ACTOR_ID
-from projections.agreements import agreements
-from projections.event_log import AGGREGATES
-from projections.outreach import companies, contacts, partners
+from web.event_names import CHANNELS, LANGUAGE_NAMES, Names, day, event_name
 from web.labels import label
-
-EVENT_NAMES = {
-    "Company.Registered": _l("Company registered"),
-    "Company.DetailsChanged": _l("Company details changed"),
-    "Company.OwnerAssigned": _l("Responsible person assigned"),
-    "Company.WorkplaceAdded": _l("Workplace added"),
-    "Company.WorkplaceRemoved": _l("Workplace removed"),
-    "Company.StageChanged": _l("Stage changed"),
-    "Company.NegotiationOpened": _l("Negotiation opened"),
-    "Company.BecamePartner": _l("Became partner"),
-    "Company.PartnershipClosed": _l("Partnership closed"),
-    "Company.Declined": _l("Company declined"),
-    "Company.Parked": _l("Company parked"),
-    "Company.Reapproached": _l("New round started"),
-    "Contact.Registered": _l("Contact registered"),
-    "Contact.DetailsChanged": _l("Contact details corrected"),
-    "Contact.RoleChanged": _l("Contact's role changed"),
-    "Contact.Archived": _l("Contact archived"),
-    "OutreachAttempt.Logged": _l("Attempt logged"),
-    "OutreachAttempt.Corrected": _l("Attempt corrected"),
-    "OutreachAttempt.Voided": _l("Attempt voided"),
-    "PartnershipAgreement.Drafted": _l("Agreement opened"),
-    "PartnershipAgreement.RequirementAdded": _l("Buy-in requirement added"),
-    "PartnershipAgreement.RequirementConfirmed": _l("Buy-in requirement confirmed"),
-    "PartnershipAgreement.RequirementWithdrawn": _l("Buy-in requirement withdrawn"),
-    "PartnershipAgreement.Signed": _l("Agreement signed"),
-    "PartnershipAgreement.ServicesPlanned": _l("Services planned"),
-    "PartnershipAgreement.DeliveryRecorded": _l("Delivery recorded"),
-    "PartnershipAgreement.FeedbackDelivered": _l("Written feedback given"),
-    "PartnershipAgreement.FollowUpHeld": _l("Follow-up held"),
-    "PartnershipAgreement.CommitmentAdded": _l("Structural commitment added"),
-    "PartnershipAgreement.CommitmentFulfilled": _l("Structural commitment fulfilled"),
-    "PartnershipAgreement.CommitmentAbandoned": _l("Structural commitment abandoned"),
-    "PartnershipAgreement.Completed": _l("Agreement completed"),
-    "PartnershipAgreement.Terminated": _l("Agreement terminated"),
-    "Lead.Shared": _l("Lead shared"),
-    "Lead.Claimed": _l("Lead taken on"),
-    "Lead.Declined": _l("Lead declined"),
-    "Lead.OutreachStarted": _l("Outreach started on a lead"),
-    "ChannelPartner.Registered": _l("Channel partner registered"),
-    "ChannelPartner.Renamed": _l("Channel partner renamed"),
-    "User.Registered": _l("User registered"),
-    "User.RoleChanged": _l("User's role changed"),
-    "User.DepartmentChanged": _l("User's department changed"),
-    "User.Disabled": _l("User disabled"),
-    "User.Enabled": _l("User enabled"),
-    "User.PasswordSet": _l("Password set"),
-    "User.LanguageChosen": _l("Language chosen"),
-    "CvrIndex.Claimed": _l("CVR number reserved"),
-    "CvrIndex.Released": _l("CVR number released"),
-    "CvrIndex.Reclaimed": _l("CVR number reserved again"),
-}
-
-AGGREGATE_LABELS = {
-    "company": ("kind", "company"),
-    "contact": ("kind", "contact"),
-    "attempt": ("kind", "attempt"),
-    "agreement": ("kind", "agreement"),
-    "lead": ("kind", "lead"),
-    "partner": ("kind", "partner"),
-    "user": ("kind", "user"),
-    "cvr": ("field", "cvr"),
-}
-
-CHANNELS = {
-    "call": _l("a call"),
-    "email": _l("an e-mail"),
-    "visit": _l("a visit"),
-    "sms": _l("an SMS"),
-    "letter": _l("a letter"),
-    "network_meeting": _l("a network meeting"),
-}
-LANGUAGE_NAMES = {"da": _l("Danish"), "en": _l("English")}
-
-
-def aggregate_label(aggregate: str) -> str:
-    vocabulary, slug = AGGREGATE_LABELS.get(aggregate, ("kind", aggregate))
-    return label(vocabulary, slug)
-
-
-def event_name(event_type: str) -> str:
-    return str(EVENT_NAMES.get(event_type, event_type))
-
-
-def day(value: date | None) -> str:
-    """3. marts / 3 March: the day as people say it."""
-    if value is None:
-        return ""
-    return format_date(value, "d. MMMM" if get_locale().language == "da" else "d MMMM")
-
-
-@dataclass
-class Names:
-    """The names a page of events mentions, looked up in the read models once per page."""
-
-    users: dict[UUID, str] = field(default_factory=dict)
-    companies: dict[UUID, str] = field(default_factory=dict)
-    contacts: dict[UUID, str] = field(default_factory=dict)
-    contact_company: dict[UUID, UUID] = field(default_factory=dict)
-    agreement_company: dict[UUID, UUID] = field(default_factory=dict)
-    partners: dict[UUID, str] = field(default_factory=dict)
-
-    def user(self, user_id: UUID | None) -> str:
-        if user_id is None or user_id == SYSTEM_ACTOR_ID:
-            return _("The system")
-        return self.users.get(user_id) or _("an unknown user")
-
-    def company(self, company_id: UUID | None) -> str:
-        return self.companies.get(company_id) or _("an unknown company")
-
-    def contact(self, contact_id: UUID | None) -> str:
-        return self.contacts.get(contact_id) or _("a contact")
-
-    def company_of(self, event: Any) -> UUID | None:
-        kind = type(event).__qualname__.split(".")[0]
-        if kind == "Company":
-            return event.originator_id
-        if getattr(event, "company_id", None) is not None:
-            return event.company_id
-        if kind == "Contact":
-            return self.contact_company.get(event.originator_id)
-        if kind == "PartnershipAgreement":
-            return self.agreement_company.get(event.originator_id)
-        return None
-
-
-def names_for(events: Iterable[Any], projector: Any) -> Names:
-    """Look up every person, company and partner the events mention."""
-    events = [e for e in events if e is not None]
-    names = Names(users=projector["users"].names())
-    kinds = {id(e): type(e).__qualname__.split(".")[0] for e in events}
-    contact_ids = {e.originator_id for e in events if kinds[id(e)] == "Contact"}
-    contact_ids |= {getattr(e, "owner_contact_id", None) for e in events} - {None}
-    agreement_ids = {e.originator_id for e in events if kinds[id(e)] == "PartnershipAgreement"}
-    partner_ids = {e.originator_id for e in events if kinds[id(e)] == "ChannelPartner"}
-    view = projector["outreach"]
-    with view.transaction(commit=False) as session:
-        for row in session.execute(
-            select(contacts.c.contact_id, contacts.c.name, contacts.c.company_id).where(
-                contacts.c.contact_id.in_(contact_ids)
-            )
-        ):
-            names.contacts[row.contact_id] = row.name
-            names.contact_company[row.contact_id] = row.company_id
-        for row in session.execute(
-            select(agreements.c.agreement_id, agreements.c.company_id).where(
-                agreements.c.agreement_id.in_(agreement_ids)
-            )
-        ):
-            names.agreement_company[row.agreement_id] = row.company_id
-        for row in session.execute(
-            select(partners.c.partner_id, partners.c.name).where(partners.c.partner_id.in_(partner_ids))
-        ):
-            names.partners[row.partner_id] = row.name
-        company_ids = {names.company_of(e) for e in events} - {None}
-        for row in session.execute(
-            select(companies.c.company_id, companies.c.name).where(companies.c.company_id.in_(company_ids))
-        ):
-            names.companies[row.company_id] = row.name
-    for e in events:  # the name the person had when registered, if the read model has moved on
-        if type(e).__qualname__ == "Contact.Registered":
-            names.contacts.setdefault(e.originator_id, e.name)
-    return names
-
-
-def personal_contacts(events: Iterable[Any]) -> set[UUID]:
-    """The people whose personal data (name, phone, e-mail) a page of these events shows."""
-    return {e.originator_id for e in events if e is not None and type(e).__qualname__.startswith("Contact.")}
 
 
 def _fields(changes: dict[str, Any]) -> str:
@@ -222,7 +41,10 @@ def _attempt_logged(e: Any, n: Names, p: dict[str, str]) -> str:
 
 
 def _declined(e: Any, n: Names, p: dict[str, str]) -> str:
-    text = _("%(actor)s recorded that %(company)s declined: %(reason)s", **p, reason=e.closed_reason)
+    if e.closed_reason is None:  # declined in a logged attempt, whose note is the attempt's own
+        text = _("%(actor)s recorded in an attempt that %(company)s declined", **p)
+    else:
+        text = _("%(actor)s recorded that %(company)s declined: %(reason)s", **p, reason=e.closed_reason)
     return _then(
         text, e.approach_again_after and _("may be approached again after %(day)s", day=day(e.approach_again_after))
     )
@@ -414,103 +236,3 @@ def sentence(event: Any, names: Names) -> str:
         else _("%(actor)s: %(event)s", actor=params["actor"], event=event_name(event_type))
     )
     return text[:1].upper() + text[1:]
-
-
-# --- events as the audit screens show them ----------------------------------------------------
-
-
-@dataclass
-class LoggedEvent:
-    position: int
-    stored: StoredEvent | None
-    event: Any
-    sentence: str
-    raw: str
-    kind: str
-    name: str
-    occurred_at: datetime | None
-
-
-def stored_events(app: Any, positions: list[int]) -> dict[int, StoredEvent]:
-    """The stored events at these positions (a position whose row is gone is simply missing)."""
-    recorder = app.recorder
-    table = recorder.events_table
-    with recorder.transaction(commit=False) as session:
-        rows = session.execute(
-            select(table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state).where(
-                table.c.id.in_(positions)
-            )
-        ).all()
-    return {r[0]: StoredEvent(r[1], r[2], r[3], bytes(r[4]) if not isinstance(r[4], bytes) else r[4]) for r in rows}
-
-
-def decode(app: Any, stored: StoredEvent | None) -> Any:
-    """The domain event, or None when the row is gone or no longer decodes."""
-    if stored is None:
-        return None
-    try:
-        return app.mapper.to_domain_event(stored)
-    except Exception:  # noqa: BLE001 - a row edited behind the application's back may no longer decode
-        return None
-
-
-def raw_json(stored: StoredEvent | None) -> str:
-    """The stored state, indented for reading."""
-    if stored is None:
-        return ""
-    try:
-        return json.dumps(json.loads(stored.state), indent=2, ensure_ascii=False)
-    except ValueError:
-        return stored.state.decode("utf-8", errors="replace")
-
-
-def logged_events(app: Any, projector: Any, positions: list[int]) -> tuple[list[LoggedEvent], set[UUID]]:
-    """The events at these positions as the event log shows them, and the people whose data they show."""
-    stored = stored_events(app, positions)
-    decoded = {p: decode(app, stored.get(p)) for p in positions}
-    names = names_for(decoded.values(), projector)
-    found = []
-    for position in positions:
-        each, event = stored.get(position), decoded[position]
-        event_type = each.topic.partition(":")[2] if each else ""
-        found.append(
-            LoggedEvent(
-                position,
-                each,
-                event,
-                sentence(event, names) if each else _("The stored event at this position is gone."),
-                raw_json(each),
-                aggregate_label(AGGREGATES.get(event_type.split(".")[0], "")) if each else "",
-                event_name(event_type) if each else "",
-                getattr(event, "timestamp", None),
-            )
-        )
-    return found, personal_contacts(decoded.values())
-
-
-def shown_value(value: Any, names: Names) -> str:
-    """A field's value in a version diff: names for ids, dates as dates, a dash for nothing."""
-    if value is MISSING or value is None:
-        return "–"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, UUID):
-        return names.users.get(value) or names.companies.get(value) or names.contacts.get(value) or str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def field_title(name: str) -> str:
-    """requirements.rooms_on_site.met -> Requirements › Rooms on site › met, with the labels people know."""
-    parts = []
-    for part in name.split("."):
-        shown = label("field", part.removesuffix("_id"))
-        if shown == part.removesuffix("_id"):
-            shown = label("requirement", part)
-        if shown == part and len(part) >= 16 and all(c in "0123456789abcdef" for c in part):
-            shown = part[:8]
-        parts.append(shown)
-    return " › ".join(parts)

@@ -126,6 +126,7 @@ LABELS = {
         "lead": _l("lead"),
         "partner": _l("channel partner"),
         "user": _l("user"),
+        "cvr": _l("CVR number"),
         "record": _l("record"),
     },
     "field": {
@@ -142,6 +143,7 @@ LABELS = {
         "email": _l("E-mail"),
         "role": _l("Role"),
         "contact": _l("Contact"),
+        "company": _l("Company"),
         "channel": _l("Channel"),
         "outcome": _l("Outcome"),
         "note": _l("Note"),

@@ -8,20 +8,11 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+import projections
+from crm.commands.leads import NewCompany, NewContact
 from crm.errors import CrmError
-from crm.validation import (
-    choice,
-    normalise_cvr,
-    normalise_email,
-    normalise_phone,
-    optional_choice,
-    required_text,
-)
-from crm.vocabulary import ARENAS, CONTACT_ROLES, INDUSTRIES, STRATEGIES, URGENCIES
-from projections.company_list import search_companies
-from projections.outreach import OutreachView, companies, contacts, partners
+from web import params
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
@@ -53,27 +44,9 @@ class Incomplete(Exception):
     """The share form lacks a choice the application cannot name (which company)."""
 
 
-def people(view: OutreachView, contact_ids: set | None = None, company_id: UUID | None = None) -> dict[UUID, dict]:
-    """Contacts by id: the named ones, or a company's current contacts."""
-    query = select(contacts.c.contact_id, contacts.c.name, contacts.c.role, contacts.c.phone, contacts.c.email)
-    if company_id is not None:
-        query = query.where(contacts.c.company_id == company_id, contacts.c.archived.is_(False))
-    else:
-        query = query.where(contacts.c.contact_id.in_([c for c in contact_ids or () if c is not None]))
-    with view.transaction(commit=False) as session:
-        return {row.contact_id: dict(row._mapping) for row in session.execute(query.order_by(contacts.c.search_name))}
-
-
-def partner_names(view: OutreachView) -> dict[UUID, str]:
-    with view.transaction(commit=False) as session:
-        return dict(session.execute(select(partners.c.partner_id, partners.c.name).order_by(partners.c.name)).all())
-
-
-def _uuid(text: str | None) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        return None
+def _chosen(values: Any, name: str) -> UUID | None:
+    """A company or contact chosen in the share form: an id, or None for none or a new one ("new")."""
+    return None if (values.get(name) or "").strip() == "new" else params.form_id(values, name)
 
 
 def _log(contact_ids) -> None:
@@ -82,15 +55,20 @@ def _log(contact_ids) -> None:
         crm().access_log.record(current_user.id, "page", shown, place=request.path)
 
 
-def _inbox_rows(rows: list[dict[str, Any]], names: dict, projector) -> list[dict[str, Any]]:
+def _inbox_rows(rows: list[projections.LeadRow], names: dict, projector) -> list[dict[str, Any]]:
     """Inbox rows with who shared them and the suggested contact (personal data: logged)."""
-    suggested = people(projector["outreach"], {row["suggested_contact_id"] for row in rows})
-    for row in rows:
-        row["shared_by_name"] = names.get(row["shared_by"])
-        row["claimed_by_name"] = names.get(row["claimed_by"])
-        row["contact"] = suggested.get(row["suggested_contact_id"])
+    suggested = projections.contacts_by_id(projector["outreach"], [row["suggested_contact_id"] for row in rows])
+    shown = [
+        {
+            **row,
+            "shared_by_name": names.get(row["shared_by"]),
+            "claimed_by_name": names.get(row["claimed_by"]),
+            "contact": suggested.get(row["suggested_contact_id"]) if row["suggested_contact_id"] else None,
+        }
+        for row in rows
+    ]
     _log(suggested)
-    return rows
+    return shown
 
 
 def _render(form=None, notice: dict | None = None, **extra: Any):
@@ -102,22 +80,28 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         parts -= {"companies", "contacts"}
     projector, day = views(), today()
     outreach = projector["outreach"]
-    status = request.args.get("status") if request.args.get("status") in INBOX_STATUSES else "open"
-    q = (request.values.get("q") or "").strip()
-    picked = form.get("company_id") or request.args.get("company_id") or ""
-    picked_id = _uuid(picked)
-    found, company_contacts, inbox, shared, inbox_more = [], [], [], [], 0
+    status = params.choice(request.args, "status", INBOX_STATUSES, "open")
+    q = params.search_text(request.values, "q")
+    chosen_in = form if form.get("company_id") else request.args
+    picked = params.filter_text(chosen_in, "company_id")
+    picked_id = None if picked == "new" else params.identifier(chosen_in, "company_id")
+    found: list[Any] = []
+    company_contacts: list[projections.ContactRow] = []
+    inbox: list[dict[str, Any]] = []
+    shared: list[projections.LeadRow] = []
+    inbox_more = 0
     if "companies" in parts:
-        found = search_companies(outreach, q=q, per_page=8).rows if q else []
-        if picked_id and all(row["company_id"] != picked_id for row in found):
-            found = _picked_company(outreach, picked_id) + found
+        found = list(projections.search_companies(outreach, q=q, per_page=8).rows) if q else []
+        picked_company = projections.company(outreach, picked_id) if picked_id else None
+        if picked_company and all(row["company_id"] != picked_id for row in found):
+            found = [picked_company, *found]
     if "contacts" in parts and picked_id:
-        company_contacts = list(people(outreach, company_id=picked_id).values())
+        company_contacts = projections.contacts_of(outreach, picked_id, current_only=True, order="name")
         _log(c["contact_id"] for c in company_contacts)
     if "inbox" in parts:
-        waiting = projector["leads"].inbox(day, None if status == "all" else status)
-        inbox_more = max(0, len(waiting) - INBOX_SHOWN)
-        inbox = _inbox_rows(waiting[:INBOX_SHOWN], projector["users"].names(), projector)
+        leads, wanted = projector["leads"], None if status == "all" else status
+        inbox = _inbox_rows(leads.inbox(day, wanted, limit=INBOX_SHOWN), projector["users"].names(), projector)
+        inbox_more = max(0, leads.count_inbox(wanted) - INBOX_SHOWN)
     if "shared" in parts:
         shared = projector["leads"].shared_by(current_user.id, day)
     return page_or_fragment(
@@ -137,7 +121,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         shared=shared,
         may_share=current_user.may("share_lead"),
         may_decide=current_user.may("decide_lead"),
-        partners=partner_names(outreach),
+        partners=projections.partner_names(outreach),
         industries=choices("industry"),
         contact_roles=choices("contact_role"),
         urgencies=choices("urgency"),
@@ -145,16 +129,6 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         strategies=choices("strategy"),
         **extra,
     )
-
-
-def _picked_company(view: OutreachView, company_id: UUID) -> list[dict[str, Any]]:
-    with view.transaction(commit=False) as session:
-        row = session.execute(
-            select(companies.c.company_id, companies.c.name, companies.c.cvr, companies.c.stage).where(
-                companies.c.company_id == company_id
-            )
-        ).first()
-    return [dict(row._mapping)] if row else []
 
 
 def _status_title(status: str) -> str:
@@ -184,47 +158,39 @@ def share():
 
 
 def _share(form) -> UUID:
-    """Check every field first, so bad input creates nothing; then the company, the contact and the lead."""
-    lead = {
-        "lead_reason": required_text("lead_reason", form.get("lead_reason"), 1000),
-        "suggested_role": optional_choice("suggested_role", form.get("suggested_role"), CONTACT_ROLES),
-        "urgency": choice("urgency", form.get("urgency") or "normal", URGENCIES),
-        "arena": optional_choice("arena", form.get("arena"), ARENAS),
-        "strategy": optional_choice("strategy", form.get("strategy"), STRATEGIES),
-        "source_partner_id": _uuid(form.get("source_partner_id")),
-    }
+    """One command: a company or contact named on the spot is stored with the lead, or nothing is."""
     picked = form.get("company_id", "")
     new_company = picked == "new" or (not picked and form.get("new_company_name", "").strip())
-    if new_company:
-        company = {
-            "name": required_text("name", form.get("new_company_name")),
-            "cvr": normalise_cvr(form.get("new_company_cvr")),
-            "industry": choice("industry", form.get("new_company_industry"), INDUSTRIES),
-        }
-    elif _uuid(picked) is None:
+    if not new_company and _chosen(form, "company_id") is None:
         raise Incomplete(_("Choose the company, or create it with at least its name and industry."))
     contact_choice = form.get("suggested_contact", "")
     new_contact = contact_choice == "new" or (not contact_choice and form.get("contact_name", "").strip())
-    if new_contact:
-        contact = {
-            "name": required_text("name", form.get("contact_name"), 120),
-            "role": choice("role", form.get("contact_role") or lead["suggested_role"] or "other", CONTACT_ROLES),
-            "phone": normalise_phone(form.get("contact_phone")),
-            "email": normalise_email(form.get("contact_email")),
-        }
-    company_id = (
-        perform(
-            crm().register_company,
-            **company,
-            arena=lead["arena"],
-            strategy=lead["strategy"],
-            source_partner_id=lead["source_partner_id"],
+    return perform(
+        crm().share_lead,
+        None if new_company else _chosen(form, "company_id"),
+        form.get("lead_reason", ""),
+        suggested_contact_id=None if new_contact else _chosen(form, "suggested_contact"),
+        suggested_role=form.get("suggested_role"),
+        urgency=form.get("urgency") or "normal",
+        arena=form.get("arena"),
+        strategy=form.get("strategy"),
+        source_partner_id=params.form_id(form, "source_partner_id", "source_partner"),
+        new_company=NewCompany(
+            name=form.get("new_company_name", ""),
+            industry=form.get("new_company_industry", ""),
+            cvr=form.get("new_company_cvr"),
         )
         if new_company
-        else _uuid(picked)
+        else None,
+        new_contact=NewContact(
+            name=form.get("contact_name", ""),
+            role=form.get("contact_role") or None,
+            phone=form.get("contact_phone"),
+            email=form.get("contact_email"),
+        )
+        if new_contact
+        else None,
     )
-    contact_id = perform(crm().register_contact, company_id, **contact) if new_contact else _uuid(contact_choice)
-    return perform(crm().share_lead, company_id, suggested_contact_id=contact_id, **lead)
 
 
 @bp.post("/<uuid:lead_id>/claim")

@@ -18,13 +18,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from crm.companies import CLOSED, STAGES
-from crm.errors import CrmError, InvalidInput
-from crm.permissions import OUTREACH_ROLES
-from projections import pipeline as queries
-from projections.outreach import OutreachView, companies
+import projections
+from crm.companies import next_steps
+from crm.errors import CrmError
+from crm.vocabulary import CLOSED, NEGOTIATING, PARTNER, STAGES
+from web import params
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
@@ -34,55 +33,16 @@ bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
 TARGET = "pipeline-board"
 DIMENSIONS = {"owner_id": None, "industry": "industry", "arena": "arena", "strategy": "strategy"}
-CLOSING = ("declined", "parked")
+CLOSING = ("decline", "park")  # the steps that ask for a reason and a date first
 # Enough to act on without scrolling forever; the counts tell the rest.
 CARDS_PER_STAGE = 30
 STALLED_SHOWN = 25
 
-# The stages a card's menu offers from each stage; the application still decides.
-# A company in negotiation ends through its agreement (terminate), not from the board.
-TARGETS: dict[str, tuple[str, ...]] = {
-    "identified": ("contacted", "meeting", "negotiating", "declined", "parked"),
-    "contacted": ("meeting", "negotiating", "declined", "parked"),
-    "meeting": ("contacted", "negotiating", "declined", "parked"),
-    "negotiating": ("meeting", "partner"),
-    "partner": (),
-    **dict.fromkeys(CLOSED, ("identified",)),
-}
-
-
-def company_row(view: OutreachView, company_id: UUID) -> dict[str, Any] | None:
-    """One company's row of the outreach read model."""
-    with view.transaction(commit=False) as session:
-        row = session.execute(select(companies).where(companies.c.company_id == company_id)).first()
-    return dict(row._mapping) if row else None
-
-
-def longest_stalled(view: OutreachView, day: date, days: int, owner_id: UUID | None, limit: int):
-    """The `limit` longest-stalled companies, and how many there are in all (a board reads only what it shows)."""
-    return queries.stalled(view, day, days, owner_id, limit=limit), queries.count_stalled(view, day, days, owner_id)
-
-
-def agreement_ids(view: OutreachView) -> dict[UUID, UUID]:
-    """The open agreement of each company in negotiation or partnership, for the cards' links."""
-    query = select(companies.c.company_id, companies.c.agreement_id).where(
-        companies.c.stage.in_(("negotiating", "partner")), companies.c.agreement_id.is_not(None)
-    )
-    with view.transaction(commit=False) as session:
-        return dict(session.execute(query).all())
-
-
-def _uuid(text: str | None) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        return None
-
 
 def _filters() -> dict[str, Any]:
     """The board's filters from the query string; unknown values simply match nothing."""
-    found: dict[str, Any] = {name: request.args.get(name) for name in ("industry", "arena", "strategy")}
-    found["owner_id"] = _uuid(request.args.get("owner"))
+    found: dict[str, Any] = {name: params.filter_text(request.args, name) for name in ("industry", "arena", "strategy")}
+    found["owner_id"] = params.identifier(request.args, "owner")
     return {name: value for name, value in found.items() if value}
 
 
@@ -97,17 +57,15 @@ def _target_title(from_stage: str, stage: str) -> str:
     return label("stage", stage)
 
 
-def _columns(view: OutreachView, day: date, filters: dict[str, Any], names: dict, focus: dict | None):
+def _columns(view: Any, day: date, filters: dict[str, Any], names: dict, focus: dict | None):
     may_move = current_user.may("outreach")
-    agreements = agreement_ids(view)
     columns, shown = [], False
-    for stage, column in queries.board(view, day, per_stage=CARDS_PER_STAGE, **filters).items():
+    for stage, column in projections.board(view, day, per_stage=CARDS_PER_STAGE, **filters).items():
         cards = []
         for row in column["companies"]:
             here = focus is not None and focus["company_id"] == row["company_id"]
             shown = shown or here
-            cards.append(_card(row, stage, names, may_move, focus if here else None))
-            cards[-1]["agreement_id"] = agreements.get(row["company_id"])
+            cards.append(_card(row, names, may_move, focus if here else None))
         columns.append(
             {
                 "stage": stage,
@@ -121,20 +79,22 @@ def _columns(view: OutreachView, day: date, filters: dict[str, Any], names: dict
     return columns, shown
 
 
-def _card(row: dict[str, Any], stage: str, names: dict, may_move: bool, focus: dict | None) -> dict[str, Any]:
+def _card(row: projections.Card, names: dict, may_move: bool, focus: dict | None) -> dict[str, Any]:
+    stage = row["stage"]
     return {
         **row,
-        "stage": stage,
         "owner_name": names.get(row["owner_id"]),
-        "targets": [(s, _target_title(stage, s)) for s in TARGETS[stage]] if may_move else [],
+        "targets": [(s, _target_title(stage, s)) for s in next_steps(stage)] if may_move else [],
         "focus": focus,
+        # The agreement a card links to: the one being negotiated or signed.
+        "agreement_id": row["agreement_id"] if stage in (NEGOTIATING, PARTNER) else None,
     }
 
 
-def _summary(view: OutreachView, dimension: str, filters: dict[str, Any], names: dict) -> list[dict[str, Any]]:
+def _summary(view: Any, dimension: str, filters: dict[str, Any], names: dict) -> list[dict[str, Any]]:
     """Counts per value of one dimension and stage, as table rows."""
     table: dict[Any, dict[str, Any]] = {}
-    for row in queries.counts_by(view, dimension, **filters):
+    for row in projections.counts_by(view, dimension, **filters):
         value = row["value"]
         if value is None:
             title = _("Not set")
@@ -154,7 +114,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     projector = views()
     view, day = projector["outreach"], today()
     names = projector["users"].names()
-    dimension = request.args.get("by") if request.args.get("by") in DIMENSIONS else "industry"
+    dimension = params.choice(request.args, "by", DIMENSIONS, "industry")
     dimensions = [
         ("owner_id", _("Owner")),
         ("industry", _("Industry")),
@@ -162,22 +122,17 @@ def _render(focus: dict | None = None, notice: dict | None = None):
         ("strategy", _("Strategy")),
     ]
     columns, shown = _columns(view, day, filters, names, focus)
-    stalled, stalled_total = longest_stalled(
-        view, day, current_app.config["STALLED_DAYS"], filters.get("owner_id"), STALLED_SHOWN
-    )
-    for row in stalled:
-        row["owner_name"] = names.get(row["owner_id"])
+    stalled_days, owner_id = current_app.config["STALLED_DAYS"], filters.get("owner_id")
+    stalled = projections.stalled(view, day, stalled_days, owner_id, limit=STALLED_SHOWN)
+    stalled_total = projections.count_stalled(view, day, stalled_days, owner_id)
+    stalled_rows = [{**row, "owner_name": names.get(row["owner_id"])} for row in stalled]
     loose_card = None
     if focus is not None and not shown:
         # The company is outside the filters or the column's first cards: show its card on its own.
-        row = company_row(view, focus["company_id"])
+        row = projections.card(view, focus["company_id"], day)
         if row is not None:
-            row["days_in_stage"] = (day - row["stage_since"].date()).days
-            loose_card = _card(row, row["stage"], names, current_user.may("outreach"), focus)
-            loose_card["agreement_id"] = row["agreement_id"] if row["stage"] in ("negotiating", "partner") else None
-    owners = [
-        (str(u["user_id"]), u["display_name"]) for u in projector["users"].all_users() if u["role"] in OUTREACH_ROLES
-    ]
+            loose_card = _card(row, names, current_user.may("outreach"), focus)
+    owners = [(str(u["user_id"]), u["display_name"]) for u in projector["users"].owners()]
     return page_or_fragment(
         "pipeline/board.html",
         "pipeline/_board.html",
@@ -186,7 +141,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
         closed_columns=[c for c in columns if c["closed"]],
         loose_card=loose_card,
         notice=notice,
-        stalled=stalled,
+        stalled=stalled_rows,
         stalled_more=stalled_total - len(stalled),
         stalled_days=current_app.config["STALLED_DAYS"],
         stages=[(s, label("stage", s)) for s in STAGES],
@@ -212,38 +167,43 @@ def board():
 @bp.post("/companies/<uuid:company_id>/move")
 def move(company_id: UUID):
     """Move a company on its path: a plain step, or the step's own command (agreement, decline, park, new round)."""
-    company = company_row(views()["outreach"], company_id)
+    company = projections.company(views()["outreach"], company_id)
     if company is None:
         abort(404)
     form = request.form
-    stage = form.get("stage", "")
+    stage = params.filter_text(form, "stage")
     focus = {"company_id": company_id, "stage": stage}
+    # A step off the path is tried as a plain move, which the application refuses with the reason.
+    how = next_steps(company["stage"]).get(stage, "move")
     try:
-        if stage == "negotiating":
+        if how == "open_agreement":
             if not form.get("confirmed"):
                 return _render({**focus, "step": "confirm_negotiation"})
             agreement_id = perform(crm().open_agreement, company_id)
             return _go_to(url_for("agreements.show", agreement_id=agreement_id))
-        if stage == "partner":
+        if stage == PARTNER:
             return _render({**focus, "step": "partner", **_partner_refusal(company)})
-        if stage in CLOSING:
+        if how in CLOSING:
             if "reason" not in form:
                 return _render({**focus, "step": "closing"})
-            command = crm().decline_company if stage == "declined" else crm().park_company
+            command = crm().decline_company if how == "decline" else crm().park_company
             perform(
-                command, company_id, approach_again_after=_form_date("approach_again_after"), reason=form.get("reason")
+                command,
+                company_id,
+                approach_again_after=params.form_date(form, "approach_again_after"),
+                reason=form.get("reason"),
             )
-        elif stage == "identified" and company["stage"] in CLOSED:
+        elif how == "reapproach":
             perform(crm().reapproach_company, company_id)
         else:
-            perform(crm().move_company, company_id, stage, expected_version=_form_int("version"))
+            perform(crm().move_company, company_id, stage, expected_version=params.version(form, "version"))
     except CrmError as error:
-        step = "closing" if stage in CLOSING else None
+        step = "closing" if how in CLOSING else None
         return _render({**focus, "step": step, "error": describe(error), "form": form})
     return _moved(_("%(company)s moved to %(stage)s.", company=company["name"], stage=label("stage", stage)))
 
 
-def _partner_refusal(company: dict[str, Any]) -> dict[str, Any]:
+def _partner_refusal(company: projections.CompanyRow) -> dict[str, Any]:
     """Why the board cannot make a partner: signing the agreement does, once the buy-in is in place."""
     agreement = views()["agreements"].agreement(company["agreement_id"]) if company["agreement_id"] else None
     if agreement is None:
@@ -281,16 +241,3 @@ def _go_to(url: str):
         response.vary.update(["HX-Request", "HX-Target"])
         return response
     return redirect(url, 303)
-
-
-def _form_date(field: str) -> date | None:
-    text = request.form.get(field, "").strip()
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        raise InvalidInput(field=field, problem="is not a date") from None
-
-
-def _form_int(field: str) -> int | None:
-    text = request.form.get(field, "").strip()
-    return int(text) if text.isdigit() else None

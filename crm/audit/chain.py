@@ -37,9 +37,12 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
-from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder, SQLAlchemyRecorder
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
 PREFIX = b"crm-chain/1\n"
@@ -137,15 +140,28 @@ def merged(
     event = next(events, None)
     link = next(links, None)
     while event is not None or link is not None:
-        if link is None or (event is not None and event.id < link[0]):
+        if event is not None and (link is None or event.id < link[0]):
             yield event.id, event, None
             event = next(events, None)
-        elif event is None or link[0] < event.id:
+        elif link is not None and (event is None or link[0] < event.id):
             yield link[0], None, link[1]
             link = next(links, None)
-        else:
+        elif event is not None and link is not None:
             yield event.id, event, link[1]
             event, link = next(events, None), next(links, None)
+
+
+def create_library_tables(recorder: SQLAlchemyRecorder) -> None:
+    """The library's tables of `recorder`, created under the schema lock.
+
+    The library checks and creates each table on its own connection, so two
+    processes starting at once on a new database can both decide to create it.
+    """
+    engine = recorder.datastore.engine
+    assert isinstance(engine, Engine), "the recorder has its own engine (a URL), not a caller's connection"  # nosec B101  # narrows the type
+    with schema_lock(engine) as connection:
+        for table in recorder.tables:
+            table.create(connection, checkfirst=True)
 
 
 class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
@@ -153,16 +169,16 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
 
     def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str, schema_name: str | None = None):
         super().__init__(datastore, events_table_name=events_table_name, schema_name=schema_name)
+        # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
-        self.tables.append(self.chain_table)
+
+    def create_table(self) -> None:
+        create_library_tables(self)
 
     @property
     def events_table(self) -> Table:
-        return self.events_record_cls.__table__
-
-    def create_table(self) -> None:
-        super().create_table()
-        self._link_unchained_log()
+        table: Table = self.events_record_cls.__table__
+        return table
 
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -172,8 +188,11 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         previous = self._last_link(session)
         rows = []
         for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
+            originator_id = stored.originator_id
+            if not isinstance(originator_id, UUID):  # the library types it UUID | str; ours are UUIDs
+                originator_id = UUID(originator_id)
             previous = next_link(
-                previous, position, stored.originator_id, stored.originator_version, stored.topic, stored.state
+                previous, position, originator_id, stored.originator_version, stored.topic, stored.state
             )
             rows.append({"position": position, "link": previous.hex()})
         if rows:
@@ -208,8 +227,8 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             ).scalar()
         return link or GENESIS.hex()
 
-    def _link_unchained_log(self, batch_size: int = 5000) -> None:
-        """A log recorded before the chain existed gets its links once, from the first event.
+    def link_unchained_log(self, batch_size: int = 5000) -> None:
+        """A log recorded before the chain existed gets its links once, from the first event (at start-up).
 
         Only a chain that is entirely empty is started this way: events recorded
         after the last link of an existing chain were not written through this

@@ -27,7 +27,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from crm.audit.chain import GENESIS, ChainedApplicationRecorder, iter_events, iter_links, merged, next_link
-from crm.clock import COPENHAGEN
+from crm.clock import day_start
 from crm.contacts import Contact
 
 FORMAT = "crm-audit-export/1"
@@ -49,16 +49,15 @@ class NoChain(Exception):
     """Raised when the store keeps no hash chain (the in-memory store), so there is nothing to export."""
 
 
+class InvalidRange(ValueError):
+    """Raised, before any line is written, when a day of the range has no start in the calendar's range."""
+
+
 def software_version() -> str:
     try:
         return metadata.version("workplace-crm")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def day_start(day: date) -> datetime:
-    """The instant a Danish calendar day begins, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
 
 
 def encode_state(state: Any) -> bytes:
@@ -105,15 +104,33 @@ class ExportSummary:
 def export_lines(
     app: Any, summary: ExportSummary, batch_size: int = 2000, progress: Progress | None = None
 ) -> Iterator[bytes]:
-    """The JSON lines of the summary's date range, one event at a time; the summary is filled in as they go."""
+    """The JSON lines of the summary's date range, one event at a time; the summary is filled in as they go.
+
+    Everything that can refuse the export (no chain, a range beyond the calendar) is checked when this is
+    called, before the first line: a download can answer with the reason instead of breaking off.
+    """
     recorder = app.recorder
     if not isinstance(recorder, ChainedApplicationRecorder):
         raise NoChain("the in-memory store keeps no hash chain; export from a SQL store")
+    try:
+        begin = day_start(summary.date_from) if summary.date_from else None
+        end = day_start(summary.date_to + timedelta(days=1)) if summary.date_to else None
+    except OverflowError:
+        raise InvalidRange(f"no export of the days {summary.date_from} to {summary.date_to}") from None
+    return _lines(recorder, summary, begin, end, batch_size, progress)
+
+
+def _lines(
+    recorder: ChainedApplicationRecorder,
+    summary: ExportSummary,
+    begin: datetime | None,
+    end: datetime | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> Iterator[bytes]:
     head = recorder.head()
     summary.head_position, summary.head_hash = head if head else (None, None)
     stop = recorder.last_position()
-    begin = day_start(summary.date_from) if summary.date_from else None
-    end = day_start(summary.date_to + timedelta(days=1)) if summary.date_to else None
     started = False
     seen = 0
     for position, event, link in merged(

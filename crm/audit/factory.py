@@ -7,9 +7,18 @@ InfrastructureFactory.construct() resolves a topic that names a class directly.
 from __future__ import annotations
 
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 
-from crm.audit.chain import ChainedApplicationRecorder
+from crm.audit.chain import ChainedApplicationRecorder, create_library_tables
+
+
+class SnapshotRecorder(SQLAlchemyAggregateRecorder):
+    """The library's snapshot recorder, creating its table safely when several processes start at once."""
+
+    def create_table(self) -> None:
+        create_library_tables(self)
 
 
 class Factory(SQLAlchemyFactory):
+    aggregate_recorder_class = SnapshotRecorder
     application_recorder_class = ChainedApplicationRecorder

@@ -190,7 +190,7 @@ def verify_chain(
                 if expected.hex() != link:
                     _problem(report, position, "edited", "the stored event no longer matches its link")
                 running = bytes.fromhex(link)
-        else:
+        elif link is not None:
             _problem(report, position, "deleted", "a link without its event")
             running = bytes.fromhex(link)
         if link is not None:

@@ -8,12 +8,12 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from crm.agreements import SPONSOR, PartnershipAgreement
-from crm.companies import COMPLETED, ENDED, Company
+from crm.companies import Company
 from crm.contacts import Contact
 from crm.errors import InvalidInput
 from crm.service import CrmService, command
 from crm.validation import choice, non_negative, optional_text, required_text
-from crm.vocabulary import COMMITMENT_KINDS, STANDARD_REQUIREMENTS
+from crm.vocabulary import COMMITMENT_KINDS, COMPLETED, ENDED, STANDARD_REQUIREMENTS
 
 DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 

@@ -7,13 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from crm.attempts import OutreachAttempt
-from crm.companies import IN_OUTREACH, Company
+from crm.commands.leads import claim
+from crm.companies import Company
 from crm.errors import InvalidInput
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.service import CrmService, command
 from crm.validation import choice, not_before, optional_choice, optional_text
-from crm.vocabulary import ARENAS, CHANNELS, OUTCOMES, STRATEGIES
+from crm.vocabulary import ARENAS, CHANNELS, IN_OUTREACH, OUTCOMES, STRATEGIES
 
 
 class AttemptCommands(CrmService):
@@ -57,18 +58,15 @@ class AttemptCommands(CrmService):
         )
         if company.stage in IN_OUTREACH:
             if outcome == "declined":
-                company.decline(
-                    attempt.note or "declined",
-                    not_before("approach_again_after", approach_again_after, self.today()),
+                company.decline_in_attempt(
+                    attempt.id, not_before("approach_again_after", approach_again_after, self.today())
                 )
             else:
                 company.note_outreach(outcome)
         changed = [attempt, company]
         if lead is not None:
             if lead.status == "open":
-                lead.claim(self.current_actor())
-                if company.owner_id is None:
-                    company.assign_owner(self.current_actor())
+                claim(lead, company, self.current_actor())
             lead.start_outreach(attempt.id)
             changed.append(lead)
         self.save(*changed)

@@ -41,21 +41,20 @@ class CompanyCommands(CrmService):
         source_partner_id: UUID | None = None,
     ) -> UUID:
         """Record a company as identified: the first step of its path."""
-        self._check_refs(owner_id=owner_id, source_partner_id=source_partner_id)
-        company = Company(
-            name=required_text("name", name),
-            cvr=normalise_cvr(cvr),
-            industry=choice("industry", industry, INDUSTRIES),
-            size_band=optional_choice("size_band", size_band, SIZE_BANDS),
-            address=optional_text("address", address, 300),
-            sector=choice("sector", sector, SECTORS),
-            target_group_note=optional_text("target_group_note", target_group_note),
+        company, index = self._new_company(
+            name=name,
+            industry=industry,
+            sector=sector,
+            cvr=cvr,
+            size_band=size_band,
+            address=address,
+            target_group_note=target_group_note,
             owner_id=owner_id,
-            arena=optional_choice("arena", arena, ARENAS),
-            strategy=optional_choice("strategy", strategy, STRATEGIES),
+            arena=arena,
+            strategy=strategy,
             source_partner_id=source_partner_id,
         )
-        self.save(company, *self._cvr_claim(company.cvr, company.id))
+        self.save(company, *index)
         return company.id
 
     @command("outreach")
@@ -137,6 +136,37 @@ class CompanyCommands(CrmService):
         self.save(company)
 
     # --- helpers -------------------------------------------------------------
+    def _new_company(
+        self,
+        name: str,
+        industry: str,
+        sector: str = "private",
+        cvr: str | None = None,
+        size_band: str | None = None,
+        address: str | None = None,
+        target_group_note: str | None = None,
+        owner_id: UUID | None = None,
+        arena: str | None = None,
+        strategy: str | None = None,
+        source_partner_id: UUID | None = None,
+    ) -> tuple[Company, list[CvrIndex]]:
+        """A new company and the claim on its CVR number, checked, for a command to save with what else it does."""
+        self._check_refs(owner_id=owner_id, source_partner_id=source_partner_id)
+        company = Company(
+            name=required_text("name", name),
+            cvr=normalise_cvr(cvr),
+            industry=choice("industry", industry, INDUSTRIES),
+            size_band=optional_choice("size_band", size_band, SIZE_BANDS),
+            address=optional_text("address", address, 300),
+            sector=choice("sector", sector, SECTORS),
+            target_group_note=optional_text("target_group_note", target_group_note),
+            owner_id=owner_id,
+            arena=optional_choice("arena", arena, ARENAS),
+            strategy=optional_choice("strategy", strategy, STRATEGIES),
+            source_partner_id=source_partner_id,
+        )
+        return company, self._cvr_claim(company.cvr, company.id)
+
     def _cvr_claim(self, cvr: str | None, company_id: UUID) -> list[CvrIndex]:
         if cvr is None:
             return []

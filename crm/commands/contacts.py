@@ -24,14 +24,7 @@ class ContactCommands(CrmService):
     ) -> UUID:
         """Record a person at the company and their role."""
         self.load(Company, company_id)
-        contact = Contact(
-            company_id=company_id,
-            name=required_text("name", name, 120),
-            role=choice("role", role, CONTACT_ROLES),
-            phone=normalise_phone(phone),
-            email=normalise_email(email),
-            is_decision_maker=bool(is_decision_maker),
-        )
+        contact = self._new_contact(company_id, name, role, phone, email, is_decision_maker)
         self.save(contact)
         return contact.id
 
@@ -66,3 +59,23 @@ class ContactCommands(CrmService):
         contact = self.load(Contact, contact_id)
         contact.archive()
         self.save(contact)
+
+    # --- helpers -------------------------------------------------------------
+    def _new_contact(
+        self,
+        company_id: UUID,
+        name: str,
+        role: str,
+        phone: str | None = None,
+        email: str | None = None,
+        is_decision_maker: bool = False,
+    ) -> Contact:
+        """A new contact at a company the caller has checked, for a command to save with what else it does."""
+        return Contact(
+            company_id=company_id,
+            name=required_text("name", name, 120),
+            role=choice("role", role, CONTACT_ROLES),
+            phone=normalise_phone(phone),
+            email=normalise_email(email),
+            is_decision_maker=bool(is_decision_maker),
+        )

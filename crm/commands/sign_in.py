@@ -44,6 +44,17 @@ class SignInCommands(CrmService):
         self.sign_in_log.record(log.SIGNED_IN, name, now, address, user_id=user_id)
         return SignIn(user_id=user_id, generation=self.sessions.current(user_id))
 
+    def verify_password(self, username: str, password: str) -> UUID | None:
+        """The user's id when the password is theirs and they are active; None otherwise."""
+        user_id = User.create_id(log.name_tried(username))
+        if not self.credentials.verify(user_id, password):
+            return None
+        try:
+            user = self.load(User, user_id)
+        except NotFound:
+            return None
+        return user_id if user.active else None
+
     def sign_out(self, user_id: UUID, address: str) -> None:
         """End every session of the user, this one and any copied or on another device."""
         user = self.load(User, user_id)

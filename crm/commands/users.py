@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from crm.credentials import check_password_rules
-from crm.errors import AlreadyExists, NotFound
+from crm.errors import AlreadyExists
 from crm.service import CrmService, command
 from crm.sign_in import log
 from crm.users import User
@@ -15,8 +15,16 @@ from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
 
 class UserCommands(CrmService):
     @command("administer_users")
-    def register_user(self, username: str, display_name: str, department: str, role: str) -> UUID:
-        """Add a user who can sign in and act."""
+    def register_user(
+        self,
+        username: str,
+        display_name: str,
+        department: str,
+        role: str,
+        password: str | None = None,
+        address: str | None = None,
+    ) -> UUID:
+        """Add a user who can sign in and act; with a first password, the user and the password are stored together."""
         username = required_text("username", username, 64).lower()
         if self.exists(User, User.create_id(username)):
             raise AlreadyExists(kind="user", key=username)
@@ -26,7 +34,12 @@ class UserCommands(CrmService):
             department=choice("department", department, DEPARTMENTS),
             role=choice("role", role, ROLES),
         )
-        self.save(user)
+        if password is None:
+            self.save(user)
+        else:
+            check_password_rules(password, user.username, user.display_name)
+            user.record_password_set()
+            self._save_with_password(user, password, address)
         return user.id
 
     @command("administer_users")
@@ -74,36 +87,28 @@ class UserCommands(CrmService):
         user.choose_language(choice("language", language, LANGUAGES))
         self.save(user)
 
-    def verify_password(self, username: str, password: str) -> UUID | None:
-        """The user's id when the password is theirs and they are active; None otherwise."""
-        user_id = self.user_id_for(username)
-        if not self.credentials.verify(user_id, password):
-            return None
-        try:
-            user = self.load(User, user_id)
-        except NotFound:
-            return None
-        return user_id if user.active else None
-
     def _store_password(self, user_id: UUID, password: str, address: str | None) -> None:
         user = self.load(User, user_id)
         check_password_rules(password, user.username, user.display_name)
         user.record_password_set()
+        self._save_with_password(user, password, address)
+
+    def _save_with_password(self, user: User, password: str, address: str | None = None) -> None:
+        """One transaction: the hash, the end of the user's sessions, the log row and the user's events
+        are stored together or not at all."""
 
         def store() -> None:
-            self.credentials.store(user_id, password)
-            self.sessions.end_all(user_id)
+            self.credentials.store(user.id, password)
+            self.sessions.end_all(user.id)
             self.sign_in_log.record(
                 log.PASSWORD_CHANGED,
                 user.username,
                 self.clock.now(),
                 address,
-                user_id=user_id,
+                user_id=user.id,
                 actor_id=self.current_actor(),
             )
 
-        # One transaction: the hash, the end of the old sessions, the log row and the PasswordSet event
-        # are stored together or not at all.
         if self.credentials.datastore is None:
             self.save(user)
             store()

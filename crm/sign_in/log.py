@@ -14,8 +14,6 @@ from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Uuid, select
 
-from storage.ddl import append_only, create_tables
-
 SIGNED_IN = "signed_in"
 FAILED = "failed"
 LOCKED_OUT = "locked_out"  # this failure reached the limit: the account or address is locked now
@@ -38,6 +36,7 @@ def name_tried(username: str | None) -> str:
     return fit_to_store((username or "").strip().lower())
 
 
+# Created by the migrations in storage/migrations/ (0002); this is the shape the queries use.
 metadata = MetaData()
 sign_in_log = Table(
     "crm_sign_in_log",
@@ -63,8 +62,6 @@ class SignInLog:
 
     def __init__(self, datastore: Any) -> None:
         self.datastore = datastore
-        engine = datastore.engine
-        create_tables(engine, metadata, [sign_in_log], append_only("crm_sign_in_log", engine.dialect.name))
 
     def record(
         self,

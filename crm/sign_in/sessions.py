@@ -12,9 +12,9 @@ from uuid import UUID
 
 from sqlalchemy import Column, Integer, MetaData, Table, Uuid, select
 
-from storage.ddl import create_tables
 from storage.sql import upsert
 
+# Created by the migrations in storage/migrations/ (0002); this is the shape the queries use.
 metadata = MetaData()
 session_generations = Table(
     "crm_session_generations",
@@ -30,7 +30,6 @@ class SessionGenerations:
     def __init__(self, datastore: Any) -> None:
         self.datastore = datastore
         self.dialect = datastore.engine.dialect.name
-        create_tables(datastore.engine, metadata, [session_generations])
 
     def current(self, user_id: UUID) -> int:
         with self.datastore.transaction(commit=False) as session:

@@ -28,7 +28,6 @@ from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, and_, case, or_, select, update
 
-from storage.ddl import create_tables
 from storage.sql import upsert
 
 
@@ -47,6 +46,7 @@ ADDRESS = Limit("address", failures=50, window=timedelta(minutes=15), lockout=ti
 # Rows no longer counting or locking anything are removed after a day.
 STALE_AFTER = timedelta(days=1)
 
+# Created by the migrations in storage/migrations/ (0002); this is the shape the queries use.
 metadata = MetaData()
 sign_in_throttle = Table(
     "crm_sign_in_throttle",
@@ -75,7 +75,6 @@ class SignInThrottle:
         self.dialect = datastore.engine.dialect.name
         # The address first: every process takes the two rows' locks in the same order.
         self.limits = (address, account)
-        create_tables(datastore.engine, metadata, [sign_in_throttle])
 
     def admit(self, account: str, address: str, now: datetime) -> Refusal | None:
         """Reserve one failure for the account and the address, or say which is locked and until when."""

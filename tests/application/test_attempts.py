@@ -5,7 +5,7 @@ import pytest
 from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.errors import AttemptVoided, InvalidInput
-from tests.support import hansen_transport, make_team, topics_of
+from tests.support import hansen_transport, make_team, store_version_1_decline, topics_of
 
 
 def test_logging_an_attempt_records_it_and_moves_an_identified_company_to_contacted(app):
@@ -38,23 +38,35 @@ def test_a_booked_meeting_moves_the_company_to_meeting(app):
     assert app.load(Company, company_id).stage == "meeting"
 
 
-def test_a_declined_attempt_declines_the_company_with_its_note(app):
+def test_a_declined_attempt_declines_the_company_naming_the_attempt_not_copying_its_note(app):
     team = make_team(app)
     company_id = hansen_transport(app, team.recruiter)
-    app.log_attempt(
+    attempt_id = app.log_attempt(
         team.recruiter,
         company_id,
         "call",
         "declined",
-        note="Har egen sundhedsordning",
+        note="Lars Hansen siger de har egen sundhedsordning",
         approach_again_after=date(2027, 1, 1),
     )
     company = app.load(Company, company_id)
-    assert (company.stage, company.closed_reason, company.approach_again_after) == (
-        "declined",
-        "Har egen sundhedsordning",
-        date(2027, 1, 1),
-    )
+    assert (company.stage, company.closed_reason, company.approach_again_after) == ("declined", None, date(2027, 1, 1))
+    declined = [n for n in app.recorder.select_notifications(start=1, limit=100) if n.topic.endswith("Declined")]
+    # Check the note has one home, the attempt: the company's event names the attempt instead.
+    assert len(declined) == 1 and b"Lars Hansen" not in declined[0].state
+    [event] = [e for e in app.repository.event_store.get(company_id) if isinstance(e, Company.Declined)]
+    assert (event.attempt_id, event.closed_reason) == (attempt_id, None)
+
+
+def test_a_decline_stored_by_version_1_is_read_with_its_copied_note(app):
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    store_version_1_decline(app, company_id, "Har egen sundhedsordning")
+
+    company = app.load(Company, company_id)
+    assert (company.stage, company.closed_reason) == ("declined", "Har egen sundhedsordning")
+    [event] = [e for e in app.repository.event_store.get(company_id) if isinstance(e, Company.Declined)]
+    assert (event.attempt_id, event.closed_reason) == (None, "Har egen sundhedsordning")
 
 
 @pytest.mark.parametrize(

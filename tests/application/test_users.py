@@ -1,7 +1,9 @@
 import pytest
 
-from crm.errors import AlreadyExists, InvalidInput, NotAllowed, UserDisabled
+from crm.application import CrmApplication
+from crm.errors import AlreadyExists, ConcurrentChange, InvalidInput, NotAllowed, UserDisabled
 from crm.permissions import SYSTEM_ACTOR_ID
+from crm.persistence import sqlalchemy_env
 from crm.users import User
 from tests.support import hansen_transport, make_team
 
@@ -101,3 +103,47 @@ def test_every_user_may_choose_their_language_and_change_their_own_password(app)
     assert app.verify_password("birgit", "revisor-kode") == team.auditor
     with pytest.raises(InvalidInput):
         app.choose_language(team.auditor, "klingon")
+
+
+def test_a_user_registered_with_a_first_password_can_sign_in_at_once(app):
+    team = make_team(app)
+    before = app.recorder.max_notification_id()
+    user_id = app.register_user(team.admin, "ole", "Ole Dam", "job_centre", "consultant", password="jobcenter-ole-2026")
+
+    # Check the user and the fact of the password are one save, and the password works.
+    stored = list(app.recorder.select_notifications(start=before + 1, limit=10))
+    assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Registered", "PasswordSet"]
+    assert app.verify_password("ole", "jobcenter-ole-2026") == user_id
+
+
+def test_a_refused_first_password_registers_no_user(app):
+    team = make_team(app)
+    before = app.recorder.max_notification_id()
+    with pytest.raises(InvalidInput):
+        app.register_user(team.admin, "ole", "Ole Dam", "job_centre", "consultant", password="kort")
+    assert app.recorder.max_notification_id() == before
+    assert not app.exists(User, app.user_id_for("ole"))
+
+
+class SecondRegistration(CrmApplication):
+    """Finds no user by the name, as a second registration does while the first one is being saved."""
+
+    name = "crm"
+
+    def exists(self, cls, aggregate_id):
+        return False
+
+
+def test_a_registration_that_lost_the_race_stores_no_password_either(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    app.set_password(team.admin, team.recruiter, "mettes-egen-kode")
+    late = SecondRegistration(env=sqlalchemy_env(sql_database.url), clock=clock)
+    sql_database.apps.append(late)
+
+    with pytest.raises(ConcurrentChange):
+        late.register_user(team.admin, "mette", "Mette Anden", "health", "recruiter", password="den-andens-kode")
+
+    # Check the losing registration's password was rolled back with its events.
+    assert app.verify_password("mette", "mettes-egen-kode") == team.recruiter
+    assert app.verify_password("mette", "den-andens-kode") is None

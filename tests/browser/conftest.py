@@ -17,6 +17,7 @@ from web import create_app
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_VAR = "CRM_SCREENSHOTS"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -93,6 +94,11 @@ def sign_in(page, live_app):
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a screenshot of a main screen for the README (docs/screenshots/<name>.png)."""
+    """Keep a screenshot of a main screen for the README (docs/screenshots/<name>.png), when asked.
+
+    Only with CRM_SCREENSHOTS=1 (README, "Screens"): a test run leaves the tracked files as they were.
+    """
+    if os.environ.get(SCREENSHOTS_VAR) != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

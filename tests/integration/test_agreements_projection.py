@@ -10,7 +10,8 @@ import pytest
 
 from crm.agreements import PartnershipAgreement
 from crm.clock import local_date
-from projections.agreements import AgreementsProjection, agreements, commitments, requirements
+from projections.agreement_tables import agreements, commitments, requirements
+from projections.agreements import AgreementsProjection
 from projections.leads import LeadsProjection
 from projections.outreach import OutreachProjection
 from projections.runner import Projector

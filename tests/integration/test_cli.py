@@ -87,3 +87,11 @@ def test_rebuilding_a_read_model_replays_it_and_an_unknown_name_is_refused(datab
     assert applied > 100
     unknown = run("projections", "rebuild", "gossip")
     assert unknown.exit_code != 0 and "No read model gossip" in unknown.output
+
+
+def test_migrate_brings_the_database_to_the_newest_revision_and_then_has_nothing_to_do(database_url):
+    first = run("migrate")
+    assert first.exit_code == 0 and "Applied 0001." in first.output and "at revision 0001" in first.output
+
+    again = run("migrate")
+    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0001" in again.output

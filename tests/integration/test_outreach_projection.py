@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from projections.company_list import search_companies
-from projections.outreach import OutreachProjection, companies
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import closed_reason, companies
 from projections.overlap import department_overlap
 from projections.pipeline import board, counts_by, stage_counts, stalled
 from projections.queue import my_day
 from projections.runner import Projector
 from projections.users import UsersProjection
-from tests.support import hansen_transport, make_team
+from tests.support import hansen_transport, make_team, store_version_1_decline
 
 MONDAY = date(2026, 3, 2)
 
@@ -204,3 +206,34 @@ def test_department_overlap_names_companies_called_by_two_departments_in_the_win
         ("Hansen Transport ApS", ["business_service", "health"], 2)
     ]
     assert department_overlap(view, MONDAY + timedelta(days=20), window_days=14) == []
+
+
+def closed_reasons(view) -> dict:
+    with view.transaction(commit=False) as session:
+        return dict(session.execute(select(companies.c.name, closed_reason)).all())
+
+
+def test_the_reason_of_a_decline_is_read_from_the_attempt_or_from_an_older_event(app, team, clock):
+    on_the_phone = hansen_transport(app, team.recruiter)
+    attempt = app.log_attempt(team.recruiter, on_the_phone, "call", "declined", note="Har egen sundhedsordning")
+    older = hansen_transport(app, team.recruiter, name="Soltoft Pleje A/S", cvr=None)
+    store_version_1_decline(app, older, "Travlt med udbud")
+    asked = hansen_transport(app, team.recruiter, name="Bager Nielsen", cvr=None)
+    app.decline_company(team.recruiter, asked, reason="Ingen medarbejdere over 40")
+
+    assert closed_reasons(project(app)) == {
+        "Hansen Transport ApS": "Har egen sundhedsordning",
+        "Soltoft Pleje A/S": "Travlt med udbud",
+        "Bager Nielsen": "Ingen medarbejdere over 40",
+    }
+    # Check the note is not copied: a corrected note is what the company's row shows.
+    app.correct_attempt(team.recruiter, attempt, note="Har egen ordning med en privat leverandør", reason="Præcisering")
+    assert closed_reasons(project(app))["Hansen Transport ApS"] == "Har egen ordning med en privat leverandør"
+    rows = {row["name"]: row for row in project(app).rows(companies)}
+    assert (rows["Hansen Transport ApS"]["closed_reason"], rows["Hansen Transport ApS"]["closed_attempt_id"]) == (
+        None,
+        attempt,
+    )
+    # Check a new round forgets the declining attempt.
+    app.reapproach_company(team.recruiter, on_the_phone)
+    assert closed_reasons(project(app))["Hansen Transport ApS"] is None

@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from projections.as_of import as_of
-from projections.outreach import OutreachProjection, OutreachView, attempts, companies, contacts
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import attempts, companies, contacts
+from projections.outreach_view import OutreachView
 from projections.pipeline import stage_counts
 from projections.runner import Projector, run_forever
 from projections.users import UsersProjection

@@ -16,6 +16,7 @@ from crm.companies import Company
 from crm.contacts import Contact
 from crm.leads import Lead
 from projections.outreach import OutreachProjection
+from projections.outreach_tables import contacts
 from projections.runner import Projector
 from projections.timeline import TimelineProjection, subjects, timeline
 from projections.users import UsersProjection
@@ -229,3 +230,34 @@ def test_every_event_of_the_five_aggregates_is_on_the_timeline(aggregate):
 
     assert events
     assert {get_topic(cls) for cls in events} <= set(TimelineProjection.topics)
+
+
+def test_no_stored_row_keeps_a_contacts_name_phone_or_email(history):
+    stored = " ".join(row["data"] for row in history.projector["timeline"].rows(timeline))
+
+    for personal in ("Lars Hansen", "Pia Holm", "20304050", "lars@hansen-transport.dk"):
+        assert personal not in stored
+    assert str(history.coordinator) in stored  # people are named by id
+
+
+def test_a_contacts_registration_shows_the_name_the_contacts_read_model_holds_now(history):
+    app, team = history.projector.app, history.team
+    app.change_contact_details(team.recruiter, history.coordinator, "Pia Holm-Berg", "20 30 40 51", None)
+    history.projector.catch_up()
+    rows = history.timeline(history.hansen, limit=100)
+
+    registered = next(r for r in rows if r["originator_id"] == history.coordinator and r["event_type"] == "Registered")
+    corrected = next(r for r in rows if r["event_type"] == "DetailsChanged")
+    assert registered["data"]["name"] == "Pia Holm-Berg"
+    assert corrected["data"] == {"changes": ["name", "phone"]}
+
+    # Check a person erased from the contacts read model leaves their entries nameless, not broken.
+    outreach = history.projector["outreach"]
+    with outreach.transaction(commit=True) as session:
+        session.execute(contacts.delete().where(contacts.c.contact_id == history.coordinator))
+    registered = next(
+        r
+        for r in history.timeline(history.hansen, limit=100)
+        if r["originator_id"] == history.coordinator and r["event_type"] == "Registered"
+    )
+    assert "name" not in registered["data"] and registered["data"]["role"] == "hr"

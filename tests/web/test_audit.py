@@ -11,8 +11,9 @@ from sqlalchemy import select, text
 
 import web.audit
 from crm.audit.export import verify_export
-from crm.clock import local_date
+from crm.clock import COPENHAGEN, local_date
 from tests.audit_history import build_history
+from tests.support import hansen_transport, store_version_1_decline
 
 AUDIT_PAGES = [
     "/audit/",
@@ -65,6 +66,16 @@ class TestTheEventLog:
         assert call in said
         assert "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«" in said
         assert positions(page) == list(range(1, crm.recorder.max_notification_id() + 1))
+
+    def test_a_decline_in_an_attempt_and_an_older_decline_with_its_copied_note_both_read_well(self, auditor, crm, team):
+        older = hansen_transport(crm, team.recruiter, name="Bager Nielsen", cvr=None)
+        store_version_1_decline(crm, older, "Travlt med udbud")
+        said = sentences(html(auditor.get("/audit/?type=Company.Declined")))
+        assert said == [
+            "Mette Kjær registrerede i en henvendelse, at Soltoft Pleje A/S takkede nej; "
+            "må kontaktes igen efter 1. september",
+            "Systemet registrerede, at Bager Nielsen takkede nej: Travlt med udbud",
+        ]
 
     def test_the_raw_data_is_one_click_away(self, auditor):
         page = html(auditor.get("/audit/?type=OutreachAttempt.Logged"))
@@ -163,7 +174,7 @@ class TestRecordHistory:
 
 class TestAsItStood:
     def test_the_pipeline_and_trackers_as_they_stood_with_a_banner(self, auditor, history, team):
-        moment = history.week_end[2].astimezone(web.audit.COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+        moment = history.week_end[2].astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
         page = html(auditor.get(f"/audit/as-of?moment={moment}&user={team.recruiter}"))
 
         assert 'class="banner-past"' in page and "Dette er fortiden: 16. mar. 2026 08:00." in page
@@ -174,7 +185,7 @@ class TestAsItStood:
         assert "Der var ikke registreret nogen strukturelle indsatser." in page
 
     def test_later_weeks_show_the_commitment_and_the_declined_company(self, auditor, history):
-        moment = history.week_end[4].astimezone(web.audit.COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+        moment = history.week_end[4].astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
         response = auditor.htmx_get(f"/audit/as-of?moment={moment}", "audit-as-of")
         body = assert_fragment(response, "audit-as-of")
         declined = re.search(r'id="past-stage-declined".*?</section>', body, re.S).group(0)
@@ -183,7 +194,7 @@ class TestAsItStood:
 
     def test_the_queue_as_it_stood_for_a_recruiter(self, auditor, history, team):
         # The morning of 10 March, before the agreement was opened: the follow-up booked on the 4th is due.
-        moment = (history.week_end[1] + timedelta(days=1, minutes=30)).astimezone(web.audit.COPENHAGEN)
+        moment = (history.week_end[1] + timedelta(days=1, minutes=30)).astimezone(COPENHAGEN)
         body = html(auditor.get(f"/audit/as-of?moment={moment:%Y-%m-%dT%H:%M}&user={team.recruiter}"))
         due = re.search(r'id="past-queue-due_today".*?</section>', body, re.S).group(0)
         assert "Hansen Transport ApS" in due and "Møde med ledelsen" in due

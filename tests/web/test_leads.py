@@ -10,7 +10,7 @@ import pytest
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.leads import Lead
-from projections.outreach import companies
+from projections.outreach_tables import companies
 from tests.support import HANSEN_TRANSPORT_CVR, SOLTOFT_PLEJE_CVR, hansen_transport
 
 

@@ -1,0 +1,113 @@
+"""The outreach read model's tables: companies with their stage and next step, workplaces, contacts, attempts,
+partners. Written by projections/outreach_view.py, read by the queries (companies.py, contacts.py, pipeline.py,
+queue.py, company_list.py, overlap.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, Uuid, func, select
+
+from projections.schema import metadata
+
+companies = Table(
+    "rm_companies",
+    metadata,
+    Column("company_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("search_name", String(200), nullable=False),
+    Column("cvr", String(8)),
+    Column("industry", String(32), nullable=False),
+    Column("size_band", String(16)),
+    Column("address", String(300)),
+    Column("sector", String(16), nullable=False),
+    Column("target_group_note", Text),
+    Column("owner_id", Uuid),
+    Column("arena", String(32)),
+    Column("strategy", String(16)),
+    Column("source_partner_id", Uuid),
+    Column("registered_at", DateTime, nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("stage_since", DateTime, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("closed_reason", Text),
+    Column("closed_attempt_id", Uuid),
+    Column("approach_again_after", Date),
+    Column("agreement_id", Uuid),
+    Column("round_started_on", Date, nullable=False),
+    Column("attempts_in_round", Integer, nullable=False),
+    Column("last_touched_on", Date, nullable=False),
+    Column("last_attempt_on", Date),
+    Column("last_outcome", String(16)),
+    Column("last_attempt_user_id", Uuid),
+    Column("next_follow_up", Date),
+    Index("rm_companies_stage", "stage", "owner_id"),
+    Index("rm_companies_follow_up", "next_follow_up"),
+    Index("rm_companies_search_name", "search_name"),
+)
+
+workplaces = Table(
+    "rm_workplaces",
+    metadata,
+    Column("workplace_id", String(32), primary_key=True),
+    Column("company_id", Uuid, nullable=False, index=True),
+    Column("p_number", String(10)),
+    Column("name", String(200), nullable=False),
+    Column("address", String(300)),
+)
+
+contacts = Table(
+    "rm_contacts",
+    metadata,
+    Column("contact_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("search_name", String(120), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("phone", String(20)),
+    Column("email", String(200)),
+    Column("is_decision_maker", Boolean, nullable=False),
+    Column("archived", Boolean, nullable=False),
+)
+
+attempts = Table(
+    "rm_attempts",
+    metadata,
+    Column("attempt_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False),
+    Column("contact_id", Uuid),
+    Column("user_id", Uuid, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("note", Text),
+    Column("occurred_on", Date, nullable=False),
+    Column("next_follow_up", Date),
+    Column("lead_id", Uuid),
+    Column("source_partner_id", Uuid),
+    Column("arena", String(32)),
+    Column("strategy", String(16)),
+    Column("round", Integer, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("voided", Boolean, nullable=False),
+    Index("rm_attempts_company", "company_id", "round", "occurred_on"),
+    Index("rm_attempts_occurred", "occurred_on"),
+)
+
+partners = Table(
+    "rm_partners",
+    metadata,
+    Column("partner_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+)
+
+
+# A company declined in a logged attempt names the attempt; what was said stays in the attempt's note,
+# its one home, and is read from there (older declines carry their own copy of it).
+closed_reason = func.coalesce(
+    companies.c.closed_reason,
+    select(attempts.c.note).where(attempts.c.attempt_id == companies.c.closed_attempt_id).scalar_subquery(),
+).label("closed_reason")
+# A company's row as the queries read it: the reason it closed, wherever that is kept.
+COMPANY_ROW = (*(column for column in companies.c if column.name != "closed_reason"), closed_reason)

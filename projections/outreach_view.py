@@ -1,0 +1,255 @@
+"""The outreach read model's writes: each event's change to the companies, contacts, attempts and partners."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session
+
+from crm.attempts import OutreachAttempt
+from crm.clock import local_date
+from crm.companies import Company
+from crm.contacts import Contact
+from crm.partners import ChannelPartner
+from projections.base import View
+from projections.outreach_tables import attempts, companies, contacts, partners, workplaces
+from projections.reading import search_key
+from projections.schema import utc_naive
+
+ADVANCE_NEXT_STEP = (
+    companies.update()
+    .where(
+        companies.c.company_id == bindparam("b_company_id"),
+        companies.c.round == bindparam("b_round"),
+        or_(companies.c.last_attempt_on.is_(None), companies.c.last_attempt_on <= bindparam("b_first_on")),
+    )
+    .values(
+        attempts_in_round=companies.c.attempts_in_round + bindparam("b_count"),
+        last_attempt_on=bindparam("b_occurred_on"),
+        last_touched_on=bindparam("b_occurred_on"),
+        last_outcome=bindparam("b_outcome"),
+        last_attempt_user_id=bindparam("b_user_id"),
+        next_follow_up=bindparam("b_next_follow_up"),
+    )
+)
+
+
+# Without .values() the SET clause comes from the parameters, so each shape of update compiles once.
+UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b_company_id"))
+UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
+
+
+class OutreachView(View):
+    name = "outreach"
+    version = 2  # 2: closed_attempt_id
+    view_tables = (companies, workplaces, contacts, attempts, partners)
+
+    def __init__(self, datastore: Any) -> None:
+        super().__init__(datastore)
+        self._advances: dict[UUID, dict[str, Any]] = {}
+
+    # --- companies -----------------------------------------------------------------
+    def add_company(self, event: Company.Registered) -> None:
+        moment = utc_naive(event.timestamp)
+        self.buffer(
+            companies,
+            dict(
+                company_id=event.originator_id,
+                version=event.originator_version,
+                name=event.name,
+                search_name=search_key(event.name),
+                cvr=event.cvr,
+                industry=event.industry,
+                size_band=event.size_band,
+                address=event.address,
+                sector=event.sector,
+                target_group_note=event.target_group_note,
+                owner_id=event.owner_id,
+                arena=event.arena,
+                strategy=event.strategy,
+                source_partner_id=event.source_partner_id,
+                registered_at=moment,
+                stage="identified",
+                stage_since=moment,
+                round=1,
+                round_started_on=local_date(event.timestamp),
+                attempts_in_round=0,
+                last_touched_on=local_date(event.timestamp),
+            ),
+        )
+
+    def update_company(self, event: Any, **values: Any) -> None:
+        """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
+        if "name" in values:
+            values["search_name"] = search_key(values["name"])
+        with self.transaction(commit=True) as session:
+            self.flush(session)  # the row may still wait in this batch's buffer
+            session.execute(
+                UPDATE_COMPANY, {"b_company_id": event.originator_id, "version": event.originator_version, **values}
+            )
+
+    def change_stage(self, event: Any, stage: str, **values: Any) -> None:
+        self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
+
+    def start_round(self, event: Company.Reapproached) -> None:
+        with self.transaction(commit=True) as session:
+            self.flush(session)  # attempts of the closing round that still wait in this batch
+            self.update_company(
+                event,
+                stage="identified",
+                stage_since=utc_naive(event.timestamp),
+                round=event.round,
+                round_started_on=local_date(event.timestamp),
+                closed_reason=None,
+                closed_attempt_id=None,
+                approach_again_after=None,
+                agreement_id=None,
+            )
+            self._refresh_next_step(session, event.originator_id)
+
+    def add_workplace(self, event: Company.WorkplaceAdded) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(
+                workplaces.insert().values(
+                    workplace_id=event.workplace_id,
+                    company_id=event.originator_id,
+                    p_number=event.p_number,
+                    name=event.name,
+                    address=event.address,
+                )
+            )
+            self.update_company(event)
+
+    def remove_workplace(self, event: Company.WorkplaceRemoved) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(workplaces.delete().where(workplaces.c.workplace_id == event.workplace_id))
+            self.update_company(event)
+
+    # --- contacts ----------------------------------------------------------------------
+    def add_contact(self, event: Contact.Registered) -> None:
+        self.buffer(
+            contacts,
+            dict(
+                contact_id=event.originator_id,
+                company_id=event.company_id,
+                version=event.originator_version,
+                name=event.name,
+                search_name=search_key(event.name),
+                role=event.role,
+                phone=event.phone,
+                email=event.email,
+                is_decision_maker=event.is_decision_maker,
+                archived=False,
+            ),
+        )
+
+    def update_contact(self, event: Any, **values: Any) -> None:
+        if "name" in values:
+            values["search_name"] = search_key(values["name"])
+        with self.transaction(commit=True) as session:
+            self.flush(session)  # the row may still wait in this batch's buffer
+            session.execute(
+                UPDATE_CONTACT, {"b_contact_id": event.originator_id, "version": event.originator_version, **values}
+            )
+
+    # --- attempts ------------------------------------------------------------------------
+    def add_attempt(self, event: OutreachAttempt.Logged) -> None:
+        self.buffer(
+            attempts,
+            dict(
+                attempt_id=event.originator_id,
+                company_id=event.company_id,
+                contact_id=event.contact_id,
+                user_id=event.user_id,
+                channel=event.channel,
+                outcome=event.outcome,
+                note=event.note,
+                occurred_on=event.occurred_on,
+                next_follow_up=event.next_follow_up,
+                lead_id=event.lead_id,
+                source_partner_id=event.source_partner_id,
+                arena=event.arena,
+                strategy=event.strategy,
+                round=event.round,
+                recorded_at=utc_naive(event.timestamp),
+                corrected=False,
+                voided=False,
+            ),
+        )
+        latest = dict(
+            b_occurred_on=event.occurred_on,
+            b_outcome=event.outcome,
+            b_user_id=event.user_id,
+            b_next_follow_up=event.next_follow_up,
+        )
+        pending = self._advances.get(event.company_id)
+        if pending and pending["b_round"] == event.round and event.occurred_on >= pending["b_occurred_on"]:
+            # A run of newer attempts of one company in one batch becomes one update at the end of the batch.
+            pending.update(b_count=pending["b_count"] + 1, **latest)
+            return
+        with self.transaction(commit=True) as session:
+            self._advance(session, event.company_id)
+        self._advances[event.company_id] = dict(
+            b_company_id=event.company_id, b_round=event.round, b_first_on=event.occurred_on, b_count=1, **latest
+        )
+
+    def _advance(self, session: Session, company_id: UUID) -> None:
+        """Apply a company's pending run of attempts: the common case, newer attempts of the current round,
+        is one update; anything else (an attempt dated before the last one, another round) recomputes."""
+        pending = self._advances.pop(company_id, None)
+        if pending and not session.execute(ADVANCE_NEXT_STEP, pending).rowcount:
+            self._refresh_next_step(session, company_id)
+
+    def flush(self, session: Session) -> None:
+        super().flush(session)
+        for company_id in list(self._advances):
+            self._advance(session, company_id)
+
+    def discard_buffer(self) -> None:
+        super().discard_buffer()
+        self._advances = {}
+
+    def update_attempt(self, event: Any, **values: Any) -> None:
+        with self.transaction(commit=True) as session:
+            self.flush(session)  # the attempt may still be waiting in this batch's buffer
+            session.execute(attempts.update().where(attempts.c.attempt_id == event.originator_id).values(**values))
+            self._refresh_next_step(session, event.company_id)
+
+    def _refresh_next_step(self, session: Session, company_id: UUID) -> None:
+        """The company's next step is the latest valid attempt of its current round."""
+        self.flush(session)  # attempts of this batch may still be waiting in the buffer
+        round_ = select(companies.c.round).where(companies.c.company_id == company_id).scalar_subquery()
+        in_round = and_(attempts.c.company_id == company_id, attempts.c.round == round_, attempts.c.voided.is_(False))
+        latest = session.execute(
+            select(attempts.c.occurred_on, attempts.c.outcome, attempts.c.user_id, attempts.c.next_follow_up)
+            .where(in_round)
+            .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())
+            .limit(1)
+        ).first()
+        count = session.execute(select(func.count()).select_from(attempts).where(in_round)).scalar_one()
+        started = select(companies.c.round_started_on).where(companies.c.company_id == company_id).scalar_subquery()
+        session.execute(
+            companies.update()
+            .where(companies.c.company_id == company_id)
+            .values(
+                last_touched_on=latest.occurred_on if latest else started,
+                attempts_in_round=count,
+                last_attempt_on=latest.occurred_on if latest else None,
+                last_outcome=latest.outcome if latest else None,
+                last_attempt_user_id=latest.user_id if latest else None,
+                next_follow_up=latest.next_follow_up if latest else None,
+            )
+        )
+
+    # --- partners ----------------------------------------------------------------------------
+    def add_partner(self, event: ChannelPartner.Registered) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(partners.insert().values(partner_id=event.originator_id, name=event.name, kind=event.kind))
+
+    def rename_partner(self, event: ChannelPartner.Renamed) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(
+                partners.update().where(partners.c.partner_id == event.originator_id).values(name=event.name)
+            )

@@ -1,0 +1,277 @@
+"""The read side's published queries, on a SQLite file and on PostgreSQL: plain data, bounded input, one home each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+
+import projections
+from crm.agreements import PartnershipAgreement
+from crm.permissions import SYSTEM_ACTOR_ID
+from tests.support import SOLTOFT_PLEJE_CVR, Team, hansen_transport, make_team
+
+MONDAY = date(2026, 3, 2)
+MEGABYTE = "x" * 1_000_000
+
+
+@dataclass
+class Town:
+    app: object
+    team: Team
+    hansen: UUID
+    soltoft: UUID
+    bakery: UUID
+    lars: UUID
+    pia: UUID
+    gone: UUID
+    first_call: UUID
+    second_call: UUID
+    partner: UUID
+    agreement: UUID
+    projector: projections.Projector
+
+    @property
+    def outreach(self):
+        return self.projector["outreach"]
+
+
+@pytest.fixture
+def town(sql_database, clock) -> Town:
+    """Hansen Transport in its second round with three people, Soltoft Pleje negotiating, a bakery declined."""
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    partner = app.register_partner(team.recruiter, "3F Horsens", "union")
+    hansen = hansen_transport(app, team.recruiter, owner_id=team.recruiter, source_partner_id=partner)
+    soltoft = app.register_company(
+        team.recruiter, name="Soltoft Pleje 100%_A/S", industry="care", cvr=SOLTOFT_PLEJE_CVR, owner_id=team.recruiter
+    )
+    bakery = app.register_company(team.consultant, name="Horsens Bageri", industry="production")
+    lars = app.register_contact(team.recruiter, hansen, "Lars Hansen", "top_management", phone="20304050")
+    pia = app.register_contact(team.recruiter, hansen, "Pia Holm", "hr", email="pia@hansen-transport.dk")
+    gone = app.register_contact(team.recruiter, hansen, "Bo Berg", "manager", is_decision_maker=True)
+    app.archive_contact(team.recruiter, gone)
+    app.register_contact(team.recruiter, soltoft, "Karin Mørk", "hr")
+    first_call = app.log_attempt(team.recruiter, hansen, "call", "declined", note="Ikke nu")
+    clock.advance(timedelta(days=1))
+    app.reapproach_company(team.recruiter, hansen)
+    second_call = app.log_attempt(
+        team.recruiter, hansen, "call", "call_back", contact_id=lars, next_follow_up=MONDAY + timedelta(days=2)
+    )
+    agreement = app.open_agreement(team.recruiter, soltoft)
+    app.log_attempt(team.consultant, bakery, "visit", "declined", note="Nej tak")
+    projector = projections.Projector(app)
+    projector.catch_up()
+    return Town(
+        app, team, hansen, soltoft, bakery, lars, pia, gone, first_call, second_call, partner, agreement, projector
+    )
+
+
+class TestCompanies:
+    def test_one_company_and_its_names(self, town):
+        found = projections.company(town.outreach, town.hansen)
+        assert (found["name"], found["round"], found["source_partner_id"]) == ("Hansen Transport ApS", 2, town.partner)
+        assert projections.company(town.outreach, uuid4()) is None
+        assert projections.company_names(town.outreach, [town.hansen, town.bakery, uuid4()]) == {
+            town.hansen: "Hansen Transport ApS",
+            town.bakery: "Horsens Bageri",
+        }
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            pytest.param("horsens", ["Horsens Bageri"], id="part-of-the-name"),
+            pytest.param("100%_a", ["Soltoft Pleje 100%_A/S"], id="like-wildcards-are-plain-text"),
+            pytest.param("%", ["Soltoft Pleje 100%_A/S"], id="a-lone-percent"),
+            pytest.param("  ", [], id="nothing-to-search"),
+            pytest.param(MEGABYTE, [], id="a-megabyte-is-cut-not-refused-by-the-database"),
+        ],
+    )
+    def test_companies_by_name_match_the_text_literally(self, town, text, expected):
+        assert [c["name"] for c in projections.companies_named(town.outreach, text)] == expected
+
+    def test_attempts_of_one_round_or_every_round_newest_first(self, town):
+        this_round = projections.attempts_of(town.outreach, town.hansen, 2)
+        every_round = projections.attempts_of(town.outreach, town.hansen)
+        assert [a["attempt_id"] for a in this_round] == [town.second_call]
+        assert [a["attempt_id"] for a in every_round] == [town.second_call, town.first_call]
+
+    def test_an_attempt_or_a_contact_of_another_company_is_not_found(self, town):
+        assert projections.attempt_at(town.outreach, town.hansen, town.second_call)["outcome"] == "call_back"
+        assert projections.attempt_at(town.outreach, town.soltoft, town.second_call) is None
+        assert projections.contact_at(town.outreach, town.hansen, town.pia)["email"] == "pia@hansen-transport.dk"
+        assert projections.contact_at(town.outreach, town.soltoft, town.pia) is None
+
+    def test_partners_by_name(self, town):
+        assert [p["name"] for p in projections.partners_list(town.outreach)] == ["3F Horsens"]
+        assert projections.partner_names(town.outreach, [town.partner]) == {town.partner: "3F Horsens"}
+        assert projections.partner_names(town.outreach, []) == {}
+
+    def test_a_search_with_a_megabyte_and_a_page_beyond_the_last_answers_without_an_error(self, town):
+        assert projections.search_companies(town.outreach, MEGABYTE).total == 0
+        far = projections.search_companies(town.outreach, page=10**12)
+        assert (far.page, far.rows, far.total) == (projections.MAX_PAGE, [], 3)
+        assert [r["name"] for r in projections.search_companies(town.outreach, "100%").rows] == [
+            "Soltoft Pleje 100%_A/S"
+        ]
+
+
+class TestContacts:
+    def test_the_company_page_lists_current_people_first_then_the_archived(self, town):
+        people = projections.contacts_of(town.outreach, town.hansen)
+        assert [(p["name"], p["archived"]) for p in people] == [
+            ("Lars Hansen", False),
+            ("Pia Holm", False),
+            ("Bo Berg", True),
+        ]
+        assert [p["name"] for p in projections.contacts_of(town.outreach, town.hansen, current_only=True)] == [
+            "Lars Hansen",
+            "Pia Holm",
+        ]
+
+    def test_a_sponsor_is_offered_from_top_management_first(self, town):
+        town.app.register_contact(town.team.recruiter, town.hansen, "Anna Andersen", "manager")
+        town.projector.catch_up()
+        sponsors = projections.contacts_of(town.outreach, town.hansen, current_only=True, order="sponsors")
+        assert [p["name"] for p in sponsors] == ["Lars Hansen", "Anna Andersen", "Pia Holm"]
+
+    def test_the_people_of_several_companies_at_once(self, town):
+        found = projections.current_contacts(town.outreach, [town.hansen, town.soltoft, town.bakery])
+        assert {company: [p["name"] for p in people] for company, people in found.items()} == {
+            town.hansen: ["Lars Hansen", "Pia Holm"],
+            town.soltoft: ["Karin Mørk"],
+            town.bakery: [],
+        }
+
+    def test_people_by_id_carry_their_company(self, town):
+        found = projections.contacts_by_id(town.outreach, [town.lars, None, uuid4()])
+        assert list(found) == [town.lars]
+        assert (found[town.lars]["name"], found[town.lars]["company_name"]) == ("Lars Hansen", "Hansen Transport ApS")
+
+    def test_people_by_name_anywhere_or_at_some_companies(self, town):
+        assert [p["name"] for p in projections.contacts_named(town.outreach, "r")] == [
+            "Bo Berg",
+            "Karin Mørk",
+            "Lars Hansen",
+        ]
+        assert [p["name"] for p in projections.contacts_named(town.outreach, "r", [town.soltoft])] == ["Karin Mørk"]
+        assert projections.contacts_named(town.outreach, MEGABYTE) == []
+
+
+class TestTheQueue:
+    def test_each_row_is_labelled_with_the_section_the_day_lists_it_in(self, town):
+        # Soltoft negotiates with no next step, Hansen's call-back is due in two days, the bakery declined.
+        for day in (MONDAY, MONDAY + timedelta(days=2), MONDAY + timedelta(days=3)):
+            listed = projections.my_day(town.outreach, None, day)
+            for section, rows in listed.items():
+                for row in rows:
+                    assert projections.queue_row(town.outreach, row["company_id"], day)["section"] == section
+        later = projections.queue_row(town.outreach, town.hansen, MONDAY)
+        assert (later["section"], later["days_overdue"]) == ("later", 0)
+        overdue = projections.queue_row(town.outreach, town.hansen, MONDAY + timedelta(days=5))
+        assert (overdue["section"], overdue["days_overdue"]) == ("overdue", 3)
+        assert projections.queue_row(town.outreach, town.bakery, MONDAY)["section"] == "closed"
+        assert projections.queue_row(town.outreach, uuid4(), MONDAY) is None
+
+    def test_the_counts_say_how_many_a_limited_section_holds(self, town):
+        day = MONDAY + timedelta(days=5)
+        everything = projections.my_day(town.outreach, None, day)
+        assert projections.queue_counts(town.outreach, None, day) == {
+            name: len(rows) for name, rows in everything.items()
+        }
+        limited = projections.my_day(town.outreach, town.team.recruiter, day, limit=0)
+        assert all(rows == [] for rows in limited.values())
+        only = projections.my_day(town.outreach, town.team.recruiter, day, sections=["overdue"])
+        assert list(only) == ["overdue"] and [r["name"] for r in only["overdue"]] == ["Hansen Transport ApS"]
+
+    def test_overlap_narrowed_to_the_companies_on_a_users_queue(self, town, clock):
+        town.app.log_attempt(town.team.consultant, town.hansen, "visit", "interested")
+        town.app.log_attempt(town.team.health_consultant, town.bakery, "call", "no_answer")
+        town.projector.catch_up()
+        everyone = projections.department_overlap(town.outreach, MONDAY + timedelta(days=1))
+        mine = projections.department_overlap(
+            town.outreach, MONDAY + timedelta(days=1), responsible_for=town.team.recruiter
+        )
+        assert [o["name"] for o in everyone] == ["Hansen Transport ApS", "Horsens Bageri"]
+        assert [o["name"] for o in mine] == ["Hansen Transport ApS"]
+
+
+class TestThePipeline:
+    def test_cards_carry_their_agreement_and_a_card_is_found_outside_the_columns(self, town):
+        columns = projections.board(town.outreach, MONDAY, per_stage=0)
+        assert columns["negotiating"] == {"count": 1, "companies": []}
+        card = projections.card(town.outreach, town.soltoft, MONDAY + timedelta(days=3))
+        assert (card["stage"], card["agreement_id"], card["days_in_stage"]) == ("negotiating", town.agreement, 2)
+
+    def test_the_stalled_count_is_what_the_list_holds_without_a_limit(self, town):
+        day = MONDAY + timedelta(days=30)
+        assert projections.count_stalled(town.outreach, day) == len(projections.stalled(town.outreach, day)) == 2
+        assert len(projections.stalled(town.outreach, day, limit=1)) == 1
+
+    def test_counts_by_an_unknown_dimension_is_refused_rather_than_read(self, town):
+        with pytest.raises(ValueError, match="no dimension"):
+            projections.counts_by(town.outreach, "search_name")
+        assert {r["value"] for r in projections.counts_by(town.outreach, "owner_id")} == {
+            town.team.recruiter,
+            None,
+        }
+
+
+class TestViewsQueries:
+    def test_the_owners_are_the_active_people_of_the_outreach_roles(self, town):
+        town.app.disable_user(SYSTEM_ACTOR_ID, town.team.health_consultant)
+        town.projector.catch_up()
+        users = town.projector["users"]
+        assert [u["username"] for u in users.owners()] == ["henrik", "jonas", "mette"]
+        assert [u["username"] for u in users.owners(include_disabled=True)] == ["henrik", "jonas", "mette", "sofie"]
+
+    def test_the_inbox_is_limited_and_counted(self, town):
+        for reason in ("Højt sygefravær", "Nyt lager", "Ny direktør"):
+            town.app.share_lead(town.team.consultant, town.bakery, reason)
+        town.projector.catch_up()
+        leads = town.projector["leads"]
+        assert len(leads.inbox(MONDAY, limit=2)) == 2 and leads.count_inbox() == 3
+        assert leads.count_inbox("claimed") == 0 and leads.count_inbox(None) == 3
+        assert {lead["company_name"] for lead in leads.of_company(town.bakery)} == {"Horsens Bageri"}
+        assert leads.of_company(town.hansen) == []
+
+    def test_the_company_of_each_agreement(self, town):
+        agreements = town.projector["agreements"]
+        assert projections.agreement_companies(agreements, [town.agreement, uuid4()]) == {town.agreement: town.soltoft}
+        found = agreements.agreement_for_company(town.soltoft)
+        assert (found["status"], found["company_name"]) == ("negotiating", "Soltoft Pleje 100%_A/S")
+        assert len(found["requirements"]) == len(town.app.load(PartnershipAgreement, town.agreement).requirements)
+
+
+class TestTheEventIndex:
+    def test_the_projector_keeps_the_index_current_with_the_other_read_models(self, town):
+        index = town.projector["audit_events"]
+        head = town.app.recorder.max_notification_id()
+        assert index.position() == head
+        page = index.page(projections.EventFilters(), last=True, limit=head + 10)
+        assert page.positions == list(range(1, head + 1))
+        hansen_transport(town.app, town.team.recruiter, name="Hansen Transport II", cvr=None)
+        town.projector.catch_up()
+        assert index.position() == town.app.recorder.max_notification_id() > head
+
+    def test_days_at_the_calendars_edges_filter_without_an_error(self, town):
+        index, head = town.projector["audit_events"], town.app.recorder.max_notification_id()
+        everything = list(range(1, head + 1))
+        assert index.page(projections.EventFilters(date_from=date.min), limit=head).positions == everything
+        assert index.page(projections.EventFilters(date_to=date.max), limit=head).positions == everything
+        assert index.page(projections.EventFilters(date_from=date.max, date_to=date.max)).positions == []
+
+    def test_a_past_moment_is_replayed_without_the_index(self, town, clock):
+        past = projections.as_of(town.app, clock.now())
+        try:
+            assert "audit_events" not in past.projections
+            assert projections.stage_counts(past["outreach"]) == projections.stage_counts(town.outreach)
+        finally:
+            past.datastore.engine.dispose()
+
+
+def test_every_published_name_is_importable_from_the_package():
+    missing = [name for name in projections.__all__ if not hasattr(projections, name)]
+    assert missing == [] and len(projections.__all__) == len(set(projections.__all__))

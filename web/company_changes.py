@@ -1,0 +1,240 @@
+"""What the company page changes: details, workplaces, contacts, attempts, and the step on the path."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+import projections
+from crm.errors import ConcurrentChange, CrmError
+from web import params
+from web.attempt_form import attempt_values
+from web.companies import bp, log_people
+from web.company_page import SECTIONS, company_context, company_or_404
+from web.labels import label
+from web.messages import describe
+from web.rendering import page_or_fragment, wants_fragment
+from web.services import crm, perform, views
+
+DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
+
+
+def unsaved(form: Any, current: Any, fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What the user typed that differs from the current values: shown beside them after a conflict."""
+    return [
+        (label("field", field), form.get(field, ""))
+        for field in fields
+        if (form.get(field) or "").strip() != str(current[field] or "")
+    ]
+
+
+def respond(company_id: UUID, section: str, error: CrmError | None = None, done: str | None = None, **extra: Any):
+    """After a POST: the section's fragment for htmx; a plain form goes back to the page (with an error, shows it)."""
+    target = SECTIONS[section]
+    if error is None and not wants_fragment(target):
+        flash(done or _("Saved."), "success")
+        return redirect(url_for(".show", company_id=company_id, _anchor=target), 303)
+    context = company_context(company_id, **extra)
+    if error is not None:
+        context["errors"] = {section: describe(error)}
+        context["form"] = request.form
+    else:
+        context["done"] = {section: done}
+    log_people("page", [p["contact_id"] for p in context["people"]])
+    response = page_or_fragment("companies/show.html", f"companies/_{section}.html", target, **context)
+    if error is None:
+        response.headers["HX-Trigger"] = "company-changed"
+    return response
+
+
+def contact_of(company_id: UUID, contact_id: UUID) -> projections.ContactRow:
+    """The contact, 404 unless they are at this company (ids in URLs are not trusted)."""
+    found = projections.contact_at(views()["outreach"], company_id, contact_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def attempt_of(company_id: UUID, attempt_id: UUID) -> projections.AttemptRow:
+    """The attempt, 404 unless it was made to this company."""
+    found = projections.attempt_at(views()["outreach"], company_id, attempt_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+# --- details and workplaces ------------------------------------------------------------------------------
+@bp.post("/<uuid:company_id>/details")
+def change_details(company_id: UUID):
+    """Correct the company's details and owner; a stale form shows the conflict and the current values."""
+    form = request.form
+    current = company_or_404(company_id)
+    values: dict[str, Any] = {field: form.get(field, "") for field in DETAIL_FIELDS}
+    values["size_band"] = values["size_band"] or None
+    version = params.version(form, required=True)
+    try:
+        owner_id = params.form_id(form, "owner_id", "owner")
+        perform(crm().change_company_details, company_id, expected_version=version, **values)
+        if owner_id != current["owner_id"]:
+            perform(crm().assign_company_owner, company_id, owner_id)
+    except ConcurrentChange as error:
+        return respond(
+            company_id,
+            "details",
+            error,
+            editing="details",
+            conflict=unsaved(form, company_or_404(company_id), DETAIL_FIELDS),
+        )
+    except CrmError as error:
+        return respond(company_id, "details", error, editing="details")
+    return respond(company_id, "details", done=_("The details are saved."))
+
+
+@bp.post("/<uuid:company_id>/workplaces")
+def add_workplace(company_id: UUID):
+    """Add a workplace (site, P-number) of the company."""
+    form = request.form
+    try:
+        perform(
+            crm().add_workplace,
+            company_id,
+            form.get("name", ""),
+            form.get("p_number") or None,
+            form.get("address") or None,
+        )
+    except CrmError as error:
+        return respond(company_id, "workplaces", error)
+    return respond(company_id, "workplaces", done=_("The workplace is added."))
+
+
+@bp.post("/<uuid:company_id>/workplaces/<workplace_id>/remove")
+def remove_workplace(company_id: UUID, workplace_id: str):
+    """Remove a workplace, with the reason."""
+    try:
+        perform(crm().remove_workplace, company_id, workplace_id, reason=request.form.get("reason"))
+    except CrmError as error:
+        return respond(company_id, "workplaces", error, removing=workplace_id)
+    return respond(company_id, "workplaces", done=_("The workplace is removed."))
+
+
+# --- contacts ------------------------------------------------------------------------------------------
+@bp.post("/<uuid:company_id>/contacts")
+def add_contact(company_id: UUID):
+    """Add a person at the company, with their role."""
+    form = request.form
+    try:
+        perform(
+            crm().register_contact,
+            company_id,
+            form.get("name", ""),
+            form.get("role", ""),
+            form.get("phone"),
+            form.get("email"),
+            is_decision_maker=bool(form.get("is_decision_maker")),
+        )
+    except CrmError as error:
+        return respond(company_id, "contacts", error, adding=True)
+    return respond(company_id, "contacts", done=_("The contact is added."))
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>")
+def change_contact(company_id: UUID, contact_id: UUID):
+    """Correct a contact's name, phone and e-mail; a stale form shows the conflict and the current values."""
+    contact_of(company_id, contact_id)
+    form = request.form
+    version = params.version(form, required=True)
+    try:
+        perform(
+            crm().change_contact_details,
+            contact_id,
+            form.get("name", ""),
+            form.get("phone"),
+            form.get("email"),
+            expected_version=version,
+        )
+    except ConcurrentChange as error:
+        return respond(
+            company_id,
+            "contacts",
+            error,
+            editing=str(contact_id),
+            conflict=unsaved(form, contact_of(company_id, contact_id), ("name", "phone", "email")),
+        )
+    except CrmError as error:
+        return respond(company_id, "contacts", error, editing=str(contact_id))
+    return respond(company_id, "contacts", done=_("The contact is saved."))
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/role")
+def change_contact_role(company_id: UUID, contact_id: UUID):
+    """Record a contact's new role (and whether they decide)."""
+    contact_of(company_id, contact_id)
+    try:
+        perform(
+            crm().change_contact_role,
+            contact_id,
+            request.form.get("role", ""),
+            bool(request.form.get("is_decision_maker")),
+        )
+    except CrmError as error:
+        return respond(company_id, "contacts", error)
+    return respond(company_id, "contacts", done=_("The role is saved."))
+
+
+@bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/archive")
+def archive_contact(company_id: UUID, contact_id: UUID):
+    """The person has left the company: kept for the history, no longer offered."""
+    contact_of(company_id, contact_id)
+    try:
+        perform(crm().archive_contact, contact_id)
+    except CrmError as error:
+        return respond(company_id, "contacts", error)
+    return respond(company_id, "contacts", done=_("The contact is archived."))
+
+
+# --- attempts ------------------------------------------------------------------------------------------
+@bp.post("/<uuid:company_id>/attempts")
+def log_attempt(company_id: UUID):
+    """Log a call, e-mail or visit from the company page."""
+    company_or_404(company_id)
+    try:
+        perform(crm().log_attempt, company_id, **attempt_values(request.form))
+    except CrmError as error:
+        return respond(company_id, "attempts", error, logging=True)
+    return respond(company_id, "attempts", done=_("The attempt is logged."))
+
+
+@bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")
+def correct_attempt(company_id: UUID, attempt_id: UUID):
+    """Correct a logged attempt, with the reason; the original stays in the history."""
+    attempt_of(company_id, attempt_id)
+    form = request.form
+    try:
+        perform(
+            crm().correct_attempt,
+            attempt_id,
+            reason=form.get("reason"),
+            channel=form.get("channel", ""),
+            outcome=form.get("outcome", ""),
+            note=form.get("note"),
+            occurred_on=params.form_date(form, "occurred_on"),
+            next_follow_up=params.form_date(form, "next_follow_up"),
+            contact_id=params.form_id(form, "contact_id", "contact"),
+        )
+    except CrmError as error:
+        return respond(company_id, "attempts", error, correcting=str(attempt_id))
+    return respond(company_id, "attempts", done=_("The attempt is corrected."))
+
+
+@bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/void")
+def void_attempt(company_id: UUID, attempt_id: UUID):
+    """Void an attempt logged in error, with the reason."""
+    attempt_of(company_id, attempt_id)
+    try:
+        perform(crm().void_attempt, attempt_id, reason=request.form.get("reason"))
+    except CrmError as error:
+        return respond(company_id, "attempts", error, voiding=str(attempt_id))
+    return respond(company_id, "attempts", done=_("The attempt is voided."))

@@ -21,7 +21,7 @@ from crm.permissions import SYSTEM_ACTOR_ID
 from storage import migrations
 from storage.location import database_url, driver_url
 
-DEMO_PASSWORD = "demo-kode"  # noqa: S105 - printed for everyone to use with the demo data
+DEMO_PASSWORD = "demo-kode-2026"  # noqa: S105  # nosec B105  # printed for everyone to use with the demo data
 
 
 @click.group()

@@ -9,6 +9,7 @@ from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.sign_in import SignInCommands
 from crm.commands.users import UserCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
@@ -16,6 +17,7 @@ from storage.location import database_url
 
 class CrmApplication(
     UserCommands,
+    SignInCommands,
     PartnerCommands,
     LeadCommands,
     CompanyCommands,

@@ -21,6 +21,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "deliver": frozenset({"health_consultant", "project_lead", "recruiter"}),
     # Reading the audit area: the event log, entity history, the past, the access log.
     "audit": frozenset({"auditor", "project_lead"}),
+    # Reading companies, contacts, leads, agreements and the pipeline: everyone but the
+    # administrator, whose job is the users and who sees no contact's personal data.
+    "read_outreach": OUTREACH_ROLES | {"auditor"},
+    # The sign-in log: who signed in, failed, was locked out, signed out, changed a password.
+    "review_sign_ins": frozenset({"admin", "auditor"}),
 }
 
 

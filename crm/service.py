@@ -26,9 +26,13 @@ from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
+from crm.sign_in.log import SignInLog
+from crm.sign_in.sessions import SessionGenerations
+from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
 from storage import migrations
+from storage.sql import memory_datastore
 
 KINDS: dict[type, str] = {
     Company: "company",
@@ -122,6 +126,11 @@ class CrmService(Application):
                 self.recorder.link_unchained_log()
         self.credentials = Credentials(datastore)
         self.access_log = AccessLog(datastore, self.clock)
+        # Beside an in-memory event store, the sign-in tables live in a private in-memory SQLite database.
+        beside = datastore if datastore is not None else memory_datastore()
+        self.throttle = SignInThrottle(beside)
+        self.sign_in_log = SignInLog(beside)
+        self.sessions = SessionGenerations(beside)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -55,7 +55,7 @@ def load_demo(
         raise ValueError("the demo needs at least 20 companies")
     if weeks < 1:
         raise ValueError("the demo needs at least one week")
-    return _Demo(app, clock, random.Random(seed), companies, weeks).run()  # noqa: S311 - a repeatable demo
+    return _Demo(app, clock, random.Random(seed), companies, weeks).run()  # noqa: S311  # nosec B311  # a repeatable demo, no secret
 
 
 class _Demo(Leads):

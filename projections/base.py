@@ -25,6 +25,7 @@ from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Table, delete, func, insert, inspect, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SAWarning
 from sqlalchemy.orm import Session
 
@@ -78,6 +79,13 @@ class View(SQLAlchemyTrackingRecorder):
     def discard_buffer(self) -> None:
         self._buffered = {}
 
+    @property
+    def engine(self) -> Engine:
+        """The view's engine; a view always lives in a SQL database (the in-memory store has none)."""
+        if self.datastore.engine is None:
+            raise RuntimeError(f"the {self.name} view has no database engine")
+        return self.datastore.engine
+
     # --- generations ----------------------------------------------------------------------------
     @property
     def tables_of_generation(self) -> dict[Table, Table]:
@@ -124,8 +132,7 @@ class View(SQLAlchemyTrackingRecorder):
 
     def _served_from_before_generations(self) -> bool:
         """True when the database keeps this read model in plain tables from before generations."""
-        assert self.datastore.engine is not None
-        return inspect(self.datastore.engine).has_table(self.view_tables[0].name) if self.view_tables else False
+        return inspect(self.engine).has_table(self.view_tables[0].name) if self.view_tables else False
 
     def start_generation(self) -> None:
         """Bind to a new, empty generation beside the live one (a rebuild)."""
@@ -175,8 +182,7 @@ class View(SQLAlchemyTrackingRecorder):
 
     def _bind(self, generation: int) -> None:
         self.generation = generation
-        assert self.datastore.engine is not None
-        generations.create_generation_tables(self.datastore.engine, self.tables_of_generation)
+        generations.create_generation_tables(self.engine, self.tables_of_generation)
 
     def _new_generation(self) -> int:
         for _ in range(20):
@@ -200,8 +206,7 @@ class View(SQLAlchemyTrackingRecorder):
         raise RuntimeError(f"could not start a generation of the {self.name} view")
 
     def _create_registry(self) -> None:
-        assert self.datastore.engine is not None
-        create_tables(self.datastore.engine, generations.registry_metadata, [registry])
+        create_tables(self.engine, generations.registry_metadata, [registry])
 
     def create_table(self) -> None:
         """Bind to a generation (replacing one of another version at once) and create its tables."""

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from storage.location import database_url, instance_path
-from web import i18n, services
+from web import access, headers, i18n, services, session_policy
 from web.extensions import babel, csrf, htmx, login_manager
 
 
@@ -39,21 +41,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         STALLED_DAYS=int(os.environ.get("CRM_STALLED_DAYS", "14")),
         OVERLAP_DAYS=int(os.environ.get("CRM_OVERLAP_DAYS", "14")),
         PAGE_SIZE=50,
-        WTF_CSRF_TIME_LIMIT=None,
+        IDLE_MINUTES=int(os.environ.get("CRM_IDLE_MINUTES", "30")),
+        SESSION_HOURS=int(os.environ.get("CRM_SESSION_HOURS", "10")),
+        BEHIND_HTTPS=os.environ.get("CRM_BEHIND_HTTPS", "") in ("1", "true", "yes"),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
     )
     if test_config:
         app.config.update(test_config)
+    # A form's CSRF token lives no longer than the session it belongs to (which ends sooner when idle).
+    app.config["WTF_CSRF_TIME_LIMIT"] = app.config["SESSION_HOURS"] * 3600
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = i18n.compile_catalogues(app)
 
     services.init_app(app, clock=app.config.get("CLOCK"))
+    headers.init_app(app)
     htmx.init_app(app)
+    session_policy.init_app(app)  # before CSRFProtect: an expired session's token must not pass
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.localize_callback = gettext
+    access.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     _register_blueprints(app)
@@ -81,22 +92,23 @@ def _register_navigation(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     items = (
-        ("my_day.index", _l("My day"), "outreach"),
-        ("companies.index", _l("Companies"), None),
-        ("pipeline.board", _l("Pipeline"), None),
-        ("leads.index", _l("Leads"), None),
-        ("agreements.index", _l("Agreements"), None),
-        ("audit.index", _l("Audit"), "audit"),
-        ("admin.users", _l("Users"), "administer_users"),
+        ("my_day.index", _l("My day")),
+        ("companies.index", _l("Companies")),
+        ("pipeline.board", _l("Pipeline")),
+        ("leads.index", _l("Leads")),
+        ("agreements.index", _l("Agreements")),
+        ("audit.index", _l("Audit")),
+        ("admin.users", _l("Users")),
+        ("sign_ins.index", _l("Sign-ins")),
     )
 
     @app.context_processor
     def navigation():
         def nav_items():
             return [
-                (endpoint, title, permission)
-                for endpoint, title, permission in items
-                if endpoint in app.view_functions and (permission is None or current_user.may(permission))
+                (endpoint, title)
+                for endpoint, title in items
+                if endpoint in app.view_functions and access.allows(endpoint)
             ]
 
         return {"nav_items": nav_items}
@@ -114,6 +126,13 @@ def _register_error_pages(app: Flask) -> None:
         BadParameter,
         lambda error: (render_template("errors/error.html", status=400, message=error.description), 400),
     )
+
+    @app.errorhandler(CSRFError)
+    def form_of_an_ended_session(error: CSRFError):
+        """A form sent after its session ended (idle or too old): sign in again, rather than a bare 400."""
+        if session_policy.ended():
+            return access.to_sign_in()
+        return render_template("errors/error.html", status=400), 400
 
 
 # Screen areas: every module of this package that defines a blueprint `bp`

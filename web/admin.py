@@ -6,9 +6,11 @@ from uuid import UUID
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from crm.errors import CrmError
-from web.auth import requires
+from web import session_policy
+from web.auth import client_address
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
@@ -32,14 +34,12 @@ def _render(error: str | None = None, status: int = 200, form: dict | None = Non
 
 
 @bp.get("/users")
-@requires("administer_users")
 def users():
     """Every user with role, department and whether they may sign in."""
     return _render()
 
 
 @bp.post("/users")
-@requires("administer_users")
 def add_user():
     """Register a user and give them their first password; both are stored or neither."""
     form = request.form
@@ -51,6 +51,7 @@ def add_user():
             form.get("department", ""),
             form.get("role", ""),
             password=form.get("password", ""),
+            address=client_address(),
         )
     except CrmError as error:
         return _render(describe(error), form=form)
@@ -59,7 +60,6 @@ def add_user():
 
 
 @bp.post("/users/<uuid:user_id>")
-@requires("administer_users")
 def change_user(user_id: UUID):
     """Change a user's role or department, disable or enable them, or set a new password."""
     form = request.form
@@ -69,7 +69,7 @@ def change_user(user_id: UUID):
         "department": lambda: perform(crm().change_user_department, user_id, form.get("department", "")),
         "disable": lambda: perform(crm().disable_user, user_id),
         "enable": lambda: perform(crm().enable_user, user_id),
-        "password": lambda: perform(crm().set_password, user_id, form.get("password", "")),
+        "password": lambda: perform(crm().set_password, user_id, form.get("password", ""), address=client_address()),
     }
     if action not in commands:
         return _render(_("Unknown action."), status=400)
@@ -77,4 +77,7 @@ def change_user(user_id: UUID):
         commands[action]()
     except CrmError as error:
         return _render(describe(error))
+    if action == "password" and user_id == current_user.id:
+        # Every session of the user ended with the new password; this one, where it was chosen, goes on.
+        session_policy.renew(crm().sessions.current(user_id))
     return redirect(url_for("admin.users"), 303) if not request.headers.get("HX-Request") else _render()

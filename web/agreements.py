@@ -12,7 +12,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 import projections
 from crm.errors import AgreementNotReady, CrmError
@@ -44,7 +44,6 @@ def _log_personal_data(contact_ids: set) -> None:
 
 
 @bp.get("")
-@login_required
 def index():
     """The buy-in tracker (agreements in negotiation) and the structural-commitment tracker."""
     projector, day = views(), today()
@@ -147,7 +146,6 @@ def _render(agreement_id: UUID, notice: dict | None = None):
 
 
 @bp.get("/<uuid:agreement_id>")
-@login_required
 def show(agreement_id: UUID):
     """One cooperation agreement: buy-in, signing, delivery, feedback, commitments, follow-up, the end."""
     return _render(agreement_id)

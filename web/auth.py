@@ -1,28 +1,29 @@
-"""Sign-in, sign-out, language, and the role check every state-changing route makes."""
+"""Sign-in, sign-out and language; the signed-in user of each request, from the event store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 
 from crm.errors import CrmError
 from crm.permissions import may
+from web import session_policy
 from web.extensions import login_manager
 from web.messages import describe
-from web.services import crm, perform, views
+from web.services import crm, perform
 
 bp = Blueprint("auth", __name__)
 
 
 class WebUser(UserMixin):
-    """The signed-in person as the read model knows them."""
+    """The signed-in person as the event store knows them."""
 
     def __init__(self, row: dict[str, Any]) -> None:
         self.id: UUID = row["user_id"]
@@ -41,27 +42,24 @@ class WebUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> WebUser | None:
+    """The session's user, while active and while the session is of their current generation.
+
+    Read from the User aggregate, not the users read model: signing in and
+    staying signed in must work while a read model is behind or has failed.
+    """
+    generation = session_policy.generation()
+    if generation is None:
+        return None
     try:
-        row = views()["users"].user(UUID(user_id))
+        row = crm().signed_in_user(UUID(user_id), generation)
     except ValueError:
         return None
-    return WebUser(row) if row and row["active"] else None
+    return WebUser(row) if row else None
 
 
-def requires(permission: str) -> Callable:
-    """Refuse (403) a signed-in user whose role lacks the permission; the application checks again."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.may(permission):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
+def client_address() -> str:
+    """The client's address; behind the configured HTTPS proxy, as the proxy forwarded it."""
+    return request.remote_addr or "unknown"
 
 
 def safe_next(target: str | None) -> str:
@@ -73,29 +71,34 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with username and password."""
-    error = None
-    if request.method == "POST":
-        username = request.form.get("username", "")
-        user_id = crm().verify_password(username, request.form.get("password", ""))
-        row = views()["users"].user(user_id) if user_id else None
-        if row:
-            session.clear()
-            login_user(WebUser(row))
-            return redirect(safe_next(request.args.get("next")))
-        error = _("Wrong username or password.")
-    return render_template("auth/login.html", error=error), (401 if error else 200)
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None)
+    result = crm().sign_in(request.form.get("username", ""), request.form.get("password", ""), client_address())
+    row = crm().signed_in_user(result.user_id, result.generation) if result.user_id else None
+    if row:
+        session.clear()
+        login_user(WebUser(row))
+        session_policy.start(result.generation)
+        return redirect(safe_next(request.args.get("next")))
+    if result.locked is None:
+        return render_template("auth/login.html", error=_("Wrong username or password.")), 401
+    until = result.locked.until.replace(tzinfo=UTC)
+    error = _("Too many failed sign-ins. Try again after %(time)s.", time=format_time(until, "HH:mm"))
+    wait = max(1, int((until - crm().clock.now()).total_seconds()))
+    return render_template("auth/login.html", error=error), 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out, here and in every other session of the same user."""
+    if current_user.is_authenticated:
+        crm().sign_out(current_user.id, client_address())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/language", methods=["POST"])
-@login_required
 def language():
     """Switch the interface language for the signed-in user."""
     try:

@@ -11,13 +11,12 @@ from uuid import UUID
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 import projections
 from crm.errors import CrmError
 from crm.vocabulary import SIZE_BANDS
 from web import params
-from web.auth import requires
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
@@ -102,14 +101,12 @@ def list_context(**extra: Any) -> dict[str, Any]:
 
 
 @bp.get("")
-@login_required
 def index():
     """All companies: search as you type over name, CVR and contacts, filters, sorting and pages."""
     return page_or_fragment("companies/index.html", "companies/_rows.html", "company-rows", **list_context())
 
 
 @bp.post("")
-@requires("outreach")
 def register():
     """Register a company as identified; its page opens next."""
     form = request.form

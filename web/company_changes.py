@@ -12,7 +12,6 @@ import projections
 from crm.errors import ConcurrentChange, CrmError
 from web import params
 from web.attempt_form import attempt_values
-from web.auth import requires
 from web.companies import bp, log_people
 from web.company_page import SECTIONS, company_context, company_or_404
 from web.labels import label
@@ -69,7 +68,6 @@ def attempt_of(company_id: UUID, attempt_id: UUID) -> projections.AttemptRow:
 
 # --- details and workplaces ------------------------------------------------------------------------------
 @bp.post("/<uuid:company_id>/details")
-@requires("outreach")
 def change_details(company_id: UUID):
     """Correct the company's details and owner; a stale form shows the conflict and the current values."""
     form = request.form
@@ -96,7 +94,6 @@ def change_details(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/workplaces")
-@requires("outreach")
 def add_workplace(company_id: UUID):
     """Add a workplace (site, P-number) of the company."""
     form = request.form
@@ -114,7 +111,6 @@ def add_workplace(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/workplaces/<workplace_id>/remove")
-@requires("outreach")
 def remove_workplace(company_id: UUID, workplace_id: str):
     """Remove a workplace, with the reason."""
     try:
@@ -126,7 +122,6 @@ def remove_workplace(company_id: UUID, workplace_id: str):
 
 # --- contacts ------------------------------------------------------------------------------------------
 @bp.post("/<uuid:company_id>/contacts")
-@requires("outreach")
 def add_contact(company_id: UUID):
     """Add a person at the company, with their role."""
     form = request.form
@@ -146,7 +141,6 @@ def add_contact(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>")
-@requires("outreach")
 def change_contact(company_id: UUID, contact_id: UUID):
     """Correct a contact's name, phone and e-mail; a stale form shows the conflict and the current values."""
     contact_of(company_id, contact_id)
@@ -175,7 +169,6 @@ def change_contact(company_id: UUID, contact_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/role")
-@requires("outreach")
 def change_contact_role(company_id: UUID, contact_id: UUID):
     """Record a contact's new role (and whether they decide)."""
     contact_of(company_id, contact_id)
@@ -192,7 +185,6 @@ def change_contact_role(company_id: UUID, contact_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/contacts/<uuid:contact_id>/archive")
-@requires("outreach")
 def archive_contact(company_id: UUID, contact_id: UUID):
     """The person has left the company: kept for the history, no longer offered."""
     contact_of(company_id, contact_id)
@@ -205,7 +197,6 @@ def archive_contact(company_id: UUID, contact_id: UUID):
 
 # --- attempts ------------------------------------------------------------------------------------------
 @bp.post("/<uuid:company_id>/attempts")
-@requires("outreach")
 def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the company page."""
     company_or_404(company_id)
@@ -217,7 +208,6 @@ def log_attempt(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")
-@requires("outreach")
 def correct_attempt(company_id: UUID, attempt_id: UUID):
     """Correct a logged attempt, with the reason; the original stays in the history."""
     attempt_of(company_id, attempt_id)
@@ -240,7 +230,6 @@ def correct_attempt(company_id: UUID, attempt_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/void")
-@requires("outreach")
 def void_attempt(company_id: UUID, attempt_id: UUID):
     """Void an attempt logged in error, with the reason."""
     attempt_of(company_id, attempt_id)

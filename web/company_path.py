@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 
 from crm.errors import CrmError
 from web import params
-from web.auth import requires
 from web.companies import bp, log_people
 from web.company_page import company_context
 from web.labels import label
@@ -36,7 +35,6 @@ def path_step(company_id: UUID, run: Callable[[], Any], done: str) -> tuple[Any,
 
 
 @bp.post("/<uuid:company_id>/move")
-@requires("outreach")
 def move(company_id: UUID):
     """A plain step on the path, e.g. a meeting with management was held."""
     stage = params.filter_text(request.form, "stage")
@@ -49,14 +47,12 @@ def move(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/decline")
-@requires("outreach")
 def decline(company_id: UUID):
     """The company said no; it may be approached again after the date."""
     return close_round(company_id, crm().decline_company, _("The company is recorded as declined."))
 
 
 @bp.post("/<uuid:company_id>/park")
-@requires("outreach")
 def park(company_id: UUID):
     """Pause outreach until a date."""
     return close_round(company_id, crm().park_company, _("The company is parked."))
@@ -72,7 +68,6 @@ def close_round(company_id: UUID, command: Callable[..., Any], done: str):
 
 
 @bp.post("/<uuid:company_id>/reapproach")
-@requires("outreach")
 def reapproach(company_id: UUID):
     """Start a new round with a declined, parked or finished company."""
     return path_step(company_id, lambda: perform(crm().reapproach_company, company_id), _("A new round has started."))[
@@ -81,7 +76,6 @@ def reapproach(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/agreement")
-@requires("negotiate")
 def open_agreement(company_id: UUID):
     """Open negotiations on a cooperation agreement and go to it."""
     response, agreement_id = path_step(

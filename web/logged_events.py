@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
 from flask_babel import gettext as _
 
-from crm.audit.log import RecordedEvent, events_at
+from crm.audit.log import RecordedEvent, StoredEvent, events_at
 from crm.vocabulary import aggregate_slug
 from web.event_names import aggregate_label, event_name, names_for, personal_contacts
 from web.event_sentences import sentence

@@ -15,7 +15,6 @@ import projections
 from crm.errors import CrmError
 from web import params
 from web.attempt_form import attempt_values, form_options
-from web.auth import requires
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
@@ -64,7 +63,6 @@ def queue_context() -> dict[str, Any]:
 
 
 @bp.get("")
-@requires("outreach")
 def index():
     """The queue: overdue, due today, no next step, and companies that may be approached again."""
     return page_or_fragment("my_day/index.html", "my_day/_queue.html", "queue", **queue_context())
@@ -100,7 +98,6 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
 
 
 @bp.post("/<uuid:company_id>/attempts")
-@requires("outreach")
 def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the queue; the row shows its new next step."""
     try:
@@ -113,7 +110,6 @@ def log_attempt(company_id: UUID):
 
 
 @bp.post("/<uuid:company_id>/reapproach")
-@requires("outreach")
 def reapproach(company_id: UUID):
     """Start a new round with a declined or parked company whose date has come."""
     try:

@@ -158,7 +158,7 @@ def create_library_tables(recorder: SQLAlchemyRecorder) -> None:
     processes starting at once on a new database can both decide to create it.
     """
     engine = recorder.datastore.engine
-    assert isinstance(engine, Engine), "the recorder has its own engine (a URL), not a caller's connection"
+    assert isinstance(engine, Engine), "the recorder has its own engine (a URL), not a caller's connection"  # nosec B101  # narrows the type
     with schema_lock(engine) as connection:
         for table in recorder.tables:
             table.create(connection, checkfirst=True)
@@ -234,7 +234,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         after the last link of an existing chain were not written through this
         recorder, and verify reports them as inserted.
         """
-        assert self.datastore.engine is not None
+        assert self.datastore.engine is not None  # nosec B101  # narrows the type; a SQL recorder has an engine
         with self.transaction(commit=False) as session:
             has_links = session.execute(select(self.chain_table.c.position).limit(1)).first() is not None
             last_event = session.execute(select(func.max(self.events_table.c.id))).scalar()

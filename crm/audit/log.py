@@ -16,6 +16,22 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+
+__all__ = [
+    "Change",
+    "RecordedEvent",
+    "StoredEvent",
+    "Version",
+    "chain_head",
+    "decode",
+    "diff",
+    "event_at",
+    "events_at",
+    "flatten",
+    "raw_json",
+    "state_at",
+    "versions",
+]
 from sqlalchemy import select
 
 from crm.audit.chain import ChainedApplicationRecorder, as_bytes

@@ -87,7 +87,7 @@ class LeadCommands(CompanyCommands, ContactCommands):
             )
             new += [company, *index]
         else:
-            assert company_id is not None
+            assert company_id is not None  # nosec B101  # narrows the type: the first check requires one of the two
             company = self.load(Company, company_id)
             self.check_contact_at(suggested_contact_id, company.id)
         if new_contact is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from crm.credentials import check_password_rules
-from crm.errors import AlreadyExists, NotFound
+from crm.errors import AlreadyExists
 from crm.service import CrmService, command
+from crm.sign_in import log
 from crm.users import User
 from crm.validation import PERSON_NAME_LENGTH, choice, required_text
 from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
@@ -15,7 +16,13 @@ from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
 class UserCommands(CrmService):
     @command("administer_users")
     def register_user(
-        self, username: str, display_name: str, department: str, role: str, password: str | None = None
+        self,
+        username: str,
+        display_name: str,
+        department: str,
+        role: str,
+        password: str | None = None,
+        address: str | None = None,
     ) -> UUID:
         """Add a user who can sign in and act; with a first password, the user and the password are stored together."""
         username = required_text("username", username, 64).lower()
@@ -30,9 +37,9 @@ class UserCommands(CrmService):
         if password is None:
             self.save(user)
         else:
-            check_password_rules(password)
+            check_password_rules(password, user.username, user.display_name)
             user.record_password_set()
-            self._save_with_password(user, password)
+            self._save_with_password(user, password, address)
         return user.id
 
     @command("administer_users")
@@ -64,14 +71,14 @@ class UserCommands(CrmService):
         self.save(user)
 
     @command("administer_users")
-    def set_password(self, user_id: UUID, password: str) -> None:
-        """Give a user a new password (an admin, or the command line)."""
-        self._store_password(user_id, password)
+    def set_password(self, user_id: UUID, password: str, address: str | None = None) -> None:
+        """Give a user a new password (an admin, or the command line); every session of theirs ends."""
+        self._store_password(user_id, password, address)
 
     @command("own_account")
-    def change_own_password(self, password: str) -> None:
-        """A signed-in user chooses a new password."""
-        self._store_password(self.current_actor(), password)
+    def change_own_password(self, password: str, address: str | None = None) -> None:
+        """A signed-in user chooses a new password; every session of theirs ends."""
+        self._store_password(self.current_actor(), password, address)
 
     @command("own_account")
     def choose_language(self, language: str) -> None:
@@ -80,31 +87,34 @@ class UserCommands(CrmService):
         user.choose_language(choice("language", language, LANGUAGES))
         self.save(user)
 
-    def verify_password(self, username: str, password: str) -> UUID | None:
-        """The user's id when the password is theirs and they are active; None otherwise."""
-        user_id = self.user_id_for(username)
-        if not self.credentials.verify(user_id, password):
-            return None
-        try:
-            user = self.load(User, user_id)
-        except NotFound:
-            return None
-        return user_id if user.active else None
-
-    def _store_password(self, user_id: UUID, password: str) -> None:
+    def _store_password(self, user_id: UUID, password: str, address: str | None) -> None:
         user = self.load(User, user_id)
-        check_password_rules(password)
+        check_password_rules(password, user.username, user.display_name)
         user.record_password_set()
-        self._save_with_password(user, password)
+        self._save_with_password(user, password, address)
 
-    def _save_with_password(self, user: User, password: str) -> None:
-        """One transaction: the hash and the user's events are stored together or not at all."""
+    def _save_with_password(self, user: User, password: str, address: str | None = None) -> None:
+        """One transaction: the hash, the end of the user's sessions, the log row and the user's events
+        are stored together or not at all."""
+
+        def store() -> None:
+            self.credentials.store(user.id, password)
+            self.sessions.end_all(user.id)
+            self.sign_in_log.record(
+                log.PASSWORD_CHANGED,
+                user.username,
+                self.clock.now(),
+                address,
+                user_id=user.id,
+                actor_id=self.current_actor(),
+            )
+
         if self.credentials.datastore is None:
             self.save(user)
-            self.credentials.store(user.id, password)
+            store()
             return
         with self.credentials.datastore.transaction(commit=True):
-            self.credentials.store(user.id, password)
+            store()
             self.save(user)
 
     def user_id_for(self, username: str) -> UUID:

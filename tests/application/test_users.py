@@ -108,12 +108,14 @@ def test_every_user_may_choose_their_language_and_change_their_own_password(app)
 def test_a_user_registered_with_a_first_password_can_sign_in_at_once(app):
     team = make_team(app)
     before = app.recorder.max_notification_id()
-    user_id = app.register_user(team.admin, "ole", "Ole Dam", "job_centre", "consultant", password="jobcenter-ole-2026")
+    user_id = app.register_user(
+        team.admin, "ole", "Ole Dam", "job_centre", "consultant", password="kaffe-paa-kontoret-7"
+    )
 
     # Check the user and the fact of the password are one save, and the password works.
     stored = list(app.recorder.select_notifications(start=before + 1, limit=10))
     assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Registered", "PasswordSet"]
-    assert app.verify_password("ole", "jobcenter-ole-2026") == user_id
+    assert app.verify_password("ole", "kaffe-paa-kontoret-7") == user_id
 
 
 def test_a_refused_first_password_registers_no_user(app):
@@ -137,13 +139,13 @@ class SecondRegistration(CrmApplication):
 def test_a_registration_that_lost_the_race_stores_no_password_either(sql_database, clock):
     app = sql_database.app(clock=clock)
     team = make_team(app)
-    app.set_password(team.admin, team.recruiter, "mettes-egen-kode")
+    app.set_password(team.admin, team.recruiter, "hestehave-ved-skoven")
     late = SecondRegistration(env=sqlalchemy_env(sql_database.url), clock=clock)
     sql_database.apps.append(late)
 
     with pytest.raises(ConcurrentChange):
-        late.register_user(team.admin, "mette", "Mette Anden", "health", "recruiter", password="den-andens-kode")
+        late.register_user(team.admin, "mette", "Mette Anden", "health", "recruiter", password="tre-grønne-frøer")
 
     # Check the losing registration's password was rolled back with its events.
-    assert app.verify_password("mette", "mettes-egen-kode") == team.recruiter
-    assert app.verify_password("mette", "den-andens-kode") is None
+    assert app.verify_password("mette", "hestehave-ved-skoven") == team.recruiter
+    assert app.verify_password("mette", "tre-grønne-frøer") is None

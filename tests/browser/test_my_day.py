@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.support import SOLTOFT_PLEJE_CVR, hansen_transport
@@ -60,12 +61,12 @@ def test_the_keyboard_alone_opens_fills_and_submits_the_form(page, sign_in, comp
         pytest.fail("Tab never reached the row's form")
     page.keyboard.press("Enter")
     outcome = f"#log-{companies['soltoft'].hex}-outcome-no_answer"
-    page.wait_for_function(f"document.activeElement === document.querySelector('{outcome}')")  # the first field
+    expect(page.locator(outcome)).to_be_focused()  # the first field
     page.keyboard.press("Space")  # choose "Intet svar"
     page.keyboard.press("Escape")
     assert not page.locator(f"#queue-row-{companies['soltoft']} details").evaluate("element => element.open")
     page.keyboard.press("Enter")  # the summary has the focus again: open once more
-    page.wait_for_function(f"document.activeElement === document.querySelector('{outcome}')")  # the chosen outcome
+    expect(page.locator(outcome)).to_be_focused()  # the chosen outcome
     page.keyboard.press("Tab")  # the channel
     page.keyboard.press("Tab")  # the contact
     page.keyboard.press("Tab")  # the note
@@ -76,9 +77,8 @@ def test_the_keyboard_alone_opens_fills_and_submits_the_form(page, sign_in, comp
     page.wait_for_selector(f"#queue-row-{companies['soltoft']} >> text=Intet svar, 2. mar. 2026")
     assert "Intet næste skridt" in row.inner_text()
     assert page.evaluate("window.__marker") == 1
-    page.wait_for_function(
-        f"document.activeElement === document.querySelector('#queue-row-{companies['soltoft']} summary')"
-    )  # the focus is back in the updated row, ready for the next one
+    # the focus is back in the updated row, ready for the next one
+    expect(page.locator(f"#queue-row-{companies['soltoft']} summary")).to_be_focused()
 
 
 def test_a_date_before_today_shows_the_message_in_the_row(page, sign_in, companies):

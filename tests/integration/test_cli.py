@@ -49,11 +49,11 @@ def test_users_are_added_with_a_password_listed_and_disabled(database_url):
         "--role",
         "consultant",
         "--password",
-        "jobcenter-2026",
+        "kaffe-paa-kontoret-7",
     )
     assert added.exit_code == 0
     app = CrmApplication.for_database(database_url)
-    assert app.verify_password("ole", "jobcenter-2026") == app.user_id_for("ole")
+    assert app.verify_password("ole", "kaffe-paa-kontoret-7") == app.user_id_for("ole")
     assert run("users", "password", "ole", "--password", "nyt-kodeord-1").exit_code == 0
     assert app.verify_password("ole", "nyt-kodeord-1") == app.user_id_for("ole")
     assert "ole" in run("users", "list").output
@@ -91,7 +91,7 @@ def test_rebuilding_a_read_model_replays_it_and_an_unknown_name_is_refused(datab
 
 def test_migrate_brings_the_database_to_the_newest_revision_and_then_has_nothing_to_do(database_url):
     first = run("migrate")
-    assert first.exit_code == 0 and "Applied 0001." in first.output and "at revision 0001" in first.output
+    assert first.exit_code == 0 and "Applied 0001, 0002." in first.output and "at revision 0002" in first.output
 
     again = run("migrate")
-    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0001" in again.output
+    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0002" in again.output

@@ -13,12 +13,29 @@ from crm.audit.chain import chain_table_for
 from crm.audit.verify import verify_chain
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
+from crm.sign_in.log import sign_in_log
+from crm.sign_in.sessions import session_generations
+from crm.sign_in.throttle import sign_in_throttle
 from storage import migrations
 from tests.audit_history import build_history
 
-BESIDE_THE_EVENT_STORE = {"crm_credentials", "crm_access_log", "crm_event_chain"}
+BESIDE_THE_EVENT_STORE = {
+    "crm_credentials",
+    "crm_access_log",
+    "crm_event_chain",
+    "crm_sign_in_throttle",
+    "crm_sign_in_log",
+    "crm_session_generations",
+}
 # The tables as the code queries them; a new table made by a migration joins this list.
-QUERIED = (credentials, access_log, chain_table_for("crm_events"))
+QUERIED = (
+    credentials,
+    access_log,
+    chain_table_for("crm_events"),
+    sign_in_throttle,
+    sign_in_log,
+    session_generations,
+)
 
 
 def engine_for(url: str):
@@ -44,7 +61,7 @@ def drop(engine, *tables: str) -> None:
 def test_a_fresh_database_gets_every_table_and_a_second_run_does_nothing(sql_database):
     engine = engine_for(sql_database.url)
     try:
-        assert migrations.upgrade(engine) == ["0001"]
+        assert migrations.upgrade(engine) == ["0001", "0002"]
         assert set(inspect(engine).get_table_names()) >= BESIDE_THE_EVENT_STORE
         assert revision_of(engine) == migrations.heads()
 
@@ -152,7 +169,7 @@ def test_two_processes_starting_at_once_migrate_once_and_both_carry_on(sql_datab
     assert [process.exitcode for process in processes] == [0, 0]
     if start is _migrate_when_all_are_ready:
         # Check one applied the revision and the other, having waited for the lock, found nothing to do.
-        assert sorted(outcomes) == [[], ["0001"]]
+        assert sorted(outcomes) == [[], ["0001", "0002"]]
     else:
         assert outcomes == [True, True]
     engine = engine_for(sql_database.url)

@@ -17,11 +17,11 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(as_role, app, crm):
             "display_name": "Ole Dam",
             "department": "job_centre",
             "role": "consultant",
-            "password": "jobcenter-2026",
+            "password": "kaffe-paa-kontoret-7",
         },
     )
     assert response.status_code == 303
-    assert crm.verify_password("ole", "jobcenter-2026") == crm.user_id_for("ole")
+    assert crm.verify_password("ole", "kaffe-paa-kontoret-7") == crm.user_id_for("ole")
     assert "Brugeren ole er oprettet." in admin.get("/admin/users").get_data(as_text=True)
 
 
@@ -86,5 +86,5 @@ def test_a_short_first_password_refuses_the_new_user_and_stores_nothing(as_role,
             "password": "kort",
         },
     )
-    assert response.status_code == 200 and "mindst 8 tegn" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "mindst 12 tegn" in response.get_data(as_text=True)
     assert crm.recorder.max_notification_id() == before

@@ -317,6 +317,7 @@ class TestDeliveryAndTheEnd:
         assert "Søvn og kost" in section(html, "feedback")
         assert "Forslag: 2. apr. 2026" in html
         clock.advance(timedelta(days=31))
+        nurse = as_role("health_consultant")  # a month later: the old session has long ended
         nurse.post(self.url(agreement, "/follow-up"), {"note": "Flere tilmeldt rygestop"})
         response = as_role("project_lead").post(self.url(agreement, "/complete"), {})
         assert response.status_code == 303

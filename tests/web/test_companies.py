@@ -442,6 +442,7 @@ class TestThePath:
         early = text_of(client.get(f"/companies/{hansen['id']}"))
         assert "Kan kontaktes igen fra 1. apr. 2026" in early and "Start en ny runde" not in early
         clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+        client = as_role("recruiter")  # a month later: the old session has long ended
         response = client.post(f"/companies/{hansen['id']}/reapproach")
         assert response.status_code == 303 and crm.load(Company, hansen["id"]).round == 2
 

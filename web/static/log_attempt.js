@@ -1,4 +1,3 @@
-<script>
 /* Progressive enhancement of the log-attempt forms (everything works without it):
    opening a form focuses its first field, Escape closes it, and after an in-place
    update the keyboard focus goes back into the updated row. */
@@ -29,4 +28,3 @@
     if (target) target.focus();
   });
 })();
-</script>

@@ -1,0 +1,144 @@
+"""Who may open which route: one explicit table, checked before every request.
+
+Every endpoint of the application has a rule here, and a route without one is
+refused (403) rather than served: tests/web/test_access.py walks the URL map and
+fails for a route that is missing, and asserts for every route and every role the
+answer the rule gives. The application checks each command's permission again
+(crm/permissions.py), whatever the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_url
+
+from web import session_policy
+from web.extensions import htmx, login_manager
+
+
+@dataclass(frozen=True)
+class Rule:
+    signed_in: bool
+    permission: str | None = None
+
+
+PUBLIC = Rule(signed_in=False)
+SIGNED_IN = Rule(signed_in=True)
+
+
+def needs(permission: str) -> Rule:
+    return Rule(signed_in=True, permission=permission)
+
+
+ROUTES: dict[str, Rule] = {
+    # Anyone: the files, the sign-in page; signing out when already signed out is harmless.
+    "static": PUBLIC,
+    "favicon": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    # Every signed-in user: the start page (it sends each role to its own) and the language.
+    "home": SIGNED_IN,
+    "auth.language": SIGNED_IN,
+    # Users and the sign-in log: the administrator's job; the auditor reads the log too.
+    "admin.users": needs("administer_users"),
+    "admin.add_user": needs("administer_users"),
+    "admin.change_user": needs("administer_users"),
+    "sign_ins.index": needs("review_sign_ins"),
+    # Screens that show companies and their people: not the administrator.
+    "my_day.index": needs("outreach"),
+    "my_day.log_attempt": needs("outreach"),
+    "my_day.reapproach": needs("outreach"),
+    "companies.index": needs("read_outreach"),
+    "companies.show": needs("read_outreach"),
+    "companies.timeline": needs("read_outreach"),
+    "companies.register": needs("outreach"),
+    "companies.change_details": needs("outreach"),
+    "companies.add_contact": needs("outreach"),
+    "companies.change_contact": needs("outreach"),
+    "companies.change_contact_role": needs("outreach"),
+    "companies.archive_contact": needs("outreach"),
+    "companies.add_workplace": needs("outreach"),
+    "companies.remove_workplace": needs("outreach"),
+    "companies.log_attempt": needs("outreach"),
+    "companies.correct_attempt": needs("outreach"),
+    "companies.void_attempt": needs("outreach"),
+    "companies.move": needs("outreach"),
+    "companies.decline": needs("outreach"),
+    "companies.park": needs("outreach"),
+    "companies.reapproach": needs("outreach"),
+    "companies.open_agreement": needs("negotiate"),
+    "pipeline.board": needs("read_outreach"),
+    "pipeline.move": needs("outreach"),
+    "leads.index": needs("read_outreach"),
+    "leads.share": needs("share_lead"),
+    "leads.claim": needs("decide_lead"),
+    "leads.decline": needs("decide_lead"),
+    "agreements.index": needs("read_outreach"),
+    "agreements.show": needs("read_outreach"),
+    "agreements.add_requirement": needs("negotiate"),
+    "agreements.confirm_requirement": needs("negotiate"),
+    "agreements.withdraw_requirement": needs("negotiate"),
+    "agreements.sign": needs("sign"),
+    "agreements.plan": needs("deliver"),
+    "agreements.record_delivery": needs("deliver"),
+    "agreements.feedback": needs("deliver"),
+    "agreements.follow_up": needs("deliver"),
+    "agreements.add_commitment": needs("negotiate"),
+    "agreements.fulfil_commitment": needs("negotiate"),
+    "agreements.abandon_commitment": needs("negotiate"),
+    "agreements.complete": needs("sign"),
+    "agreements.terminate": needs("sign"),
+    # The audit area: read-only, and it shows personal data.
+    "audit.index": needs("audit"),
+    "audit.history": needs("audit"),
+    "audit.past": needs("audit"),
+    "audit.export": needs("audit"),
+    "audit.export_events": needs("audit"),
+    "audit.export_manifest": needs("audit"),
+    "audit.access_log": needs("audit"),
+    "audit.chain": needs("audit"),
+}
+
+
+def allows(endpoint: str) -> bool:
+    """Whether the current visitor may open `endpoint` (for the navigation)."""
+    rule = ROUTES.get(endpoint)
+    if rule is None:
+        return False
+    if not rule.signed_in:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return rule.permission is None or current_user.may(rule.permission)
+
+
+def to_sign_in():
+    """Send a visitor who is not (or no longer) signed in to the sign-in page; htmx follows with a full page."""
+    if htmx:
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = url_for("auth.login")
+        return response
+    if session_policy.ended():  # the page already says why; no second message
+        return redirect(login_url("auth.login", request.url))
+    return login_manager.unauthorized()
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def check_access():
+        endpoint = request.endpoint
+        if endpoint is None:  # no route matched: Flask answers 404 or 405
+            return None
+        rule = ROUTES.get(endpoint)
+        if rule is None:
+            current_app.logger.error("route %s has no rule in web/access.py: refused", endpoint)
+            abort(403)
+        if not rule.signed_in:
+            return None
+        if not current_user.is_authenticated:
+            return to_sign_in()
+        if rule.permission is not None and not current_user.may(rule.permission):
+            abort(403)
+        return None

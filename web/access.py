@@ -38,6 +38,9 @@ ROUTES: dict[str, Rule] = {
     "favicon": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
+    # Liveness and readiness for the load balancer: no sign-in, no personal data.
+    "health.live": PUBLIC,
+    "health.ready": PUBLIC,
     # Every signed-in user: the start page (it sends each role to its own) and the language.
     "home": SIGNED_IN,
     "auth.language": SIGNED_IN,

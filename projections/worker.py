@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import Engine
+
 from projections.upstream import Upstream, sql_recorder
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ class NewEventSignal:
         self._connection: Any = None
         recorder = sql_recorder(app)
         engine = recorder.datastore.engine
-        if engine is not None and engine.dialect.name == "postgresql":
+        if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
             self._connection = engine.raw_connection()
             self._connection.autocommit = True
             self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")

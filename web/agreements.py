@@ -153,7 +153,7 @@ def show(agreement_id: UUID):
 
 def act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
     """Run one command on the agreement, then show the agreement with the outcome in the section acted on."""
-    action = request.endpoint.rsplit(".", 1)[-1]
+    action = (request.endpoint or "").rsplit(".", 1)[-1]
     try:
         run()
     except AgreementNotReady as error:

@@ -92,7 +92,7 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
     # A plain form with an error: the whole queue, this row's form open with the message
     # (and the message on top too when the company is not among the rows shown).
     queue = queue_context()
-    if not any(r["company_id"] == company_id for rows in queue["sections"].values() for r in rows):
+    if error and not any(r["company_id"] == company_id for rows in queue["sections"].values() for r in rows):
         flash(error, "error")
     return page_or_fragment("my_day/index.html", "my_day/_queue.html", "queue", **{**queue, "error_row": context})
 

@@ -32,7 +32,7 @@ from web.services import crm, perform, today, views
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
 TARGET = "pipeline-board"
-DIMENSIONS = {"owner_id": None, "industry": "industry", "arena": "arena", "strategy": "strategy"}
+DIMENSIONS = ("owner_id", "industry", "arena", "strategy")
 CLOSING = ("decline", "park")  # the steps that ask for a reason and a date first
 # Enough to act on without scrolling forever; the counts tell the rest.
 CARDS_PER_STAGE = 30
@@ -46,7 +46,7 @@ def _filters() -> dict[str, Any]:
     return {name: value for name, value in found.items() if value}
 
 
-def _query_args() -> dict[str, str]:
+def _query_args() -> dict[str, Any]:
     """The filter arguments to carry over to the next request (move forms, redirects)."""
     return {k: v for k, v in request.args.items() if k in ("owner", "industry", "arena", "strategy", "by") and v}
 
@@ -101,7 +101,7 @@ def _summary(view: Any, dimension: str, filters: dict[str, Any], names: dict) ->
         elif dimension == "owner_id":
             title = names.get(value, _("Unknown user"))
         else:
-            title = label(DIMENSIONS[dimension], value)
+            title = label(dimension, value)  # the other dimensions are vocabularies of the same name
         entry = table.setdefault(value, {"title": title, "counts": dict.fromkeys(STAGES, 0), "total": 0})
         entry["counts"][row["stage"]] = row["count"]
         entry["total"] += row["count"]

@@ -45,6 +45,8 @@ from sqlalchemy.orm import Session
 from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
+# Notification ids start at 1: the chain (and the tree) cover positions from here on, nothing below.
+FIRST_POSITION = 1
 PREFIX = b"crm-chain/1\n"
 _HEAD = struct.Struct(">Q16sQ")
 _LENGTH = struct.Struct(">I")
@@ -98,12 +100,23 @@ def as_bytes(value: Any) -> bytes:
 
 
 def iter_events(
-    datastore: SQLAlchemyDatastore, events: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+    datastore: SQLAlchemyDatastore,
+    events: Table,
+    after: int | None = None,
+    stop: int | None = None,
+    batch_size: int = 5000,
 ) -> Iterator[EventRow]:
-    """Stored events in notification order, read in keyset batches (bounded memory, short transactions)."""
+    """Stored events in notification order, read in keyset batches (bounded memory, short transactions).
+
+    Without `after` the walk starts at the lowest stored id, whatever it is: a row
+    written at id 0 or below is loaded by the repository like any other, so
+    whoever checks the log must see it too.
+    """
     c = events.c
     while True:
-        query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
+        query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state)
+        if after is not None:
+            query = query.where(c.id > after)
         if stop is not None:
             query = query.where(c.id <= stop)
         with datastore.transaction(commit=False) as session:
@@ -116,12 +129,18 @@ def iter_events(
 
 
 def iter_links(
-    datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+    datastore: SQLAlchemyDatastore,
+    chain: Table,
+    after: int | None = None,
+    stop: int | None = None,
+    batch_size: int = 5000,
 ) -> Iterator[tuple[int, str]]:
-    """Stored links in position order, in keyset batches."""
+    """Stored links in position order, in keyset batches (from the lowest stored position without `after`)."""
     c = chain.c
     while True:
-        query = select(c.position, c.link).where(c.position > after)
+        query = select(c.position, c.link)
+        if after is not None:
+            query = query.where(c.position > after)
         if stop is not None:
             query = query.where(c.position <= stop)
         with datastore.transaction(commit=False) as session:
@@ -247,7 +266,9 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
                     return  # another process started the chain meanwhile
                 previous = GENESIS
                 rows: list[dict[str, Any]] = []
-                for event in iter_events(self.datastore, self.events_table, batch_size=batch_size):
+                for event in iter_events(
+                    self.datastore, self.events_table, after=FIRST_POSITION - 1, batch_size=batch_size
+                ):
                     previous = next_link(previous, *event)
                     rows.append({"position": event.id, "link": previous.hex()})
                     if len(rows) >= batch_size:

@@ -29,6 +29,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
+from crm.audit.auditor import Checkpoint
 from crm.audit.chain import (
     FIRST_POSITION,
     GENESIS,
@@ -38,6 +39,7 @@ from crm.audit.chain import (
     merged,
     next_link,
 )
+from crm.audit.verify_tree import TreeReport, verify_tree
 
 MAX_REPORTED = 100
 Progress = Callable[[int, int], None]
@@ -108,6 +110,9 @@ class SnapshotCheck:
 class VerifyReport:
     chain: ChainReport
     snapshots: SnapshotCheck | None = None
+    tree: TreeReport | None = None
+    # Stored checkpoints whose signature does not verify (forged, or signed by another key).
+    bad_checkpoints: list[str] = field(default_factory=list)
     # Filled by the caller's read-model check (projections/verify.py): each item has `.equal`.
     projections: list[Any] | None = None
 
@@ -116,6 +121,8 @@ class VerifyReport:
         return (
             self.chain.ok
             and (self.snapshots is None or self.snapshots.ok)
+            and (self.tree is None or self.tree.ok)
+            and not self.bad_checkpoints
             and all(p.equal for p in self.projections or [])
         )
 
@@ -125,10 +132,15 @@ def verify(
     anchor: Anchor | None = None,
     read_models: Callable[[Any], list[Any]] | None = None,
     progress: Progress | None = None,
+    checkpoints: list[Checkpoint] | None = None,
+    bad_checkpoints: list[str] | None = None,
 ) -> VerifyReport:
-    """The chain, the snapshots, and, when given a check (`projections.verify`), every read model."""
+    """The chain, the tree against the (signature-checked) checkpoints, the snapshots, and, when given a
+    check (`projections.verify`), every read model."""
     report = VerifyReport(chain=verify_chain(app, anchor=anchor, progress=progress))
+    report.bad_checkpoints = list(bad_checkpoints or [])
     if report.chain.chained:
+        report.tree = verify_tree(app, checkpoints or [])
         report.snapshots = verify_snapshots(app)
         if read_models is not None:
             report.projections = read_models(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from crm.audit.verify import verify
 from projections.verify import verify_projections

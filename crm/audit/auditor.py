@@ -200,7 +200,7 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> VerifierKey:
-        name, hex_id, encoded = text.strip().split("+")
+        name, hex_id, encoded = text.strip().split("+", 2)  # the base64 may hold "+", a name never
         raw = base64.b64decode(encoded, validate=True)
         if len(raw) != 33 or raw[0] != ED25519:
             raise ValueError("not an Ed25519 verifier key")

@@ -52,6 +52,7 @@ class CheckpointCheck:
 class TreeReport:
     leaves: int = 0
     stored_leaves: int = 0
+    last_position: int = 0
     problems: list[TreeProblem] = field(default_factory=list)
     problem_count: int = 0
     checkpoints: list[CheckpointCheck] = field(default_factory=list)
@@ -122,6 +123,7 @@ def verify_tree(
             frontier.append(computed)
             if frontier.size in sizes:
                 roots[frontier.size] = frontier.root()
+            report.last_position = event.id
             event = next(events, None)
             if progress is not None and frontier.size % batch_size == 0:
                 progress(frontier.size, 0)
@@ -145,7 +147,7 @@ def _check_checkpoints(
     diverged = False
     for checkpoint in by_size:
         if checkpoint.size > report.leaves:
-            after = positions.get(report.leaves - 1, 0)
+            after = report.last_position
             detail = f"the log holds {report.leaves} events, the checkpoint signed {checkpoint.size}"
             report.checkpoints.append(CheckpointCheck(checkpoint.size, False, detail))
             report.add(after + 1, "truncated", f"{detail}: the events after position {after} are gone")

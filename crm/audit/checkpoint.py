@@ -138,6 +138,17 @@ def make_checkpoint(app: Any, signer: Signer) -> StoredCheckpoint:
     return StoredCheckpoint(int(new_id or 0), made_at, size, last, root, note)
 
 
+def checkpoint_if_grown(app: Any, signer: Signer) -> StoredCheckpoint | None:
+    """The worker's periodic checkpoint: a new one only when events were recorded since the last."""
+    recorder = _recorder(app)
+    latest = stored_checkpoints(app, limit=1)
+    with recorder.transaction(commit=False) as session:
+        size = tree_size(session, recorder.tree_table)
+    if latest and latest[0].size == size:
+        return None
+    return make_checkpoint(app, signer)
+
+
 def stored_checkpoints(app: Any, limit: int | None = None) -> list[StoredCheckpoint]:
     """The stored checkpoints, newest first."""
     recorder = _recorder(app)

@@ -173,3 +173,39 @@ def test_an_event_is_proven_in_the_log_and_the_log_proven_to_have_only_grown(his
     growth = growth_proof(app, old.note, new, signer.key)
     assert verify_checkpoints(growth["old"], growth["new"], growth["proof"], signer.key).ok
     assert not verify_checkpoints(growth["new"], growth["old"], growth["proof"], signer.key).ok
+
+
+def test_the_worker_signs_a_checkpoint_at_start_and_each_period_when_the_log_grew(history_app, signer):
+    import threading
+    import time
+    from functools import partial
+
+    from crm.audit.checkpoint import checkpoint_if_grown
+    from projections.registry import READ_MODELS
+    from projections.runner import Projector
+    from projections.worker import run_forever
+
+    app, history = history_app
+    projector = Projector(app, projection_classes=READ_MODELS)
+    stop = threading.Event()
+    periodic = partial(checkpoint_if_grown, app, signer)
+    worker = threading.Thread(
+        target=run_forever,
+        args=(projector, stop.is_set),
+        kwargs={"wake_every": 0.1, "periodic": periodic, "period": 0.2},
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not stored_checkpoints(app) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # several periods without new events: no new checkpoint
+        assert len(stored_checkpoints(app)) == 1
+        app.log_attempt(history.team.recruiter, history.soltoft, "email", "not_now")
+        while len(stored_checkpoints(app)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=20)
+    sizes = [c.size for c in stored_checkpoints(app)]
+    assert sizes == [app.recorder.max_notification_id(), app.recorder.max_notification_id() - 1]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from sqlalchemy import create_engine
 
+from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
 from cli.projections import projections
 from cli.users import users

@@ -124,6 +124,7 @@ class CrmService(Application):
             migrations.upgrade(datastore.engine)
             if isinstance(self.recorder, ChainedApplicationRecorder):
                 self.recorder.link_unchained_log()
+                self.recorder.plant_tree()
         self.credentials = Credentials(datastore)
         self.access_log = AccessLog(datastore, self.clock)
         # Beside an in-memory event store, the sign-in tables live in a private in-memory SQLite database.

@@ -102,6 +102,8 @@ ROUTES: dict[str, Rule] = {
     "audit.export_manifest": needs("audit"),
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
+    "audit.checkpoints": needs("audit"),
+    "audit.proof": needs("audit"),
 }
 
 

@@ -220,4 +220,4 @@ def _the_past(projector: projections.Projector, day: date, user_id: UUID | None)
     }
 
 
-from web import audit_records  # noqa: E402, F401 - the area's other routes register on `bp`
+from web import audit_proofs, audit_records  # noqa: E402, F401 - the area's other routes register on `bp`

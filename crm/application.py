@@ -10,6 +10,7 @@ from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.sign_in import SignInCommands
+from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
@@ -18,6 +19,7 @@ from storage.location import database_url
 class CrmApplication(
     UserCommands,
     SignInCommands,
+    TokenCommands,
     PartnerCommands,
     LeadCommands,
     CompanyCommands,

@@ -22,6 +22,8 @@ from web.extensions import htmx, login_manager
 class Rule:
     signed_in: bool
     permission: str | None = None
+    # Authenticated by an API token (web/api/auth.py), never by the session.
+    token: bool = False
 
 
 PUBLIC = Rule(signed_in=False)
@@ -30,6 +32,11 @@ SIGNED_IN = Rule(signed_in=True)
 
 def needs(permission: str) -> Rule:
     return Rule(signed_in=True, permission=permission)
+
+
+def api(permission: str | None = None) -> Rule:
+    """An API route: its token's owner must have the permission (any active user when None)."""
+    return Rule(signed_in=True, permission=permission, token=True)
 
 
 ROUTES: dict[str, Rule] = {
@@ -102,6 +109,18 @@ ROUTES: dict[str, Rule] = {
     "audit.export_manifest": needs("audit"),
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
+    # The JSON API (web/api/): the same permissions as the screens, by API token.
+    "api.list_tokens": api("own_account"),
+    "api.create_token": api("own_account"),
+    "api.revoke_token": api("own_account"),
+    "api.list_companies": api("read_outreach"),
+    "api.get_company": api("read_outreach"),
+    "api.create_company": api("outreach"),
+    "api.update_company": api("outreach"),
+    "api.decline_company": api("outreach"),
+    "api.park_company": api("outreach"),
+    "api.reapproach_company": api("outreach"),
+    "api.move_company": api("outreach"),
 }
 
 
@@ -112,7 +131,7 @@ def allows(endpoint: str) -> bool:
         return False
     if not rule.signed_in:
         return True
-    if not current_user.is_authenticated:
+    if rule.token or not current_user.is_authenticated:
         return False
     return rule.permission is None or current_user.may(rule.permission)
 
@@ -140,6 +159,10 @@ def init_app(app: Flask) -> None:
             abort(403)
         if not rule.signed_in:
             return None
+        if rule.token:
+            from web.api.auth import admit
+
+            return admit(rule.permission)
         if not current_user.is_authenticated:
             return to_sign_in()
         if rule.permission is not None and not current_user.may(rule.permission):

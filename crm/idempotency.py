@@ -67,8 +67,9 @@ class IdempotencyKeys:
                 upsert(idempotency_keys, self.dialect)
                 .values(user_id=user_id, key=key, fingerprint=fingerprint, created_at=at)
                 .on_conflict_do_nothing()
-            )
-            if inserted.rowcount:
+                .returning(column.key)
+            ).first()
+            if inserted is not None:  # (rowcount is not reliable for ON CONFLICT DO NOTHING on every driver)
                 return Claim("run")
             row = session.execute(
                 select(column.fingerprint, column.status, column.body, column.location).where(row_of)

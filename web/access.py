@@ -121,6 +121,18 @@ ROUTES: dict[str, Rule] = {
     "api.park_company": api("outreach"),
     "api.reapproach_company": api("outreach"),
     "api.move_company": api("outreach"),
+    "api.list_workplaces": api("read_outreach"),
+    "api.add_workplace": api("outreach"),
+    "api.remove_workplace": api("outreach"),
+    "api.list_contacts": api("read_outreach"),
+    "api.get_contact": api("read_outreach"),
+    "api.add_contact": api("outreach"),
+    "api.update_contact": api("outreach"),
+    "api.archive_contact": api("outreach"),
+    "api.list_attempts": api("read_outreach"),
+    "api.log_attempt": api("outreach"),
+    "api.correct_attempt": api("outreach"),
+    "api.void_attempt": api("outreach"),
 }
 
 

@@ -36,3 +36,7 @@ def respond(data: Any, status: int = 200, headers: dict[str, str] | None = None)
 
 def without(row: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
     return {key: value for key, value in (row or {}).items() if key not in names}
+
+
+def no_content() -> Response:
+    return current_app.response_class(status=204)

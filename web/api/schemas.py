@@ -162,3 +162,106 @@ class Move(Body):
 def dump(model: BaseModel) -> dict[str, Any]:
     """The fields the caller sent (left-out ones are not changed)."""
     return model.model_dump(exclude_unset=True)
+
+
+# --- workplaces, contacts, attempts ----------------------------------------------------------------
+
+
+class WorkplaceCreate(Body):
+    name: str = Field(examples=["Lageret i Horsens"])
+    p_number: str | None = Field(None, description="The production unit's P-number (10 digits).")
+    address: str | None = None
+
+
+class Workplace(Answer):
+    workplace_id: str
+    company_id: UUID
+    p_number: str | None
+    name: str
+    address: str | None
+
+
+class WorkplaceList(Answer):
+    items: list[Workplace]
+
+
+class ReasonQuery(Body):
+    reason: str = Field(max_length=2000, description="Why: stored with the event.")
+
+
+class ContactCreate(Body):
+    name: str = Field(examples=["Lars Hansen"])
+    role: str = Field(examples=["owner"])
+    phone: str | None = Field(None, examples=["+4520304050"])
+    email: str | None = None
+    is_decision_maker: bool = False
+
+
+class ContactUpdate(Body):
+    expected_version: int | None = Field(None, description="For name, phone and e-mail: 409 when stale.")
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    role: str | None = None
+    is_decision_maker: bool | None = None
+
+
+class Contact(Answer):
+    contact_id: UUID
+    company_id: UUID
+    version: int
+    name: str
+    role: str
+    phone: str | None
+    email: str | None
+    is_decision_maker: bool
+    archived: bool
+
+
+class ContactList(Answer):
+    items: list[Contact]
+
+
+class AttemptCreate(Body):
+    channel: str = Field(examples=["call"])
+    outcome: str = Field(examples=["call_back"])
+    note: str | None = None
+    occurred_on: date | None = Field(None, description="Today when left out.")
+    next_follow_up: date | None = None
+    contact_id: UUID | None = None
+    lead_id: UUID | None = None
+    source_partner_id: UUID | None = None
+    arena: str | None = None
+    strategy: str | None = None
+    approach_again_after: date | None = Field(None, description="With outcome declined.")
+
+
+class AttemptCorrection(Body):
+    reason: str
+    channel: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+    occurred_on: date | None = None
+    next_follow_up: date | None = None
+    contact_id: UUID | None = None
+
+
+class Attempt(Answer):
+    attempt_id: UUID
+    company_id: UUID
+    contact_id: UUID | None
+    user_id: UUID
+    channel: str
+    outcome: str
+    note: str | None
+    occurred_on: date
+    next_follow_up: date | None
+    lead_id: UUID | None
+    round: int
+    recorded_at: datetime
+    corrected: bool
+    voided: bool
+
+
+class AttemptList(Answer):
+    items: list[Attempt]

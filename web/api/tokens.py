@@ -10,7 +10,7 @@ from pydantic import Field
 
 from web.api import schemas as s
 from web.api.operations import body, operation, query
-from web.api.responses import respond
+from web.api.responses import no_content, respond
 from web.services import crm, perform
 
 
@@ -39,4 +39,4 @@ def create_token():
 def revoke_token(token_id: UUID):
     """Revoke a token: it stops working at once."""
     perform(crm().revoke_api_token, token_id)
-    return current_app.response_class(status=204)
+    return no_content()

@@ -110,6 +110,9 @@ ROUTES: dict[str, Rule] = {
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
     # The JSON API (web/api/): the same permissions as the screens, by API token.
+    # Its OpenAPI document and the page that shows it hold no data.
+    "api.openapi": PUBLIC,
+    "api.docs": PUBLIC,
     "api.list_tokens": api("own_account"),
     "api.create_token": api("own_account"),
     "api.revoke_token": api("own_account"),

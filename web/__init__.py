@@ -103,6 +103,7 @@ def _register_navigation(app: Flask) -> None:
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),
+        ("settings.tokens", _l("API tokens")),
     )
 
     @app.context_processor

@@ -56,6 +56,10 @@ ROUTES: dict[str, Rule] = {
     "admin.add_user": needs("administer_users"),
     "admin.change_user": needs("administer_users"),
     "sign_ins.index": needs("review_sign_ins"),
+    # A user's own API tokens; an administrator's page shows and makes everyone's.
+    "settings.tokens": needs("own_account"),
+    "settings.create_token": needs("own_account"),
+    "settings.revoke_token": needs("own_account"),
     # Screens that show companies and their people: not the administrator.
     "my_day.index": needs("outreach"),
     "my_day.log_attempt": needs("outreach"),

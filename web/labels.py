@@ -128,6 +128,7 @@ LABELS = {
         "user": _l("user"),
         "cvr": _l("CVR number"),
         "record": _l("record"),
+        "token": _l("API token"),
     },
     "field": {
         "name": _l("Name"),
@@ -185,6 +186,8 @@ LABELS = {
         "search": _l("Search"),
         "focus_points": _l("Focus points"),
         "confirmed_on": _l("Confirmed on"),
+        "label": _l("Label"),
+        "expires_on": _l("Expires on"),
     },
 }
 

@@ -15,6 +15,7 @@ from cli.audit import audit
 from cli.projections import projections
 from cli.tokens import tokens
 from cli.users import users
+from cli.webhooks import webhooks
 from cli.wiring import open_app, open_projector
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
@@ -95,3 +96,4 @@ main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
 main.add_command(tokens)
+main.add_command(webhooks)

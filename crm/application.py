@@ -12,6 +12,7 @@ from crm.commands.partners import PartnerCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
+from crm.commands.webhooks import WebhookCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
 
@@ -20,6 +21,7 @@ class CrmApplication(
     UserCommands,
     SignInCommands,
     TokenCommands,
+    WebhookCommands,
     PartnerCommands,
     LeadCommands,
     CompanyCommands,

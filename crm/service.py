@@ -33,6 +33,7 @@ from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
+from crm.webhooks import Webhooks
 from storage import migrations
 from storage.sql import memory_datastore
 
@@ -135,6 +136,7 @@ class CrmService(Application):
         self.sessions = SessionGenerations(beside)
         self.api_tokens = ApiTokens(beside)
         self.idempotency = IdempotencyKeys(beside)
+        self.webhooks = Webhooks(beside)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

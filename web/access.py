@@ -167,6 +167,11 @@ ROUTES: dict[str, Rule] = {
     "api.pipeline": api("read_outreach"),
     # The event feed: every event, personal data included, for the auditors' data warehouse.
     "api.list_events": api("audit"),
+    # Webhook subscribers: the administrator's, like the users.
+    "api.list_webhooks": api("administer_users"),
+    "api.create_webhook": api("administer_users"),
+    "api.stop_webhook": api("administer_users"),
+    "api.list_deliveries": api("administer_users"),
 }
 
 

@@ -129,6 +129,7 @@ LABELS = {
         "cvr": _l("CVR number"),
         "record": _l("record"),
         "token": _l("API token"),
+        "webhook": _l("webhook"),
     },
     "field": {
         "name": _l("Name"),
@@ -188,6 +189,8 @@ LABELS = {
         "confirmed_on": _l("Confirmed on"),
         "label": _l("Label"),
         "expires_on": _l("Expires on"),
+        "url": _l("Address (URL)"),
+        "event_types": _l("Event types"),
     },
 }
 

@@ -18,7 +18,7 @@ from web.services import crm, perform, views
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
-def _render(status: int = 200, **extra: Any):
+def _render(status: int = 200, new_token: str | None = None, **extra: Any):
     administering = current_user.may("administer_users")
     tokens = crm().api_tokens_of(current_user.id, None if administering else current_user.id)
     users = views()["users"].all_users() if administering else []
@@ -31,7 +31,8 @@ def _render(status: int = 200, **extra: Any):
         users=users,
         names={user["user_id"]: user["username"] for user in users},
         administering=administering,
-        **{"new_token": None, "error": None, **extra},
+        new_token=new_token,
+        **{"error": None, **extra},
     )
 
 

@@ -18,6 +18,7 @@ from crm.persistence import sqlalchemy_env
 from crm.sign_in.log import sign_in_log
 from crm.sign_in.sessions import session_generations
 from crm.sign_in.throttle import sign_in_throttle
+from crm.webhooks import webhook_deliveries, webhooks
 from storage import migrations
 from tests.audit_history import build_history
 
@@ -43,6 +44,8 @@ QUERIED = (
     session_generations,
     api_tokens,
     idempotency_keys,
+    webhooks,
+    webhook_deliveries,
 )
 
 

@@ -23,4 +23,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from web.api import agreements, companies, errors, leads, openapi, people, reading, tokens  # noqa: E402, F401 - routes registered on `bp`
+from web.api import agreements, companies, errors, leads, openapi, people, reading, tokens, webhooks  # noqa: E402, F401 - routes registered on `bp`

@@ -14,7 +14,9 @@ from sqlalchemy import create_engine
 from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
 from cli.projections import projections
+from cli.tokens import tokens
 from cli.users import users
+from cli.webhooks import webhooks
 from cli.wiring import open_app, open_projector
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
@@ -94,3 +96,5 @@ def serve(host: str, port: int, threads: int) -> None:
 main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
+main.add_command(tokens)
+main.add_command(webhooks)

@@ -10,7 +10,9 @@ from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.sign_in import SignInCommands
+from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
+from crm.commands.webhooks import WebhookCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
 
@@ -18,6 +20,8 @@ from storage.location import database_url
 class CrmApplication(
     UserCommands,
     SignInCommands,
+    TokenCommands,
+    WebhookCommands,
     PartnerCommands,
     LeadCommands,
     CompanyCommands,

@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from crm import acting
 from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
+from crm.api_tokens import ApiTokens
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
 from crm.clock import Clock, SystemClock, local_date
@@ -22,6 +23,7 @@ from crm.companies import Company
 from crm.contacts import Contact
 from crm.credentials import Credentials
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
+from crm.idempotency import IdempotencyKeys
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
@@ -31,6 +33,7 @@ from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
+from crm.webhooks import Webhooks
 from storage import migrations
 from storage.sql import memory_datastore
 
@@ -132,6 +135,9 @@ class CrmService(Application):
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
+        self.api_tokens = ApiTokens(beside)
+        self.idempotency = IdempotencyKeys(beside)
+        self.webhooks = Webhooks(beside)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

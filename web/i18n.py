@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -49,6 +49,8 @@ def compile_catalogues(app: Flask) -> str:
 
 
 def select_locale() -> str:
+    if request.path.startswith("/api/"):  # an API caller says its language in each request
+        return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     if getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")

@@ -128,6 +128,8 @@ LABELS = {
         "user": _l("user"),
         "cvr": _l("CVR number"),
         "record": _l("record"),
+        "token": _l("API token"),
+        "webhook": _l("webhook"),
     },
     "field": {
         "name": _l("Name"),
@@ -185,6 +187,10 @@ LABELS = {
         "search": _l("Search"),
         "focus_points": _l("Focus points"),
         "confirmed_on": _l("Confirmed on"),
+        "label": _l("Label"),
+        "expires_on": _l("Expires on"),
+        "url": _l("Address (URL)"),
+        "event_types": _l("Event types"),
     },
 }
 

@@ -93,6 +93,13 @@ ROUTES: dict[str, Rule] = {
     "agreements.abandon_commitment": needs("negotiate"),
     "agreements.complete": needs("sign"),
     "agreements.terminate": needs("sign"),
+    # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
+    "exports.companies": needs("read_outreach"),
+    "exports.pipeline": needs("read_outreach"),
+    "exports.my_day": needs("outreach"),
+    "exports.leads": needs("read_outreach"),
+    "exports.buy_in": needs("read_outreach"),
+    "exports.commitments": needs("read_outreach"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

@@ -46,6 +46,7 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.import_reference import import_reference
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
 from projections.pipeline import (
@@ -121,6 +122,7 @@ __all__ = [
     "counts_by",
     "current_contacts",
     "department_overlap",
+    "import_reference",
     "my_day",
     "partner_names",
     "partners_list",

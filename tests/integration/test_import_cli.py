@@ -1,0 +1,46 @@
+"""`crm import FILE`: the preview and its errors; `--commit` imports, and a second run finds nothing to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from crm.application import CrmApplication
+from tests.support import make_team
+
+FILE = Path(__file__).parent.parent / "fixtures" / "imports" / "companies-excel-da.csv"
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    make_team(CrmApplication.for_database(url))
+    return url
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["import", *map(str, args)], catch_exceptions=False)
+
+
+def test_the_preview_stores_nothing_and_commit_imports_once(database_url):
+    app = CrmApplication.for_database(database_url)
+    before = app.recorder.max_notification_id()
+    shown = run(FILE, "--user", "mette")
+    assert shown.exit_code == 0, shown.output
+    assert "new companies: 4" in shown.output and "rows with errors: 3" in shown.output
+    assert "row 6 (Forkert CVR A/S)" in shown.output and "row 4 (Ærø Rengøring ApS): repeats row 3" in shown.output
+    assert app.recorder.max_notification_id() == before
+
+    done = run(FILE, "--user", "mette", "--commit")
+    assert "Imported: 4 created, 1 updated, 0 failed." in done.output
+    again = run(FILE, "--user", "mette", "--commit")
+    assert "unchanged: 7" in again.output and "Imported: 0 created, 0 updated" in again.output
+
+
+def test_an_unknown_user_imports_nothing(database_url):
+    result = run(FILE, "--user", "nobody", "--commit")
+    assert "Imported: 0 created, 0 updated" in result.output and "not imported" in result.output

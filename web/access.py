@@ -100,6 +100,10 @@ ROUTES: dict[str, Rule] = {
     "exports.leads": needs("read_outreach"),
     "exports.buy_in": needs("read_outreach"),
     "exports.commitments": needs("read_outreach"),
+    # Importing companies from a spreadsheet: the people who register companies.
+    "imports.index": needs("outreach"),
+    "imports.preview": needs("outreach"),
+    "imports.commit": needs("outreach"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

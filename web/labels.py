@@ -130,6 +130,8 @@ LABELS = {
         "record": _l("record"),
     },
     "field": {
+        "file": _l("File"),
+        "row": _l("Row"),
         "name": _l("Name"),
         "cvr": _l("CVR number"),
         "p_number": _l("P-number"),

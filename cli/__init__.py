@@ -12,6 +12,7 @@ import click
 from sqlalchemy import create_engine
 
 from cli.audit import audit
+from cli.calendar import calendar
 from cli.imports import import_file
 from cli.projections import projections
 from cli.users import users
@@ -95,3 +96,4 @@ main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
 main.add_command(import_file)
+main.add_command(calendar)

@@ -17,6 +17,7 @@ from crm.access_log import AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
+from crm.calendar_feeds import CalendarFeeds
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -131,6 +132,7 @@ class CrmService(Application):
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
+        self.calendar_feeds = CalendarFeeds(beside)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -20,6 +20,7 @@ from projections.agreement_queries import (
     commitment_status,
 )
 from projections.as_of import as_of
+from projections.calendar import CalendarDates, calendar_dates
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -80,6 +81,7 @@ __all__ = [
     "AgreementRow",
     "AttemptRow",
     "BoardColumn",
+    "CalendarDates",
     "Card",
     "CommitmentRow",
     "CompanyName",
@@ -109,6 +111,7 @@ __all__ = [
     "attempt_at",
     "attempts_of",
     "board",
+    "calendar_dates",
     "card",
     "commitment_status",
     "companies_named",

@@ -100,6 +100,12 @@ ROUTES: dict[str, Rule] = {
     "exports.leads": needs("read_outreach"),
     "exports.buy_in": needs("read_outreach"),
     "exports.commitments": needs("read_outreach"),
+    # Calendars: the feed itself is opened by calendar programs, its secret address being the key.
+    "calendar.feed": PUBLIC,
+    "calendar.index": needs("outreach"),
+    "calendar.renew": needs("outreach"),
+    "calendar.revoke": needs("outreach"),
+    "calendar.follow_up": needs("read_outreach"),
     # Importing companies from a spreadsheet: the people who register companies.
     "imports.index": needs("outreach"),
     "imports.preview": needs("outreach"),

@@ -1,4 +1,5 @@
-"""`crm import FILE`: the preview and its errors; `--commit` imports, and a second run finds nothing to do."""
+"""`crm import FILE`: the preview and its errors; `--commit` imports, and a second run finds nothing to do.
+And `crm calendar url USERNAME`: the private feed address."""
 
 from __future__ import annotations
 
@@ -44,3 +45,17 @@ def test_the_preview_stores_nothing_and_commit_imports_once(database_url):
 def test_an_unknown_user_imports_nothing(database_url):
     result = run(FILE, "--user", "nobody", "--commit")
     assert "Imported: 0 created, 0 updated" in result.output and "not imported" in result.output
+
+
+def test_calendar_url_prints_the_same_address_until_renewed(database_url, monkeypatch):
+    monkeypatch.setenv("CRM_BASE_URL", "https://crm.horsens.dk/")
+    calendar = ["calendar", "url", "mette"]
+    first = CliRunner().invoke(main, calendar, catch_exceptions=False).output.strip()
+    assert first.startswith("https://crm.horsens.dk/calendar/feed/") and first.endswith(".ics")
+    assert CliRunner().invoke(main, calendar, catch_exceptions=False).output.strip() == first
+    renewed = CliRunner().invoke(main, [*calendar, "--renew"], catch_exceptions=False).output.strip()
+    assert renewed != first
+    app = CrmApplication.for_database(database_url)
+    token = renewed.rsplit("/", 1)[1].removesuffix(".ics")
+    assert app.calendar_feeds.user_for(token) == app.user_id_for("mette")
+    assert CliRunner().invoke(main, ["calendar", "url", "nobody"]).exit_code != 0

@@ -13,6 +13,8 @@ from sqlalchemy import create_engine
 
 from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
+from cli.calendar import calendar
+from cli.imports import import_file
 from cli.projections import projections
 from cli.tokens import tokens
 from cli.users import users
@@ -98,3 +100,5 @@ main.add_command(projections)
 main.add_command(audit)
 main.add_command(tokens)
 main.add_command(webhooks)
+main.add_command(import_file)
+main.add_command(calendar)

@@ -7,6 +7,7 @@ from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
+from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.sign_in import SignInCommands
@@ -24,6 +25,7 @@ class CrmApplication(
     WebhookCommands,
     PartnerCommands,
     LeadCommands,
+    ImportCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,

@@ -18,6 +18,7 @@ from crm.agreements import PartnershipAgreement
 from crm.api_tokens import ApiTokens
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
+from crm.calendar_feeds import CalendarFeeds
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -138,6 +139,7 @@ class CrmService(Application):
         self.api_tokens = ApiTokens(beside)
         self.idempotency = IdempotencyKeys(beside)
         self.webhooks = Webhooks(beside)
+        self.calendar_feeds = CalendarFeeds(beside)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

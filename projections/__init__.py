@@ -20,6 +20,7 @@ from projections.agreement_queries import (
     commitment_status,
 )
 from projections.as_of import as_of
+from projections.calendar import CalendarDates, calendar_dates
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -46,6 +47,7 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.import_reference import import_reference
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
 from projections.pipeline import (
@@ -79,6 +81,7 @@ __all__ = [
     "AgreementRow",
     "AttemptRow",
     "BoardColumn",
+    "CalendarDates",
     "Card",
     "CommitmentRow",
     "CompanyName",
@@ -108,6 +111,7 @@ __all__ = [
     "attempt_at",
     "attempts_of",
     "board",
+    "calendar_dates",
     "card",
     "commitment_status",
     "companies_named",
@@ -121,6 +125,7 @@ __all__ = [
     "counts_by",
     "current_contacts",
     "department_overlap",
+    "import_reference",
     "my_day",
     "partner_names",
     "partners_list",

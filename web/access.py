@@ -104,6 +104,23 @@ ROUTES: dict[str, Rule] = {
     "agreements.abandon_commitment": needs("negotiate"),
     "agreements.complete": needs("sign"),
     "agreements.terminate": needs("sign"),
+    # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
+    "exports.companies": needs("read_outreach"),
+    "exports.pipeline": needs("read_outreach"),
+    "exports.my_day": needs("outreach"),
+    "exports.leads": needs("read_outreach"),
+    "exports.buy_in": needs("read_outreach"),
+    "exports.commitments": needs("read_outreach"),
+    # Calendars: the feed itself is opened by calendar programs, its secret address being the key.
+    "calendar.feed": PUBLIC,
+    "calendar.index": needs("outreach"),
+    "calendar.renew": needs("outreach"),
+    "calendar.revoke": needs("outreach"),
+    "calendar.follow_up": needs("read_outreach"),
+    # Importing companies from a spreadsheet: the people who register companies.
+    "imports.index": needs("outreach"),
+    "imports.preview": needs("outreach"),
+    "imports.commit": needs("outreach"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

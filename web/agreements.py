@@ -56,7 +56,7 @@ def index():
     status = params.choice(request.args, "status", STATUS_FILTERS)
     kind = params.filter_text(request.args, "kind")
     show_terminated = params.choice(request.args, "terminated", ("show",)) == "show"
-    commitments, hidden = _commitments(day, status, kind, show_terminated)
+    commitments, hidden = commitment_rows(day, status, kind, show_terminated)
     shown = {c["owner_contact_id"] for c in commitments}
     if not wants_fragment("commitment-tracker"):
         shown |= {r["contact_id"] for a in tracker for r in a["requirements"]}
@@ -76,7 +76,7 @@ def index():
     )
 
 
-def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
+def commitment_rows(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
     """The commitment tracker filtered by status and kind; open commitments of terminated agreements are
     hidden unless asked for, and marked when shown."""
     state = "open" if status in ("overdue", "due_soon") else (status or None)

@@ -132,6 +132,8 @@ LABELS = {
         "webhook": _l("webhook"),
     },
     "field": {
+        "file": _l("File"),
+        "row": _l("Row"),
         "name": _l("Name"),
         "cvr": _l("CVR number"),
         "p_number": _l("P-number"),

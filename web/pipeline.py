@@ -39,7 +39,7 @@ CARDS_PER_STAGE = 30
 STALLED_SHOWN = 25
 
 
-def _filters() -> dict[str, Any]:
+def board_filters() -> dict[str, Any]:
     """The board's filters from the query string; unknown values simply match nothing."""
     found: dict[str, Any] = {name: params.filter_text(request.args, name) for name in ("industry", "arena", "strategy")}
     found["owner_id"] = params.identifier(request.args, "owner")
@@ -110,7 +110,7 @@ def _summary(view: Any, dimension: str, filters: dict[str, Any], names: dict) ->
 
 def _render(focus: dict | None = None, notice: dict | None = None):
     """The board page, or only the board when htmx swaps it; `focus` puts a message or a step on one card."""
-    filters = _filters()
+    filters = board_filters()
     projector = views()
     view, day = projector["outreach"], today()
     names = projector["users"].names()

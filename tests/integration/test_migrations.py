@@ -14,6 +14,7 @@ from crm.audit.chain import chain_table_for
 from crm.audit.checkpoint import checkpoints_table
 from crm.audit.tree import tree_table_for
 from crm.audit.verify import verify_chain
+from crm.calendar_feeds import calendar_feeds
 from crm.credentials import credentials
 from crm.idempotency import idempotency_keys
 from crm.persistence import sqlalchemy_env
@@ -37,6 +38,7 @@ BESIDE_THE_EVENT_STORE = {
     "crm_idempotency_keys",
     "crm_webhooks",
     "crm_webhook_deliveries",
+    "crm_calendar_feeds",
 }
 # The tables as the code queries them; a new table made by a migration joins this list.
 QUERIED = (
@@ -52,6 +54,7 @@ QUERIED = (
     idempotency_keys,
     webhooks,
     webhook_deliveries,
+    calendar_feeds,
 )
 
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from crm import acting
 from crm.access_log import AccessLog
+from crm.call_claims import CallClaims
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
@@ -131,6 +132,7 @@ class CrmService(Application):
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
+        self.call_claims = CallClaims(beside, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -20,6 +20,7 @@ from projections.agreement_queries import (
     commitment_status,
 )
 from projections.as_of import as_of
+from projections.call_list import TO_CALL, CallRow, answered_lead, call_list, call_row, to_call
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -76,9 +77,11 @@ __all__ = [
     "QUEUE_SECTIONS",
     "SEARCH_MAX",
     "SORT_KEYS",
+    "TO_CALL",
     "AgreementRow",
     "AttemptRow",
     "BoardColumn",
+    "CallRow",
     "Card",
     "CommitmentRow",
     "CompanyName",
@@ -104,10 +107,13 @@ __all__ = [
     "UserRow",
     "WorkplaceRow",
     "agreement_companies",
+    "answered_lead",
     "as_of",
     "attempt_at",
     "attempts_of",
     "board",
+    "call_list",
+    "call_row",
     "card",
     "commitment_status",
     "companies_named",
@@ -130,6 +136,7 @@ __all__ = [
     "search_term",
     "stage_counts",
     "stalled",
+    "to_call",
     "verify_projections",
     "workplaces_of",
 ]

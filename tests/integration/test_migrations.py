@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from crm.access_log import access_log
 from crm.application import CrmApplication
 from crm.audit.chain import chain_table_for
+from crm.call_claims import call_claims
 from crm.audit.verify import verify_chain
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
@@ -26,6 +27,7 @@ BESIDE_THE_EVENT_STORE = {
     "crm_sign_in_throttle",
     "crm_sign_in_log",
     "crm_session_generations",
+    "crm_call_claims",
 }
 # The tables as the code queries them; a new table made by a migration joins this list.
 QUERIED = (
@@ -35,6 +37,7 @@ QUERIED = (
     sign_in_throttle,
     sign_in_log,
     session_generations,
+    call_claims,
 )
 
 
@@ -61,7 +64,7 @@ def drop(engine, *tables: str) -> None:
 def test_a_fresh_database_gets_every_table_and_a_second_run_does_nothing(sql_database):
     engine = engine_for(sql_database.url)
     try:
-        assert migrations.upgrade(engine) == ["0001", "0002"]
+        assert migrations.upgrade(engine) == ["0001", "0002", "0008"]
         assert set(inspect(engine).get_table_names()) >= BESIDE_THE_EVENT_STORE
         assert revision_of(engine) == migrations.heads()
 
@@ -169,7 +172,7 @@ def test_two_processes_starting_at_once_migrate_once_and_both_carry_on(sql_datab
     assert [process.exitcode for process in processes] == [0, 0]
     if start is _migrate_when_all_are_ready:
         # Check one applied the revision and the other, having waited for the lock, found nothing to do.
-        assert sorted(outcomes) == [[], ["0001", "0002"]]
+        assert sorted(outcomes) == [[], ["0001", "0002", "0008"]]
     else:
         assert outcomes == [True, True]
     engine = engine_for(sql_database.url)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, DateTime, MetaData, Table, Uuid, delete, or_, select, update
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
+from sqlalchemy import Column, DateTime, MetaData, Table, Uuid, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.clock import Clock

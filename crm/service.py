@@ -14,10 +14,10 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from crm import acting
 from crm.access_log import AccessLog
-from crm.call_claims import CallClaims
 from crm.agreements import PartnershipAgreement
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
+from crm.call_claims import CallClaims
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact

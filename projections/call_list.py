@@ -33,6 +33,7 @@ class CallRow(QueueRow):
     """A queue row with what a caller needs: the most urgent live lead's urgency (None without one),
     whether a current decision maker is known, the last attempt's note and the lead an attempt answers."""
 
+    round: int
     lead_urgency: str | None
     decision_maker_known: bool
     last_note: str | None
@@ -92,6 +93,7 @@ def _last_note() -> Any:
 def _extras() -> tuple[Any, ...]:
     urgency = _urgency_rank()
     return (
+        companies.c.round,
         urgency.label("urgency_rank"),
         _decision_maker_known().label("decision_maker_known"),
         _last_note().label("last_note"),
@@ -166,12 +168,13 @@ def to_call(
     limit: int = 20,
 ) -> list[UUID]:
     """The companies call mode offers the user next, in the call list's order: overdue, due today, then
-    those with no next step; a company with an attempt recorded since `called_since` is left out."""
+    those with no next step; a company called today since `called_since` (by anyone) is left out."""
     conditions = _conditions(today)
     recent = exists().where(
         attempts.c.company_id == companies.c.company_id,
         attempts.c.voided.is_(False),
         attempts.c.recorded_at >= utc_naive(called_since),
+        attempts.c.occurred_on >= today,
     )
     section_rank = case(*((conditions[name], rank) for rank, name in enumerate(TO_CALL)), else_=len(TO_CALL))
     query = (

@@ -71,7 +71,7 @@ def attempt_values(form: Mapping[str, str], answered_lead: UUID | None = None) -
 
 
 def classification(company: Mapping[str, Any] | None, lead: Mapping[str, Any] | None) -> dict[str, str]:
-    """The form's defaults for arena, strategy and source partner: the lead's where it names them, else the company's."""
+    """The defaults for arena, strategy and source partner: the lead's where it names them, else the company's."""
     found: dict[str, str] = {}
     for field in CLASSIFICATION:
         value = (lead or {}).get(field) or (company or {}).get(field)

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from crm.access_log import access_log
 from crm.application import CrmApplication
 from crm.audit.chain import chain_table_for
-from crm.call_claims import call_claims
 from crm.audit.verify import verify_chain
+from crm.call_claims import call_claims
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
 from crm.sign_in.log import sign_in_log

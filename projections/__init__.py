@@ -47,6 +47,7 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
 from projections.pipeline import (
@@ -105,6 +106,7 @@ __all__ = [
     "TimelineEntry",
     "Upstream",
     "UserRow",
+    "WaitingFollowUp",
     "WorkplaceRow",
     "agreement_companies",
     "answered_lead",
@@ -138,5 +140,6 @@ __all__ = [
     "stalled",
     "to_call",
     "verify_projections",
+    "waiting_follow_ups",
     "workplaces_of",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
+from web.workdays import follow_up_due
 
 bp = Blueprint("my_day", __name__, url_prefix="/my-day")
 
@@ -58,6 +60,13 @@ def counts_context() -> dict[str, Any]:
     return {"counts": projections.queue_counts(views()["outreach"], current_user.id, today())}
 
 
+def due_follow_ups(day: date) -> list[dict[str, Any]]:
+    """The user's agreements whose one-month follow-up falls due today or fell due, with its day."""
+    waiting = projections.waiting_follow_ups(views()["outreach"], current_user.id, day - timedelta(days=27))
+    due = [{**found, "due_on": follow_up_due(found["feedback_on"])} for found in waiting]
+    return [found for found in due if found["due_on"] <= day]
+
+
 def queue_context() -> dict[str, Any]:
     day = today()
     outreach = views()["outreach"]
@@ -76,6 +85,7 @@ def queue_context() -> dict[str, Any]:
         "stalled_count": projections.count_stalled(outreach, day, stalled_days, owner_id=current_user.id),
         "stalled_days": stalled_days,
         "day_name": format_date(day, "EEEE d. MMMM yyyy"),
+        "follow_ups": due_follow_ups(day),
         "today": day,
     }
 

@@ -19,6 +19,7 @@ from crm.api_tokens import ApiTokens
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
 from crm.calendar_feeds import CalendarFeeds
+from crm.call_claims import CallClaims
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -140,6 +141,7 @@ class CrmService(Application):
         self.idempotency = IdempotencyKeys(beside)
         self.webhooks = Webhooks(beside)
         self.calendar_feeds = CalendarFeeds(beside)
+        self.call_claims = CallClaims(beside, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -21,6 +21,7 @@ from projections.agreement_queries import (
 )
 from projections.as_of import as_of
 from projections.calendar import CalendarDates, calendar_dates
+from projections.call_list import TO_CALL, CallRow, answered_lead, call_list, call_row, to_call
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -47,6 +48,7 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
 from projections.import_reference import import_reference
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
@@ -78,10 +80,12 @@ __all__ = [
     "QUEUE_SECTIONS",
     "SEARCH_MAX",
     "SORT_KEYS",
+    "TO_CALL",
     "AgreementRow",
     "AttemptRow",
     "BoardColumn",
     "CalendarDates",
+    "CallRow",
     "Card",
     "CommitmentRow",
     "CompanyName",
@@ -105,13 +109,17 @@ __all__ = [
     "TimelineEntry",
     "Upstream",
     "UserRow",
+    "WaitingFollowUp",
     "WorkplaceRow",
     "agreement_companies",
+    "answered_lead",
     "as_of",
     "attempt_at",
     "attempts_of",
     "board",
     "calendar_dates",
+    "call_list",
+    "call_row",
     "card",
     "commitment_status",
     "companies_named",
@@ -135,6 +143,8 @@ __all__ = [
     "search_term",
     "stage_counts",
     "stalled",
+    "to_call",
     "verify_projections",
+    "waiting_follow_ups",
     "workplaces_of",
 ]

@@ -21,7 +21,7 @@ from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, today, views
-from web.workdays import one_month_after
+from web.workdays import follow_up_due
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -131,7 +131,7 @@ def _render(agreement_id: UUID, notice: dict | None = None):
         sponsors=[p for p in people if p["role"] == "top_management"],
         kinds=choices("commitment_kind"),
         today=day,
-        suggested_follow_up=one_month_after(agreement["feedback_on"]) if agreement["feedback_on"] else None,
+        suggested_follow_up=follow_up_due(agreement["feedback_on"]) if agreement["feedback_on"] else None,
         can={
             "buy_in": may("negotiate") and status == "negotiating",
             "sign": may("sign") and status == "negotiating",

@@ -15,6 +15,7 @@ from crm.audit.checkpoint import checkpoints_table
 from crm.audit.tree import tree_table_for
 from crm.audit.verify import verify_chain
 from crm.calendar_feeds import calendar_feeds
+from crm.call_claims import call_claims
 from crm.credentials import credentials
 from crm.idempotency import idempotency_keys
 from crm.persistence import sqlalchemy_env
@@ -39,6 +40,7 @@ BESIDE_THE_EVENT_STORE = {
     "crm_webhooks",
     "crm_webhook_deliveries",
     "crm_calendar_feeds",
+    "crm_call_claims",
 }
 # The tables as the code queries them; a new table made by a migration joins this list.
 QUERIED = (
@@ -55,6 +57,7 @@ QUERIED = (
     webhooks,
     webhook_deliveries,
     calendar_feeds,
+    call_claims,
 )
 
 

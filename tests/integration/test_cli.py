@@ -91,7 +91,7 @@ def test_rebuilding_a_read_model_replays_it_and_an_unknown_name_is_refused(datab
 
 def test_migrate_brings_the_database_to_the_newest_revision_and_then_has_nothing_to_do(database_url):
     first = run("migrate")
-    assert first.exit_code == 0 and "Applied 0001, 0002." in first.output and "at revision 0002" in first.output
+    assert first.exit_code == 0 and "Applied 0001, 0002, 0003." in first.output and "at revision 0003" in first.output
 
     again = run("migrate")
-    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0002" in again.output
+    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0003" in again.output

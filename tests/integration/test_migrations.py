@@ -13,6 +13,7 @@ from crm.audit.chain import chain_table_for
 from crm.audit.verify import verify_chain
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
+from crm.personal_keys import personal_keys
 from crm.sign_in.log import sign_in_log
 from crm.sign_in.sessions import session_generations
 from crm.sign_in.throttle import sign_in_throttle
@@ -35,6 +36,7 @@ QUERIED = (
     sign_in_throttle,
     sign_in_log,
     session_generations,
+    personal_keys,
 )
 
 
@@ -61,7 +63,7 @@ def drop(engine, *tables: str) -> None:
 def test_a_fresh_database_gets_every_table_and_a_second_run_does_nothing(sql_database):
     engine = engine_for(sql_database.url)
     try:
-        assert migrations.upgrade(engine) == ["0001", "0002"]
+        assert migrations.upgrade(engine) == ["0001", "0002", "0003"]
         assert set(inspect(engine).get_table_names()) >= BESIDE_THE_EVENT_STORE
         assert revision_of(engine) == migrations.heads()
 
@@ -169,7 +171,7 @@ def test_two_processes_starting_at_once_migrate_once_and_both_carry_on(sql_datab
     assert [process.exitcode for process in processes] == [0, 0]
     if start is _migrate_when_all_are_ready:
         # Check one applied the revision and the other, having waited for the lock, found nothing to do.
-        assert sorted(outcomes) == [[], ["0001", "0002"]]
+        assert sorted(outcomes) == [[], ["0001", "0002", "0003"]]
     else:
         assert outcomes == [True, True]
     engine = engine_for(sql_database.url)

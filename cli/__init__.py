@@ -12,6 +12,7 @@ import click
 from sqlalchemy import create_engine
 
 from cli.audit import audit
+from cli.contacts import contacts
 from cli.projections import projections
 from cli.users import users
 from cli.wiring import open_app, open_projector
@@ -93,3 +94,4 @@ def serve(host: str, port: int, threads: int) -> None:
 main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
+main.add_command(contacts)

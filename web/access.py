@@ -93,6 +93,8 @@ ROUTES: dict[str, Rule] = {
     "agreements.abandon_commitment": needs("negotiate"),
     "agreements.complete": needs("sign"),
     "agreements.terminate": needs("sign"),
+    # Erasing a person on request: the project lead.
+    "privacy.erase": needs("erase_personal_data"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

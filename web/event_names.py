@@ -40,6 +40,7 @@ EVENT_NAMES = {
     "Contact.DetailsChanged": _l("Contact details corrected"),
     "Contact.RoleChanged": _l("Contact's role changed"),
     "Contact.Archived": _l("Contact archived"),
+    "Contact.Erased": _l("Person erased"),
     "OutreachAttempt.Logged": _l("Attempt logged"),
     "OutreachAttempt.Corrected": _l("Attempt corrected"),
     "OutreachAttempt.Voided": _l("Attempt voided"),

@@ -124,6 +124,12 @@ SENTENCES: dict[str, Sentence] = {
     "Contact.Archived": lambda e, n, p: _(
         "%(actor)s archived %(contact)s at %(company)s", **p, contact=n.contact(e.originator_id)
     ),
+    "Contact.Erased": lambda e, n, p: _(
+        "%(actor)s erased a person at %(company)s on request (%(basis)s): %(reason)s",
+        **p,
+        basis=label("legal_basis", e.legal_basis).lower(),
+        reason=e.reason or "",
+    ),
     "OutreachAttempt.Logged": _attempt_logged,
     "OutreachAttempt.Corrected": lambda e, n, p: _(
         "%(actor)s corrected an attempt to %(company)s: %(fields)s", **p, fields=_fields(e.changes)

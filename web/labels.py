@@ -129,6 +129,14 @@ LABELS = {
         "cvr": _l("CVR number"),
         "record": _l("record"),
     },
+    "legal_basis": {
+        "art17_1_a_no_longer_necessary": _l("No longer necessary (GDPR Art. 17(1)(a))"),
+        "art17_1_b_consent_withdrawn": _l("Consent withdrawn (GDPR Art. 17(1)(b))"),
+        "art17_1_c_objection": _l("Objection (GDPR Art. 17(1)(c))"),
+        "art17_1_d_unlawful": _l("Unlawfully processed (GDPR Art. 17(1)(d))"),
+        "art17_1_e_legal_obligation": _l("Legal obligation (GDPR Art. 17(1)(e))"),
+        "retention_expired": _l("Retention period expired"),
+    },
     "field": {
         "name": _l("Name"),
         "cvr": _l("CVR number"),
@@ -185,6 +193,7 @@ LABELS = {
         "search": _l("Search"),
         "focus_points": _l("Focus points"),
         "confirmed_on": _l("Confirmed on"),
+        "legal_basis": _l("Legal basis"),
     },
 }
 

@@ -9,6 +9,7 @@ from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.privacy import PrivacyCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.users import UserCommands
 from crm.persistence import sqlalchemy_env
@@ -24,6 +25,7 @@ class CrmApplication(
     ContactCommands,
     AttemptCommands,
     AgreementCommands,
+    PrivacyCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
 

@@ -130,6 +130,26 @@ class PersonalKeys:
         self._remember(key_id, key)
         return key
 
+    def ensure(self, key_ids: Iterable[str]) -> None:
+        """Make the keys of these ids that have none yet, in one transaction (a destroyed one stays destroyed)."""
+        wanted = sorted({k for k in key_ids if not self._cached(k)[0]})
+        if not wanted:
+            return
+        c = personal_keys.c
+        try:
+            with self.datastore.transaction(commit=True) as session:
+                rows = session.execute(select(c.key_id, c.key).where(c.key_id.in_(wanted))).all()
+                found: dict[str, bytes | None] = {row[0]: row[1] for row in rows}
+                now = self._now()
+                fresh = {k: secrets.token_bytes(KEY_BYTES) for k in wanted if k not in found}
+                if fresh:
+                    made = [{"key_id": k, "key": v, "created_at": now} for k, v in fresh.items()]
+                    session.execute(personal_keys.insert(), made)
+        except IntegrityError:
+            return  # another writer made one meanwhile: sealing reads or makes each key on its own
+        for key_id, key in {**found, **fresh}.items():
+            self._remember(key_id, bytes(key) if key is not None else None)
+
     def destroy(self, key_ids: Iterable[str]) -> int:
         """Destroy these keys (a tombstone is kept); returns how many held a key until now."""
         wanted = sorted(set(key_ids))

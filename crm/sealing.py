@@ -25,12 +25,13 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
+from eventsourcing.persistence import EventStore, Mapper, Recording, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
+from crm.aggregate import CrmAggregate
 from crm.contacts import PERSONAL_FIELDS, Contact
 from crm.personal_keys import PersonalKeys
-from crm.vocabulary import ERASED_PERSON, REDACTED_TEXT
+from crm.vocabulary import ERASED_PERSON, FREE_TEXT, REDACTED_TEXT
 
 NONCE_BYTES = 12
 # Every Contact event's own reason is free text about the person, sealed with their data.
@@ -96,6 +97,11 @@ class SealingMapper(Mapper[UUID]):
 
     keys: PersonalKeys | None = None
 
+    def prepare(self, domain_events: Any) -> None:
+        """Make the keys these events will be sealed under, in one transaction, before they are mapped."""
+        if self.keys is not None:
+            self.keys.ensure(keys_needed(domain_events))
+
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if self.keys is not None:
             state = dict(vars(domain_event))
@@ -131,9 +137,9 @@ class SealingMapper(Mapper[UUID]):
 
 
 def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:
-    """Seal the fields of this event class that hold personal data, in place; False when it has none."""
-    if issubclass(event_class, Contact.Erased):
-        return False  # the erasure's own record (who, when, why, on what basis) stays readable
+    """Seal the fields of this event class that hold personal data or free text, in place; False when none."""
+    if issubclass(event_class, (Contact.Erased, CrmAggregate.TextRedacted)):
+        return False  # the erasure's or redaction's own record (who, when, why, on what basis) stays readable
     if issubclass(event_class, Contact.Event):
         key_id = contact_key(state["originator_id"])
         for field in CONTACT_SEALED:
@@ -142,6 +148,8 @@ def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:
         if isinstance(state.get("changes"), dict):
             state["changes"] = {f: sealer(key_id, f, v) for f, v in state["changes"].items()}
         return True
+    if issubclass(event_class, CrmAggregate.Event):
+        return _seal_free_text(state, sealer)
     if issubclass(event_class, Snapshot) and state.get("topic") == CONTACT_TOPIC:
         key_id = contact_key(state["originator_id"])
         inner = dict(state["state"])
@@ -151,3 +159,44 @@ def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:
         state["state"] = inner
         return True
     return False
+
+
+def _seal_free_text(state: dict[str, Any], sealer: Any) -> bool:
+    originator_id, version = state["originator_id"], state["originator_version"]
+    sealed = False
+    for field in FREE_TEXT & state.keys():
+        if isinstance(state[field], str) and state[field]:
+            state[field] = sealer(text_key(originator_id, version, field), field, state[field])
+            sealed = True
+    changes = state.get("changes")
+    if isinstance(changes, dict) and FREE_TEXT & changes.keys():
+        changes = dict(changes)
+        for field in FREE_TEXT & changes.keys():
+            if isinstance(changes[field], str) and changes[field]:
+                changes[field] = sealer(text_key(originator_id, version, f"changes.{field}"), field, changes[field])
+                sealed = True
+        state["changes"] = changes
+    return sealed
+
+
+def keys_needed(domain_events: Any) -> list[str]:
+    """The key ids sealing these events will use (made together before the events are mapped)."""
+    needed: list[str] = []
+
+    def note(key_id: str, field: str, value: Any) -> Any:
+        if value is not None:
+            needed.append(key_id)
+        return value
+
+    for domain_event in domain_events:
+        seal_state(type(domain_event), dict(vars(domain_event)), note)
+    return needed
+
+
+class SealingEventStore(EventStore[UUID]):
+    """The library's event store, making the keys of a save's events in one go before mapping them."""
+
+    def put(self, domain_events: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        if isinstance(self.mapper, SealingMapper):
+            self.mapper.prepare(domain_events)
+        return super().put(domain_events, **kwargs)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
 from crm import acting
@@ -28,7 +28,7 @@ from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
 from crm.personal_keys import PersonalKeys
-from crm.sealing import SealedAsJSON, SealingMapper
+from crm.sealing import SealedAsJSON, SealingEventStore, SealingMapper
 from crm.sign_in.log import SignInLog
 from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
@@ -155,6 +155,9 @@ class CrmService(Application):
         self.personal_keys = PersonalKeys.separate(separate) if separate else PersonalKeys(keys_datastore)
         mapper.keys = self.personal_keys
         return mapper
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        return SealingEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def today(self) -> date:
         return local_date(self.clock.now())

@@ -117,3 +117,18 @@ LEGAL_BASES = (
     "art17_1_e_legal_obligation",
     "retention_expired",
 )
+# Free texts that users type, which may name a person ("Birthe asked me to call back"): each is
+# sealed under a key of its own (crm/sealing.py), so that redacting one destroys that text alone.
+FREE_TEXT = frozenset(
+    {
+        "reason",
+        "note",
+        "target_group_note",
+        "closed_reason",
+        "focus_points",
+        "description",
+        "termination_reason",
+        "lead_reason",
+        "decline_reason",
+    }
+)

@@ -46,6 +46,7 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.free_texts import FreeTextHit, person_terms, texts_naming
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
 from projections.pipeline import (
@@ -87,6 +88,7 @@ __all__ = [
     "Count",
     "EventFilters",
     "FoundContact",
+    "FreeTextHit",
     "LeadRow",
     "ListedCompany",
     "Overlap",
@@ -124,12 +126,14 @@ __all__ = [
     "my_day",
     "partner_names",
     "partners_list",
+    "person_terms",
     "queue_counts",
     "queue_row",
     "search_companies",
     "search_term",
     "stage_counts",
     "stalled",
+    "texts_naming",
     "verify_projections",
     "workplaces_of",
 ]

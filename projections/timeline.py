@@ -228,6 +228,12 @@ CONSUMED = (
     Lead.Claimed,
     Lead.Declined,
     Lead.OutreachStarted,
+    # A free text redacted on request (crm/aggregate.py), on the timeline of the company it was about.
+    Company.TextRedacted,
+    Contact.TextRedacted,
+    OutreachAttempt.TextRedacted,
+    PartnershipAgreement.TextRedacted,
+    Lead.TextRedacted,
 )
 
 

@@ -95,6 +95,7 @@ ROUTES: dict[str, Rule] = {
     "agreements.terminate": needs("sign"),
     # Erasing a person on request: the project lead.
     "privacy.erase": needs("erase_personal_data"),
+    "privacy.redact": needs("erase_personal_data"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

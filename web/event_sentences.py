@@ -226,6 +226,15 @@ SENTENCES: dict[str, Sentence] = {
     "CvrIndex.Claimed": lambda e, n, p: _("%(actor)s reserved CVR number %(cvr)s for %(company)s", **p, cvr=e.cvr),
     "CvrIndex.Released": lambda e, n, p: _("%(actor)s released a CVR number", **p),
     "CvrIndex.Reclaimed": lambda e, n, p: _("%(actor)s reserved a CVR number again for %(company)s", **p),
+    **{
+        f"{aggregate}.TextRedacted": lambda e, n, p: _(
+            "%(actor)s redacted a text (%(field)s) on request: %(reason)s",
+            **p,
+            field=label("field", e.field.rpartition(".")[2]).lower(),
+            reason=e.reason or "",
+        )
+        for aggregate in ("Company", "Contact", "OutreachAttempt", "PartnershipAgreement", "Lead", "ChannelPartner")
+    },
 }
 
 

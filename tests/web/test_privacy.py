@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crm.contacts import Contact
@@ -50,3 +52,25 @@ def test_erasing_asks_for_a_reason_then_every_screen_shows_an_erased_person(as_r
     assert "indsigelse" in events and "Sag 2026-14" in events
     history = lead.get(f"/audit/history?id={contact}").get_data(as_text=True)
     assert "Birthe" not in history and "slettet person" in history
+
+
+def test_the_texts_naming_the_person_are_listed_and_the_chosen_ones_redacted(as_role, crm, team, birthe):
+    company, contact = birthe
+    crm.log_attempt(
+        team.recruiter, company, "call", "no_answer", note="Birthe bad mig ringe tilbage", contact_id=contact
+    )
+    crm.log_attempt(team.recruiter, company, "call", "no_answer", note="Ingen svarede")
+    lead = as_role("project_lead")
+    page = lead.get(f"/privacy/contacts/{contact}/erase").get_data(as_text=True)
+    assert "Fritekster, der nævner personen" in page
+    assert "Birthe bad mig ringe tilbage" in page and "Ingen svarede" not in page
+    chosen = re.search(r'name="text" value="([^"]+)"', page).group(1)
+
+    done = lead.post(f"/privacy/contacts/{contact}/redact", {"text": chosen, "reason": "Sag 2026-14"})
+    assert done.status_code == 302
+    page = lead.get(f"/privacy/contacts/{contact}/erase").get_data(as_text=True)
+    assert "1 tekster fjernet" in page and "Birthe bad mig ringe tilbage" not in page
+    company_page = lead.get(f"/companies/{company}").get_data(as_text=True)
+    assert "bad mig ringe" not in company_page and "Ingen svarede" in company_page
+    events = lead.get("/audit/?aggregate=attempt").get_data(as_text=True)
+    assert "Henrik Bach fjernede en tekst (note) efter anmodning: Sag 2026-14" in events

@@ -10,6 +10,7 @@ from crm.commands.contacts import ContactCommands
 from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.privacy import PrivacyCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
@@ -30,6 +31,7 @@ class CrmApplication(
     ContactCommands,
     AttemptCommands,
     AgreementCommands,
+    PrivacyCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
 

@@ -49,6 +49,7 @@ from projections.contacts import (
 )
 from projections.event_log import EventFilters, PositionPage
 from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
+from projections.free_texts import FreeTextHit, person_terms, texts_naming
 from projections.import_reference import import_reference
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
@@ -94,6 +95,7 @@ __all__ = [
     "Count",
     "EventFilters",
     "FoundContact",
+    "FreeTextHit",
     "LeadRow",
     "ListedCompany",
     "Overlap",
@@ -137,12 +139,14 @@ __all__ = [
     "my_day",
     "partner_names",
     "partners_list",
+    "person_terms",
     "queue_counts",
     "queue_row",
     "search_companies",
     "search_term",
     "stage_counts",
     "stalled",
+    "texts_naming",
     "to_call",
     "verify_projections",
     "waiting_follow_ups",

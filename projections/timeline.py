@@ -137,6 +137,12 @@ class TimelineView(View):
                 ),
             )
 
+    def erase_reasons(self, contact_id: UUID) -> None:
+        """The reasons typed on an erased person's events were sealed with their data: gone from here too."""
+        with self.transaction(commit=True) as session:
+            self.flush(session)
+            session.execute(timeline.update().where(timeline.c.originator_id == contact_id).values(reason=None))
+
     def _company_of(self, session: Session, aggregate: str, event: Any) -> UUID:
         if aggregate == "company":
             company: UUID = event.originator_id
@@ -203,6 +209,7 @@ CONSUMED = (
     Contact.DetailsChanged,
     Contact.RoleChanged,
     Contact.Archived,
+    Contact.Erased,
     OutreachAttempt.Logged,
     OutreachAttempt.Corrected,
     OutreachAttempt.Voided,
@@ -224,6 +231,12 @@ CONSUMED = (
     Lead.Claimed,
     Lead.Declined,
     Lead.OutreachStarted,
+    # A free text redacted on request (crm/aggregate.py), on the timeline of the company it was about.
+    Company.TextRedacted,
+    Contact.TextRedacted,
+    OutreachAttempt.TextRedacted,
+    PartnershipAgreement.TextRedacted,
+    Lead.TextRedacted,
 )
 
 
@@ -247,6 +260,11 @@ class TimelineProjection(CrmProjection[TimelineView]):
     @process_event.register
     def contact_event(self, event: Contact.Event, tracking: Tracking) -> None:
         self.view.add_entry(event, tracking)
+
+    @process_event.register
+    def contact_erased(self, event: Contact.Erased, tracking: Tracking) -> None:
+        self.view.add_entry(event, tracking)
+        self.view.erase_reasons(event.originator_id)
 
     @process_event.register
     def attempt_event(self, event: OutreachAttempt.Event, tracking: Tracking) -> None:

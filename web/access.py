@@ -126,6 +126,9 @@ ROUTES: dict[str, Rule] = {
     "imports.index": needs("outreach"),
     "imports.preview": needs("outreach"),
     "imports.commit": needs("outreach"),
+    # Erasing a person on request: the project lead.
+    "privacy.erase": needs("erase_personal_data"),
+    "privacy.redact": needs("erase_personal_data"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

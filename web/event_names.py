@@ -40,6 +40,7 @@ EVENT_NAMES = {
     "Contact.DetailsChanged": _l("Contact details corrected"),
     "Contact.RoleChanged": _l("Contact's role changed"),
     "Contact.Archived": _l("Contact archived"),
+    "Contact.Erased": _l("Person erased"),
     "OutreachAttempt.Logged": _l("Attempt logged"),
     "OutreachAttempt.Corrected": _l("Attempt corrected"),
     "OutreachAttempt.Voided": _l("Attempt voided"),
@@ -73,6 +74,11 @@ EVENT_NAMES = {
     "CvrIndex.Claimed": _l("CVR number reserved"),
     "CvrIndex.Released": _l("CVR number released"),
     "CvrIndex.Reclaimed": _l("CVR number reserved again"),
+    # Each aggregate has its own TextRedacted (crm/aggregate.py): a free text's key destroyed on request.
+    **{
+        f"{aggregate}.TextRedacted": _l("Text redacted")
+        for aggregate in ("Company", "Contact", "OutreachAttempt", "PartnershipAgreement", "Lead", "ChannelPartner")
+    },
 }
 
 CHANNELS = {

@@ -19,6 +19,7 @@ from crm.call_claims import call_claims
 from crm.credentials import credentials
 from crm.idempotency import idempotency_keys
 from crm.persistence import sqlalchemy_env
+from crm.personal_keys import personal_keys
 from crm.sign_in.log import sign_in_log
 from crm.sign_in.sessions import session_generations
 from crm.sign_in.throttle import sign_in_throttle
@@ -58,6 +59,7 @@ QUERIED = (
     webhook_deliveries,
     calendar_feeds,
     call_claims,
+    personal_keys,
 )
 
 

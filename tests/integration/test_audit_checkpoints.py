@@ -128,8 +128,11 @@ def test_an_edit_with_every_later_link_rewritten_is_found_at_its_position_by_the
     make_checkpoint(app, signer)
     events = app.recorder.events_table
     with engine_of(app).connect() as connection:
-        target = connection.execute(select(events.c.id).where(events.c.originator_id == history.lars)).scalars().first()
-    edit(app, target, b"20304050", b"99999999")  # Lars Hansen's phone, as registered
+        target = (
+            connection.execute(select(events.c.id).where(events.c.originator_id == history.hansen)).scalars().first()
+        )
+    # The company's name as registered (a contact's phone would be ciphertext, see crm/personal_keys.py).
+    edit(app, target, b"Hansen Transport", b"Hansen Tr4nsport")
     rewrite_links(app)
 
     report = checked(app, signer)

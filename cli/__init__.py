@@ -11,7 +11,11 @@ from datetime import UTC, datetime, timedelta
 import click
 from sqlalchemy import create_engine
 
+from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
+from cli.calendar import calendar
+from cli.contacts import contacts
+from cli.imports import import_file
 from cli.projections import projections
 from cli.tokens import tokens
 from cli.users import users
@@ -97,3 +101,6 @@ main.add_command(projections)
 main.add_command(audit)
 main.add_command(tokens)
 main.add_command(webhooks)
+main.add_command(import_file)
+main.add_command(calendar)
+main.add_command(contacts)

@@ -8,7 +8,9 @@ subject can be told who looked at their data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +21,10 @@ from crm.clock import Clock
 from crm.validation import storable
 
 USES = ("page", "search", "export", "api")
+# The uses whose criterion is what a user typed, kept only as a keyed hash.
+HASHED_CRITERIA = frozenset({"search"})
+DIGEST_PREFIX = "hmac:"
+CRITERIA_KEY_ID = "access-log:criteria"
 
 # Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
@@ -40,10 +46,25 @@ access_log = Table(
 class AccessLog:
     """The access log in the application's database, or in memory for the in-memory store."""
 
-    def __init__(self, datastore: Any, clock: Clock) -> None:
+    def __init__(self, datastore: Any, clock: Clock, criteria_key: Callable[[], bytes]) -> None:
         self.datastore = datastore
         self.clock = clock
+        self._criteria_key = criteria_key
         self._memory: list[dict[str, Any]] = []
+
+    def criterion_digest(self, text: str) -> str:
+        """How a search for `text` is stored: a keyed hash of the text, case-folded, spaces collapsed."""
+        normal = " ".join((storable(text, 500) or "").casefold().split())
+        digest = hmac.new(self._criteria_key(), normal.encode("utf-8"), hashlib.sha256).hexdigest()
+        return DIGEST_PREFIX + digest[:32]
+
+    def _stored_criterion(self, use: str, criterion: str | None) -> str | None:
+        if criterion is None:
+            return None
+        if use in HASHED_CRITERIA:
+            return self.criterion_digest(criterion)
+        # Kept as given (it names nobody), except what no database can store.
+        return storable(criterion, 500)
 
     def record(
         self,
@@ -63,8 +84,7 @@ class AccessLog:
                 "user_id": user_id,
                 "use": use,
                 "contact_id": contact_id,
-                # What a user typed or requested is kept as typed, except what no database can store.
-                "criterion": storable(criterion, 500),
+                "criterion": self._stored_criterion(use, criterion),
                 "place": storable(place, 300),
             }
             for contact_id in (list(contact_ids) or [None])

@@ -30,6 +30,18 @@ class CrmAggregate(Aggregate):
     class Created(Event, Aggregate.Created):
         pass
 
+    class TextRedacted(Event):
+        """A free text of this record was redacted on request: its own key is destroyed (crm/sealing.py).
+
+        `position` and `field` name the stored event and the field whose text can no longer be read.
+        """
+
+        position: int
+        field: str
+
+    def record_redaction(self, position: int, field: str) -> None:
+        self.trigger_event(type(self).TextRedacted, position=position, field=field)
+
     @classmethod
     def _create(cls, event_class: Any, **kwargs: Any) -> Any:
         return super()._create(event_class, **_stamp(kwargs))

@@ -7,8 +7,10 @@ from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
+from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.privacy import PrivacyCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
@@ -24,10 +26,12 @@ class CrmApplication(
     WebhookCommands,
     PartnerCommands,
     LeadCommands,
+    ImportCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,
     AgreementCommands,
+    PrivacyCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
 

@@ -12,6 +12,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from crm.aggregate import CrmAggregate
+from crm.errors import InvalidInput
+from crm.vocabulary import ERASED_PERSON
 
 PERSONAL_FIELDS = ("name", "phone", "email")
 
@@ -48,6 +50,7 @@ class Contact(CrmAggregate):
         self.email = email
         self.is_decision_maker = is_decision_maker
         self.archived = False
+        self.erased = False
 
     class DetailsChanged(CrmAggregate.Event):
         changes: dict[str, Any]
@@ -58,6 +61,7 @@ class Contact(CrmAggregate):
             setattr(self, field, value)
 
     def change_details(self, **values: Any) -> None:
+        self.refuse_if_erased()
         changes = self.changed_values(values)
         if changes:
             self._details_changed(changes)
@@ -72,6 +76,7 @@ class Contact(CrmAggregate):
         self.is_decision_maker = is_decision_maker
 
     def change_role(self, role: str, is_decision_maker: bool) -> None:
+        self.refuse_if_erased()
         if (role, is_decision_maker) != (self.role, self.is_decision_maker):
             self._role_changed(role, is_decision_maker)
 
@@ -86,3 +91,33 @@ class Contact(CrmAggregate):
         """The person left the company: kept for the history, no longer offered as a contact."""
         if not self.archived:
             self._archived()
+
+    class Erased(CrmAggregate.Event):
+        """The person was erased on request: their key is destroyed, so their data can never be read again.
+
+        The event itself holds no personal data: who (actor_id), when (timestamp),
+        why (reason) and on what legal basis; its fields are stored in clear.
+        """
+
+        legal_basis: str
+
+    @event(Erased)
+    def _erased(self, legal_basis: str) -> None:
+        self.name = ERASED_PERSON
+        self.phone = None
+        self.email = None
+        self.archived = True
+        self.erased = True
+        self.erasure_basis = legal_basis
+
+    def erase(self, legal_basis: str) -> None:
+        if not self.is_erased:
+            self._erased(legal_basis)
+
+    @property
+    def is_erased(self) -> bool:
+        return bool(getattr(self, "erased", False))  # snapshots from before erasure existed lack the flag
+
+    def refuse_if_erased(self) -> None:
+        if self.is_erased:
+            raise InvalidInput(field="contact", problem="the person is erased")

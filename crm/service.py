@@ -10,14 +10,17 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
 from crm import acting
-from crm.access_log import AccessLog
+from crm.access_log import CRITERIA_KEY_ID, AccessLog
 from crm.agreements import PartnershipAgreement
 from crm.api_tokens import ApiTokens
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
+from crm.calendar_feeds import CalendarFeeds
+from crm.call_claims import CallClaims
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
@@ -28,6 +31,8 @@ from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO
+from crm.personal_keys import PersonalKeys
+from crm.sealing import SealedAsJSON, SealingEventStore, SealingMapper
 from crm.sign_in.log import SignInLog
 from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
@@ -110,6 +115,8 @@ class CrmService(Application):
     """The application's plumbing; the use cases are in crm/application.py."""
 
     name = "crm"
+    personal_keys: PersonalKeys
+    _memory_beside: SQLAlchemyDatastore | None
     snapshotting_intervals: ClassVar[dict[type, int]] = {
         Company: 50,
         PartnershipAgreement: 50,
@@ -127,20 +134,41 @@ class CrmService(Application):
             migrations.upgrade(datastore.engine)
             if isinstance(self.recorder, ChainedApplicationRecorder):
                 self.recorder.link_unchained_log()
+                self.recorder.plant_tree()
         self.credentials = Credentials(datastore)
-        self.access_log = AccessLog(datastore, self.clock)
+        self.access_log = AccessLog(datastore, self.clock, lambda: self.personal_keys.for_sealing(CRITERIA_KEY_ID))
         # Beside an in-memory event store, the sign-in tables live in a private in-memory SQLite database.
-        beside = datastore if datastore is not None else memory_datastore()
+        beside = datastore if datastore is not None else self._memory_beside
+        assert beside is not None  # nosec B101  # narrows the type
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
         self.api_tokens = ApiTokens(beside)
         self.idempotency = IdempotencyKeys(beside)
         self.webhooks = Webhooks(beside)
+        self.calendar_feeds = CalendarFeeds(beside)
+        self.call_claims = CallClaims(beside, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(SealedAsJSON())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper with personal fields sealed under per-person keys (crm/sealing.py)."""
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=SealingMapper)
+        assert isinstance(mapper, SealingMapper)  # nosec B101  # narrows the type
+        datastore: SQLAlchemyDatastore | None = getattr(self.factory, "datastore", None)
+        self._memory_beside = memory_datastore() if datastore is None else None
+        separate = PersonalKeys.separate_url(self.env)
+        keys_datastore = datastore or self._memory_beside
+        assert keys_datastore is not None  # nosec B101  # narrows the type
+        self.personal_keys = PersonalKeys.separate(separate) if separate else PersonalKeys(keys_datastore)
+        mapper.keys = self.personal_keys
+        return mapper
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        return SealingEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def today(self) -> date:
         return local_date(self.clock.now())

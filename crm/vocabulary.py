@@ -102,3 +102,33 @@ def aggregate_slug(event_type: str) -> str:
     "crm.attempts:OutreachAttempt.Logged" both give "attempt"; an unknown class gives "other"."""
     qualname = event_type.rpartition(":")[2]
     return AGGREGATE_SLUGS.get(qualname.split(".")[0], "other")
+
+
+# What is shown where an erased person's name stood (their key is destroyed: crm/sealing.py).
+ERASED_PERSON = "slettet person"
+# What is shown where a redacted free text stood.
+REDACTED_TEXT = "[fjernet]"
+# The legal basis recorded with an erasure (GDPR Art. 17(1) a-f, and a retention period that ran out).
+LEGAL_BASES = (
+    "art17_1_a_no_longer_necessary",
+    "art17_1_b_consent_withdrawn",
+    "art17_1_c_objection",
+    "art17_1_d_unlawful",
+    "art17_1_e_legal_obligation",
+    "retention_expired",
+)
+# Free texts that users type, which may name a person ("Birthe asked me to call back"): each is
+# sealed under a key of its own (crm/sealing.py), so that redacting one destroys that text alone.
+FREE_TEXT = frozenset(
+    {
+        "reason",
+        "note",
+        "target_group_note",
+        "closed_reason",
+        "focus_points",
+        "description",
+        "termination_reason",
+        "lead_reason",
+        "decline_reason",
+    }
+)

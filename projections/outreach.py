@@ -37,6 +37,7 @@ CONSUMED = (
     Contact.DetailsChanged,
     Contact.RoleChanged,
     Contact.Archived,
+    Contact.Erased,
     OutreachAttempt.Logged,
     OutreachAttempt.Corrected,
     OutreachAttempt.Voided,
@@ -45,7 +46,7 @@ CONSUMED = (
 )
 
 
-class OutreachProjection(CrmProjection):
+class OutreachProjection(CrmProjection[OutreachView]):
     name = "outreach"
     view_class = OutreachView
     topics = tuple(get_topic(cls) for cls in CONSUMED)
@@ -131,6 +132,10 @@ class OutreachProjection(CrmProjection):
     @process_event.register
     def contact_archived(self, event: Contact.Archived, tracking: Tracking) -> None:
         self.view.update_contact(event, archived=True)
+
+    @process_event.register
+    def contact_erased(self, event: Contact.Erased, tracking: Tracking) -> None:
+        self.view.erase_contact(event)
 
     @process_event.register
     def attempt_logged(self, event: OutreachAttempt.Logged, tracking: Tracking) -> None:

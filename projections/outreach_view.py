@@ -13,10 +13,11 @@ from crm.clock import local_date
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.partners import ChannelPartner
+from crm.vocabulary import ERASED_PERSON
 from projections.base import View
 from projections.outreach_tables import attempts, companies, contacts, partners, workplaces
 from projections.reading import search_key
-from projections.schema import utc_naive
+from projections.schema import rows_changed, utc_naive
 
 ADVANCE_NEXT_STEP = (
     companies.update()
@@ -82,7 +83,7 @@ class OutreachView(View):
 
     def update_company(self, event: Any, **values: Any) -> None:
         """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
-        if "name" in values:
+        if "name" in values and "search_name" not in values:
             values["search_name"] = search_key(values["name"])
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
@@ -154,6 +155,10 @@ class OutreachView(View):
                 UPDATE_CONTACT, {"b_contact_id": event.originator_id, "version": event.originator_version, **values}
             )
 
+    def erase_contact(self, event: Contact.Erased) -> None:
+        """The person's row stays, so lists show "slettet person" where they stood; nothing of them is left in it."""
+        self.update_contact(event, name=ERASED_PERSON, search_name="", phone=None, email=None, archived=True)
+
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
         self.buffer(
@@ -199,7 +204,7 @@ class OutreachView(View):
         """Apply a company's pending run of attempts: the common case, newer attempts of the current round,
         is one update; anything else (an attempt dated before the last one, another round) recomputes."""
         pending = self._advances.pop(company_id, None)
-        if pending and not session.execute(ADVANCE_NEXT_STEP, pending).rowcount:
+        if pending and not rows_changed(session.execute(ADVANCE_NEXT_STEP, pending)):
             self._refresh_next_step(session, company_id)
 
     def flush(self, session: Session) -> None:

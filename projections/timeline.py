@@ -137,19 +137,28 @@ class TimelineView(View):
                 ),
             )
 
+    def erase_reasons(self, contact_id: UUID) -> None:
+        """The reasons typed on an erased person's events were sealed with their data: gone from here too."""
+        with self.transaction(commit=True) as session:
+            self.flush(session)
+            session.execute(timeline.update().where(timeline.c.originator_id == contact_id).values(reason=None))
+
     def _company_of(self, session: Session, aggregate: str, event: Any) -> UUID:
         if aggregate == "company":
-            return event.originator_id
+            company: UUID = event.originator_id
+            return company
         if isinstance(event, CrmAggregate.Created):
-            self.buffer(subjects, dict(originator_id=event.originator_id, company_id=event.company_id))
-            self._subjects_in_batch[event.originator_id] = event.company_id
-            return event.company_id
+            # Every subject of a company (contact, workplace, attempt, lead, agreement) is created naming it.
+            company_id: UUID = getattr(event, "company_id")  # noqa: B009
+            self.buffer(subjects, dict(originator_id=event.originator_id, company_id=company_id))
+            self._subjects_in_batch[event.originator_id] = company_id
+            return company_id
         if event.originator_id in self._subjects_in_batch:
             return self._subjects_in_batch[event.originator_id]
-        company_id = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
-        if company_id is None:
+        stored: UUID | None = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
+        if stored is None:
             raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")
-        return company_id
+        return stored
 
     def for_company(self, company_id: UUID, limit: int = 50, before: int | None = None) -> list[TimelineEntry]:
         """The company's events newest first; pass the last row's notification_id as `before` for the next page."""
@@ -200,6 +209,7 @@ CONSUMED = (
     Contact.DetailsChanged,
     Contact.RoleChanged,
     Contact.Archived,
+    Contact.Erased,
     OutreachAttempt.Logged,
     OutreachAttempt.Corrected,
     OutreachAttempt.Voided,
@@ -221,10 +231,16 @@ CONSUMED = (
     Lead.Claimed,
     Lead.Declined,
     Lead.OutreachStarted,
+    # A free text redacted on request (crm/aggregate.py), on the timeline of the company it was about.
+    Company.TextRedacted,
+    Contact.TextRedacted,
+    OutreachAttempt.TextRedacted,
+    PartnershipAgreement.TextRedacted,
+    Lead.TextRedacted,
 )
 
 
-class TimelineProjection(CrmProjection):
+class TimelineProjection(CrmProjection[TimelineView]):
     """Files every event of a company and of its contacts, attempts, agreements and leads under the company."""
 
     name = "timeline"
@@ -244,6 +260,11 @@ class TimelineProjection(CrmProjection):
     @process_event.register
     def contact_event(self, event: Contact.Event, tracking: Tracking) -> None:
         self.view.add_entry(event, tracking)
+
+    @process_event.register
+    def contact_erased(self, event: Contact.Erased, tracking: Tracking) -> None:
+        self.view.add_entry(event, tracking)
+        self.view.erase_reasons(event.originator_id)
 
     @process_event.register
     def attempt_event(self, event: OutreachAttempt.Event, tracking: Tracking) -> None:

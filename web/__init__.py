@@ -101,6 +101,8 @@ def _register_navigation(app: Flask) -> None:
         ("pipeline.board", _l("Pipeline")),
         ("leads.index", _l("Leads")),
         ("agreements.index", _l("Agreements")),
+        ("imports.index", _l("Import")),
+        ("calendar.index", _l("Calendar")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

@@ -64,6 +64,11 @@ ROUTES: dict[str, Rule] = {
     "my_day.index": needs("outreach"),
     "my_day.log_attempt": needs("outreach"),
     "my_day.reapproach": needs("outreach"),
+    "my_day.attempt_form": needs("outreach"),
+    "call_mode.next_call": needs("outreach"),
+    "call_mode.call": needs("outreach"),
+    "call_mode.log_call": needs("outreach"),
+    "call_mode.skip_call": needs("outreach"),
     "companies.index": needs("read_outreach"),
     "companies.show": needs("read_outreach"),
     "companies.timeline": needs("read_outreach"),
@@ -104,6 +109,26 @@ ROUTES: dict[str, Rule] = {
     "agreements.abandon_commitment": needs("negotiate"),
     "agreements.complete": needs("sign"),
     "agreements.terminate": needs("sign"),
+    # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
+    "exports.companies": needs("read_outreach"),
+    "exports.pipeline": needs("read_outreach"),
+    "exports.my_day": needs("outreach"),
+    "exports.leads": needs("read_outreach"),
+    "exports.buy_in": needs("read_outreach"),
+    "exports.commitments": needs("read_outreach"),
+    # Calendars: the feed itself is opened by calendar programs, its secret address being the key.
+    "calendar.feed": PUBLIC,
+    "calendar.index": needs("outreach"),
+    "calendar.renew": needs("outreach"),
+    "calendar.revoke": needs("outreach"),
+    "calendar.follow_up": needs("read_outreach"),
+    # Importing companies from a spreadsheet: the people who register companies.
+    "imports.index": needs("outreach"),
+    "imports.preview": needs("outreach"),
+    "imports.commit": needs("outreach"),
+    # Erasing a person on request: the project lead.
+    "privacy.erase": needs("erase_personal_data"),
+    "privacy.redact": needs("erase_personal_data"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),
@@ -113,6 +138,8 @@ ROUTES: dict[str, Rule] = {
     "audit.export_manifest": needs("audit"),
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
+    "audit.checkpoints": needs("audit"),
+    "audit.proof": needs("audit"),
     # The JSON API (web/api/): the same permissions as the screens, by API token.
     # Its OpenAPI document and the page that shows it hold no data.
     "api.openapi": PUBLIC,

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 import projections
 from crm.errors import CrmError
-from crm.vocabulary import SIZE_BANDS
+from crm.vocabulary import ERASED_PERSON, SIZE_BANDS
 from web import params
 from web.labels import choices
 from web.messages import describe
@@ -29,7 +29,7 @@ LIST_FILTERS = ("stage", "owner", "industry", "arena")
 
 @bp.context_processor
 def vocabularies() -> dict[str, Any]:
-    return {"choices": choices}
+    return {"choices": choices, "erased_person": ERASED_PERSON}
 
 
 def log_people(use: str, contact_ids: list[UUID], criterion: str | None = None) -> None:

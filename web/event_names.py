@@ -40,6 +40,7 @@ EVENT_NAMES = {
     "Contact.DetailsChanged": _l("Contact details corrected"),
     "Contact.RoleChanged": _l("Contact's role changed"),
     "Contact.Archived": _l("Contact archived"),
+    "Contact.Erased": _l("Person erased"),
     "OutreachAttempt.Logged": _l("Attempt logged"),
     "OutreachAttempt.Corrected": _l("Attempt corrected"),
     "OutreachAttempt.Voided": _l("Attempt voided"),
@@ -73,6 +74,11 @@ EVENT_NAMES = {
     "CvrIndex.Claimed": _l("CVR number reserved"),
     "CvrIndex.Released": _l("CVR number released"),
     "CvrIndex.Reclaimed": _l("CVR number reserved again"),
+    # Each aggregate has its own TextRedacted (crm/aggregate.py): a free text's key destroyed on request.
+    **{
+        f"{aggregate}.TextRedacted": _l("Text redacted")
+        for aggregate in ("Company", "Contact", "OutreachAttempt", "PartnershipAgreement", "Lead", "ChannelPartner")
+    },
 }
 
 CHANNELS = {
@@ -157,7 +163,9 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
         projector["agreements"], {e.originator_id for e in events if kinds[id(e)] == "agreement"}
     )
     names.partners = projections.partner_names(outreach, {e.originator_id for e in events if kinds[id(e)] == "partner"})
-    names.companies = projections.company_names(outreach, {names.company_of(e) for e in events} - {None})
+    names.companies = projections.company_names(
+        outreach, {company for e in events if (company := names.company_of(e)) is not None}
+    )
     for e in events:  # the name the person had when registered, if the read model has moved on
         if type(e).__qualname__ == "Contact.Registered":
             names.contacts.setdefault(e.originator_id, e.name)

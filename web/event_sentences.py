@@ -124,6 +124,12 @@ SENTENCES: dict[str, Sentence] = {
     "Contact.Archived": lambda e, n, p: _(
         "%(actor)s archived %(contact)s at %(company)s", **p, contact=n.contact(e.originator_id)
     ),
+    "Contact.Erased": lambda e, n, p: _(
+        "%(actor)s erased a person at %(company)s on request (%(basis)s): %(reason)s",
+        **p,
+        basis=label("legal_basis", e.legal_basis).lower(),
+        reason=e.reason or "",
+    ),
     "OutreachAttempt.Logged": _attempt_logged,
     "OutreachAttempt.Corrected": lambda e, n, p: _(
         "%(actor)s corrected an attempt to %(company)s: %(fields)s", **p, fields=_fields(e.changes)
@@ -220,6 +226,15 @@ SENTENCES: dict[str, Sentence] = {
     "CvrIndex.Claimed": lambda e, n, p: _("%(actor)s reserved CVR number %(cvr)s for %(company)s", **p, cvr=e.cvr),
     "CvrIndex.Released": lambda e, n, p: _("%(actor)s released a CVR number", **p),
     "CvrIndex.Reclaimed": lambda e, n, p: _("%(actor)s reserved a CVR number again for %(company)s", **p),
+    **{
+        f"{aggregate}.TextRedacted": lambda e, n, p: _(
+            "%(actor)s redacted a text (%(field)s) on request: %(reason)s",
+            **p,
+            field=label("field", e.field.rpartition(".")[2]).lower(),
+            reason=e.reason or "",
+        )
+        for aggregate in ("Company", "Contact", "OutreachAttempt", "PartnershipAgreement", "Lead", "ChannelPartner")
+    },
 }
 
 

@@ -42,9 +42,9 @@ def compile_catalogues(app: Flask) -> str:
             continue
         out_dir = target / language_dir.name / "LC_MESSAGES"
         out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=out_dir, delete=False) as handle:
-            write_mo(handle, catalogue)
-        os.replace(handle.name, out_dir / "messages.mo")
+        with tempfile.NamedTemporaryFile("wb", dir=out_dir, delete=False) as compiled:
+            write_mo(compiled, catalogue)
+        os.replace(compiled.name, out_dir / "messages.mo")
     return str(target)
 
 

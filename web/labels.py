@@ -131,7 +131,17 @@ LABELS = {
         "token": _l("API token"),
         "webhook": _l("webhook"),
     },
+    "legal_basis": {
+        "art17_1_a_no_longer_necessary": _l("No longer necessary (GDPR Art. 17(1)(a))"),
+        "art17_1_b_consent_withdrawn": _l("Consent withdrawn (GDPR Art. 17(1)(b))"),
+        "art17_1_c_objection": _l("Objection (GDPR Art. 17(1)(c))"),
+        "art17_1_d_unlawful": _l("Unlawfully processed (GDPR Art. 17(1)(d))"),
+        "art17_1_e_legal_obligation": _l("Legal obligation (GDPR Art. 17(1)(e))"),
+        "retention_expired": _l("Retention period expired"),
+    },
     "field": {
+        "file": _l("File"),
+        "row": _l("Row"),
         "name": _l("Name"),
         "cvr": _l("CVR number"),
         "p_number": _l("P-number"),
@@ -191,6 +201,7 @@ LABELS = {
         "expires_on": _l("Expires on"),
         "url": _l("Address (URL)"),
         "event_types": _l("Event types"),
+        "legal_basis": _l("Legal basis"),
     },
 }
 

@@ -6,6 +6,8 @@ InfrastructureFactory.construct() resolves a topic that names a class directly.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 
@@ -17,6 +19,12 @@ class SnapshotRecorder(SQLAlchemyAggregateRecorder):
 
     def create_table(self) -> None:
         create_library_tables(self)
+
+    def delete_snapshots(self, originator_id: UUID) -> None:
+        """Snapshots are a cache of the events: dropped when a text they copied is redacted."""
+        table = self.events_record_cls.__table__
+        with self.transaction(commit=True) as session:
+            session.execute(table.delete().where(table.c.originator_id == originator_id))
 
 
 class Factory(SQLAlchemyFactory):

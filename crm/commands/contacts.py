@@ -6,9 +6,10 @@ from uuid import UUID
 
 from crm.companies import Company
 from crm.contacts import Contact
+from crm.sealing import contact_key
 from crm.service import CrmService, command
 from crm.validation import PERSON_NAME_LENGTH, choice, normalise_email, normalise_phone, required_text
-from crm.vocabulary import CONTACT_ROLES
+from crm.vocabulary import CONTACT_ROLES, LEGAL_BASES
 
 
 class ContactCommands(CrmService):
@@ -59,6 +60,20 @@ class ContactCommands(CrmService):
         contact = self.load(Contact, contact_id)
         contact.archive()
         self.save(contact)
+
+    @command("erase_personal_data", reason_required=True)
+    def erase_contact(self, contact_id: UUID, legal_basis: str = LEGAL_BASES[0]) -> None:
+        """Erase a person on request: destroy their key, record who, when, why and on what basis.
+
+        The erasure event is saved first and the key destroyed after it; a repeated
+        call on an erased person destroys the key again and records nothing new,
+        so an erasure cut short between the two is finished by trying again.
+        """
+        contact = self.load(Contact, contact_id)
+        if not contact.is_erased:
+            contact.erase(choice("legal_basis", legal_basis, LEGAL_BASES))
+            self.save(contact)
+        self.personal_keys.destroy([contact_key(contact_id)])
 
     # --- helpers -------------------------------------------------------------
     def _new_contact(

@@ -119,7 +119,7 @@ def test_after_a_problem_later_problems_are_found_at_their_own_positions(history
     with engine_of(app).begin() as connection:
         connection.execute(
             text("UPDATE crm_events SET state = :state WHERE id = :id"),
-            {"state": stored_state(app, edited).replace(b"20304050", b"99999999"), "id": edited},
+            {"state": stored_state(app, edited).replace(b"top_management", b"hr"), "id": edited},
         )
         connection.execute(text("DELETE FROM crm_events WHERE id = :id"), {"id": deleted})
 
@@ -258,7 +258,7 @@ class TestTheCommandLine:
         with engine_of(app).begin() as connection:
             connection.execute(
                 text("UPDATE crm_events SET state = :state WHERE id = :id"),
-                {"state": stored_state(app, position).replace(b"Lars", b"Lasse"), "id": position},
+                {"state": stored_state(app, position).replace(b"top_management", b"hr"), "id": position},
             )
         result = CliRunner().invoke(audit, ["verify", "--anchor", anchor])
         assert result.exit_code == 1

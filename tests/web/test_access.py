@@ -21,8 +21,8 @@ from web.access import ROUTES
 ANONYMOUS = None
 VISITORS = [ANONYMOUS, *USERNAMES]
 SOME_ID = UUID("5d1c2a8e-2f6e-4a47-9e0e-3c6b1f0a7d11")
-# Sample values for the URL converters: a UUID nobody has, any text, a file that exists.
-SAMPLES = {"UUIDConverter": SOME_ID, "UnicodeConverter": "x", "PathConverter": "app.css"}
+# Sample values for the URL converters: a UUID nobody has, any text, a file that exists, a position.
+SAMPLES = {"UUIDConverter": SOME_ID, "UnicodeConverter": "x", "PathConverter": "app.css", "IntegerConverter": 1}
 
 
 def _app_for_the_module(tmp_path_factory, monkeypatch_module):

@@ -24,6 +24,8 @@ AUDIT_PAGES = [
     "/audit/export/manifest.json",
     "/audit/access-log",
     "/audit/chain",
+    "/audit/checkpoints",
+    "/audit/proof/1",
 ]
 
 
@@ -247,7 +249,7 @@ class TestAccessLog:
         rows = re.findall(r"<tr>\s*<td>.*?</tr>", page, re.S)
         # The auditor's own look at Lars comes first: it is recorded before the list is read.
         assert "Birgit Holm" in rows[0] and "set på en side" in rows[0]
-        assert "Jonas Vestergaard" in rows[1] and "fundet ved en søgning" in rows[1] and "hansen" in rows[1]
+        assert "Jonas Vestergaard" in rows[1] and "fundet ved en søgning" in rows[1] and "hansen" not in rows[1]
         assert "Mette Kjær" in rows[2]
 
         mine = html(auditor.get(f"/audit/access-log?user={team.consultant}"))
@@ -258,7 +260,11 @@ class TestAccessLog:
         body = assert_fragment(response, "audit-access")
         assert "Lars Hansen" in body
         found = crm.access_log.entries(user_id=team.auditor)[0]
-        assert (found["use"], found["criterion"], found["contact_id"]) == ("search", "lars", history.lars)
+        assert (found["use"], found["criterion"], found["contact_id"]) == (
+            "search",
+            crm.access_log.criterion_digest("lars"),
+            history.lars,
+        )
 
 
 class TestTamperCheck:

@@ -64,10 +64,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             response = make_response(view(**kwargs))
         except Exception as error:
-            response = exception_response(error)
-            if response is None:
+            answered = exception_response(error)
+            if answered is None:
                 keys.release(user_id, key)
                 raise
+            response = answered
         if response.status_code >= 500:
             keys.release(user_id, key)
         else:

@@ -145,7 +145,7 @@ def document() -> dict[str, Any]:
     spec.components.security_scheme(
         "token", {"type": "http", "scheme": "bearer", "description": "A personal API token: crm_..."}
     )
-    models = {schemas.Error}
+    models: set[type[BaseModel]] = {schemas.Error}
     for op in OPERATIONS:
         models |= {m for m in (op.body, op.response) if m is not None}
     _, definitions = models_json_schema(

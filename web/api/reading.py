@@ -122,7 +122,7 @@ def pipeline():
         try:
             board = projections.board(past["outreach"], local_date(moment), per_stage=args.per_stage, **filters)
         finally:
-            past.datastore.engine.dispose()
+            past.close()
     stages = [{"stage": stage, **column} for stage, column in board.items()]
     return respond({"as_of": moment, "stages": stages})
 

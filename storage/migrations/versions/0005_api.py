@@ -1,7 +1,7 @@
 """The JSON API: tokens, idempotency keys, webhook subscribers and their deliveries.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-01
 
 New tables only, each created only when missing, like 0001 and 0002.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

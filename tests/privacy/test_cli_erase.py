@@ -1,0 +1,44 @@
+"""`crm contacts erase` on a real SQLite file, and `crm audit verify` after it."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from cli import main
+from crm.application import CrmApplication
+from crm.contacts import Contact
+from tests.support import hansen_transport, make_team
+
+
+def test_erase_from_the_command_line_then_the_chain_and_the_views_verify(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    app = CrmApplication.for_database(url)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    contact_id = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr")
+
+    refused = CliRunner().invoke(main, ["contacts", "erase", str(contact_id)])
+    assert refused.exit_code != 0 and "--reason" in refused.output
+    result = CliRunner().invoke(
+        main,
+        [
+            "contacts",
+            "erase",
+            str(contact_id),
+            "--reason",
+            "Sag 2026-14",
+            "--by",
+            "henrik",
+            "--basis",
+            "art17_1_b_consent_withdrawn",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "slettet person" in result.output
+    erased = app.mapper.to_domain_event(app.recorder.select_events(contact_id)[-1])
+    assert isinstance(erased, Contact.Erased) and erased.actor_id == team.project_lead
+
+    verified = CliRunner().invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "Read model outreach: equals a fresh replay" in verified.output

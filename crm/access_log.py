@@ -21,8 +21,8 @@ from crm.clock import Clock
 from crm.validation import storable
 
 USES = ("page", "search", "export", "api")
-# The uses whose criterion is what a user typed, kept only as a keyed hash.
-HASHED_CRITERIA = frozenset({"search"})
+# The uses whose criterion is what a user typed, kept only as a keyed hash (an API search, too).
+HASHED_CRITERIA = frozenset({"search", "api"})
 DIGEST_PREFIX = "hmac:"
 CRITERIA_KEY_ID = "access-log:criteria"
 

@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PAGE_SIZE=50,
         IDLE_MINUTES=int(os.environ.get("CRM_IDLE_MINUTES", "30")),
         SESSION_HOURS=int(os.environ.get("CRM_SESSION_HOURS", "10")),
+        API_REQUESTS_PER_MINUTE=int(os.environ.get("CRM_API_REQUESTS_PER_MINUTE", "600")),
         BEHIND_HTTPS=os.environ.get("CRM_BEHIND_HTTPS", "") in ("1", "true", "yes"),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,

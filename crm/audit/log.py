@@ -4,6 +4,7 @@ The event log shows the stored events at chosen positions; a record's history
 lists every version of one aggregate, its state at any version and what changed
 between two; the raw state is shown as stored. Everything here reads through the
 application's recorder and repository: callers never touch the recorder's tables.
+The API's event feed (`events_after`, crm/audit/feed.py) is published here too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 
 __all__ = [
     "Change",
+    "FeedEvent",
     "RecordedEvent",
     "StoredEvent",
     "Version",
@@ -26,6 +28,7 @@ __all__ = [
     "decode",
     "diff",
     "event_at",
+    "events_after",
     "events_at",
     "flatten",
     "raw_json",
@@ -35,6 +38,7 @@ __all__ = [
 from sqlalchemy import select
 
 from crm.audit.chain import ChainedApplicationRecorder, as_bytes
+from crm.audit.feed import FeedEvent, events_after
 
 MISSING = object()
 

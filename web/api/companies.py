@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import url_for
+from flask import request, url_for
+from flask_login import current_user
 
 import projections
 from crm.errors import ConcurrentChange, CrmError, NotFound
@@ -59,6 +60,13 @@ def list_companies():
         industry=args.industry,
         arena=args.arena,
     )
+    if args.q and page.rows:
+        # A search can find a company by a person's name: who searched for whom goes in the access log, as on
+        # the list screen.
+        found = projections.contacts_named(views()["outreach"], args.q, [row["company_id"] for row in page.rows])
+        if found:
+            people = [person["contact_id"] for person in found]
+            crm().access_log.record(current_user.id, "api", people, criterion=args.q, place=request.path)
     more = page.page < page.pages and page.page < projections.MAX_PAGE
     next_cursor = encode_cursor({"page": page.page + 1, "size": page.per_page}) if more else None
     return respond({"items": page.rows, "total": page.total, "next_cursor": next_cursor})

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pydantic import Field
 
 import projections
-from crm.audit.feed import events_after
+from crm.audit.log import events_after
 from crm.clock import COPENHAGEN, local_date
 from crm.errors import NotFound
 from web.api import schemas as s

@@ -93,3 +93,14 @@ def test_decline_park_reapproach_and_move(api, crm, team, clock):
     assert client.post(f"/api/v1/companies/{other}/reapproach").get_json()["stage"] == "identified"
     illegal = client.post(f"/api/v1/companies/{other}/move", {"stage": "partner"})
     assert illegal.status_code == 409 and error_of(illegal)["code"] == "illegal_transition"
+
+
+def test_a_search_that_finds_a_company_by_a_persons_name_is_in_the_access_log(api, crm, team):
+    company_id = hansen_transport(crm, team.recruiter)
+    lise = crm.register_contact(team.recruiter, company_id, "Lise Hansen", "hr")
+    found = api("recruiter").get("/api/v1/companies?q=lise").get_json()
+    assert [row["company_id"] for row in found["items"]] == [str(company_id)]
+    [entry] = crm.access_log.entries(contact_id=lise)
+    assert (entry["use"], entry["user_id"]) == ("api", team.recruiter)
+    # What was typed may be a person's name: kept only as a keyed hash, as the list screen's searches are.
+    assert entry["criterion"] == crm.access_log.criterion_digest("lise") != "lise"

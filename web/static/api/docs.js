@@ -51,7 +51,7 @@ async function show() {
   operations.replaceChildren();
   Object.keys(byTag).sort().forEach((tag) => {
     document.getElementById("tags").append(element("a", { href: `#tag-${tag}` }, tag), " ");
-    operations.append(element("h2", { id: `tag-${tag}` }, tag), byTag[tag]);
+    operations.append(element("h2", { id: `tag-${tag}` }, tag), ...byTag[tag]);
   });
   Object.entries(api.components.schemas).forEach(([name, schema]) => {
     document.getElementById("schemas").append(

@@ -74,10 +74,9 @@ def spread(values: list[int]) -> Spread | None:
     if not values:
         return None
     ordered = sorted(values)
-    if len(ordered) == 1:
-        quartiles = [float(ordered[0])] * 3
-    else:
-        quartiles = statistics.quantiles(ordered, n=4, method="inclusive")
+    # One value has no quartiles of its own: they are the value.
+    single = len(ordered) == 1
+    quartiles = [float(ordered[0])] * 3 if single else statistics.quantiles(ordered, n=4, method="inclusive")
     return Spread(len(ordered), statistics.median(ordered), quartiles[0], quartiles[2], ordered[0], ordered[-1])
 
 

@@ -45,7 +45,8 @@ def test_the_funnel_counts_companies_reaching_each_stage_with_conversion_and_day
     assert stages[1].days == Spread(
         count=2, median=8.5, lower_quartile=7.75, upper_quartile=9.25, minimum=7, maximum=10
     )
-    # Meeting to negotiating: Hansen 7 (7 to 14), Soltoft 4 (11 to 15); then Hansen alone: 14 days to sign, 28 to complete.
+    # Meeting to negotiating: Hansen 7 (7 to 14), Soltoft 4 (11 to 15);
+    # then Hansen alone: 14 days to sign, 28 to complete.
     assert stages[2].days == Spread(2, 5.5, 4.75, 6.25, 4, 7)
     assert stages[3].days == Spread(1, 14, 14.0, 14.0, 14, 14)
     assert stages[4].days == Spread(1, 28, 28.0, 28.0, 28, 28)

@@ -24,6 +24,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Reading companies, contacts, leads, agreements and the pipeline: everyone but the
     # administrator, whose job is the users and who sees no contact's personal data.
     "read_outreach": OUTREACH_ROLES | {"auditor"},
+    # The evaluation reports: the figures of the whole programme, for those who steer and evaluate it.
+    "report": frozenset({"project_lead", "auditor"}),
     # The sign-in log: who signed in, failed, was locked out, signed out, changed a password.
     "review_sign_ins": frozenset({"admin", "auditor"}),
 }

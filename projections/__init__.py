@@ -64,6 +64,22 @@ from projections.pipeline import (
 from projections.queue import SECTIONS as QUEUE_SECTIONS
 from projections.queue import QueueRow, my_day, queue_counts, queue_row
 from projections.reading import SEARCH_MAX, search_term
+from projections.reports.funnel import FunnelGroup, FunnelStage, funnel, funnel_by
+from projections.reports.paths import FUNNEL_STAGES
+from projections.reports.persistence import (
+    FOLLOW_UP_STATES,
+    MILESTONES,
+    AttemptsUntil,
+    ChannelOutcomes,
+    FollowUps,
+    NextStepShare,
+    attempts_until,
+    follow_ups,
+    outcomes_by_channel,
+    without_next_step,
+)
+from projections.reports.scope import DIMENSIONS as REPORT_DIMENSIONS
+from projections.reports.scope import ReportCriteria, Spread
 from projections.runner import Progress, Projector
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream
@@ -72,23 +88,33 @@ from projections.verify import ProjectionCheck, verify_projections
 
 __all__ = [
     "DIMENSIONS",
+    "FOLLOW_UP_STATES",
+    "FUNNEL_STAGES",
     "MAX_PAGE",
+    "MILESTONES",
     "QUEUE_SECTIONS",
+    "REPORT_DIMENSIONS",
     "SEARCH_MAX",
     "SORT_KEYS",
     "AgreementRow",
     "AttemptRow",
+    "AttemptsUntil",
     "BoardColumn",
     "Card",
+    "ChannelOutcomes",
     "CommitmentRow",
     "CompanyName",
     "CompanyRow",
     "ContactRow",
     "Count",
     "EventFilters",
+    "FollowUps",
     "FoundContact",
+    "FunnelGroup",
+    "FunnelStage",
     "LeadRow",
     "ListedCompany",
+    "NextStepShare",
     "Overlap",
     "Page",
     "PartnerRow",
@@ -97,7 +123,9 @@ __all__ = [
     "ProjectionCheck",
     "Projector",
     "QueueRow",
+    "ReportCriteria",
     "RequirementRow",
+    "Spread",
     "StalledRow",
     "TimelineEntry",
     "Upstream",
@@ -107,6 +135,7 @@ __all__ = [
     "as_of",
     "attempt_at",
     "attempts_of",
+    "attempts_until",
     "board",
     "card",
     "commitment_status",
@@ -121,7 +150,11 @@ __all__ = [
     "counts_by",
     "current_contacts",
     "department_overlap",
+    "follow_ups",
+    "funnel",
+    "funnel_by",
     "my_day",
+    "outcomes_by_channel",
     "partner_names",
     "partners_list",
     "queue_counts",
@@ -131,5 +164,6 @@ __all__ = [
     "stage_counts",
     "stalled",
     "verify_projections",
+    "without_next_step",
     "workplaces_of",
 ]

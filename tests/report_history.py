@@ -49,13 +49,13 @@ class History:
         )
 
 
-def play(app: CrmApplication, clock: SimulatedClock) -> History:
+def play(app: CrmApplication, clock: SimulatedClock, team: Team | None = None) -> History:
     start = clock.now()
 
     def on(n: int) -> None:
         clock.set(start + timedelta(days=n))
 
-    team = make_team(app)
+    team = team or make_team(app)
     mette = team.recruiter
     ole = app.register_user(SYSTEM_ACTOR_ID, "ole", "Ole Brandt", "job_centre", "recruiter")
     partner = app.register_partner(team.consultant, "3F Horsens", "union")

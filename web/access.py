@@ -102,6 +102,9 @@ ROUTES: dict[str, Rule] = {
     "audit.export_manifest": needs("audit"),
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
+    # The evaluation reports: figures of the whole programme, for the project lead and the auditor.
+    "reports.index": needs("report"),
+    "reports.download": needs("report"),
 }
 
 

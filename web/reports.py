@@ -17,6 +17,7 @@ from web.labels import choices, label
 from web.rendering import page_or_fragment
 from web.report_charts import draw, number
 from web.report_export import to_csv, to_xlsx
+from web.report_programme import buy_in_tables, commitment_tables, delivery_tables, re_aim_tables
 from web.report_tables import (
     ReportTable,
     attempts_tables,
@@ -99,6 +100,10 @@ def _tables(projector: Any, criteria: projections.ReportCriteria, by: str) -> li
         channels_table(view, criteria),
         next_step_table(view, criteria),
         follow_ups_table(view, criteria, names),
+        *buy_in_tables(view, criteria),
+        *commitment_tables(view, criteria),
+        *delivery_tables(projector, criteria),
+        *re_aim_tables(view, criteria),
     ]
 
 

@@ -95,3 +95,15 @@ def test_a_date_no_page_sends_is_a_bad_request_and_a_reversed_period_is_explaine
     assert client.get("/reports?start=2026-13-01").status_code == 400
     html = client.get("/reports?start=2026-05-01&end=2026-03-01").get_data(as_text=True)
     assert "Perioden skal begynde, før den slutter." in html
+
+
+def test_the_programme_reports_show_buy_in_commitments_delivery_and_re_aim(as_role, history):
+    html = as_role("auditor").get(f"/reports?{PERIOD}").get_data(as_text=True)
+
+    assert cells(section(html, "buy_in"))[1][:3] == ["En tovholder i virksomheden", "2", "14"]
+    assert ["Frugtordning", "1", "1", "0", "0"] in cells(section(html, "commitments"))
+    assert cells(section(html, "delivery_months"))[1] == ["2026-04", "20", "6", "0"]
+    assert cells(section(html, "delivery_companies"))[1] == ["Hansen Transport ApS", "20", "20", "10", "6", "0"]
+    re_aim = cells(section(html, "re_aim"))
+    assert re_aim[1] == ["Adoption", "1", "3", "33,3"]
+    assert re_aim[4] == ["Implementering: leveret af planlagt", "26", "30", "86,7"]

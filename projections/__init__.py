@@ -74,6 +74,7 @@ from projections.reports.buy_in import (
 )
 from projections.reports.delivery import Adoption, CompanyDelivery, Delivery, MonthDelivery, ReAim, delivery, re_aim
 from projections.reports.funnel import FunnelGroup, FunnelStage, funnel, funnel_by
+from projections.reports.past import reports_as_of
 from projections.reports.paths import FUNNEL_STAGES
 from projections.reports.persistence import (
     FOLLOW_UP_STATES,
@@ -181,6 +182,7 @@ __all__ = [
     "queue_counts",
     "queue_row",
     "re_aim",
+    "reports_as_of",
     "search_companies",
     "search_term",
     "stage_counts",

@@ -83,7 +83,7 @@ class Request:
         """Every report of the page, read from the live read models or from a replay to the moment."""
         if self.moment is None:
             return _tables(views(), self.criteria, self.by)
-        projector = projections.as_of(crm(), self.moment)
+        projector = projections.reports_as_of(crm(), self.moment)
         try:
             return _tables(projector, self.criteria, self.by)
         finally:

@@ -47,7 +47,7 @@ def report_number(value: Any) -> str:
     return number(value)
 
 
-class Request:
+class Asked:
     """What the page asks for: the criteria, the dimension to split the funnel by, the moment if any."""
 
     def __init__(self) -> None:
@@ -134,7 +134,7 @@ def _sources(projector: Any) -> list[tuple[str, str]]:
 @bp.get("")
 def index():
     """The reports for the chosen period and filters, each a chart with its numbers and downloads."""
-    asked = Request()
+    asked = Asked()
     tables = asked.tables() if not asked.errors else []
     projector = views()
     return page_or_fragment(
@@ -160,7 +160,7 @@ def download(key: str, fmt: str):
     """The numbers behind one chart as CSV or XLSX, for the same period and filters."""
     if fmt not in FORMATS:
         abort(404)
-    asked = Request()
+    asked = Asked()
     if asked.errors:
         abort(400)
     table = next((t for t in asked.tables() if t.key == key), None)

@@ -107,3 +107,12 @@ def test_the_programme_reports_show_buy_in_commitments_delivery_and_re_aim(as_ro
     re_aim = cells(section(html, "re_aim"))
     assert re_aim[1] == ["Adoption", "1", "3", "33,3"]
     assert re_aim[4] == ["Implementering: leveret af planlagt", "26", "30", "86,7"]
+
+
+def test_a_moment_in_the_future_is_explained_and_unknown_downloads_are_not_found(as_role):
+    client = as_role("project_lead")
+
+    html = client.get("/reports?as_of=2099-01-01T12:00").get_data(as_text=True)
+    assert "Vælg et tidspunkt i fortiden." in html
+    assert client.get("/reports/nothing.csv").status_code == 404
+    assert client.get("/reports/funnel.pdf").status_code == 404

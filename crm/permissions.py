@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_outreach": OUTREACH_ROLES | {"auditor"},
     # Erasing a person on request (GDPR Art. 17) and redacting free texts that name them.
     "erase_personal_data": frozenset({"project_lead"}),
+    # The evaluation reports: the figures of the whole programme, for those who steer and evaluate it.
+    "report": frozenset({"project_lead", "auditor"}),
     # The sign-in log: who signed in, failed, was locked out, signed out, changed a password.
     "review_sign_ins": frozenset({"admin", "auditor"}),
 }

@@ -7,6 +7,7 @@ from projections.base import CrmProjection
 from projections.event_log import EventIndexProjection
 from projections.leads import LeadsProjection
 from projections.outreach import OutreachProjection
+from projections.reports.view import ReportsProjection
 from projections.timeline import TimelineProjection
 from projections.users import UsersProjection
 
@@ -17,6 +18,7 @@ READ_MODELS: tuple[type[CrmProjection], ...] = (
     LeadsProjection,
     AgreementsProjection,
     TimelineProjection,
+    ReportsProjection,
 )
 # ... and the event log's index, built from the stored rows themselves.
 ALL: tuple[type[CrmProjection], ...] = (*READ_MODELS, EventIndexProjection)

@@ -103,6 +103,7 @@ def _register_navigation(app: Flask) -> None:
         ("agreements.index", _l("Agreements")),
         ("imports.index", _l("Import")),
         ("calendar.index", _l("Calendar")),
+        ("reports.index", _l("Reports")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

@@ -199,6 +199,9 @@ ROUTES: dict[str, Rule] = {
     "api.create_webhook": api("administer_users"),
     "api.stop_webhook": api("administer_users"),
     "api.list_deliveries": api("administer_users"),
+    # The evaluation reports: figures of the whole programme, for the project lead and the auditor.
+    "reports.index": needs("report"),
+    "reports.download": needs("report"),
 }
 
 

@@ -195,6 +195,7 @@ def chain():
         "leads": _("Leads"),
         "agreements": _("Cooperation agreements"),
         "timeline": _("Company timelines"),
+        "reports": _("Stages reached, deliveries and commitments for the reports"),
     }
     problems = {
         "edited": _("the stored event was edited"),

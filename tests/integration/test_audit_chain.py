@@ -49,7 +49,7 @@ def test_every_event_recorded_through_the_commands_has_its_link(history_app):
     # Check the chain is whole and every read model equals a fresh replay.
     assert report.ok
     assert report.chain.checked == report.chain.links == app.recorder.max_notification_id()
-    assert {p.name for p in report.projections} == {"users", "outreach", "leads", "agreements", "timeline"}
+    assert {p.name for p in report.projections} == {"users", "outreach", "leads", "agreements", "timeline", "reports"}
     assert all(p.equal for p in report.projections)
 
 

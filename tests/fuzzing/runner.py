@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import cycle
 
+import hypothesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +46,7 @@ class Fuzzer:
     answers: Counter[int] = field(default_factory=Counter)
     by_role: Counter[str] = field(default_factory=Counter)
     slowest: list[tuple[float, str]] = field(default_factory=list)
+    turns: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def sent(self) -> int:
@@ -55,17 +56,19 @@ class Fuzzer:
         """Every field and query name any page sends: tried as unexpected fields elsewhere."""
         return sorted({name for t in self.targets.values() for name in (*t.fields, *t.query)})
 
-    def fuzz(self, target: Target, examples: int) -> None:
-        """Send `examples` drawn requests to `target`, each as an admitted and as a refused visitor."""
+    def fuzz(self, target: Target, examples: int, seed: int | None = None) -> None:
+        """Send `examples` drawn requests to `target`, each as an admitted and as a refused visitor.
+
+        Without `seed` the draws are hypothesis's derandomized ones (the same on every run); a long run
+        gives each round its own seed.
+        """
         admitted_roles = [role for role in VISITORS if admitted(target.endpoint, role)]
         refused_roles = [role for role in VISITORS if role not in admitted_roles]
-        turns = cycle(admitted_roles)
-        refused_turns = cycle(refused_roles) if refused_roles else None
         names = self.names()
 
         @settings(
             max_examples=examples,
-            derandomize=True,
+            derandomize=seed is None,
             database=None,
             deadline=None,
             phases=[Phase.generate],
@@ -73,14 +76,15 @@ class Fuzzer:
         )
         @given(st.data())
         def one(data: st.DataObject) -> None:
-            role = next(turns)
-            request = draw_request(data, target, self.site.visitors[role].token, names)
-            self.send(role, target, request)
-            if refused_turns is not None:
-                refused = next(refused_turns)
+            turn = self.turns[target.key]
+            self.turns[target.key] += 1
+            role = admitted_roles[turn % len(admitted_roles)]
+            self.send(role, target, draw_request(data, target, self.site.visitors[role].token, names))
+            if refused_roles:
+                refused = refused_roles[turn % len(refused_roles)]
                 self.send(refused, target, draw_request(data, target, self.site.visitors[refused].token, names))
 
-        one()
+        (one if seed is None else hypothesis.seed(seed)(one))()
 
     def send(self, role: str, target: Target, request: Request) -> int:
         visitor = self.site.visitors[role]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from flask import request
 
 from crm.clock import SimulatedClock
 from tests.fuzzing.discovery import discover
@@ -50,6 +51,27 @@ def test_every_post_route_is_found_in_a_form_of_some_page(targets):
     assert not_found == []
     assert targets[("companies.log_attempt", "POST")].fields.keys() >= {"channel", "outcome", "note", "contact_id"}
     assert targets[("audit.index", "GET")].query.keys() >= {"from", "to", "actor", "type", "before"}
+
+
+def test_the_fuzzer_reports_a_server_error_and_a_logged_traceback(site, targets):
+    """Were a view to break on a hostile value, the run would say so, with the request."""
+    app, target = site.app, targets[("health.live", "GET")]
+    original = app.view_functions["health.live"]
+
+    def breaks_on_a_bad_number():
+        return {"n": int(request.args.get("n", "1"))}
+
+    target.query["n"] = {"1"}
+    app.view_functions["health.live"] = breaks_on_a_bad_number
+    try:
+        with LogWatch() as watch:
+            fuzzer = Fuzzer(site, targets, watch)
+            fuzzer.fuzz(target, 12)
+    finally:
+        app.view_functions["health.live"] = original
+        del target.query["n"]
+    assert any("answered 500" in failure and "GET /health" in failure for failure in fuzzer.failures)
+    assert any("logged:" in failure and "ValueError: invalid literal" in failure for failure in fuzzer.failures)
 
 
 def test_no_request_to_any_route_as_any_role_makes_a_server_error(site, targets):

@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000, help="at least this many requests in all")
     parser.add_argument("--examples-per-round", type=int, default=20, help="drawn requests per route in a round")
     parser.add_argument("--database", help="a PostgreSQL URL (a private schema is made in it); default a SQLite file")
+    parser.add_argument("--minutes", type=float, help="stop after the route under way when this time is up")
     parser.add_argument("--seed", type=int, default=1, help="round n draws with seed 1000 * seed + n")
     parser.add_argument("--json", help="write the summary to this file too")
     args = parser.parse_args()
@@ -59,20 +60,25 @@ def main() -> None:
     site = Site.open(url, SimulatedClock(datetime(2026, 3, 2, 8, tzinfo=UTC)))
     routes: Counter[str] = Counter()
     rounds = 0
+    deadline = started + 60 * args.minutes if args.minutes else None
     with LogWatch() as watch:
         fuzzer = Fuzzer(site, {}, watch)
-        while fuzzer.sent < args.requests:
+        while fuzzer.sent < args.requests and not (deadline and time.perf_counter() > deadline):
             rounds += 1
             fuzzer.targets = discover(site)
             for key in sorted(fuzzer.targets):
-                before = fuzzer.sent
+                if deadline and time.perf_counter() > deadline:
+                    break
+                before, failed = fuzzer.sent, len(fuzzer.failures)
                 fuzzer.fuzz(fuzzer.targets[key], args.examples_per_round, seed=1000 * args.seed + rounds)
                 routes["{} {}".format(*key)] += fuzzer.sent - before
-            print(
-                f"round {rounds}: {fuzzer.sent} requests, {len(fuzzer.failures)} failures, "
-                f"{time.perf_counter() - started:.0f} s",
-                flush=True,
-            )
+                for failure in fuzzer.failures[failed:]:
+                    print("FAILURE", failure[:4000], flush=True)
+                print(
+                    f"round {rounds}, {key[1]} {key[0]}: {fuzzer.sent} requests in all, "
+                    f"{len(fuzzer.failures)} failures, {time.perf_counter() - started:.0f} s",
+                    flush=True,
+                )
     site.close()
     elapsed = time.perf_counter() - started
     summary = {
@@ -94,8 +100,6 @@ def main() -> None:
     print("slowest requests:")
     for seconds, described in fuzzer.slowest:
         print(f"  {seconds:6.2f} s  {described[:300]}")
-    for failure in fuzzer.failures:
-        print("FAILURE", failure[:4000])
     if args.json:
         Path(args.json).write_text(json.dumps({**summary, "failures_seen": fuzzer.failures[:50]}, indent=2))
     sys.exit(1 if fuzzer.failures else 0)

@@ -114,8 +114,11 @@ class SignInThrottle:
         """Give the reservations back: the account starts afresh, the address has one failure fewer."""
         (address_limit, address_key), (account_limit, account_key) = self._keys(account, address)
         with self.datastore.transaction(commit=True) as session:
-            session.execute(sign_in_throttle.delete().where(self._row(account_limit, account_key)))
+            # In the order `admit` locks the rows (the address, then the account), or two at once deadlock.
             self._give_back(session, address_limit, address_key)
+            session.execute(sign_in_throttle.delete().where(self._row(account_limit, account_key)))
+        # Housekeeping in a transaction of its own, holding no row another sign-in waits for.
+        with self.datastore.transaction(commit=True) as session:
             session.execute(
                 sign_in_throttle.delete().where(
                     sign_in_throttle.c.window_start < now - STALE_AFTER,

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import create_engine
 
 from cli.audit import audit
+from cli.backup import backup, restore
 from cli.contacts import contacts
 from cli.projections import projections
 from cli.users import users
@@ -95,3 +96,5 @@ main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
 main.add_command(contacts)
+main.add_command(backup)
+main.add_command(restore)

@@ -11,11 +11,16 @@ from datetime import UTC, datetime, timedelta
 import click
 from sqlalchemy import create_engine
 
+from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
 from cli.backup import backup, restore
+from cli.calendar import calendar
 from cli.contacts import contacts
+from cli.imports import import_file
 from cli.projections import projections
+from cli.tokens import tokens
 from cli.users import users
+from cli.webhooks import webhooks
 from cli.wiring import open_app, open_projector
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
@@ -98,3 +103,7 @@ main.add_command(audit)
 main.add_command(contacts)
 main.add_command(backup)
 main.add_command(restore)
+main.add_command(tokens)
+main.add_command(webhooks)
+main.add_command(import_file)
+main.add_command(calendar)

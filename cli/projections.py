@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import sys
 
@@ -10,6 +11,8 @@ import click
 
 from cli.progress import progress_bar
 from cli.wiring import open_projector
+from crm.audit.chain import ChainedApplicationRecorder
+from crm.audit.checkpoint import Signer, checkpoint_if_grown
 from projections.generations import Failure
 from projections.runner import Projector, RebuildFailed, ViewStatus
 from projections.worker import run_forever
@@ -22,14 +25,27 @@ def projections() -> None:
 
 @projections.command("run")
 @click.option("--wake-every", default=5.0, show_default=True, help="Seconds between checks when no signal comes.")
-def projections_run(wake_every: float) -> None:
+@click.option(
+    "--checkpoint-every",
+    default=3600.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds between signed audit checkpoints (made when events were recorded since the last); 0: none.",
+)
+def projections_run(wake_every: float, checkpoint_every: float) -> None:
     """Follow new events (LISTEN/NOTIFY on PostgreSQL, polling on SQLite) until interrupted."""
     stopping = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
     projector = open_projector()
+    periodic = None
+    if checkpoint_every > 0 and isinstance(projector.app.recorder, ChainedApplicationRecorder):
+        signer = Signer.load()
+        periodic = functools.partial(checkpoint_if_grown, projector.app, signer)
     click.echo("Following new events; Ctrl+C to stop.")
     with contextlib.suppress(KeyboardInterrupt):
-        run_forever(projector, lambda: stopping["now"], wake_every=wake_every)
+        run_forever(
+            projector, lambda: stopping["now"], wake_every=wake_every, periodic=periodic, period=checkpoint_every
+        )
 
 
 @projections.command("rebuild")

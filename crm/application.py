@@ -7,11 +7,14 @@ from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
+from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.privacy import PrivacyCommands
 from crm.commands.sign_in import SignInCommands
+from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
+from crm.commands.webhooks import WebhookCommands
 from crm.persistence import sqlalchemy_env
 from storage.location import database_url
 
@@ -19,8 +22,11 @@ from storage.location import database_url
 class CrmApplication(
     UserCommands,
     SignInCommands,
+    TokenCommands,
+    WebhookCommands,
     PartnerCommands,
     LeadCommands,
+    ImportCommands,
     CompanyCommands,
     ContactCommands,
     AttemptCommands,

@@ -7,7 +7,7 @@ events can never be read again. A destroyed key leaves a tombstone (its id and
 the time, no key bytes), so the same id never gets a new key: nothing written
 after an erasure can bring the person back under their old id.
 
-The table lives in the application's database (made by migration 0003), or in a
+The table lives in the application's database (made by migration 0009), or in a
 database of its own when CRM_KEYS_DATABASE_URL names one, so the keys can be kept
 and backed up apart from the events. Keys are cached in the process for a short
 while (KEY_CACHE_SECONDS); a key destroyed by another process stops decrypting
@@ -36,7 +36,7 @@ KEYS_DATABASE_URL_VAR = "CRM_KEYS_DATABASE_URL"
 KEY_CACHE_SECONDS = 30.0
 KEY_BYTES = 32  # AES-256
 
-# Created by the migrations in storage/migrations/ (0003); this is the shape the queries use.
+# Created by the migrations in storage/migrations/ (0009); this is the shape the queries use.
 metadata = MetaData()
 personal_keys = Table(
     "crm_personal_keys",

@@ -17,14 +17,18 @@ from sqlalchemy.engine import Engine
 from crm import acting
 from crm.access_log import CRITERIA_KEY_ID, AccessLog
 from crm.agreements import PartnershipAgreement
+from crm.api_tokens import ApiTokens
 from crm.attempts import OutreachAttempt
 from crm.audit.chain import ChainedApplicationRecorder
+from crm.calendar_feeds import CalendarFeeds
+from crm.call_claims import CallClaims
 from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.credentials import Credentials
 from crm.erasure_ledger import ErasureLedger, ledger_path
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
+from crm.idempotency import IdempotencyKeys
 from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
@@ -36,6 +40,7 @@ from crm.sign_in.sessions import SessionGenerations
 from crm.sign_in.throttle import SignInThrottle
 from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
+from crm.webhooks import Webhooks
 from storage import migrations
 from storage.sql import memory_datastore
 
@@ -131,6 +136,7 @@ class CrmService(Application):
             migrations.upgrade(datastore.engine)
             if isinstance(self.recorder, ChainedApplicationRecorder):
                 self.recorder.link_unchained_log()
+                self.recorder.plant_tree()
         self.credentials = Credentials(datastore)
         self.access_log = AccessLog(datastore, self.clock, lambda: self.personal_keys.for_sealing(CRITERIA_KEY_ID))
         # Beside an in-memory event store, the sign-in tables live in a private in-memory SQLite database.
@@ -139,6 +145,11 @@ class CrmService(Application):
         self.throttle = SignInThrottle(beside)
         self.sign_in_log = SignInLog(beside)
         self.sessions = SessionGenerations(beside)
+        self.api_tokens = ApiTokens(beside)
+        self.idempotency = IdempotencyKeys(beside)
+        self.webhooks = Webhooks(beside)
+        self.calendar_feeds = CalendarFeeds(beside)
+        self.call_claims = CallClaims(beside, self.clock)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

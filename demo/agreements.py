@@ -6,17 +6,10 @@ from datetime import timedelta
 from functools import partial
 
 from crm.vocabulary import STANDARD_REQUIREMENTS
+from demo.notes import COMMITMENTS, EXTRA_REQUIREMENTS, FOCUS_POINTS, FOLLOW_UP_NOTES, MEETING_NOTES
 from demo.outreach import Outreach
 from demo.schedule import Prospect
-from demo.words import (
-    COMMITMENTS,
-    EXTRA_REQUIREMENTS,
-    FOCUS_POINTS,
-    FOLLOW_UP_NOTES,
-    HEALTH,
-    LEAD,
-    MEETING_NOTES,
-)
+from demo.words import HEALTH, LEAD
 
 
 class Agreements(Outreach):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.validation import CVR_WEIGHTS
+from demo.notes import OUTREACH_FATES, TARGET_NOTES
 from demo.schedule import Prospect, Schedule
 from demo.words import (
     ASCII,
@@ -17,7 +18,6 @@ from demo.words import (
     LEAD,
     MALE,
     NAMES,
-    OUTREACH_FATES,
     PARTNERS,
     PHONE_PREFIXES,
     PLACES,
@@ -25,7 +25,6 @@ from demo.words import (
     RECRUITERS,
     STREETS,
     SURNAMES,
-    TARGET_NOTES,
     TOWNS,
     UNION_FOR,
     USERS,

@@ -6,12 +6,9 @@ from functools import partial
 from uuid import UUID
 
 from demo.agreements import Agreements
+from demo.notes import LEAD_DECLINES, LEAD_REASONS
 from demo.schedule import Prospect
-from demo.words import (
-    CONSULTANTS,
-    LEAD_DECLINES,
-    LEAD_REASONS,
-)
+from demo.words import CONSULTANTS
 
 
 class Leads(Agreements):

@@ -19,11 +19,8 @@ from datetime import date
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
 from demo.leads import Leads
-from demo.words import (
-    AGREEMENT_FATES,
-    OUTREACH_FATES,
-    USERS,
-)
+from demo.notes import AGREEMENT_FATES, OUTREACH_FATES
+from demo.words import USERS
 
 
 @dataclass(frozen=True)

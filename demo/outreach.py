@@ -6,17 +6,9 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from demo.companies import Companies
+from demo.notes import CALL_NOTES, CONSULTANT_NOTES, MEETING_NOTES, OUTREACH_FATES, PARK_REASONS, WRITTEN_NOTES
 from demo.schedule import Prospect
-from demo.words import (
-    CALL_NOTES,
-    CONSULTANT_NOTES,
-    CONSULTANTS,
-    MEETING_NOTES,
-    OUTREACH_FATES,
-    PARK_REASONS,
-    RECRUITERS,
-    WRITTEN_NOTES,
-)
+from demo.words import CONSULTANTS, RECRUITERS
 
 
 class Outreach(Companies):

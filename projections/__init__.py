@@ -20,6 +20,8 @@ from projections.agreement_queries import (
     commitment_status,
 )
 from projections.as_of import as_of
+from projections.calendar import CalendarDates, calendar_dates
+from projections.call_list import TO_CALL, CallRow, answered_lead, call_list, call_row, to_call
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -46,7 +48,9 @@ from projections.contacts import (
     current_contacts,
 )
 from projections.event_log import EventFilters, PositionPage
+from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
 from projections.free_texts import FreeTextHit, person_terms, texts_naming
+from projections.import_reference import import_reference
 from projections.leads import LeadRow
 from projections.overlap import Overlap, department_overlap
 from projections.pipeline import (
@@ -77,9 +81,12 @@ __all__ = [
     "QUEUE_SECTIONS",
     "SEARCH_MAX",
     "SORT_KEYS",
+    "TO_CALL",
     "AgreementRow",
     "AttemptRow",
     "BoardColumn",
+    "CalendarDates",
+    "CallRow",
     "Card",
     "CommitmentRow",
     "CompanyName",
@@ -104,12 +111,17 @@ __all__ = [
     "TimelineEntry",
     "Upstream",
     "UserRow",
+    "WaitingFollowUp",
     "WorkplaceRow",
     "agreement_companies",
+    "answered_lead",
     "as_of",
     "attempt_at",
     "attempts_of",
     "board",
+    "calendar_dates",
+    "call_list",
+    "call_row",
     "card",
     "commitment_status",
     "companies_named",
@@ -123,6 +135,7 @@ __all__ = [
     "counts_by",
     "current_contacts",
     "department_overlap",
+    "import_reference",
     "my_day",
     "partner_names",
     "partners_list",
@@ -134,6 +147,8 @@ __all__ = [
     "stage_counts",
     "stalled",
     "texts_naming",
+    "to_call",
     "verify_projections",
+    "waiting_follow_ups",
     "workplaces_of",
 ]

@@ -139,7 +139,7 @@ CONSUMED = (
 )
 
 
-class AgreementsProjection(CrmProjection):
+class AgreementsProjection(CrmProjection[AgreementsView]):
     name = "agreements"
     view_class = AgreementsView
     topics = tuple(get_topic(cls) for cls in CONSUMED)

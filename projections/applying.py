@@ -128,9 +128,9 @@ def apply_alone(
                 try:
                     apply_one(projection, delivery)
                     view.flush(session)
-                except Exception as error:
-                    if not is_transient(error):
-                        culprit = (delivery, error)
+                except Exception as raised:
+                    if not is_transient(raised):
+                        culprit = (delivery, raised)
                     raise
                 applied += 1
             view.move_position(session, stop)

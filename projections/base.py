@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.projection import Projection
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from projections import generations
 from projections.generations import Failure, Generation, registry
+from projections.schema import rows_changed
 from storage.ddl import create_tables
 
 UPSTREAM = "crm"
@@ -82,17 +83,23 @@ class View(SQLAlchemyTrackingRecorder):
     @property
     def engine(self) -> Engine:
         """The view's engine; a view always lives in a SQL database (the in-memory store has none)."""
-        if self.datastore.engine is None:
+        engine = self.datastore.engine
+        if not isinstance(engine, Engine):
             raise RuntimeError(f"the {self.name} view has no database engine")
-        return self.datastore.engine
+        return engine
 
     # --- generations ----------------------------------------------------------------------------
     @property
-    def tables_of_generation(self) -> dict[Table, Table]:
-        """Each logical table and its physical table in this view's generation."""
+    def bound_generation(self) -> int:
+        """The generation this view is bound to."""
         if self.generation is None:
             raise RuntimeError(f"the {self.name} view is bound to no generation yet")
-        return generations.physical_tables(self.view_tables, self.generation)
+        return self.generation
+
+    @property
+    def tables_of_generation(self) -> dict[Table, Table]:
+        """Each logical table and its physical table in this view's generation."""
+        return generations.physical_tables(self.view_tables, self.bound_generation)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -151,6 +158,7 @@ class View(SQLAlchemyTrackingRecorder):
     def go_live(self) -> bool:
         """Make this generation the one every query reads, and drop the generations before it."""
         tables = self.tables_of_generation
+        mine = self.bound_generation
         with generations.not_writing(), self.datastore.transaction(commit=True) as session:
             if self.lock_position(session, even_if_failed=True) is None:
                 return False  # dropped meanwhile: a newer generation went live
@@ -158,9 +166,9 @@ class View(SQLAlchemyTrackingRecorder):
             generations.lock_for_ddl(connection)
             rows = session.execute(select(registry).where(registry.c.name == self.name))
             found = [Generation.from_row(row) for row in rows]
-            if any(g.live and g.generation == self.generation for g in found):
+            if any(g.live and g.generation == mine for g in found):
                 return True
-            older = [g.generation for g in found if g.live or g.generation < self.generation]
+            older = [g.generation for g in found if g.live or g.generation < mine]
             generations.point_views_at(connection, tables)
             generations.drop_tables(
                 connection,
@@ -174,7 +182,7 @@ class View(SQLAlchemyTrackingRecorder):
     def discard(self) -> None:
         """Drop this generation (a rebuild that failed): only one that is not live."""
         with generations.not_writing(), self.datastore.transaction(commit=True) as session:
-            deleted = session.execute(delete(registry).where(self._is_own(), registry.c.live.is_(False))).rowcount
+            deleted = rows_changed(session.execute(delete(registry).where(self._is_own(), registry.c.live.is_(False))))
             if deleted:
                 connection = session.connection()
                 generations.lock_for_ddl(connection)
@@ -242,12 +250,12 @@ class View(SQLAlchemyTrackingRecorder):
         the generation is gone (another process switched to a newer one) or has
         stopped at an event it cannot apply.
         """
-        if not session.execute(self._own_update().values(position=registry.c.position)).rowcount:
+        if not rows_changed(session.execute(self._own_update().values(position=registry.c.position))):
             return None
         row = session.execute(select(registry.c.position, registry.c.failed_position).where(self._is_own())).one()
         if row.failed_position is not None and not even_if_failed:
             return None
-        return row.position
+        return int(row.position)
 
     def move_position(self, session: Session, notification_id: int) -> None:
         session.execute(self._own_update().values(position=notification_id))
@@ -291,8 +299,14 @@ class View(SQLAlchemyTrackingRecorder):
 _NO_FAILURE = dict(failed_position=None, failed_topic=None, failed_error=None, failed_at=None, behind_since=None)
 
 
-class CrmProjection(Projection[View]):
-    """A projection of the CRM's events into one view; handlers only write, never load aggregates."""
+AnyView = TypeVar("AnyView", bound=View)
+
+
+class CrmProjection(Projection[AnyView], Generic[AnyView]):
+    """A projection of the CRM's events into one view; handlers only write, never load aggregates.
+
+    Generic in its view, so a handler's call of a view method is checked against that view.
+    """
 
     view_class: ClassVar[type[View]]
     # A raw projection receives every notification as stored, undecoded (the event log's index):
@@ -300,13 +314,13 @@ class CrmProjection(Projection[View]):
     raw: ClassVar[bool] = False
 
     @classmethod
-    def on(cls, datastore: SQLAlchemyDatastore) -> CrmProjection:
+    def on(cls, datastore: SQLAlchemyDatastore) -> Self:
         """The projection on the view's live generation, or on a new one built beside it after a version change."""
         view = cls.view_class(datastore)
         view.attach(beside=True)
-        return cls(view)
+        return cls(view)  # type: ignore[arg-type]  # view_class is this projection's AnyView
 
-    def fresh(self) -> CrmProjection:
+    def fresh(self) -> Self:
         """The same projection on a new, empty generation beside this one (a rebuild)."""
         view = type(self.view)(self.view.datastore)
         view.start_generation()

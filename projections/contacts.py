@@ -54,7 +54,7 @@ def contacts_of(
     view: OutreachView, company_id: UUID, current_only: bool = False, order: Order = "page"
 ) -> list[ContactRow]:
     """The people at a company: every one, or only those not archived."""
-    return cast(list[ContactRow], current_contacts(view, [company_id], current_only, order).get(company_id, []))
+    return current_contacts(view, [company_id], current_only, order).get(company_id, [])
 
 
 def current_contacts(

@@ -119,7 +119,7 @@ class EventIndexView(View):
                 found = list(reversed(session.execute(bound.order_by(column.desc()).limit(limit)).scalars().all()))
             else:
                 bound = query.where(column > after) if after is not None else query
-                found = session.execute(bound.order_by(column).limit(limit)).scalars().all()
+                found = list(session.execute(bound.order_by(column).limit(limit)).scalars().all())
             if not found:
                 return PositionPage([], False, False)
             has_previous = session.execute(select(exists(query.where(column < found[0])))).scalar()
@@ -159,7 +159,7 @@ def _instant(day: date, beyond: datetime) -> datetime:
         return beyond
 
 
-class EventIndexProjection(CrmProjection):
+class EventIndexProjection(CrmProjection[EventIndexView]):
     """Indexes every stored event, whichever aggregate recorded it."""
 
     name = "audit_events"

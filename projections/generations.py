@@ -44,6 +44,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import quoted_name
 
 from storage.ddl import DDL_LOCK_KEY, create_tables
 
@@ -108,7 +109,7 @@ def physical_tables(tables: tuple[Table, ...], generation: int) -> dict[Table, T
         logical_index_names = {index.name for index in table.indexes}
         for index in copy.indexes:
             if index.name in logical_index_names:
-                index.name = physical_name(str(index.name), generation)
+                index.name = quoted_name(physical_name(str(index.name), generation), None)
         copies[table] = copy
     return copies
 
@@ -155,7 +156,9 @@ def install(engine: Engine | Connection | None) -> None:
         event.listen(engine, "before_cursor_execute", _rename_tables, retval=True)
 
 
-def _rename_tables(conn, cursor, statement, parameters, context, executemany):  # SQLAlchemy's hook
+def _rename_tables(  # SQLAlchemy's hook
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
     names = _writing.get()
     if names:
         statement = _renamed(statement, tuple(sorted(names.items())))

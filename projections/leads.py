@@ -184,7 +184,7 @@ class LeadsView(View):
         return cast(list[LeadRow], rows)
 
 
-class LeadsProjection(CrmProjection):
+class LeadsProjection(CrmProjection[LeadsView]):
     name = "leads"
     view_class = LeadsView
     topics = tuple(get_topic(cls) for cls in (Lead.Shared, Lead.Claimed, Lead.Declined, Lead.OutreachStarted))

@@ -46,7 +46,7 @@ CONSUMED = (
 )
 
 
-class OutreachProjection(CrmProjection):
+class OutreachProjection(CrmProjection[OutreachView]):
     name = "outreach"
     view_class = OutreachView
     topics = tuple(get_topic(cls) for cls in CONSUMED)

@@ -17,7 +17,7 @@ from crm.vocabulary import ERASED_PERSON
 from projections.base import View
 from projections.outreach_tables import attempts, companies, contacts, partners, workplaces
 from projections.reading import search_key
-from projections.schema import utc_naive
+from projections.schema import rows_changed, utc_naive
 
 ADVANCE_NEXT_STEP = (
     companies.update()
@@ -204,7 +204,7 @@ class OutreachView(View):
         """Apply a company's pending run of attempts: the common case, newer attempts of the current round,
         is one update; anything else (an attempt dated before the last one, another round) recomputes."""
         pending = self._advances.pop(company_id, None)
-        if pending and not session.execute(ADVANCE_NEXT_STEP, pending).rowcount:
+        if pending and not rows_changed(session.execute(ADVANCE_NEXT_STEP, pending)):
             self._refresh_next_step(session, company_id)
 
     def flush(self, session: Session) -> None:

@@ -45,6 +45,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
@@ -90,7 +91,9 @@ class Projector:
         projection_classes: Sequence[type[CrmProjection]] | None = None,
     ) -> None:
         if projection_classes is None:
-            from projections.registry import ALL as projection_classes
+            from projections.registry import ALL
+
+            projection_classes = ALL
         self.app = app
         self.recorder: ApplicationRecorder = app.recorder
         self.datastore = datastore or datastore_of(app)
@@ -112,6 +115,12 @@ class Projector:
 
     def __getitem__(self, name: str) -> Any:
         return self.view(name)
+
+    def close(self) -> None:
+        """Let go of the database connections of a projector that owns its store (an as-of replay)."""
+        engine = self.datastore.engine
+        if isinstance(engine, Engine):
+            engine.dispose()
 
     def catch_up(
         self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result
 
 metadata = MetaData()
 
@@ -14,3 +15,8 @@ def utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE touched (its result is a cursor result, which the type does not say)."""
+    return cast(CursorResult[Any], result).rowcount

@@ -145,17 +145,20 @@ class TimelineView(View):
 
     def _company_of(self, session: Session, aggregate: str, event: Any) -> UUID:
         if aggregate == "company":
-            return event.originator_id
+            company: UUID = event.originator_id
+            return company
         if isinstance(event, CrmAggregate.Created):
-            self.buffer(subjects, dict(originator_id=event.originator_id, company_id=event.company_id))
-            self._subjects_in_batch[event.originator_id] = event.company_id
-            return event.company_id
+            # Every subject of a company (contact, workplace, attempt, lead, agreement) is created naming it.
+            company_id: UUID = getattr(event, "company_id")  # noqa: B009
+            self.buffer(subjects, dict(originator_id=event.originator_id, company_id=company_id))
+            self._subjects_in_batch[event.originator_id] = company_id
+            return company_id
         if event.originator_id in self._subjects_in_batch:
             return self._subjects_in_batch[event.originator_id]
-        company_id = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
-        if company_id is None:
+        stored: UUID | None = session.execute(SUBJECT_COMPANY, {"originator_id": event.originator_id}).scalar()
+        if stored is None:
             raise LookupError(f"the timeline has not seen the {aggregate} {event.originator_id} created")
-        return company_id
+        return stored
 
     def for_company(self, company_id: UUID, limit: int = 50, before: int | None = None) -> list[TimelineEntry]:
         """The company's events newest first; pass the last row's notification_id as `before` for the next page."""
@@ -237,7 +240,7 @@ CONSUMED = (
 )
 
 
-class TimelineProjection(CrmProjection):
+class TimelineProjection(CrmProjection[TimelineView]):
     """Files every event of a company and of its contacts, attempts, agreements and leads under the company."""
 
     name = "timeline"

@@ -87,7 +87,7 @@ class UsersView(View):
             return {r.user_id: r.display_name for r in session.execute(select(users.c.user_id, users.c.display_name))}
 
 
-class UsersProjection(CrmProjection):
+class UsersProjection(CrmProjection[UsersView]):
     name = "users"
     view_class = UsersView
     topics = tuple(

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import Table, select
+from sqlalchemy.engine import Engine
 
 from projections.registry import READ_MODELS
 from projections.runner import Projector
@@ -79,7 +80,7 @@ def verify_projections(app: Upstream, live: Projector | None = None) -> list[Pro
             checks.append(check)
     finally:
         engine = fresh.datastore.engine
-        if engine is not None:
+        if isinstance(engine, Engine):
             engine.dispose()
     return checks
 
@@ -124,7 +125,7 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     if isinstance(value, UUID):
         return value.hex
     return str(value)

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import Engine
+
 from projections.upstream import Upstream, sql_recorder
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ class NewEventSignal:
         self._connection: Any = None
         recorder = sql_recorder(app)
         engine = recorder.datastore.engine
-        if engine is not None and engine.dialect.name == "postgresql":
+        if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
             self._connection = engine.raw_connection()
             self._connection.autocommit = True
             self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
@@ -43,16 +45,30 @@ class NewEventSignal:
             self._connection.close()
 
 
-def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_every: float = 5.0) -> None:
+def run_forever(
+    projector: Projector,
+    should_stop: Callable[[], bool],
+    wake_every: float = 5.0,
+    periodic: Callable[[], object] | None = None,
+    period: float = 3600.0,
+) -> None:
     """Catch up, then sleep until new events are signalled, until told to stop.
 
     An event a view cannot apply stops that view only (projections/runner.py); any other
     error is logged and the catch-up tried again after `wake_every` seconds, so the worker
-    outlives a database restart.
+    outlives a database restart. `periodic` (the audit checkpoint, given by the command
+    line) runs at start and then every `period` seconds; its failure is logged, not fatal.
     """
     signal = NewEventSignal(projector.app)
+    last_periodic: float | None = None
     try:
         while not should_stop():
+            if periodic is not None and (last_periodic is None or time.monotonic() - last_periodic >= period):
+                last_periodic = time.monotonic()
+                try:
+                    periodic()
+                except Exception:  # a checkpoint that fails now is made at the next period
+                    logger.exception("The periodic task failed; trying again in %s s", period)
             try:
                 applied = projector.catch_up()
             except Exception:  # the worker must outlive a database restart
@@ -60,6 +76,6 @@ def run_forever(projector: Projector, should_stop: Callable[[], bool], wake_ever
                 time.sleep(wake_every)
                 continue
             if applied == 0:
-                signal.wait(wake_every)
+                signal.wait(wake_every if periodic is None else min(wake_every, period))
     finally:
         signal.close()

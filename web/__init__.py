@@ -79,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"web.{module_name}").bp)
+    from web import api
+
+    api.init_app(app)
 
     @app.route("/")
     def home():
@@ -97,9 +100,12 @@ def _register_navigation(app: Flask) -> None:
         ("pipeline.board", _l("Pipeline")),
         ("leads.index", _l("Leads")),
         ("agreements.index", _l("Agreements")),
+        ("imports.index", _l("Import")),
+        ("calendar.index", _l("Calendar")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),
+        ("settings.tokens", _l("API tokens")),
     )
 
     @app.context_processor
@@ -115,12 +121,17 @@ def _register_navigation(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from web.api.errors import for_http, is_api_request
     from web.params import BadParameter
 
+    def error_page(error: Any, status: int) -> Any:
+        if is_api_request():  # an address under /api/ that no route answers, or a refusal before the view
+            return for_http(error)
+        return render_template("errors/error.html", status=status), status
+
     for status in (400, 403, 404, 500):
-        app.register_error_handler(
-            status, lambda error, status=status: (render_template("errors/error.html", status=status), status)
-        )
+        app.register_error_handler(status, lambda error, status=status: error_page(error, status))
+    app.register_error_handler(405, lambda error: for_http(error) if is_api_request() else error)
     # A parameter no page sends: the page says which and why.
     app.register_error_handler(
         BadParameter,
@@ -142,6 +153,7 @@ BLUEPRINTS: tuple[str, ...] = tuple(
         info.name
         for info in pkgutil.iter_modules([str(Path(__file__).parent)])
         if info.name != "auth"
+        and not info.ispkg
         and "bp = Blueprint(" in (Path(__file__).parent / f"{info.name}.py").read_text(encoding="utf-8")
     )
 )

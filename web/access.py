@@ -22,6 +22,8 @@ from web.extensions import htmx, login_manager
 class Rule:
     signed_in: bool
     permission: str | None = None
+    # Authenticated by an API token (web/api/auth.py), never by the session.
+    token: bool = False
 
 
 PUBLIC = Rule(signed_in=False)
@@ -30,6 +32,11 @@ SIGNED_IN = Rule(signed_in=True)
 
 def needs(permission: str) -> Rule:
     return Rule(signed_in=True, permission=permission)
+
+
+def api(permission: str | None = None) -> Rule:
+    """An API route: its token's owner must have the permission (any active user when None)."""
+    return Rule(signed_in=True, permission=permission, token=True)
 
 
 ROUTES: dict[str, Rule] = {
@@ -49,10 +56,19 @@ ROUTES: dict[str, Rule] = {
     "admin.add_user": needs("administer_users"),
     "admin.change_user": needs("administer_users"),
     "sign_ins.index": needs("review_sign_ins"),
+    # A user's own API tokens; an administrator's page shows and makes everyone's.
+    "settings.tokens": needs("own_account"),
+    "settings.create_token": needs("own_account"),
+    "settings.revoke_token": needs("own_account"),
     # Screens that show companies and their people: not the administrator.
     "my_day.index": needs("outreach"),
     "my_day.log_attempt": needs("outreach"),
     "my_day.reapproach": needs("outreach"),
+    "my_day.attempt_form": needs("outreach"),
+    "call_mode.next_call": needs("outreach"),
+    "call_mode.call": needs("outreach"),
+    "call_mode.log_call": needs("outreach"),
+    "call_mode.skip_call": needs("outreach"),
     "companies.index": needs("read_outreach"),
     "companies.show": needs("read_outreach"),
     "companies.timeline": needs("read_outreach"),
@@ -96,6 +112,23 @@ ROUTES: dict[str, Rule] = {
     # Erasing a person on request: the project lead.
     "privacy.erase": needs("erase_personal_data"),
     "privacy.redact": needs("erase_personal_data"),
+    # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
+    "exports.companies": needs("read_outreach"),
+    "exports.pipeline": needs("read_outreach"),
+    "exports.my_day": needs("outreach"),
+    "exports.leads": needs("read_outreach"),
+    "exports.buy_in": needs("read_outreach"),
+    "exports.commitments": needs("read_outreach"),
+    # Calendars: the feed itself is opened by calendar programs, its secret address being the key.
+    "calendar.feed": PUBLIC,
+    "calendar.index": needs("outreach"),
+    "calendar.renew": needs("outreach"),
+    "calendar.revoke": needs("outreach"),
+    "calendar.follow_up": needs("read_outreach"),
+    # Importing companies from a spreadsheet: the people who register companies.
+    "imports.index": needs("outreach"),
+    "imports.preview": needs("outreach"),
+    "imports.commit": needs("outreach"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),
@@ -105,6 +138,67 @@ ROUTES: dict[str, Rule] = {
     "audit.export_manifest": needs("audit"),
     "audit.access_log": needs("audit"),
     "audit.chain": needs("audit"),
+    "audit.checkpoints": needs("audit"),
+    "audit.proof": needs("audit"),
+    # The JSON API (web/api/): the same permissions as the screens, by API token.
+    # Its OpenAPI document and the page that shows it hold no data.
+    "api.openapi": PUBLIC,
+    "api.docs": PUBLIC,
+    "api.list_tokens": api("own_account"),
+    "api.create_token": api("own_account"),
+    "api.revoke_token": api("own_account"),
+    "api.list_companies": api("read_outreach"),
+    "api.get_company": api("read_outreach"),
+    "api.create_company": api("outreach"),
+    "api.update_company": api("outreach"),
+    "api.decline_company": api("outreach"),
+    "api.park_company": api("outreach"),
+    "api.reapproach_company": api("outreach"),
+    "api.move_company": api("outreach"),
+    "api.list_workplaces": api("read_outreach"),
+    "api.add_workplace": api("outreach"),
+    "api.remove_workplace": api("outreach"),
+    "api.list_contacts": api("read_outreach"),
+    "api.get_contact": api("read_outreach"),
+    "api.add_contact": api("outreach"),
+    "api.update_contact": api("outreach"),
+    "api.archive_contact": api("outreach"),
+    "api.list_attempts": api("read_outreach"),
+    "api.log_attempt": api("outreach"),
+    "api.correct_attempt": api("outreach"),
+    "api.void_attempt": api("outreach"),
+    "api.follow_up_queue": api("outreach"),
+    "api.list_leads": api("read_outreach"),
+    "api.get_lead": api("read_outreach"),
+    "api.share_lead": api("share_lead"),
+    "api.claim_lead": api("decide_lead"),
+    "api.decline_lead": api("decide_lead"),
+    "api.get_agreement": api("read_outreach"),
+    "api.open_agreement": api("negotiate"),
+    "api.add_requirement": api("negotiate"),
+    "api.confirm_requirement": api("negotiate"),
+    "api.withdraw_requirement": api("negotiate"),
+    "api.sign_agreement": api("sign"),
+    "api.plan_services": api("deliver"),
+    "api.record_delivery": api("deliver"),
+    "api.deliver_feedback": api("deliver"),
+    "api.hold_follow_up": api("deliver"),
+    "api.add_commitment": api("negotiate"),
+    "api.fulfil_commitment": api("negotiate"),
+    "api.abandon_commitment": api("negotiate"),
+    "api.complete_agreement": api("sign"),
+    "api.terminate_agreement": api("sign"),
+    "api.list_partners": api("read_outreach"),
+    "api.create_partner": api("manage_partners"),
+    "api.rename_partner": api("manage_partners"),
+    "api.pipeline": api("read_outreach"),
+    # The event feed: every event, personal data included, for the auditors' data warehouse.
+    "api.list_events": api("audit"),
+    # Webhook subscribers: the administrator's, like the users.
+    "api.list_webhooks": api("administer_users"),
+    "api.create_webhook": api("administer_users"),
+    "api.stop_webhook": api("administer_users"),
+    "api.list_deliveries": api("administer_users"),
 }
 
 
@@ -115,7 +209,7 @@ def allows(endpoint: str) -> bool:
         return False
     if not rule.signed_in:
         return True
-    if not current_user.is_authenticated:
+    if rule.token or not current_user.is_authenticated:
         return False
     return rule.permission is None or current_user.may(rule.permission)
 
@@ -143,6 +237,10 @@ def init_app(app: Flask) -> None:
             abort(403)
         if not rule.signed_in:
             return None
+        if rule.token:
+            from web.api.auth import admit
+
+            return admit(rule.permission)
         if not current_user.is_authenticated:
             return to_sign_in()
         if rule.permission is not None and not current_user.may(rule.permission):

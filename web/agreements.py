@@ -21,7 +21,7 @@ from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, today, views
-from web.workdays import one_month_after
+from web.workdays import follow_up_due
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -56,7 +56,7 @@ def index():
     status = params.choice(request.args, "status", STATUS_FILTERS)
     kind = params.filter_text(request.args, "kind")
     show_terminated = params.choice(request.args, "terminated", ("show",)) == "show"
-    commitments, hidden = _commitments(day, status, kind, show_terminated)
+    commitments, hidden = commitment_rows(day, status, kind, show_terminated)
     shown = {c["owner_contact_id"] for c in commitments}
     if not wants_fragment("commitment-tracker"):
         shown |= {r["contact_id"] for a in tracker for r in a["requirements"]}
@@ -76,7 +76,7 @@ def index():
     )
 
 
-def _commitments(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
+def commitment_rows(day: date, status: str, kind: str, show_terminated: bool) -> tuple[list[Any], int]:
     """The commitment tracker filtered by status and kind; open commitments of terminated agreements are
     hidden unless asked for, and marked when shown."""
     state = "open" if status in ("overdue", "due_soon") else (status or None)
@@ -131,7 +131,7 @@ def _render(agreement_id: UUID, notice: dict | None = None):
         sponsors=[p for p in people if p["role"] == "top_management"],
         kinds=choices("commitment_kind"),
         today=day,
-        suggested_follow_up=one_month_after(agreement["feedback_on"]) if agreement["feedback_on"] else None,
+        suggested_follow_up=follow_up_due(agreement["feedback_on"]) if agreement["feedback_on"] else None,
         can={
             "buy_in": may("negotiate") and status == "negotiating",
             "sign": may("sign") and status == "negotiating",
@@ -153,7 +153,7 @@ def show(agreement_id: UUID):
 
 def act(agreement_id: UUID, section: str, run: Callable[[], Any], success: str):
     """Run one command on the agreement, then show the agreement with the outcome in the section acted on."""
-    action = request.endpoint.rsplit(".", 1)[-1]
+    action = (request.endpoint or "").rsplit(".", 1)[-1]
     try:
         run()
     except AgreementNotReady as error:

@@ -121,7 +121,7 @@ def history():
         found = versions(crm(), entity_id)
         if not found:
             errors.append(_("Nothing has been recorded with this id."))
-    if found:
+    if found and entity_id is not None:
         last = found[-1].number
         chosen_b = params.whole_number(request.args, "b", 0, params.MAX_VERSION)
         chosen_a = params.whole_number(request.args, "a", 0, params.MAX_VERSION)
@@ -187,7 +187,7 @@ def past():
         try:
             context = _the_past(projector, local_date(moment), chosen)
         finally:
-            projector.datastore.engine.dispose()
+            projector.close()
     return page_or_fragment(
         "audit/as_of.html",
         "audit/_as_of.html",
@@ -220,4 +220,4 @@ def _the_past(projector: projections.Projector, day: date, user_id: UUID | None)
     }
 
 
-from web import audit_records  # noqa: E402, F401 - the area's other routes register on `bp`
+from web import audit_proofs, audit_records  # noqa: E402, F401 - the area's other routes register on `bp`

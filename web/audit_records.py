@@ -200,6 +200,7 @@ def chain():
         "edited": _("the stored event was edited"),
         "deleted": _("the stored event was deleted"),
         "inserted": _("an event was inserted behind the application's back"),
+        "outside": _("a row lies outside the positions the chain covers, yet the application reads it"),
     }
     return page_or_fragment(
         "audit/chain.html",

@@ -201,7 +201,8 @@ def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the company page."""
     company_or_404(company_id)
     try:
-        perform(crm().log_attempt, company_id, **attempt_values(request.form))
+        answered = projections.answered_lead(views()["outreach"], company_id)
+        perform(crm().log_attempt, company_id, **attempt_values(request.form, answered))
     except CrmError as error:
         return respond(company_id, "attempts", error, logging=True)
     return respond(company_id, "attempts", done=_("The attempt is logged."))

@@ -12,7 +12,7 @@ import projections
 from crm.companies import next_steps
 from crm.vocabulary import CLOSED, IN_OUTREACH, SIZE_BANDS
 from web import params
-from web.attempt_form import form_options
+from web.attempt_form import classification, form_options
 from web.companies import bp, log_people
 from web.i18n import as_datetime
 from web.logged_events import LoggedEvent, logged_events
@@ -73,6 +73,8 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     lines, more = timeline_lines(company_id, None)
     source = company["source_partner_id"]
     steps = next_steps(company["stage"])
+    answered_id = projections.answered_lead(outreach, company_id)
+    answered = projector["leads"].lead(answered_id) if answered_id else None
     return {
         "company": company,
         "names": projector["users"].names(),
@@ -112,7 +114,9 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
             "form_target": SECTIONS["attempts"],
             "form_key": "company",
         },
-        **form_options(day),
+        **form_options(day, list(projections.partner_names(outreach).items())),
+        "lead": answered,
+        "classified": classification(company, answered),
         **extra,
     }
 

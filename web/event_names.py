@@ -163,7 +163,9 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
         projector["agreements"], {e.originator_id for e in events if kinds[id(e)] == "agreement"}
     )
     names.partners = projections.partner_names(outreach, {e.originator_id for e in events if kinds[id(e)] == "partner"})
-    names.companies = projections.company_names(outreach, {names.company_of(e) for e in events} - {None})
+    names.companies = projections.company_names(
+        outreach, {company for e in events if (company := names.company_of(e)) is not None}
+    )
     for e in events:  # the name the person had when registered, if the read model has moved on
         if type(e).__qualname__ == "Contact.Registered":
             names.contacts.setdefault(e.originator_id, e.name)

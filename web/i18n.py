@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -42,13 +42,15 @@ def compile_catalogues(app: Flask) -> str:
             continue
         out_dir = target / language_dir.name / "LC_MESSAGES"
         out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=out_dir, delete=False) as handle:
-            write_mo(handle, catalogue)
-        os.replace(handle.name, out_dir / "messages.mo")
+        with tempfile.NamedTemporaryFile("wb", dir=out_dir, delete=False) as compiled:
+            write_mo(compiled, catalogue)
+        os.replace(compiled.name, out_dir / "messages.mo")
     return str(target)
 
 
 def select_locale() -> str:
+    if request.path.startswith("/api/"):  # an API caller says its language in each request
+        return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     if getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")

@@ -128,6 +128,8 @@ LABELS = {
         "user": _l("user"),
         "cvr": _l("CVR number"),
         "record": _l("record"),
+        "token": _l("API token"),
+        "webhook": _l("webhook"),
     },
     "legal_basis": {
         "art17_1_a_no_longer_necessary": _l("No longer necessary (GDPR Art. 17(1)(a))"),
@@ -138,6 +140,8 @@ LABELS = {
         "retention_expired": _l("Retention period expired"),
     },
     "field": {
+        "file": _l("File"),
+        "row": _l("Row"),
         "name": _l("Name"),
         "cvr": _l("CVR number"),
         "p_number": _l("P-number"),
@@ -193,6 +197,10 @@ LABELS = {
         "search": _l("Search"),
         "focus_points": _l("Focus points"),
         "confirmed_on": _l("Confirmed on"),
+        "label": _l("Label"),
+        "expires_on": _l("Expires on"),
+        "url": _l("Address (URL)"),
+        "event_types": _l("Event types"),
         "legal_basis": _l("Legal basis"),
     },
 }

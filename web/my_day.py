@@ -1,8 +1,9 @@
-"""My day: the signed-in user's persistent-contact queue, with attempts logged in place."""
+"""My day: the signed-in user's call list, with attempts logged in place (the form is fetched per row)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,10 +15,11 @@ from flask_login import current_user
 import projections
 from crm.errors import CrmError
 from web import params
-from web.attempt_form import attempt_values, form_options
+from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
+from web.workdays import follow_up_due
 
 bp = Blueprint("my_day", __name__, url_prefix="/my-day")
 
@@ -40,17 +42,42 @@ def people_at(company_ids: list[UUID]) -> dict[UUID, list[projections.ContactRow
     return people
 
 
+def attempt_form_options(company_id: UUID) -> dict[str, Any]:
+    """The log form's choices, and for this company the lead an attempt answers and the evaluation's defaults."""
+    projector = views()
+    outreach = projector["outreach"]
+    lead_id = projections.answered_lead(outreach, company_id)
+    lead = projector["leads"].lead(lead_id) if lead_id else None
+    partners = list(projections.partner_names(outreach).items())
+    return {
+        **form_options(today(), partners),
+        "lead": lead,
+        "classified": classification(projections.company(outreach, company_id), lead),
+    }
+
+
+def counts_context() -> dict[str, Any]:
+    return {"counts": projections.queue_counts(views()["outreach"], current_user.id, today())}
+
+
+def due_follow_ups(day: date) -> list[dict[str, Any]]:
+    """The user's agreements whose one-month follow-up falls due today or fell due, with its day."""
+    waiting = projections.waiting_follow_ups(views()["outreach"], current_user.id, day - timedelta(days=27))
+    due = [(follow_up_due(found["feedback_on"]), found) for found in waiting]
+    return [{**found, "due_on": due_on} for due_on, found in due if due_on <= day]
+
+
 def queue_context() -> dict[str, Any]:
     day = today()
     outreach = views()["outreach"]
-    sections = projections.my_day(outreach, current_user.id, day, limit=SECTION_LIMIT)
+    sections = projections.call_list(outreach, current_user.id, day, limit=SECTION_LIMIT)
     expanded = params.choice(request.args, "all", projections.QUEUE_SECTIONS)
     if expanded:
-        sections.update(projections.my_day(outreach, current_user.id, day, sections=[expanded]))
+        sections.update(projections.call_list(outreach, current_user.id, day, sections=[expanded]))
     stalled_days, overlap_days = current_app.config["STALLED_DAYS"], current_app.config["OVERLAP_DAYS"]
     return {
         "sections": sections,
-        "counts": projections.queue_counts(outreach, current_user.id, day),
+        **counts_context(),
         "people": people_at([row["company_id"] for rows in sections.values() for row in rows]),
         "overlap": projections.department_overlap(outreach, day, overlap_days, responsible_for=current_user.id),
         "overlap_days": overlap_days,
@@ -58,7 +85,8 @@ def queue_context() -> dict[str, Any]:
         "stalled_count": projections.count_stalled(outreach, day, stalled_days, owner_id=current_user.id),
         "stalled_days": stalled_days,
         "day_name": format_date(day, "EEEE d. MMMM yyyy"),
-        **form_options(day),
+        "follow_ups": due_follow_ups(day),
+        "today": day,
     }
 
 
@@ -68,40 +96,54 @@ def index():
     return page_or_fragment("my_day/index.html", "my_day/_queue.html", "queue", **queue_context())
 
 
-def respond_with_row(company_id: UUID, error: str | None = None, logged: str | None = None):
-    """The updated row for htmx; for a plain form, back to the queue (or the queue with the error)."""
+def respond_with_row(company_id: UUID, error: str | None = None, logged: str | None = None, open_form: bool = False):
+    """The updated row for htmx, with the counters swapped out of band; for a plain form, back to the
+    queue (or the queue with this row's form open, and its error)."""
     target = f"queue-row-{company_id}"
-    if error is None and not wants_fragment(target):
+    if error is None and not open_form and not wants_fragment(target):
         flash(logged or _("Saved."), "success")
         return redirect(url_for(".index"), 303)
-    day = today()
-    row = projections.queue_row(views()["outreach"], company_id, day)
+    row = projections.call_row(views()["outreach"], company_id, today())
     if row is None:
         abort(404)
+    open_form = open_form or error is not None
+    options = attempt_form_options(company_id) if open_form else {}
     context = {
         "row": row,
         "people": people_at([company_id]),
         "error": error,
         "logged": logged,
         "values": request.form if error else {},
-        "open_form": error is not None,
-        **form_options(day),
+        "open_form": open_form,
+        "today": today(),
+        **options,
     }
     if wants_fragment(target):
-        return page_or_fragment("my_day/index.html", "my_day/_row.html", target, **context)
+        return page_or_fragment(
+            "my_day/index.html", "my_day/_row_update.html", target, **context, **counts_context(), oob=True
+        )
     # A plain form with an error: the whole queue, this row's form open with the message
     # (and the message on top too when the company is not among the rows shown).
     queue = queue_context()
-    if not any(r["company_id"] == company_id for rows in queue["sections"].values() for r in rows):
+    if error and not any(r["company_id"] == company_id for rows in queue["sections"].values() for r in rows):
         flash(error, "error")
-    return page_or_fragment("my_day/index.html", "my_day/_queue.html", "queue", **{**queue, "error_row": context})
+    return page_or_fragment(
+        "my_day/index.html", "my_day/_queue.html", "queue", **{**queue, **options, "error_row": context}
+    )
+
+
+@bp.get("/<uuid:company_id>/attempts")
+def attempt_form(company_id: UUID):
+    """The row with its log form open: fetched when asked for, so the list itself stays light."""
+    return respond_with_row(company_id, open_form=True)
 
 
 @bp.post("/<uuid:company_id>/attempts")
 def log_attempt(company_id: UUID):
     """Log a call, e-mail or visit from the queue; the row shows its new next step."""
     try:
-        perform(crm().log_attempt, company_id, **attempt_values(request.form))
+        answered = projections.answered_lead(views()["outreach"], company_id)
+        perform(crm().log_attempt, company_id, **attempt_values(request.form, answered))
     except CrmError as error:
         return respond_with_row(company_id, error=describe(error))
     found = projections.company(views()["outreach"], company_id)

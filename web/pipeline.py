@@ -32,21 +32,21 @@ from web.services import crm, perform, today, views
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
 TARGET = "pipeline-board"
-DIMENSIONS = {"owner_id": None, "industry": "industry", "arena": "arena", "strategy": "strategy"}
+DIMENSIONS = ("owner_id", "industry", "arena", "strategy")
 CLOSING = ("decline", "park")  # the steps that ask for a reason and a date first
 # Enough to act on without scrolling forever; the counts tell the rest.
 CARDS_PER_STAGE = 30
 STALLED_SHOWN = 25
 
 
-def _filters() -> dict[str, Any]:
+def board_filters() -> dict[str, Any]:
     """The board's filters from the query string; unknown values simply match nothing."""
     found: dict[str, Any] = {name: params.filter_text(request.args, name) for name in ("industry", "arena", "strategy")}
     found["owner_id"] = params.identifier(request.args, "owner")
     return {name: value for name, value in found.items() if value}
 
 
-def _query_args() -> dict[str, str]:
+def _query_args() -> dict[str, Any]:
     """The filter arguments to carry over to the next request (move forms, redirects)."""
     return {k: v for k, v in request.args.items() if k in ("owner", "industry", "arena", "strategy", "by") and v}
 
@@ -101,7 +101,7 @@ def _summary(view: Any, dimension: str, filters: dict[str, Any], names: dict) ->
         elif dimension == "owner_id":
             title = names.get(value, _("Unknown user"))
         else:
-            title = label(DIMENSIONS[dimension], value)
+            title = label(dimension, value)  # the other dimensions are vocabularies of the same name
         entry = table.setdefault(value, {"title": title, "counts": dict.fromkeys(STAGES, 0), "total": 0})
         entry["counts"][row["stage"]] = row["count"]
         entry["total"] += row["count"]
@@ -110,7 +110,7 @@ def _summary(view: Any, dimension: str, filters: dict[str, Any], names: dict) ->
 
 def _render(focus: dict | None = None, notice: dict | None = None):
     """The board page, or only the board when htmx swaps it; `focus` puts a message or a step on one card."""
-    filters = _filters()
+    filters = board_filters()
     projector = views()
     view, day = projector["outreach"], today()
     names = projector["users"].names()

@@ -49,6 +49,12 @@ def one_month_after(day: date) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def follow_up_due(feedback_on: date) -> date:
+    """When an agreement's follow-up falls due: a month after the written feedback, on a working day
+    (feedback on 1 December gives 2 January, not New Year's Day)."""
+    return on_or_after(one_month_after(feedback_on))
+
+
 QUICK_PICKS = (
     ("tomorrow", _l("Tomorrow"), lambda today: working_days_after(today, 1)),
     ("in_2_days", _l("In 2 days"), lambda today: working_days_after(today, 2)),

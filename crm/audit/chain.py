@@ -6,14 +6,8 @@ Every stored event gets one link in the table `crm_event_chain` (position, link)
 
 The previous event is the one with the next lower notification id; the first
 event's previous link is GENESIS, 32 zero bytes. Links are stored as 64
-lower-case hex digits. canonical(event) is this byte string:
-
-    b"crm-chain/1\\n"
-    position             8 bytes, unsigned big-endian (the notification id)
-    originator_id       16 bytes (the UUID's bytes)
-    originator_version   8 bytes, unsigned big-endian
-    len(topic)           4 bytes, unsigned big-endian, then the topic in UTF-8
-    len(state)           4 bytes, unsigned big-endian, then the state exactly as stored
+lower-case hex digits. canonical(event) is defined in crm/audit/auditor.py (the auditor's stand-alone file):
+the position, originator id and version, topic and the state exactly as stored.
 
 The timestamp is not a field of its own: the eventsourcing library stores it
 inside the state (its "timestamp" entry), and the state is hashed byte for byte,
@@ -30,7 +24,6 @@ it reads is the last one, and events and links commit or roll back together.
 from __future__ import annotations
 
 import hashlib
-import struct
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -42,35 +35,23 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, fun
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from crm.audit.auditor import canonical, leaf_hash
+from crm.audit.tree import append_leaves, tree_size, tree_table_for
 from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
-PREFIX = b"crm-chain/1\n"
-_HEAD = struct.Struct(">Q16sQ")
-_LENGTH = struct.Struct(">I")
-
-
-def canonical(position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes) -> bytes:
-    """The bytes a link covers for one stored event (see the module docstring)."""
-    topic_bytes = topic.encode("utf-8")
-    return b"".join(
-        (
-            PREFIX,
-            _HEAD.pack(position, originator_id.bytes, originator_version),
-            _LENGTH.pack(len(topic_bytes)),
-            topic_bytes,
-            _LENGTH.pack(len(state)),
-            state,
-        )
-    )
+# Notification ids start at 1: the chain (and the tree) cover positions from here on, nothing below.
+FIRST_POSITION = 1
 
 
 def next_link(
     previous: bytes, position: int, originator_id: UUID, originator_version: int, topic: str, state: bytes
 ) -> bytes:
-    digest = hashlib.sha256(previous)
-    digest.update(canonical(position, originator_id, originator_version, topic, state))
-    return digest.digest()
+    return link_after(previous, canonical(position, originator_id, originator_version, topic, state))
+
+
+def link_after(previous: bytes, data: bytes) -> bytes:
+    return hashlib.sha256(previous + data).digest()
 
 
 def chain_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
@@ -98,12 +79,23 @@ def as_bytes(value: Any) -> bytes:
 
 
 def iter_events(
-    datastore: SQLAlchemyDatastore, events: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+    datastore: SQLAlchemyDatastore,
+    events: Table,
+    after: int | None = None,
+    stop: int | None = None,
+    batch_size: int = 5000,
 ) -> Iterator[EventRow]:
-    """Stored events in notification order, read in keyset batches (bounded memory, short transactions)."""
+    """Stored events in notification order, read in keyset batches (bounded memory, short transactions).
+
+    Without `after` the walk starts at the lowest stored id, whatever it is: a row
+    written at id 0 or below is loaded by the repository like any other, so
+    whoever checks the log must see it too.
+    """
     c = events.c
     while True:
-        query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
+        query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state)
+        if after is not None:
+            query = query.where(c.id > after)
         if stop is not None:
             query = query.where(c.id <= stop)
         with datastore.transaction(commit=False) as session:
@@ -116,12 +108,18 @@ def iter_events(
 
 
 def iter_links(
-    datastore: SQLAlchemyDatastore, chain: Table, after: int = 0, stop: int | None = None, batch_size: int = 5000
+    datastore: SQLAlchemyDatastore,
+    chain: Table,
+    after: int | None = None,
+    stop: int | None = None,
+    batch_size: int = 5000,
 ) -> Iterator[tuple[int, str]]:
-    """Stored links in position order, in keyset batches."""
+    """Stored links in position order, in keyset batches (from the lowest stored position without `after`)."""
     c = chain.c
     while True:
-        query = select(c.position, c.link).where(c.position > after)
+        query = select(c.position, c.link)
+        if after is not None:
+            query = query.where(c.position > after)
         if stop is not None:
             query = query.where(c.position <= stop)
         with datastore.transaction(commit=False) as session:
@@ -171,6 +169,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name, schema_name=schema_name)
         # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
+        self.tree_table = tree_table_for(events_table_name, schema_name)
 
     def create_table(self) -> None:
         create_library_tables(self)
@@ -186,18 +185,38 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         # The library has locked the events table and flushed, so the ids are known and nobody else appends now.
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
         previous = self._last_link(session)
-        rows = []
+        rows, leaves = [], []
         for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
             originator_id = stored.originator_id
             if not isinstance(originator_id, UUID):  # the library types it UUID | str; ours are UUIDs
                 originator_id = UUID(originator_id)
-            previous = next_link(
-                previous, position, originator_id, stored.originator_version, stored.topic, stored.state
-            )
+            data = canonical(position, originator_id, stored.originator_version, stored.topic, stored.state)
+            previous = link_after(previous, data)
             rows.append({"position": position, "link": previous.hex()})
+            leaves.append((position, leaf_hash(data)))
         if rows:
             session.execute(self.chain_table.insert(), rows)
+            size = tree_size(session, self.tree_table)
+            if size == 0:
+                size = self._plant(session, before=leaves[0][0])
+            append_leaves(session, self.tree_table, leaves, size)
         return ids
+
+    def _plant(self, session: Session, before: int | None = None, batch_size: int = 5000) -> int:
+        """The tree's leaves for every event stored before it existed (below `before`), in this transaction."""
+        c = self.events_table.c
+        size, after = 0, FIRST_POSITION - 1
+        while True:
+            query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
+            if before is not None:
+                query = query.where(c.id < before)
+            batch = session.execute(query.order_by(c.id).limit(batch_size)).all()
+            if not batch:
+                return size
+            leaves = [(row[0], leaf_hash(canonical(row[0], row[1], row[2], row[3], as_bytes(row[4])))) for row in batch]
+            append_leaves(session, self.tree_table, leaves, size)
+            size += len(leaves)
+            after = batch[-1][0]
 
     def _last_link(self, session: Session) -> bytes:
         c = self.chain_table.c
@@ -247,7 +266,9 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
                     return  # another process started the chain meanwhile
                 previous = GENESIS
                 rows: list[dict[str, Any]] = []
-                for event in iter_events(self.datastore, self.events_table, batch_size=batch_size):
+                for event in iter_events(
+                    self.datastore, self.events_table, after=FIRST_POSITION - 1, batch_size=batch_size
+                ):
                     previous = next_link(previous, *event)
                     rows.append({"position": event.id, "link": previous.hex()})
                     if len(rows) >= batch_size:
@@ -257,3 +278,19 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
                     session.execute(self.chain_table.insert(), rows)
         except IntegrityError:
             pass  # another process started the chain at the same moment
+
+    def plant_tree(self) -> None:
+        """A log recorded before the tree existed gets its leaves once (at start-up); later events add their own."""
+        with self.transaction(commit=False) as session:
+            if (
+                tree_size(session, self.tree_table)
+                or not session.execute(select(func.max(self.events_table.c.id))).scalar()
+            ):
+                return
+        try:
+            with self.transaction(commit=True) as session:
+                self._lock_table(session)
+                if tree_size(session, self.tree_table) == 0:
+                    self._plant(session)
+        except IntegrityError:
+            pass  # another process planted it at the same moment

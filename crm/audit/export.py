@@ -80,6 +80,8 @@ class ExportSummary:
     last_link: str | None = None
     contacts: set[UUID] = field(default_factory=set)
     digest: Any = field(default_factory=hashlib.sha256)
+    # The signed checkpoint and the proofs that place the lines in the log (crm/audit/bundle.py: prove_export).
+    tree: dict[str, Any] | None = None
 
     def manifest(self, events_file: str, created_at: datetime) -> dict[str, Any]:
         return {
@@ -97,7 +99,8 @@ class ExportSummary:
             "last_link": self.last_link,
             "head_position": self.head_position,
             "head_hash": self.head_hash,
-            "chain": "link = sha256(previous link || canonical(event)); canonical: crm/audit/chain.py",
+            "chain": "link = sha256(previous link || canonical(event)); canonical: crm/audit/auditor.py",
+            "tree": self.tree,
         }
 
 
@@ -144,7 +147,7 @@ def _lines(
             if not started and link is not None:
                 summary.previous_link = link
             continue
-        line, moment = _line(event, link)
+        line, moment = event_line(event, link)
         if end is not None and moment is not None and moment >= end:
             break
         if not started:
@@ -164,7 +167,7 @@ def _lines(
         progress(stop, stop)
 
 
-def _line(event: Any, link: str | None) -> tuple[bytes, datetime | None]:
+def event_line(event: Any, link: str | None) -> tuple[bytes, datetime | None]:
     """One event as a JSON line, built by hand around the stored state so the state is encoded once."""
     moment, stamp, state_text, state_bytes = None, None, "null", None
     try:
@@ -231,8 +234,12 @@ def write_export(
     user_id: UUID,
     place: str = "crm audit export",
     progress: Progress | None = None,
+    prove: Callable[[ExportSummary], Any] | None = None,
 ) -> tuple[Path, Path, dict]:
-    """Write the JSON Lines file and its manifest into `directory`; returns their paths and the manifest."""
+    """Write the JSON Lines file and its manifest into `directory`; returns their paths and the manifest.
+
+    `prove` (crm/audit/bundle.py: prove_export) adds the signed checkpoint and the tree proofs to the manifest.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     events_name, manifest_name = file_names(date_from, date_to)
     summary = ExportSummary(date_from, date_to)
@@ -245,6 +252,8 @@ def write_export(
             os.unlink(handle.name)
             raise
     os.replace(handle.name, events_path)
+    if prove is not None:
+        prove(summary)
     manifest = summary.manifest(events_name, app.clock.now())
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     record_export_access(app, user_id, summary, place)

@@ -7,7 +7,10 @@ batches, so memory stays bounded however long the log is. At each position:
 - an event and a link: the link is recomputed from the previous stored link;
   a difference means the event row was edited (**edited**);
 - a link without an event: the event row was deleted (**deleted**);
-- an event without a link: the row was written behind the recorder's back (**inserted**).
+- an event without a link: the row was written behind the recorder's back (**inserted**);
+- an event or a link at a position below the first notification id (0 or
+  negative): nothing the recorder writes is there, but the repository loads
+  such a row like any other (**outside** the chain's range).
 
 After a problem the walk goes on from the stored link, so each later problem
 is reported at its own position. Someone able to rewrite the links as well
@@ -26,7 +29,17 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
-from crm.audit.chain import GENESIS, ChainedApplicationRecorder, iter_events, iter_links, merged, next_link
+from crm.audit.auditor import Checkpoint
+from crm.audit.chain import (
+    FIRST_POSITION,
+    GENESIS,
+    ChainedApplicationRecorder,
+    iter_events,
+    iter_links,
+    merged,
+    next_link,
+)
+from crm.audit.verify_tree import TreeReport, verify_tree
 
 MAX_REPORTED = 100
 Progress = Callable[[int, int], None]
@@ -56,7 +69,7 @@ class Anchor:
 @dataclass(frozen=True)
 class Problem:
     position: int
-    kind: str  # edited, deleted, inserted
+    kind: str  # edited, deleted, inserted, outside
     detail: str = ""
 
 
@@ -97,6 +110,9 @@ class SnapshotCheck:
 class VerifyReport:
     chain: ChainReport
     snapshots: SnapshotCheck | None = None
+    tree: TreeReport | None = None
+    # Stored checkpoints whose signature does not verify (forged, or signed by another key).
+    bad_checkpoints: list[str] = field(default_factory=list)
     # Filled by the caller's read-model check (projections/verify.py): each item has `.equal`.
     projections: list[Any] | None = None
 
@@ -105,6 +121,8 @@ class VerifyReport:
         return (
             self.chain.ok
             and (self.snapshots is None or self.snapshots.ok)
+            and (self.tree is None or self.tree.ok)
+            and not self.bad_checkpoints
             and all(p.equal for p in self.projections or [])
         )
 
@@ -114,10 +132,15 @@ def verify(
     anchor: Anchor | None = None,
     read_models: Callable[[Any], list[Any]] | None = None,
     progress: Progress | None = None,
+    checkpoints: list[Checkpoint] | None = None,
+    bad_checkpoints: list[str] | None = None,
 ) -> VerifyReport:
-    """The chain, the snapshots, and, when given a check (`projections.verify`), every read model."""
+    """The chain, the tree against the (signature-checked) checkpoints, the snapshots, and, when given a
+    check (`projections.verify`), every read model."""
     report = VerifyReport(chain=verify_chain(app, anchor=anchor, progress=progress))
+    report.bad_checkpoints = list(bad_checkpoints or [])
     if report.chain.chained:
+        report.tree = verify_tree(app, checkpoints or [])
         report.snapshots = verify_snapshots(app)
         if read_models is not None:
             report.projections = read_models(app)
@@ -180,6 +203,13 @@ def verify_chain(
         iter_events(datastore, events, stop=stop, batch_size=batch_size),
         iter_links(datastore, chain, stop=stop, batch_size=batch_size),
     ):
+        if position < FIRST_POSITION:
+            report.checked += event is not None
+            what = "an event row" if event is not None else "a link"
+            _problem(
+                report, position, "outside", f"{what} below position {FIRST_POSITION}, where the chain never writes"
+            )
+            continue
         if event is not None:
             report.checked += 1
             pure = next_link(pure, *event)

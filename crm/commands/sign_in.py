@@ -66,11 +66,17 @@ class SignInCommands(CrmService):
 
         None when the user is disabled, unknown, or the session is of an older generation.
         """
+        if generation != self.sessions.current(user_id):
+            return None
+        return self.active_user(user_id)
+
+    def active_user(self, user_id: UUID) -> dict[str, Any] | None:
+        """The user as the event store knows them, or None when disabled or unknown (an API token's owner)."""
         try:
             user = self.load(User, user_id)
         except NotFound:
             return None
-        if not user.active or generation != self.sessions.current(user_id):
+        if not user.active:
             return None
         return {
             "user_id": user.id,

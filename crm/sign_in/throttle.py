@@ -90,6 +90,11 @@ class SignInThrottle:
                 reserved.append((limit, key))
         return None
 
+    def take(self, limit: Limit, key: str, now: datetime) -> Refusal | None:
+        """Count one use of `key` (an API token's requests, say), or refuse it until its window ends."""
+        with self.datastore.transaction(commit=True) as session:
+            return self._reserve(session, limit, key[:256], now)
+
     def failed(self, account: str, address: str, now: datetime) -> list[Refusal]:
         """The reserved failures stand; the keys whose limit they reached are locked now."""
         locks = []

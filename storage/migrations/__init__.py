@@ -45,6 +45,11 @@ def heads() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(config()).get_heads())
 
 
+def revisions() -> list[str]:
+    """Every revision of the scripts, oldest first (the order a fresh database gets them in)."""
+    return [script.revision for script in reversed(list(ScriptDirectory.from_config(config()).walk_revisions()))]
+
+
 def current(connection: Connection) -> frozenset[str]:
     """The revision(s) the database is at; empty for a database never migrated."""
     return frozenset(MigrationContext.configure(connection).get_current_heads())

@@ -93,7 +93,7 @@ def sign_in(page, live_app):
     return do
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
     """Keep a screenshot of a main screen for the README (docs/screenshots/<name>.png), when asked.
 
     Only with CRM_SCREENSHOTS=1 (README, "Screens"): a test run leaves the tracked files as they were.
@@ -101,4 +101,4 @@ def screenshot(page, name: str) -> None:
     if os.environ.get(SCREENSHOTS_VAR) != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

@@ -76,7 +76,7 @@ def test_htmx_and_our_own_script_work_under_the_policy(watched, sign_in, live_ap
     # log_attempt.js: opening the log form puts the keyboard in its first field.
     watched.goto(live_app.config["LIVE_URL"] + "/my-day")
     row = watched.locator(f"#queue-row-{hansen}")
-    row.get_by_text("Registrér henvendelse").click()
+    row.locator(".log-link").click()
     expect(row.locator("details.log-attempt input:not([type=hidden])").first).to_be_focused()
     assert not problems(watched)
 

@@ -33,7 +33,7 @@ def test_the_recruiter_logs_an_attempt_and_only_the_row_changes(page, sign_in, c
     row = page.locator(f"#queue-row-{companies['hansen']}")
     assert "5 dage over tid" in row.inner_text()
 
-    row.get_by_text("Registrér henvendelse").click()
+    row.locator(".log-link").click()
     row.get_by_text("Ring tilbage", exact=True).click()
     row.get_by_label("Kontaktperson").select_option(label="Lise Hansen (HR)")
     row.get_by_label("Note").fill("Lise er på kursus, ring torsdag")
@@ -50,41 +50,52 @@ def test_the_recruiter_logs_an_attempt_and_only_the_row_changes(page, sign_in, c
 
 
 def test_the_keyboard_alone_opens_fills_and_submits_the_form(page, sign_in, companies):
+    """The keys to log one call from My day, counted (docs/calls.md states them): Tab, Enter on "Skip to
+    content", Tabs down to the first row's "Log attempt", Enter, Space on the first outcome, Enter."""
     sign_in("recruiter")
     page.evaluate("window.__marker = 1")
-    summary = page.locator(f"#queue-row-{companies['soltoft']} summary")
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if summary.evaluate("element => element === document.activeElement"):
+    pressed = []
+
+    def press(key):
+        pressed.append(key)
+        page.keyboard.press(key)
+
+    first = companies["hansen"]  # overdue: the first row
+    link = page.locator(f"#queue-row-{first} .log-link")
+    press("Tab")
+    press("Enter")  # skip to content
+    for _ in range(30):
+        press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
             break
     else:
-        pytest.fail("Tab never reached the row's form")
-    page.keyboard.press("Enter")
-    outcome = f"#log-{companies['soltoft'].hex}-outcome-no_answer"
-    expect(page.locator(outcome)).to_be_focused()  # the first field
-    page.keyboard.press("Space")  # choose "Intet svar"
-    page.keyboard.press("Escape")
-    assert not page.locator(f"#queue-row-{companies['soltoft']} details").evaluate("element => element.open")
-    page.keyboard.press("Enter")  # the summary has the focus again: open once more
+        pytest.fail("Tab never reached the row's log link")
+    press("Enter")
+    outcome = f"#log-{first.hex}-outcome-no_answer"
+    expect(page.locator(outcome)).to_be_focused()  # the form is fetched and its first field has the focus
+    press("Space")  # "Intet svar", and with it its default next step, the next working day
+    expect(page.locator(f"#log-{first.hex}-next-tomorrow")).to_be_checked()
+    press("Escape")
+    assert not page.locator(f"#queue-row-{first} details.log-attempt").evaluate("element => element.open")
+    press("Enter")  # the summary has the focus again: open once more
     expect(page.locator(outcome)).to_be_focused()  # the chosen outcome
-    page.keyboard.press("Tab")  # the channel
-    page.keyboard.press("Tab")  # the contact
-    page.keyboard.press("Tab")  # the note
-    page.keyboard.type("Ingen svar på omstillingen")
-    page.keyboard.press("Enter")
+    press("Enter")
 
-    row = page.locator(f"#queue-row-{companies['soltoft']}")
-    page.wait_for_selector(f"#queue-row-{companies['soltoft']} >> text=Intet svar, 2. mar. 2026")
-    assert "Intet næste skridt" in row.inner_text()
+    row = page.locator(f"#queue-row-{first}")
+    page.wait_for_selector(f"#queue-row-{first} >> text=Intet svar, 2. mar. 2026")
+    assert "Næste: 3. mar. 2026" in row.inner_text()
     assert page.evaluate("window.__marker") == 1
     # the focus is back in the updated row, ready for the next one
-    expect(page.locator(f"#queue-row-{companies['soltoft']} summary")).to_be_focused()
+    expect(page.locator(f"#queue-row-{first} .log-link")).to_be_focused()
+    # Without the Escape and the Enter that reopened the form: Tab and Enter to skip to the content, 8 Tabs
+    # (call mode, the four counters, the company, the phone, "Log attempt"), Enter, Space, Enter.
+    assert len(pressed) - 2 == 13, pressed
 
 
 def test_a_date_before_today_shows_the_message_in_the_row(page, sign_in, companies):
     sign_in("recruiter")
     row = page.locator(f"#queue-row-{companies['bakery']}")
-    row.get_by_text("Registrér henvendelse").click()
+    row.locator(".log-link").click()
     row.get_by_text("Interesseret", exact=True).click()
     date_input = row.get_by_label("eller en anden dag")
     date_input.evaluate("element => element.removeAttribute('min')")  # as an old browser would let it through

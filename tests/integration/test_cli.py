@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from cli import DEMO_PASSWORD, main
 from crm.application import CrmApplication
+from storage import migrations
 
 
 @pytest.fixture
@@ -90,8 +91,46 @@ def test_rebuilding_a_read_model_replays_it_and_an_unknown_name_is_refused(datab
 
 
 def test_migrate_brings_the_database_to_the_newest_revision_and_then_has_nothing_to_do(database_url):
+    every, newest = migrations.revisions(), migrations.revisions()[-1]
     first = run("migrate")
-    assert first.exit_code == 0 and "Applied 0001, 0002, 0003." in first.output and "at revision 0003" in first.output
+    assert first.exit_code == 0 and f"Applied {', '.join(every)}." in first.output
+    assert f"at revision {newest}" in first.output
 
     again = run("migrate")
-    assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0003" in again.output
+    assert again.exit_code == 0 and "Nothing to do." in again.output and f"at revision {newest}" in again.output
+
+
+def test_a_token_made_on_the_command_line_is_printed_once_and_works_for_the_api(database_url, tmp_path, monkeypatch):
+    run(
+        "users",
+        "add",
+        "mette",
+        "--name",
+        "Mette Kjær",
+        "--department",
+        "health",
+        "--role",
+        "recruiter",
+        "--password",
+        "kaffe-og-kage-hver-dag",
+    )
+    result = CliRunner().invoke(main, ["tokens", "create", "mette", "--label", "Sagssystem"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()
+    assert token.startswith("crm_") and len(token.splitlines()) == 1
+    listed = run("tokens", "list", "mette").output
+    assert "Sagssystem" in listed and token not in listed
+
+    from web import create_app
+
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    try:
+        response = app.test_client().get("/api/v1/companies", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        token_id = listed.split("\t")[0]
+        run("tokens", "revoke", token_id)
+        response = app.test_client().get("/api/v1/companies", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+    finally:
+        app.extensions["crm"].crm.factory.datastore.engine.dispose()

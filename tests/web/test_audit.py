@@ -24,6 +24,8 @@ AUDIT_PAGES = [
     "/audit/export/manifest.json",
     "/audit/access-log",
     "/audit/chain",
+    "/audit/checkpoints",
+    "/audit/proof/1",
 ]
 
 

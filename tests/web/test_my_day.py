@@ -65,11 +65,48 @@ class TestTheQueue:
         assert sections[2] < page.index("Bageriet Kornblomst") < sections[3] < page.index("Byens Rengøring")
         assert "5 dage over tid" in row_html(page, queue["hansen"])
 
-    def test_each_row_shows_stage_attempts_last_outcome_and_next_follow_up(self, as_role, queue):
+    def test_each_row_shows_whom_to_call_the_last_outcome_and_note_and_the_attempts(self, as_role, crm, team, queue):
+        crm.log_attempt(
+            team.recruiter,
+            queue["hansen"],
+            "call",
+            "no_answer",
+            note="Omstillingen lukket",
+            occurred_on=date(2026, 2, 21),
+            next_follow_up=date(2026, 2, 25),
+        )
         row = row_html(as_role("recruiter").get("/my-day").get_data(as_text=True), queue["hansen"])
         assert f'href="/companies/{queue["hansen"]}"' in row
-        assert "<dd>1</dd>" in row and "Intet svar, 20. feb. 2026" in row and "25. feb. 2026" in row
-        assert "Lise Hansen" in row  # the contact select of the log form
+        assert (
+            "Lise Hansen" in row and 'href="tel:+4520304050"' in row and 'href="mailto:lise@hansen-transport.dk"' in row
+        )
+        assert "Intet svar, 21. feb. 2026" in row and "Omstillingen lukket" in row and "2 henvendelser" in row
+        assert "<form" not in row  # the log form is fetched when asked for
+
+    def test_the_decision_maker_is_the_one_to_call(self, as_role, crm, team, queue):
+        crm.register_contact(
+            team.recruiter, queue["hansen"], "Peter Hansen", "top_management", "20304060", is_decision_maker=True
+        )
+        row = row_html(as_role("recruiter").get("/my-day").get_data(as_text=True), queue["hansen"])
+        assert "Peter Hansen" in row and 'href="tel:+4520304060"' in row and "Lise Hansen" not in row
+
+    def test_within_a_section_an_urgent_lead_then_the_stage_then_a_known_decision_maker_come_first(
+        self, as_role, crm, team, clock
+    ):
+        mette = team.recruiter
+        names = ["A identified", "B meeting", "C decider", "D urgent lead"]
+        ids = {name: crm.register_company(mette, name, "care", owner_id=mette) for name in names}
+        for company_id in ids.values():
+            crm.log_attempt(mette, company_id, "call", "no_answer", next_follow_up=date(2026, 3, 2))
+        crm.move_company(mette, ids["B meeting"], "meeting")
+        crm.register_contact(mette, ids["C decider"], "Kim Dam", "top_management", is_decision_maker=True)
+        crm.share_lead(team.consultant, ids["D urgent lead"], "Højt sygefravær", urgency="high")
+        page = as_role("recruiter").get("/my-day").get_data(as_text=True)
+        due = page[page.index('id="section-due_today"') : page.index('id="section-no_next_step"')]
+        assert [due.index(name) for name in ["D urgent lead", "B meeting", "C decider", "A identified"]] == sorted(
+            due.index(name) for name in names
+        )
+        assert "Tip: Høj" in row_html(page, ids["D urgent lead"])
 
     def test_a_company_owned_by_someone_else_is_not_on_my_queue(self, as_role, queue):
         assert "Jonas&#39; Vognmand" not in as_role("recruiter").get("/my-day").get_data(as_text=True)
@@ -120,7 +157,7 @@ class TestLoggingAnAttempt:
         row = response.get_data(as_text=True)
         assert response.status_code == 200 and "<html" not in row and "HX-Request" in response.headers["Vary"]
         assert row.startswith(f'<li class="queue-row queue-later" id="queue-row-{queue["hansen"]}">')
-        assert "Ring tilbage, 2. mar. 2026" in row and "Næste: 4. mar. 2026" in row and "<dd>2</dd>" in row
+        assert "Ring tilbage, 2. mar. 2026" in row and "Næste: 4. mar. 2026" in row and "2 henvendelser" in row
         assert "Henvendelsen til Hansen Transport ApS er registreret." in row
 
     def test_a_typed_date_wins_over_a_quick_pick(self, as_role, crm, queue):
@@ -171,14 +208,45 @@ class TestLoggingAnAttempt:
         assert (company.stage, company.approach_again_after) == ("declined", date(2026, 9, 1))
         assert "indtil 1. sep. 2026" in response.get_data(as_text=True)
 
+    def form(self, client, company_id) -> str:
+        response = client.htmx_get(f"/my-day/{company_id}/attempts", f"queue-row-{company_id}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
     def test_the_form_asks_for_the_approach_again_date(self, as_role, queue):
-        row = row_html(as_role("recruiter").get("/my-day").get_data(as_text=True), queue["hansen"])
+        row = self.form(as_role("recruiter"), queue["hansen"])
         assert f'<label for="log-{queue["hansen"].hex}-again">Kontakt igen efter</label>' in row
+        assert "Lise Hansen (HR)" in row  # the contact select
 
     def test_the_quick_picks_skip_the_weekend_and_show_the_date(self, as_role, queue, clock):
         clock.set(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))  # a Friday
-        row = row_html(as_role("recruiter").get("/my-day").get_data(as_text=True), queue["hansen"])
+        row = self.form(as_role("recruiter"), queue["hansen"])
         assert 'name="next_follow_up" value="2026-03-09"' in row and "I morgen" in row
+
+    def test_without_javascript_the_form_link_opens_the_queue_with_the_form(self, as_role, queue):
+        page = as_role("recruiter").get(f"/my-day/{queue['hansen']}/attempts").get_data(as_text=True)
+        assert "<html" in page and '<details class="log-attempt" open>' in row_html(page, queue["hansen"])
+
+    def test_each_outcome_names_its_default_follow_up(self, as_role, queue):
+        row = self.form(as_role("recruiter"), queue["hansen"])  # Monday 2 March 2026
+        assert 'value="no_answer" data-pick="2026-03-03"' in row and 'value="interested" data-pick="2026-03-04"' in row
+        assert 'value="declined" data-pick=""' in row
+        assert 'name="next_follow_up" value="none"' in row
+
+    def test_no_follow_up_chosen_is_refused_and_no_next_step_is_a_choice(self, as_role, crm, queue):
+        client = as_role("recruiter")
+        response = self.post(client, queue["hansen"], outcome="no_answer")
+        assert "vælg næste skridt" in response.get_data(as_text=True)
+        assert len(crm_view_attempts(crm, queue["hansen"])) == 1
+        response = self.post(client, queue["hansen"], outcome="no_answer", next_follow_up="none")
+        assert "Intet næste skridt" in response.get_data(as_text=True)
+        assert crm_view_attempts(crm, queue["hansen"])[-1].next_follow_up is None
+
+    def test_the_counters_are_swapped_in_place(self, as_role, queue):
+        response = self.post(as_role("recruiter"), queue["hansen"], next_follow_up="2026-03-04")
+        row = response.get_data(as_text=True)
+        assert '<nav id="queue-counts"' in row and 'hx-swap-oob="true"' in row
+        assert '<span class="badge" id="count-overdue" hx-swap-oob="true">0</span>' in row
 
 
 class TestANewRound:

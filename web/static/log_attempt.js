@@ -1,10 +1,21 @@
 /* Progressive enhancement of the log-attempt forms (everything works without it):
-   opening a form focuses its first field, Escape closes it, and after an in-place
-   update the keyboard focus goes back into the updated row. */
+   choosing an outcome picks its default next step; an opened form has the focus in its
+   first field, Escape closes it, and after an in-place update the keyboard focus goes
+   back into the updated row. */
 (function () {
-  function firstField(details) {
-    return details.querySelector("form input:not([type=hidden]):checked, form input:not([type=hidden]), form select");
+  function firstField(scope) {
+    return scope.querySelector("form input:not([type=hidden]):checked, form input:not([type=hidden]), form select");
   }
+  document.addEventListener("change", function (event) {
+    var outcome = event.target;
+    if (!outcome.matches || !outcome.matches("form input[name=outcome][data-pick]")) return;
+    var form = outcome.form, iso = outcome.getAttribute("data-pick");
+    var typed = form.querySelector("input[name=next_follow_up_on]");
+    if (!iso || (typed && typed.value)) return;
+    form.querySelectorAll("input[name=next_follow_up]").forEach(function (pick) {
+      pick.checked = pick.value === iso;
+    });
+  });
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (details.matches && details.matches("details.log-attempt") && details.open) {
@@ -22,9 +33,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var id = event.detail.target && event.detail.target.id;
     var swapped = id && document.getElementById(id);
-    if (!swapped || !swapped.querySelector("details.log-attempt, form")) return;
+    if (!swapped || !swapped.querySelector("details.log-attempt, form, .log-link")) return;
     var open = swapped.querySelector("details.log-attempt[open]");
-    var target = open ? (open.querySelector("[role=alert]") ? firstField(open) : null) : (swapped.querySelector("summary") || swapped.querySelector("button"));
+    var target = open ? firstField(open) : (swapped.querySelector(".log-link") || swapped.querySelector("summary") || swapped.querySelector("button"));
     if (target) target.focus();
   });
 })();

@@ -1,7 +1,7 @@
 """Personal keys: one AES key per person (and per redactable free text), destroyed to erase.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-03-02
 
 A new table only. A destroyed key keeps its row (id and times, no key bytes) as a
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,76 @@
+"""Use case: one row of an imported spreadsheet, through the same bounds and aggregates as a form."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from crm.commands.companies import CompanyCommands
+from crm.commands.contacts import ContactCommands
+from crm.companies import Company
+from crm.contacts import Contact
+from crm.cvr_index import CvrIndex
+from crm.errors import InvalidInput
+from crm.service import command
+from crm.validation import (
+    ADDRESS_LENGTH,
+    normalise_email,
+    normalise_p_number,
+    normalise_phone,
+    optional_text,
+    required_text,
+)
+
+
+class ImportCommands(CompanyCommands, ContactCommands):
+    @command("outreach")
+    def import_row(
+        self,
+        company_id: UUID | None,
+        company: dict[str, Any],
+        workplace: dict[str, Any] | None = None,
+        contact: dict[str, Any] | None = None,
+        contact_id: UUID | None = None,
+    ) -> tuple[UUID, UUID | None]:
+        """Create or update a company, add its workplace, add or correct its contact: all saved together or nothing.
+
+        Returns the company's id and the contact's (new or changed) id.
+        """
+        changed: list[Any] = []
+        if company_id is None:
+            target, claims = self._new_company(**company)
+            changed += [target, *claims]
+        else:
+            target = self.load(Company, company_id)
+            values = self._clean_details(company)
+            if "cvr" in values and values["cvr"] != target.cvr:
+                changed += self._cvr_claim(values["cvr"], target.id)
+                if target.cvr:
+                    released = self.load(CvrIndex, CvrIndex.create_id(target.cvr))
+                    released.release()
+                    changed.append(released)
+            target.change_details(**values)
+            changed.append(target)
+        if workplace:
+            target.add_workplace(
+                uuid4().hex,
+                normalise_p_number(workplace["p_number"]) if workplace.get("p_number") else None,
+                required_text("workplace", workplace.get("name")),
+                optional_text("address", workplace.get("address"), ADDRESS_LENGTH),
+            )
+        person: Contact | None = None
+        if contact and contact_id is None:
+            person = self._new_contact(target.id, **contact)
+        elif contact and contact_id is not None:
+            person = self.load(Contact, contact_id)
+            if person.company_id != target.id:
+                raise InvalidInput(field="contact", problem="the contact is not at this company")
+            person.change_details(
+                **{
+                    name: clean(contact[name])
+                    for name, clean in (("phone", normalise_phone), ("email", normalise_email))
+                    if name in contact
+                }
+            )
+        self.save(*changed, *([person] if person else []))
+        return target.id, person.id if person else None

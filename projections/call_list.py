@@ -1,0 +1,198 @@
+"""My day as a call list: the queue's sections (projections/queue.py) with what a caller needs on each row,
+ordered by what to do next, and the companies call mode offers one at a time.
+
+Within a section the most urgent lead comes first, then the company furthest along its path, then one
+whose decision maker is known (a call that can reach the person who decides).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from typing import Any, cast
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
+
+from crm.vocabulary import IN_OUTREACH
+from projections.leads import URGENCY_RANK, leads
+from projections.outreach_tables import attempts, companies, contacts
+from projections.outreach_view import OutreachView
+from projections.queue import ROW, SECTIONS, QueueRow, _conditions, _labelled, _mine
+from projections.reading import fetch, fetch_one
+from projections.schema import utc_naive
+
+# The sections a caller works through, in call mode as on the list.
+TO_CALL = ("overdue", "due_today", "no_next_step")
+# Furthest along the path first: a company in negotiation is closer to an agreement than one just identified.
+STAGE_RANK = {stage: rank for rank, stage in enumerate(reversed(IN_OUTREACH))}
+LIVE_LEAD = ("open", "claimed")
+
+
+class CallRow(QueueRow):
+    """A queue row with what a caller needs: the most urgent live lead's urgency (None without one),
+    whether a current decision maker is known, the last attempt's note and the lead an attempt answers."""
+
+    round: int
+    lead_urgency: str | None
+    decision_maker_known: bool
+    last_note: str | None
+    lead_id: UUID | None
+
+
+def _urgency_rank() -> Any:
+    """The rank of the company's most urgent live lead (0 high), or one past the last without one."""
+    rank = case(URGENCY_RANK, value=leads.c.urgency, else_=len(URGENCY_RANK))
+    most_urgent = (
+        select(rank)
+        .where(leads.c.company_id == companies.c.company_id, leads.c.status.in_(LIVE_LEAD))
+        .order_by(rank)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(most_urgent, len(URGENCY_RANK))
+
+
+def _open_lead() -> Any:
+    """The lead an attempt on the company answers: open, or claimed and not yet started; the oldest first."""
+    return (
+        select(leads.c.lead_id)
+        .where(
+            leads.c.company_id == companies.c.company_id,
+            (leads.c.status == "open") | ((leads.c.status == "claimed") & leads.c.started_attempt_id.is_(None)),
+        )
+        .order_by(leads.c.shared_at, leads.c.lead_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _decision_maker_known() -> ColumnElement[bool]:
+    return exists().where(
+        contacts.c.company_id == companies.c.company_id,
+        contacts.c.is_decision_maker.is_(True),
+        contacts.c.archived.is_(False),
+    )
+
+
+def _last_note() -> Any:
+    """The note of the latest valid attempt of the current round."""
+    return (
+        select(attempts.c.note)
+        .where(
+            attempts.c.company_id == companies.c.company_id,
+            attempts.c.round == companies.c.round,
+            attempts.c.voided.is_(False),
+        )
+        .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _extras() -> tuple[Any, ...]:
+    urgency = _urgency_rank()
+    return (
+        companies.c.round,
+        urgency.label("urgency_rank"),
+        _decision_maker_known().label("decision_maker_known"),
+        _last_note().label("last_note"),
+        _open_lead().label("lead_id"),
+    )
+
+
+def _what_next() -> tuple[Any, ...]:
+    return (
+        _urgency_rank(),
+        case(STAGE_RANK, value=companies.c.stage, else_=len(STAGE_RANK)),
+        case((_decision_maker_known(), 0), else_=1),
+    )
+
+
+ORDER = {
+    "overdue": (*_what_next(), companies.c.next_follow_up, companies.c.name),
+    "due_today": (*_what_next(), companies.c.name),
+    "no_next_step": (*_what_next(), companies.c.last_touched_on, companies.c.name),
+    "reapproach": (companies.c.approach_again_after, companies.c.name),
+}
+RANK_TO_URGENCY = {rank: urgency for urgency, rank in URGENCY_RANK.items()}
+
+
+def _finished(rows: list[dict[str, Any]], section: str | None, today: date) -> list[CallRow]:
+    for row in rows:
+        row["lead_urgency"] = RANK_TO_URGENCY.get(row.pop("urgency_rank"))
+        row["decision_maker_known"] = bool(row["decision_maker_known"])
+    return cast(list[CallRow], _labelled(rows, section, today))
+
+
+def call_list(
+    view: OutreachView,
+    user_id: UUID | None,
+    today: date,
+    limit: int | None = None,
+    sections: Iterable[str] = SECTIONS,
+) -> dict[str, list[CallRow]]:
+    """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
+    conditions = _conditions(today)
+    mine = _mine(user_id)
+    return {
+        name: _finished(
+            fetch(
+                view,
+                select(*ROW, *_extras())
+                .where(mine, conditions[name])
+                .order_by(*ORDER[name], companies.c.company_id)
+                .limit(limit),
+            ),
+            name,
+            today,
+        )
+        for name in sections
+    }
+
+
+def call_row(view: OutreachView, company_id: UUID, today: date) -> CallRow | None:
+    """One company's row as the call list shows it today, with its section, to swap in place."""
+    conditions = _conditions(today)
+    section = case(*((condition, name) for name, condition in conditions.items()), else_="closed").label("section")
+    row = fetch_one(view, select(*ROW, *_extras(), section).where(companies.c.company_id == company_id))
+    return _finished([row], None, today)[0] if row is not None else None
+
+
+def to_call(
+    view: OutreachView,
+    user_id: UUID,
+    today: date,
+    called_since: datetime,
+    leave_out: Collection[UUID] = (),
+    limit: int = 20,
+) -> list[UUID]:
+    """The companies call mode offers the user next, in the call list's order: overdue, due today, then
+    those with no next step; a company called today since `called_since` (by anyone) is left out."""
+    conditions = _conditions(today)
+    recent = exists().where(
+        attempts.c.company_id == companies.c.company_id,
+        attempts.c.voided.is_(False),
+        attempts.c.recorded_at >= utc_naive(called_since),
+        attempts.c.occurred_on >= today,
+    )
+    section_rank = case(*((conditions[name], rank) for rank, name in enumerate(TO_CALL)), else_=len(TO_CALL))
+    query = (
+        select(companies.c.company_id)
+        .where(
+            _mine(user_id),
+            or_(*(conditions[name] for name in TO_CALL)),
+            ~recent,
+        )
+        .order_by(section_rank, *_what_next(), companies.c.next_follow_up, companies.c.name, companies.c.company_id)
+        .limit(limit)
+    )
+    if leave_out:
+        query = query.where(companies.c.company_id.not_in(list(leave_out)))
+    return [row["company_id"] for row in fetch(view, query)]
+
+
+def answered_lead(view: OutreachView, company_id: UUID) -> UUID | None:
+    """The lead an attempt on the company answers now (open, or claimed and not yet started), or None."""
+    found = fetch_one(view, select(_open_lead().label("lead_id")).where(companies.c.company_id == company_id))
+    return found["lead_id"] if found else None

@@ -102,6 +102,16 @@ class PersonalKeys:
             return False, None
         return True, bytes(row[0]) if row[0] is not None else None
 
+    def load_many(self, key_ids: Iterable[str]) -> None:
+        """Cache the keys of these ids that are not cached yet, read in one query."""
+        wanted = sorted({k for k in key_ids if not self._cached(k)[0]})
+        c = personal_keys.c
+        for start in range(0, len(wanted), 500):
+            with self.datastore.transaction(commit=False) as session:
+                rows = session.execute(select(c.key_id, c.key).where(c.key_id.in_(wanted[start : start + 500]))).all()
+            for key_id, key in rows:
+                self._remember(key_id, bytes(key) if key is not None else None)
+
     def for_opening(self, key_id: str) -> bytes | None:
         """The key, or None when it was destroyed (or never existed)."""
         hit, key = self._cached(key_id)

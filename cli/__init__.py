@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
 from cli.audit import audit
+from cli.backup import backup, restore
 from cli.calendar import calendar
 from cli.contacts import contacts
 from cli.imports import import_file
@@ -99,8 +100,10 @@ def serve(host: str, port: int, threads: int) -> None:
 main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
+main.add_command(contacts)
+main.add_command(backup)
+main.add_command(restore)
 main.add_command(tokens)
 main.add_command(webhooks)
 main.add_command(import_file)
 main.add_command(calendar)
-main.add_command(contacts)

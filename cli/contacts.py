@@ -1,12 +1,17 @@
-"""`crm contacts erase`: erasing a person on request (GDPR Art. 17) from the command line."""
+"""`crm contacts erase` and `crm contacts copy`: a person's erasure (GDPR Art. 17) and copy (Art. 15)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from uuid import UUID
 
 import click
 
+import projections
 from cli.wiring import open_app, open_projector
+from crm.audit.log import versions
+from crm.contacts import Contact
 from crm.errors import CrmError
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import LEGAL_BASES
@@ -32,3 +37,45 @@ def contacts_erase(contact_id: UUID, reason: str, basis: str, username: str | No
         raise click.ClickException(str(error)) from None
     open_projector(app).catch_up()
     click.echo(f"Erased {contact_id}: the key is destroyed and every view shows 'slettet person'.")
+
+
+@contacts.command("copy")
+@click.argument("contact_id", type=click.UUID)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def contacts_copy(contact_id: UUID, path: Path) -> None:
+    """Write the data subject's copy (GDPR Art. 15) of one contact to PATH as JSON."""
+    app = open_app()
+    projector = open_projector(app)
+    projector.catch_up()
+    try:
+        contact = app.load(Contact, contact_id)
+    except CrmError as error:
+        raise click.ClickException(str(error)) from None
+    outreach = projector["outreach"]
+    attempts = [a for a in projections.attempts_of(outreach, contact.company_id) if a["contact_id"] == contact_id]
+    commitments = projector["agreements"].commitment_tracker(app.today(), owner_contact_id=contact_id)
+    company = projections.company(outreach, contact.company_id)
+    copy = {
+        "made_at": app.clock.now().isoformat(),
+        "person": {
+            "contact_id": contact_id,
+            "name": contact.name,
+            "phone": contact.phone,
+            "email": contact.email,
+            "role": contact.role,
+            "company": company["name"] if company else None,
+            "erased": contact.is_erased,
+        },
+        "history": [
+            {"version": v.number, "event": v.topic.partition(":")[2], "at": getattr(v.event, "timestamp", None)}
+            for v in versions(app, contact_id)
+        ],
+        "attempts_naming_them": attempts,
+        "commitments_they_own": commitments,
+        "who_consulted_their_data": app.access_log.entries(contact_id=contact_id, limit=100_000),
+    }
+    path.write_text(json.dumps(copy, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    app.access_log.record(
+        SYSTEM_ACTOR_ID, "export", [contact_id], criterion="data subject's copy", place="crm contacts copy"
+    )
+    click.echo(f"Wrote the copy of {contact_id} to {path}.")

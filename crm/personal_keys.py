@@ -28,6 +28,7 @@ from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, s
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from crm.erasure_ledger import ErasureLedger
 from storage.ddl import schema_lock
 from storage.location import driver_url
 
@@ -54,13 +55,14 @@ class KeyDestroyed(Exception):
 class PersonalKeys:
     """Get-or-create, read and destroy keys by id, with a short in-process cache."""
 
-    def __init__(self, datastore: SQLAlchemyDatastore, now: Any = None) -> None:
+    def __init__(self, datastore: SQLAlchemyDatastore, now: Any = None, ledger: ErasureLedger | None = None) -> None:
         self.datastore = datastore
+        self.ledger = ledger or ErasureLedger(None)
         self._now = now or (lambda: datetime.now(UTC).replace(tzinfo=None, microsecond=0))
         self._cache: dict[str, tuple[bytes | None, float]] = {}
 
     @classmethod
-    def separate(cls, url: str) -> PersonalKeys:
+    def separate(cls, url: str, ledger: ErasureLedger | None = None) -> PersonalKeys:
         """Keys in a database of their own: the table is made there if missing."""
         datastore = SQLAlchemyDatastore(url=driver_url(url))
         engine = datastore.engine
@@ -68,7 +70,7 @@ class PersonalKeys:
             raise RuntimeError("a keys database without an engine")
         with schema_lock(engine) as connection:
             metadata.create_all(connection, tables=[personal_keys])
-        return cls(datastore)
+        return cls(datastore, ledger=ledger)
 
     @staticmethod
     def separate_url(env: Any = None) -> str | None:
@@ -99,6 +101,16 @@ class PersonalKeys:
         if row is None:
             return False, None
         return True, bytes(row[0]) if row[0] is not None else None
+
+    def load_many(self, key_ids: Iterable[str]) -> None:
+        """Cache the keys of these ids that are not cached yet, read in one query."""
+        wanted = sorted({k for k in key_ids if not self._cached(k)[0]})
+        c = personal_keys.c
+        for start in range(0, len(wanted), 500):
+            with self.datastore.transaction(commit=False) as session:
+                rows = session.execute(select(c.key_id, c.key).where(c.key_id.in_(wanted[start : start + 500]))).all()
+            for key_id, key in rows:
+                self._remember(key_id, bytes(key) if key is not None else None)
 
     def for_opening(self, key_id: str) -> bytes | None:
         """The key, or None when it was destroyed (or never existed)."""
@@ -152,6 +164,15 @@ class PersonalKeys:
 
     def destroy(self, key_ids: Iterable[str]) -> int:
         """Destroy these keys (a tombstone is kept); returns how many held a key until now."""
+        wanted = sorted(set(key_ids))
+        if not wanted:
+            return 0
+        # The ledger first: an erasure it names is re-applied after any restore, even if this one is cut short.
+        self.ledger.append(wanted, self._now())
+        return self.destroy_again(wanted)
+
+    def destroy_again(self, key_ids: Iterable[str]) -> int:
+        """Destroy these keys without noting them in the ledger (they are there already: a restore)."""
         wanted = sorted(set(key_ids))
         if not wanted:
             return 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -34,6 +35,7 @@ from crm.personal_keys import PersonalKeys
 from crm.vocabulary import ERASED_PERSON, FREE_TEXT, REDACTED_TEXT
 
 NONCE_BYTES = 12
+_KEY_ID = re.compile(rb'"k": ?"([^"]+)"')
 # Every Contact event's own reason is free text about the person, sealed with their data.
 CONTACT_SEALED = (*PERSONAL_FIELDS, "reason")
 CONTACT_TOPIC = get_topic(Contact)
@@ -101,6 +103,13 @@ class SealingMapper(Mapper[UUID]):
         """Make the keys these events will be sealed under, in one transaction, before they are mapped."""
         if self.keys is not None:
             self.keys.ensure(keys_needed(domain_events))
+
+    def prefetch(self, stored_events: Any) -> None:
+        """Read the keys a batch of stored events is sealed under in one query (a replay's batch)."""
+        if self.keys is not None:
+            self.keys.load_many(
+                {m.decode() for s in stored_events if b'"sealed"' in s.state for m in _KEY_ID.findall(s.state)}
+            )
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if self.keys is not None:

@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from sqlalchemy.engine import Engine
 
 from crm import acting
 from crm.access_log import CRITERIA_KEY_ID, AccessLog
@@ -25,6 +26,7 @@ from crm.clock import Clock, SystemClock, local_date
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.credentials import Credentials
+from crm.erasure_ledger import ErasureLedger, ledger_path
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
 from crm.idempotency import IdempotencyKeys
 from crm.leads import Lead
@@ -163,7 +165,11 @@ class CrmService(Application):
         separate = PersonalKeys.separate_url(self.env)
         keys_datastore = datastore or self._memory_beside
         assert keys_datastore is not None  # nosec B101  # narrows the type
-        self.personal_keys = PersonalKeys.separate(separate) if separate else PersonalKeys(keys_datastore)
+        engine = datastore.engine if datastore is not None else None
+        ledger = ErasureLedger(ledger_path(str(engine.url) if isinstance(engine, Engine) else None))
+        self.personal_keys = (
+            PersonalKeys.separate(separate, ledger) if separate else PersonalKeys(keys_datastore, ledger=ledger)
+        )
         mapper.keys = self.personal_keys
         return mapper
 

@@ -207,6 +207,9 @@ class Projector:
             notifications = self.recorder.select_notifications(
                 start=start + 1, limit=batch_size, stop=stop, topics=topics
             )
+            prefetch = getattr(self.app.mapper, "prefetch", None)  # the keys of sealed values, in one query
+            if prefetch is not None:
+                prefetch([n for n in notifications if n.topic in decoded])
             deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
             positions = {p: states[p].position for p in in_batch}
             applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)

@@ -109,6 +109,9 @@ ROUTES: dict[str, Rule] = {
     "agreements.abandon_commitment": needs("negotiate"),
     "agreements.complete": needs("sign"),
     "agreements.terminate": needs("sign"),
+    # Erasing a person on request: the project lead.
+    "privacy.erase": needs("erase_personal_data"),
+    "privacy.redact": needs("erase_personal_data"),
     # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
     "exports.companies": needs("read_outreach"),
     "exports.pipeline": needs("read_outreach"),
@@ -126,9 +129,6 @@ ROUTES: dict[str, Rule] = {
     "imports.index": needs("outreach"),
     "imports.preview": needs("outreach"),
     "imports.commit": needs("outreach"),
-    # Erasing a person on request: the project lead.
-    "privacy.erase": needs("erase_personal_data"),
-    "privacy.redact": needs("erase_personal_data"),
     # The audit area: read-only, and it shows personal data.
     "audit.index": needs("audit"),
     "audit.history": needs("audit"),

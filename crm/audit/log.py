@@ -116,6 +116,9 @@ def events_at(app: Any, positions: Iterable[int]) -> dict[int, RecordedEvent]:
         stored = {row[0]: StoredEvent(row[1], row[2], row[3], as_bytes(row[4])) for row in rows}
     else:  # the in-memory store keeps no table: read each position from the notification log
         stored = {n.id: n for p in wanted for n in recorder.select_notifications(start=p, limit=1, stop=p) if n.id == p}
+    prefetch = getattr(app.mapper, "prefetch", None)  # the page's keys in one query (crm/sealing.py)
+    if prefetch is not None:
+        prefetch(list(stored.values()))
     return {position: RecordedEvent(position, each, decode(app, each)) for position, each in stored.items()}
 
 

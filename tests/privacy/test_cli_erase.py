@@ -42,3 +42,25 @@ def test_erase_from_the_command_line_then_the_chain_and_the_views_verify(tmp_pat
     verified = CliRunner().invoke(main, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
     assert "Read model outreach: equals a fresh replay" in verified.output
+
+
+def test_the_data_subjects_copy_holds_their_data_attempts_and_who_consulted_it(tmp_path, monkeypatch):
+    import json
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    app = CrmApplication.for_database(url)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    contact_id = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr", phone="29876543")
+    app.log_attempt(team.recruiter, company_id, "call", "no_answer", note="Ring igen", contact_id=contact_id)
+    app.access_log.record(team.consultant, "page", [contact_id], place="/companies/x")
+
+    result = CliRunner().invoke(main, ["contacts", "copy", str(contact_id), str(tmp_path / "copy.json")])
+    assert result.exit_code == 0, result.output
+    copy = json.loads((tmp_path / "copy.json").read_text())
+    assert copy["person"]["name"] == "Birthe Kjærgaard" and copy["person"]["phone"] == "+4529876543"
+    assert copy["person"]["company"] == "Hansen Transport ApS"
+    assert [a["note"] for a in copy["attempts_naming_them"]] == ["Ring igen"]
+    assert [e["user_id"] for e in copy["who_consulted_their_data"]] == [str(team.consultant)]
+    assert copy["history"][0]["event"] == "Contact.Registered"

@@ -1,0 +1,48 @@
+"""`crm backup` and `crm restore`: a backup taken before an erasure never brings the person back."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from cli import main
+from crm.application import CrmApplication
+from crm.contacts import Contact
+from crm.vocabulary import ERASED_PERSON
+from tests.support import hansen_transport, make_team
+
+
+def test_a_backup_from_before_an_erasure_restores_with_the_person_still_erased(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    monkeypatch.setenv("CRM_ERASURE_LEDGER", str(tmp_path / "ledger" / "erasure-ledger.jsonl"))
+    app = CrmApplication.for_database(url)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    birthe = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr")
+    lars = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management")
+
+    backed_up = CliRunner().invoke(main, ["backup", str(tmp_path / "before.sqlite3")])
+    assert backed_up.exit_code == 0, backed_up.output
+    refused = CliRunner().invoke(main, ["backup", str(tmp_path / "before.sqlite3")])
+    assert refused.exit_code != 0 and "exists" in refused.output
+
+    app.erase_contact(team.project_lead, birthe, reason="Sag 2026-14")
+    ledger = (tmp_path / "ledger" / "erasure-ledger.jsonl").read_text()
+    assert f"contact:{birthe}" in ledger and "Birthe" not in ledger
+
+    into_live = CliRunner().invoke(main, ["restore", str(tmp_path / "before.sqlite3")])
+    assert into_live.exit_code != 0 and "empty" in into_live.output
+
+    restored_url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", restored_url)
+    result = CliRunner().invoke(main, ["restore", str(tmp_path / "before.sqlite3")])
+    assert result.exit_code == 0, result.output
+    assert "1 destroyed keys re-applied" in result.output and "the chain verifies" in result.output
+
+    restored = CrmApplication.for_database(restored_url)
+    assert restored.load(Contact, birthe).name == ERASED_PERSON
+    assert restored.load(Contact, lars).name == "Lars Hansen"
+    verified = CliRunner().invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    restored.factory.datastore.engine.dispose()
+    assert b"Birthe" not in (tmp_path / "restored.sqlite3").read_bytes()

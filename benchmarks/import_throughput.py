@@ -99,14 +99,16 @@ def main() -> None:
     assert result.created == committing and not result.failed
 
     read, preview = statistics.median(reads), statistics.median(previews)
+    table = [
+        ("read the file (ceiling for the preview)", read, args.rows / read, 1.0),
+        ("preview: read, validate, match", preview, args.rows / preview, read / preview),
+        (f"commands called directly, {committing:,} rows (ceiling)", direct, committing / direct, 1.0),
+        (f"commit: `import_row` per row, {committing:,} rows", committed, committing / committed, direct / committed),
+    ]
     print("| what | seconds | rows/s | ratio to ceiling |")
     print("|---|---:|---:|---:|")
-    print(f"| read the file (ceiling for the preview) | {read:.2f} | {args.rows / read:,.0f} | 1.00 |")
-    print(f"| preview: read, validate, match | {preview:.2f} | {args.rows / preview:,.0f} | {read / preview:.2f} |")
-    print(f"| commands called directly (ceiling for the commit) | {direct:.1f} | {args.rows / direct:,.0f} | 1.00 |")
-    print(
-        f"| commit: `import_row` per row | {committed:.1f} | {args.rows / committed:,.0f} | {direct / committed:.2f} |"
-    )
+    for what, seconds, rate, ratio in table:
+        print(f"| {what} | {seconds:.2f} | {rate:,.1f} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":

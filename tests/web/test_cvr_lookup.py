@@ -92,3 +92,5 @@ def test_a_company_registered_from_a_flagged_entry_is_flagged_in_the_list(config
     assert "Vognmand Østergaard I/S" in rows and "Ophørt</span>" in rows and "Reklamebeskyttet</span>" in rows
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Reklamebeskyttet</span>" in page
+    log = as_role("auditor").get("/audit/").get_data(as_text=True)
+    assert "noterede fra CVR-registret, at Vognmand Østergaard I/S er ophørt og reklamebeskyttet" in log

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import projections
+from cli.danish import danish
 from cli.progress import progress_bar
 from cli.wiring import open_app, open_projector
 from crm.errors import CrmError
@@ -35,15 +36,17 @@ def import_file(file: Path, username: str, commit: bool) -> None:
         header, body = read_table(file.read_bytes(), file.name)
         plan = plan_import(file.name, header, body, projections.import_reference(projector["outreach"]))
     except CrmError as error:
-        raise click.ClickException(str(error)) from None
+        with danish() as describe:
+            raise click.ClickException(describe(error)) from None
     print_preview(plan)
     if not commit:
         click.echo("Nothing is stored; run again with --commit to import.")
         return
     with progress_bar("import", len(plan.to_commit())) as advance:
         result = commit_plan(app, actor, plan, on_row=advance)
-    for number, refusal in sorted(result.failed.items()):
-        click.echo(f"  row {number}: not imported: {refusal}")
+    with danish() as describe:
+        for number, refusal in sorted(result.failed.items()):
+            click.echo(f"  row {number}: not imported: {describe(refusal)}")
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {len(result.failed)} failed.")
 
 
@@ -52,8 +55,9 @@ def print_preview(plan: ImportPlan) -> None:
     click.echo(f"{plan.file_name}: {len(plan.rows)} rows; columns: {columns}")
     for action, count in plan.counts().items():
         click.echo(f"  {ACTION_TITLES[action]}: {count}")
-    for row in plan.rows:
-        if row.action == "error":
-            click.echo(f"  row {row.number} ({row.name}): " + "; ".join(str(e) for e in row.errors))
-        elif row.action == "duplicate":
-            click.echo(f"  row {row.number} ({row.name}): repeats row {row.duplicate_of}")
+    with danish() as describe:  # the errors in the words the web uses
+        for row in plan.rows:
+            if row.action == "error":
+                click.echo(f"  row {row.number} ({row.name}): " + "; ".join(describe(e) for e in row.errors))
+            elif row.action == "duplicate":
+                click.echo(f"  row {row.number} ({row.name}): repeats row {row.duplicate_of}")

@@ -132,6 +132,22 @@ class Company(CrmAggregate):
         if owner_id != self.owner_id:
             self._owner_assigned(owner_id)
 
+    # --- what the CVR register says ------------------------------------------
+    class RegisterStatusNoted(CrmAggregate.Event):
+        """The CVR register says the company has ceased, or is protected against marketing (reklamebeskyttet)."""
+
+        ceased: bool
+        protected: bool
+
+    @event(RegisterStatusNoted)
+    def _register_status_noted(self, ceased: bool, protected: bool) -> None:
+        self.register_ceased = ceased
+        self.register_protected = protected
+
+    def note_register_status(self, ceased: bool, protected: bool) -> None:
+        if (ceased, protected) != (getattr(self, "register_ceased", False), getattr(self, "register_protected", False)):
+            self._register_status_noted(ceased, protected)
+
     # --- workplaces (P-numbers) ------------------------------------------
     class WorkplaceAdded(CrmAggregate.Event):
         workplace_id: str

@@ -39,6 +39,8 @@ class ListedCompany(TypedDict):
     last_attempt_on: date | None
     last_outcome: str | None
     attempts_in_round: int
+    register_ceased: bool
+    register_protected: bool
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def search_companies(
         companies.c.last_attempt_on,
         companies.c.last_outcome,
         companies.c.attempts_in_round,
+        companies.c.register_ceased,
+        companies.c.register_protected,
     )
     conditions = []
     text = search_term(q)

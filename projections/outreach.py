@@ -24,6 +24,7 @@ CONSUMED = (
     Company.Registered,
     Company.DetailsChanged,
     Company.OwnerAssigned,
+    Company.RegisterStatusNoted,
     Company.WorkplaceAdded,
     Company.WorkplaceRemoved,
     Company.StageChanged,
@@ -66,6 +67,10 @@ class OutreachProjection(CrmProjection[OutreachView]):
     @process_event.register
     def owner_assigned(self, event: Company.OwnerAssigned, tracking: Tracking) -> None:
         self.view.update_company(event, owner_id=event.owner_id)
+
+    @process_event.register
+    def register_status_noted(self, event: Company.RegisterStatusNoted, tracking: Tracking) -> None:
+        self.view.update_company(event, register_ceased=event.ceased, register_protected=event.protected)
 
     @process_event.register
     def workplace_added(self, event: Company.WorkplaceAdded, tracking: Tracking) -> None:

@@ -40,6 +40,8 @@ companies = Table(
     Column("last_outcome", String(16)),
     Column("last_attempt_user_id", Uuid),
     Column("next_follow_up", Date),
+    Column("register_ceased", Boolean, nullable=False),
+    Column("register_protected", Boolean, nullable=False),
     Index("rm_companies_stage", "stage", "owner_id"),
     Index("rm_companies_follow_up", "next_follow_up"),
     Index("rm_companies_search_name", "search_name"),

@@ -44,7 +44,7 @@ UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_c
 
 class OutreachView(View):
     name = "outreach"
-    version = 2  # 2: closed_attempt_id
+    version = 3  # 2: closed_attempt_id; 3: what the CVR register says (register_ceased, register_protected)
     view_tables = (companies, workplaces, contacts, attempts, partners)
 
     def __init__(self, datastore: Any) -> None:
@@ -78,6 +78,8 @@ class OutreachView(View):
                 round_started_on=local_date(event.timestamp),
                 attempts_in_round=0,
                 last_touched_on=local_date(event.timestamp),
+                register_ceased=False,
+                register_protected=False,
             ),
         )
 

@@ -196,6 +196,7 @@ CONSUMED = (
     Company.Registered,
     Company.DetailsChanged,
     Company.OwnerAssigned,
+    Company.RegisterStatusNoted,
     Company.WorkplaceAdded,
     Company.WorkplaceRemoved,
     Company.StageChanged,

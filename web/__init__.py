@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from crm.cvr_register import CvrRegister
 from storage.location import database_url, instance_path
 from web import access, headers, i18n, services, session_policy
 from web.extensions import babel, csrf, htmx, login_manager
@@ -47,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BEHIND_HTTPS=os.environ.get("CRM_BEHIND_HTTPS", "") in ("1", "true", "yes"),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        # The CVR register (CRM_CVR_URL, CRM_CVR_USER, CRM_CVR_PASSWORD); None hides the lookup.
+        CVR_REGISTER=CvrRegister.from_environment(),
     )
     if test_config:
         app.config.update(test_config)

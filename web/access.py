@@ -73,6 +73,8 @@ ROUTES: dict[str, Rule] = {
     "companies.show": needs("read_outreach"),
     "companies.timeline": needs("read_outreach"),
     "companies.register": needs("outreach"),
+    "companies.register_lookup": needs("outreach"),
+    "companies.register_fill": needs("outreach"),
     "companies.change_details": needs("outreach"),
     "companies.add_contact": needs("outreach"),
     "companies.change_contact": needs("outreach"),

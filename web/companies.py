@@ -96,6 +96,8 @@ def list_context(**extra: Any) -> dict[str, Any]:
         "form": {},
         "register_error": None,
         "may_edit": current_user.may("outreach"),
+        "cvr_lookup": current_app.config.get("CVR_REGISTER") is not None,
+        "register_entry": None,
         **extra,
     }
 
@@ -132,8 +134,15 @@ def register():
             "register-company",
             **list_context(form=form, register_error=describe(error)),
         )
+    if form.get("register_ceased") or form.get("register_protected"):  # the form was filled from the CVR register
+        perform(
+            crm().note_register_status,
+            company_id,
+            bool(form.get("register_ceased")),
+            bool(form.get("register_protected")),
+        )
     flash(_("%(name)s is registered.", name=form.get("name", "").strip()), "success")
     return redirect(url_for(".show", company_id=company_id), 303)
 
 
-from web import company_changes, company_page, company_path  # noqa: E402, F401 - routes registered on `bp`
+from web import company_changes, company_page, company_path, company_register  # noqa: E402, F401 - routes registered on `bp`

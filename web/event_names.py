@@ -27,6 +27,7 @@ EVENT_NAMES = {
     "Company.Registered": _l("Company registered"),
     "Company.DetailsChanged": _l("Company details changed"),
     "Company.OwnerAssigned": _l("Responsible person assigned"),
+    "Company.RegisterStatusNoted": _l("CVR register status noted"),
     "Company.WorkplaceAdded": _l("Workplace added"),
     "Company.WorkplaceRemoved": _l("Workplace removed"),
     "Company.StageChanged": _l("Stage changed"),

@@ -85,6 +85,14 @@ SENTENCES: dict[str, Sentence] = {
         "%(actor)s changed the details of %(company)s: %(fields)s", **p, fields=_fields(e.changes)
     ),
     "Company.OwnerAssigned": _owner,
+    "Company.RegisterStatusNoted": lambda e, n, p: (
+        (
+            _("%(actor)s noted from the CVR register that %(company)s has ceased", **p)
+            if e.ceased
+            else _("%(actor)s noted from the CVR register that %(company)s is in business", **p)
+        )
+        + (_(" and protected against marketing (reklamebeskyttet)") if e.protected else "")
+    ),
     "Company.WorkplaceAdded": lambda e, n, p: _(
         "%(actor)s added the workplace %(workplace)s to %(company)s", **p, workplace=e.name
     ),

@@ -79,6 +79,8 @@ def preview():
         plan = _plan(data, file_name)
     except CrmError as error:
         return _render(plan=None, result=None, error=describe(error))
+    for earlier in _folder().glob(f"{current_user.id.hex}-*"):  # one waiting file per user: a new preview replaces it
+        earlier.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     (_folder() / f"{current_user.id.hex}-{token}-{secrets.token_hex(4)}").write_bytes(data)
     _log_known_people(plan)

@@ -1,4 +1,4 @@
-"""Use case: one row of an imported spreadsheet, through the same bounds and aggregates as a form."""
+"""Use cases fed from outside: a row of an imported spreadsheet, what the CVR register says of a company."""
 
 from __future__ import annotations
 
@@ -74,3 +74,10 @@ class ImportCommands(CompanyCommands, ContactCommands):
             )
         self.save(*changed, *([person] if person else []))
         return target.id, person.id if person else None
+
+    @command("outreach")
+    def note_register_status(self, company_id: UUID, ceased: bool, protected: bool) -> None:
+        """Record that the CVR register shows the company as ceased or protected against marketing."""
+        company = self.load(Company, company_id)
+        company.note_register_status(bool(ceased), bool(protected))
+        self.save(company)

@@ -33,7 +33,9 @@ def test_the_preview_stores_nothing_and_commit_imports_once(database_url):
     shown = run(FILE, "--user", "mette")
     assert shown.exit_code == 0, shown.output
     assert "new companies: 4" in shown.output and "rows with errors: 3" in shown.output
-    assert "row 6 (Forkert CVR A/S)" in shown.output and "row 4 (Ærø Rengøring ApS): repeats row 3" in shown.output
+    assert "row 6 (Forkert CVR A/S): 12345678 er ikke et gyldigt CVR-nummer" in shown.output
+    assert "row 7 (Dårlig Kontakt ApS): Telefon: er ikke et telefonnummer" in shown.output
+    assert "row 4 (Ærø Rengøring ApS): repeats row 3" in shown.output
     assert app.recorder.max_notification_id() == before
 
     done = run(FILE, "--user", "mette", "--commit")

@@ -91,3 +91,17 @@ def test_events_carry_the_actor_the_reason_and_the_clock_time():
         company.move_to("meeting")
     for stamped in company.collect_events():
         assert (stamped.actor_id, stamped.reason, stamped.timestamp) == (actor, "Flyttet efter møde", moment)
+
+
+def test_the_register_status_is_noted_only_when_it_changes():
+    from crm.companies import Company
+
+    company = Company(
+        name="Vognmand Østergaard I/S", cvr=None, industry="transport", size_band=None, address=None,
+        sector="private", target_group_note=None, owner_id=None, arena=None, strategy=None, source_partner_id=None,
+    )  # fmt: skip
+    company.note_register_status(False, False)
+    company.note_register_status(True, True)
+    company.note_register_status(True, True)
+    noted = [e for e in company.collect_events() if isinstance(e, Company.RegisterStatusNoted)]
+    assert [(e.ceased, e.protected) for e in noted] == [(True, True)]

@@ -65,6 +65,13 @@ def test_confirming_imports_and_a_second_upload_finds_everything_recorded(as_rol
     assert client.post(f"/import/{token}", data={"file_name": "x"}).status_code == 404  # used up
 
 
+def test_a_new_preview_replaces_the_waiting_file(as_role, hansen):
+    client = as_role("recruiter")
+    first = token_of(upload(client, "companies.xlsx").get_data(as_text=True))
+    token_of(upload(client, "companies-excel-da.csv").get_data(as_text=True))
+    assert client.post(f"/import/{first}", data={"file_name": "x"}).status_code == 404
+
+
 def test_another_user_cannot_commit_my_upload(as_role, hansen):
     token = token_of(upload(as_role("recruiter"), "companies.xlsx").get_data(as_text=True))
     assert as_role("health_consultant").post(f"/import/{token}", data={}).status_code == 404

@@ -134,9 +134,33 @@ def frontier_of(session: Session, tree: Table, size: int) -> Frontier:
     return Frontier(size, [nodes[piece] for piece in wanted])
 
 
-def append_leaves(session: Session, tree: Table, leaves: Sequence[tuple[int, bytes]], size: int) -> None:
-    """Store leaves (position, leaf hash) after the `size` already stored, with every subtree they complete."""
-    frontier = frontier_of(session, tree, size)
+def head_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
+    """crm_events -> crm_event_tree_head: one row, the tree's size and right edge, read and rewritten per append."""
+    name = events_table_name.removesuffix("_events").removesuffix("_event") + "_event_tree_head"
+    return Table(
+        name,
+        MetaData(),
+        Column("id", SmallInteger, primary_key=True, autoincrement=False),
+        Column("size", BigInteger, nullable=False),
+        Column("frontier", LargeBinary, nullable=False),  # the frontier's hashes, 32 bytes each, largest first
+        schema=schema_name,
+    )
+
+
+def grow(session: Session, tree: Table, head: Table, leaves: Sequence[tuple[int, bytes]]) -> int:
+    """Store leaves (position, leaf hash) after those stored, with every subtree they complete; returns the size.
+
+    The right edge comes from the head row (one primary-key read and one update per
+    transaction); without one (a tree planted before the head existed) it is read from
+    the tree once.
+    """
+    c = head.c
+    found = session.execute(select(c.size, c.frontier).where(c.id == 1)).first()
+    if found is None:
+        frontier = frontier_of(session, tree, tree_size(session, tree))
+    else:
+        edge = bytes(found[1])
+        frontier = Frontier(int(found[0]), [edge[i : i + 32] for i in range(0, len(edge), 32)])
     rows: list[dict[str, Any]] = []
     for position, leaf in leaves:
         index = frontier.size
@@ -145,3 +169,9 @@ def append_leaves(session: Session, tree: Table, leaves: Sequence[tuple[int, byt
             rows.append({"level": level, "idx": index >> level, "hash": digest, "position": None})
     if rows:
         session.execute(tree.insert(), rows)
+        values = {"size": frontier.size, "frontier": b"".join(frontier.hashes)}
+        if found is None:
+            session.execute(head.insert().values(id=1, **values))
+        else:
+            session.execute(head.update().where(c.id == 1).values(**values))
+    return frontier.size

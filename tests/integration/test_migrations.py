@@ -11,7 +11,7 @@ from crm.access_log import access_log
 from crm.application import CrmApplication
 from crm.audit.chain import chain_table_for
 from crm.audit.checkpoint import checkpoints_table
-from crm.audit.tree import tree_table_for
+from crm.audit.tree import head_table_for, tree_table_for
 from crm.audit.verify import verify_chain
 from crm.credentials import credentials
 from crm.persistence import sqlalchemy_env
@@ -29,6 +29,7 @@ BESIDE_THE_EVENT_STORE = {
     "crm_sign_in_log",
     "crm_session_generations",
     "crm_event_tree",
+    "crm_event_tree_head",
     "crm_audit_checkpoints",
 }
 # The tables as the code queries them; a new table made by a migration joins this list.
@@ -40,6 +41,7 @@ QUERIED = (
     sign_in_log,
     session_generations,
     tree_table_for("crm_events"),
+    head_table_for("crm_events"),
     checkpoints_table,
 )
 

@@ -61,3 +61,17 @@ def test_an_event_after_the_newest_checkpoint_has_no_proof_yet(auditor, crm, his
     crm.log_attempt(history.team.recruiter, history.soltoft, "email", "not_now")
     refused = auditor.get(f"/audit/proof/{crm.recorder.max_notification_id()}")
     assert refused.status_code == 404 and "dækker endnu ikke" in html(refused)
+
+
+def test_the_downloaded_export_carries_its_proof_once_the_instance_has_a_key(auditor, crm, tmp_path):
+    from crm.audit.auditor import verify_bundle
+
+    without = json.loads(html(auditor.get("/audit/export/manifest.json?from=2026-03-01&to=2026-03-31")))
+    assert without["tree"] is None  # no key yet: nothing is signed behind the auditor's back
+    signer = Signer.load()
+    events = auditor.get("/audit/export/events.jsonl?from=2026-03-01&to=2026-03-31")
+    manifest = auditor.get("/audit/export/manifest.json?from=2026-03-01&to=2026-03-31")
+    (tmp_path / "events.jsonl").write_bytes(events.get_data())
+    (tmp_path / "manifest.json").write_bytes(manifest.get_data())
+
+    assert verify_bundle(tmp_path / "events.jsonl", tmp_path / "manifest.json", signer.key).ok

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 import projections
 from crm.audit.bundle import prove_export
-from crm.audit.checkpoint import Signer
+from crm.audit.checkpoint import Signer, trusted_checkpoints
 from crm.audit.export import ExportSummary, InvalidRange, export_lines, file_names, record_export_access
 from crm.audit.log import chain_head
 from crm.audit.verify import Anchor, verify
@@ -200,8 +200,14 @@ def chain():
     report = None
     if request.args.get("verify") and not errors:
         # Replaying every read model takes minutes on millions of events; the chain alone is fast.
+        signer = signing_key()
+        stored, bad = trusted_checkpoints(crm(), signer.key) if signer is not None else ([], [])
         report = verify(
-            crm(), anchor=anchor, read_models=projections.verify_projections if request.args.get("replay") else None
+            crm(),
+            anchor=anchor,
+            read_models=projections.verify_projections if request.args.get("replay") else None,
+            checkpoints=stored,
+            bad_checkpoints=bad,
         )
     read_models = {
         "users": _("Users"),
@@ -215,6 +221,9 @@ def chain():
         "deleted": _("the stored event was deleted"),
         "inserted": _("an event was inserted behind the application's back"),
         "outside": _("a row lies outside the positions the chain covers, yet the application reads it"),
+        "truncated": _("events a checkpoint signed are gone from the end of the log"),
+        "diverged": _("the log no longer gives the root a checkpoint signed"),
+        "rewritten": _("the stored tree was rewritten"),
     }
     return page_or_fragment(
         "audit/chain.html",

@@ -8,7 +8,8 @@ write-cost writes the same events into fresh SQLite files with the tree and
 without it (the chain alone, as before the tree), alternating, and reports the
 median rate of each and their ratio: in bulk (benchmarks/dataset.py, 200
 aggregates per save) and one command per transaction (`log_attempt`, as from
-the web). proofs and verifier run on a log made by benchmarks/audit_throughput.py
+the web), by the wall clock and by the process's CPU time (steadier on a shared
+machine; it leaves out waiting for the disk). proofs and verifier run on a log made by benchmarks/audit_throughput.py
 (its `load` phase). Prints markdown rows for docs/benchmarks.md.
 """
 
@@ -30,16 +31,16 @@ from crm.persistence import sqlalchemy_env
 
 @contextmanager
 def without_tree():
-    """The recorder as it was before the tree: its two calls into the tree made no-ops."""
+    """The recorder as it was before the tree: its calls into the tree made no-ops."""
     from crm.audit import chain
 
-    saved = chain.append_leaves, chain.tree_size
-    chain.append_leaves = lambda *args, **kwargs: None  # type: ignore[assignment]
+    saved = chain.grow, chain.tree_size
+    chain.grow = lambda *args, **kwargs: -1  # type: ignore[assignment]
     chain.tree_size = lambda *args, **kwargs: 1  # type: ignore[assignment]
     try:
         yield
     finally:
-        chain.append_leaves, chain.tree_size = saved
+        chain.grow, chain.tree_size = saved
 
 
 def _fresh_app(folder: Path, name: str) -> CrmApplication:
@@ -52,9 +53,9 @@ def _fresh_app(folder: Path, name: str) -> CrmApplication:
 def _bulk(app: CrmApplication, events: int) -> float:
     from benchmarks import dataset
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     written = dataset.load(app, events)
-    return written / (time.perf_counter() - started)
+    return written / (time.perf_counter() - started), written / (time.process_time() - cpu)
 
 
 def _commands(app: CrmApplication, commands: int) -> float:
@@ -65,10 +66,11 @@ def _commands(app: CrmApplication, commands: int) -> float:
     user = app.register_user(SYSTEM_ACTOR_ID, "caller", "Ringer", "health", "recruiter")
     companies = [app.register_company(user, name=f"Firma {n}", industry="care") for n in range(20)]
     before = app.recorder.max_notification_id()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for n in range(commands):
         app.log_attempt(user, companies[n % len(companies)], "call", "no_answer")
-    return (app.recorder.max_notification_id() - before) / (time.perf_counter() - started)
+    written = app.recorder.max_notification_id() - before
+    return written / (time.perf_counter() - started), written / (time.process_time() - cpu)
 
 
 def write_cost(out: Path, repeats: int, events: int, commands: int) -> None:
@@ -77,7 +79,7 @@ def write_cost(out: Path, repeats: int, events: int, commands: int) -> None:
         ("bulk: dataset.py, 200 aggregates per save", _bulk, events),
         ("one command per transaction: log_attempt", _commands, commands),
     ):
-        rates: dict[str, list[float]] = {"tree": [], "chain only": []}
+        rates: dict[str, list[tuple[float, float]]] = {"tree": [], "chain only": []}
         for _ in range(repeats):
             for variant in ("tree", "chain only"):
                 if variant == "tree":
@@ -88,9 +90,12 @@ def write_cost(out: Path, repeats: int, events: int, commands: int) -> None:
                         app = _fresh_app(out, "plain")
                         rates[variant].append(measure(app, amount))
                 app.factory.datastore.engine.dispose()  # type: ignore[attr-defined]
-        with_tree, plain = statistics.median(rates["tree"]), statistics.median(rates["chain only"])
-        print(f"| {title} | {plain:,.0f} | {with_tree:,.0f} | {with_tree / plain:.3f} | {repeats} |")
-        print(f"  runs: tree {[round(r) for r in rates['tree']]}, chain only {[round(r) for r in rates['chain only']]}")
+        for clock, which in (("wall", 0), ("CPU", 1)):
+            with_tree = statistics.median(r[which] for r in rates["tree"])
+            plain = statistics.median(r[which] for r in rates["chain only"])
+            print(f"| {title}, {clock} time | {plain:,.0f} | {with_tree:,.0f} | {with_tree / plain:.3f} | {repeats} |")
+        print(f"  runs (wall, CPU): tree {[(round(w), round(c)) for w, c in rates['tree']]}")
+        print(f"  chain only {[(round(w), round(c)) for w, c in rates['chain only']]}")
 
 
 def _median_ms(action: Callable[[], Any], runs: int) -> float:

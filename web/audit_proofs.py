@@ -13,8 +13,9 @@ from flask import Response
 from flask_babel import gettext as _
 
 from crm.audit.bundle import event_proof
-from crm.audit.checkpoint import NoTree, Signer, stored_checkpoints
+from crm.audit.checkpoint import NoTree, stored_checkpoints
 from web.audit import bp
+from web.audit_records import signing_key
 from web.rendering import page_or_fragment
 from web.services import crm
 
@@ -23,10 +24,8 @@ SHOWN = 50
 
 def verifier_key() -> str | None:
     """The key a second party checks the signatures with; None before the first checkpoint made the key."""
-    try:
-        return Signer.load(create=False).verifier_key
-    except FileNotFoundError:
-        return None
+    signer = signing_key()
+    return signer.verifier_key if signer is not None else None
 
 
 @bp.get("/checkpoints")

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
+from crm.audit.bundle import prove_export
+from crm.audit.checkpoint import Signer, trusted_checkpoints
 from crm.audit.export import ExportSummary, InvalidRange, export_lines, file_names, record_export_access
 from crm.audit.log import chain_head
 from crm.audit.verify import Anchor, verify
@@ -35,6 +37,14 @@ def use_label(use: str) -> str:
 
 
 # --- export ----------------------------------------------------------------------------------------
+
+
+def signing_key() -> Signer | None:
+    """The instance's checkpoint key, once `crm audit key` or a checkpoint has made it."""
+    try:
+        return Signer.load(create=False)
+    except FileNotFoundError:
+        return None
 
 
 def _range(errors: list[str]) -> tuple[date | None, date | None]:
@@ -108,6 +118,10 @@ def export_manifest():
     summary, lines = checked
     for _line in lines:
         pass
+    if summary.count:
+        signer = signing_key()
+        if signer is not None:  # the checkpoint signed now, and the proofs that place the lines under it
+            prove_export(crm(), summary, signer)
     names = file_names(summary.date_from, summary.date_to)
     manifest = summary.manifest(names[0], crm().clock.now())
     response = Response(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
@@ -186,8 +200,14 @@ def chain():
     report = None
     if request.args.get("verify") and not errors:
         # Replaying every read model takes minutes on millions of events; the chain alone is fast.
+        signer = signing_key()
+        stored, bad = trusted_checkpoints(crm(), signer.key) if signer is not None else ([], [])
         report = verify(
-            crm(), anchor=anchor, read_models=projections.verify_projections if request.args.get("replay") else None
+            crm(),
+            anchor=anchor,
+            read_models=projections.verify_projections if request.args.get("replay") else None,
+            checkpoints=stored,
+            bad_checkpoints=bad,
         )
     read_models = {
         "users": _("Users"),
@@ -202,6 +222,9 @@ def chain():
         "deleted": _("the stored event was deleted"),
         "inserted": _("an event was inserted behind the application's back"),
         "outside": _("a row lies outside the positions the chain covers, yet the application reads it"),
+        "truncated": _("events a checkpoint signed are gone from the end of the log"),
+        "diverged": _("the log no longer gives the root a checkpoint signed"),
+        "rewritten": _("the stored tree was rewritten"),
     }
     return page_or_fragment(
         "audit/chain.html",

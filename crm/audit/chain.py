@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crm.audit.auditor import canonical, leaf_hash
-from crm.audit.tree import append_leaves, tree_size, tree_table_for
+from crm.audit.tree import grow, head_table_for, tree_size, tree_table_for
 from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
@@ -170,6 +170,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
         self.tree_table = tree_table_for(events_table_name, schema_name)
+        self.tree_head = head_table_for(events_table_name, schema_name)
 
     def create_table(self) -> None:
         create_library_tables(self)
@@ -196,26 +197,32 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             leaves.append((position, leaf_hash(data)))
         if rows:
             session.execute(self.chain_table.insert(), rows)
-            size = tree_size(session, self.tree_table)
-            if size == 0:
-                size = self._plant(session, before=leaves[0][0])
-            append_leaves(session, self.tree_table, leaves, size)
+            if grow(session, self.tree_table, self.tree_head, leaves) == len(leaves):
+                self._plant_below(session, leaves[0][0])
         return ids
 
-    def _plant(self, session: Session, before: int | None = None, batch_size: int = 5000) -> int:
-        """The tree's leaves for every event stored before it existed (below `before`), in this transaction."""
+    def _plant_below(self, session: Session, position: int) -> None:
+        """The first leaves went in: if events older than the tree lie below them, the tree starts over with them."""
         c = self.events_table.c
-        size, after = 0, FIRST_POSITION - 1
+        older = session.execute(select(c.id).where(c.id >= FIRST_POSITION, c.id < position).limit(1)).first()
+        if older is None:
+            return
+        session.execute(self.tree_table.delete())
+        session.execute(self.tree_head.delete())
+        self._plant(session)
+
+    def _plant(self, session: Session, batch_size: int = 5000) -> None:
+        """The tree's leaves for every stored event, in this transaction (the tree is empty)."""
+        session.execute(self.tree_head.delete())  # a right edge left over would misplace the leaves
+        c = self.events_table.c
+        after = FIRST_POSITION - 1
         while True:
             query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
-            if before is not None:
-                query = query.where(c.id < before)
             batch = session.execute(query.order_by(c.id).limit(batch_size)).all()
             if not batch:
-                return size
+                return
             leaves = [(row[0], leaf_hash(canonical(row[0], row[1], row[2], row[3], as_bytes(row[4])))) for row in batch]
-            append_leaves(session, self.tree_table, leaves, size)
-            size += len(leaves)
+            grow(session, self.tree_table, self.tree_head, leaves)
             after = batch[-1][0]
 
     def _last_link(self, session: Session) -> bytes:

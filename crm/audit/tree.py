@@ -1,11 +1,12 @@
 """The Merkle tree over the log (RFC 9162 hashing, crm/audit/auditor.py), stored beside the events.
 
-The table `crm_event_tree` holds every complete subtree: (level, index, hash), where
+The table `crm_event_tree` holds the complete subtrees: (level, index, hash), where
 level 0 index i is the leaf hash of the i-th stored event in notification order
-(with its position), and level k index i is the hash of leaves [i*2^k, (i+1)*2^k).
-A new leaf adds itself and, on average, one parent: appending reads only the right
-edge (one hash per set bit of the size) and writes in the events' transaction, under
-the same lock as the chain links (crm/audit/chain.py).
+(with its position), and level k index i is the hash of leaves [i*2^k, (i+1)*2^k),
+stored from level STORED_FROM up (the small ones are folded from their leaves when
+needed). Appending reads the right edge (one hash per set bit of the size) from the
+head row and writes in the events' transaction, under the same lock as the chain
+links (crm/audit/chain.py).
 
 Any hash a proof needs, the hash of leaves [a, b) with a aligned to the largest power
 of two not below b - a, is the fold of at most log2(n) stored complete subtrees, so an
@@ -34,6 +35,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from crm.audit.auditor import Frontier, node_hash
+
+# Subtrees of 2 to 8 leaves are not stored (they are computed from their leaves when a proof needs one):
+# a new event then writes its leaf and, one time in 16, a higher node, instead of a node nearly every time.
+STORED_FROM = 4
 
 
 def tree_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
@@ -97,14 +102,34 @@ def frontier_pieces(size: int) -> list[tuple[int, int]]:
 
 
 def read_nodes(session: Session, tree: Table, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The hashes of these complete subtrees (level, index), in one query; a level below STORED_FROM from its leaves."""
+    wanted = set(wanted)
     by_level: dict[int, set[int]] = {}
     for level, index in wanted:
-        by_level.setdefault(level, set()).add(index)
+        if 0 < level < STORED_FROM:
+            by_level.setdefault(0, set()).update(range(index << level, (index + 1) << level))
+        else:
+            by_level.setdefault(level, set()).add(index)
     if not by_level:
         return {}
     c = tree.c
     condition = or_(*(and_(c.level == level, c.idx.in_(sorted(ids))) for level, ids in by_level.items()))
-    return {(row[0], row[1]): bytes(row[2]) for row in session.execute(select(c.level, c.idx, c.hash).where(condition))}
+    found = {
+        (row[0], row[1]): bytes(row[2]) for row in session.execute(select(c.level, c.idx, c.hash).where(condition))
+    }
+    for level, index in wanted:
+        if 0 < level < STORED_FROM:
+            leaves = [found.get((0, i)) for i in range(index << level, (index + 1) << level)]
+            if all(leaf is not None for leaf in leaves):
+                found[(level, index)] = _complete_root([leaf for leaf in leaves if leaf is not None])
+    return found
+
+
+def _complete_root(leaves: list[bytes]) -> bytes:
+    """The hash of a complete subtree (a power of two of leaves), pair by pair."""
+    while len(leaves) > 1:
+        leaves = [node_hash(leaves[i], leaves[i + 1]) for i in range(0, len(leaves), 2)]
+    return leaves[0]
 
 
 def range_hashes(session: Session, tree: Table, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
@@ -134,14 +159,45 @@ def frontier_of(session: Session, tree: Table, size: int) -> Frontier:
     return Frontier(size, [nodes[piece] for piece in wanted])
 
 
-def append_leaves(session: Session, tree: Table, leaves: Sequence[tuple[int, bytes]], size: int) -> None:
-    """Store leaves (position, leaf hash) after the `size` already stored, with every subtree they complete."""
-    frontier = frontier_of(session, tree, size)
+def head_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
+    """crm_events -> crm_event_tree_head: one row, the tree's size and right edge, read and rewritten per append."""
+    name = events_table_name.removesuffix("_events").removesuffix("_event") + "_event_tree_head"
+    return Table(
+        name,
+        MetaData(),
+        Column("id", SmallInteger, primary_key=True, autoincrement=False),
+        Column("size", BigInteger, nullable=False),
+        Column("frontier", LargeBinary, nullable=False),  # the frontier's hashes, 32 bytes each, largest first
+        schema=schema_name,
+    )
+
+
+def grow(session: Session, tree: Table, head: Table, leaves: Sequence[tuple[int, bytes]]) -> int:
+    """Store leaves (position, leaf hash) after those stored, with every subtree they complete; returns the size.
+
+    The right edge comes from the head row (one primary-key read and one update per
+    transaction); without one (a tree planted before the head existed) it is read from
+    the tree once.
+    """
+    c = head.c
+    found = session.execute(select(c.size, c.frontier).where(c.id == 1)).first()
+    if found is None:
+        frontier = frontier_of(session, tree, tree_size(session, tree))
+    else:
+        edge = bytes(found[1])
+        frontier = Frontier(int(found[0]), [edge[i : i + 32] for i in range(0, len(edge), 32)])
     rows: list[dict[str, Any]] = []
     for position, leaf in leaves:
         index = frontier.size
         rows.append({"level": 0, "idx": index, "hash": leaf, "position": position})
         for level, digest in enumerate(frontier.append(leaf), start=1):
-            rows.append({"level": level, "idx": index >> level, "hash": digest, "position": None})
+            if level >= STORED_FROM:
+                rows.append({"level": level, "idx": index >> level, "hash": digest, "position": None})
     if rows:
         session.execute(tree.insert(), rows)
+        values = {"size": frontier.size, "frontier": b"".join(frontier.hashes)}
+        if found is None:
+            session.execute(head.insert().values(id=1, **values))
+        else:
+            session.execute(head.update().where(c.id == 1).values(**values))
+    return frontier.size

@@ -61,3 +61,45 @@ def test_an_event_after_the_newest_checkpoint_has_no_proof_yet(auditor, crm, his
     crm.log_attempt(history.team.recruiter, history.soltoft, "email", "not_now")
     refused = auditor.get(f"/audit/proof/{crm.recorder.max_notification_id()}")
     assert refused.status_code == 404 and "dækker endnu ikke" in html(refused)
+
+
+def test_the_downloaded_export_carries_its_proof_once_the_instance_has_a_key(auditor, crm, tmp_path):
+    from crm.audit.auditor import verify_bundle
+
+    without = json.loads(html(auditor.get("/audit/export/manifest.json?from=2026-03-01&to=2026-03-31")))
+    assert without["tree"] is None  # no key yet: nothing is signed behind the auditor's back
+    signer = Signer.load()
+    events = auditor.get("/audit/export/events.jsonl?from=2026-03-01&to=2026-03-31")
+    manifest = auditor.get("/audit/export/manifest.json?from=2026-03-01&to=2026-03-31")
+    (tmp_path / "events.jsonl").write_bytes(events.get_data())
+    (tmp_path / "manifest.json").write_bytes(manifest.get_data())
+
+    assert verify_bundle(tmp_path / "events.jsonl", tmp_path / "manifest.json", signer.key).ok
+
+
+def test_the_tamper_check_places_an_edit_under_rewritten_links_by_the_tree(auditor, crm, history):
+    from sqlalchemy import select, text
+
+    from crm.audit.chain import GENESIS, next_link
+
+    make_checkpoint(crm, Signer.load())
+    engine = crm.factory.datastore.engine
+    c = crm.recorder.events_table.c
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(c.id, c.originator_id, c.originator_version, c.topic, c.state).order_by(c.id)
+        ).all()
+    target = next(row[0] for row in rows if b"20304050" in bytes(row[4]))
+    link = GENESIS
+    with engine.begin() as connection:
+        for row in rows:
+            state = bytes(row[4]).replace(b"20304050", b"99999999") if row[0] == target else bytes(row[4])
+            if row[0] == target:
+                connection.execute(text("UPDATE crm_events SET state = :s WHERE id = :id"), {"s": state, "id": target})
+            link = next_link(link, row[0], row[1], row[2], row[3], state)
+            connection.execute(
+                text("UPDATE crm_event_chain SET link = :l WHERE position = :p"), {"l": link.hex(), "p": row[0]}
+            )
+    page = html(auditor.get("/audit/chain?verify=1"))
+    assert "Alle gemte hændelser stemmer" in page  # the chain was rewritten to agree
+    assert f"Merkle-træ: den første forskel er ved position {target}: den gemte hændelse er blevet ændret." in page

@@ -1,4 +1,4 @@
-"""The Merkle tree over the log and the signed checkpoints of it.
+"""The Merkle tree over the log (its nodes and its right edge) and the signed checkpoints of it.
 
 Revision ID: 0004
 Revises: 0002
@@ -52,6 +52,13 @@ def upgrade() -> None:
             sa.Column("position", sa.BigInteger, nullable=True),
         )
         op.create_index("crm_event_tree_position", "crm_event_tree", ["position"], unique=True)
+    if "crm_event_tree_head" not in existing:
+        op.create_table(
+            "crm_event_tree_head",
+            sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
+            sa.Column("size", sa.BigInteger, nullable=False),
+            sa.Column("frontier", sa.LargeBinary, nullable=False),
+        )
     if "crm_audit_checkpoints" not in existing:
         op.create_table(
             "crm_audit_checkpoints",

@@ -126,11 +126,14 @@ def register():
             source_partner_id=params.form_id(form, "source_partner_id", "source_partner"),
         )
     except CrmError as error:
+        # A CVR number already registered: the message links the company that has it.
+        existing_id = error.params.get("existing_id")
+        existing = projections.company(views()["outreach"], UUID(existing_id)) if existing_id else None
         return page_or_fragment(
             "companies/index.html",
             "companies/_register.html",
             "register-company",
-            **list_context(form=form, register_error=describe(error)),
+            **list_context(form=form, register_error=describe(error), existing=existing),
         )
     flash(_("%(name)s is registered.", name=form.get("name", "").strip()), "success")
     return redirect(url_for(".show", company_id=company_id), 303)

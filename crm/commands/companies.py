@@ -174,7 +174,7 @@ class CompanyCommands(CrmService):
         except NotFound:
             return [CvrIndex(cvr=cvr, company_id=company_id)]
         if index.company_id is not None and index.company_id != company_id:
-            raise AlreadyExists(kind="company", key=cvr)
+            raise AlreadyExists(kind="company", key=cvr, existing_id=str(index.company_id))
         index.reclaim(company_id)
         return [index]
 

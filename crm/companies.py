@@ -132,6 +132,18 @@ class Company(CrmAggregate):
         if owner_id != self.owner_id:
             self._owner_assigned(owner_id)
 
+    # --- notes -------------------------------------------------------------
+    class NoteAdded(CrmAggregate.Event):
+        note: str
+
+    @event(NoteAdded)
+    def _note_added(self, note: str) -> None:
+        pass  # a note is kept in the history and shown on the timeline; nothing decides by it
+
+    def add_note(self, note: str) -> None:
+        """Something worth knowing about the company that was not said in an attempt."""
+        self._note_added(note)
+
     # --- workplaces (P-numbers) ------------------------------------------
     class WorkplaceAdded(CrmAggregate.Event):
         workplace_id: str

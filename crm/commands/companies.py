@@ -14,6 +14,7 @@ from crm.service import CrmService, command
 from crm.users import User
 from crm.validation import (
     ADDRESS_LENGTH,
+    NOTE_LENGTH,
     choice,
     normalise_cvr,
     normalise_p_number,
@@ -56,6 +57,13 @@ class CompanyCommands(CrmService):
         )
         self.save(company, *index)
         return company.id
+
+    @command("outreach")
+    def add_company_note(self, company_id: UUID, note: str) -> None:
+        """Note something about a company outside an attempt; it shows on the company's timeline."""
+        company = self.load(Company, company_id)
+        company.add_note(required_text("note", note, NOTE_LENGTH))
+        self.save(company)
 
     @command("outreach")
     def change_company_details(self, company_id: UUID, expected_version: int | None = None, **values: Any) -> None:

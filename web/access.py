@@ -71,6 +71,7 @@ ROUTES: dict[str, Rule] = {
     "companies.remove_workplace": needs("outreach"),
     "companies.log_attempt": needs("outreach"),
     "companies.add_note": needs("outreach"),
+    "companies.reassign": needs("outreach"),
     "companies.correct_attempt": needs("outreach"),
     "companies.void_attempt": needs("outreach"),
     "companies.move": needs("outreach"),

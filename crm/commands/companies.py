@@ -14,6 +14,7 @@ from crm.service import CrmService, command
 from crm.users import User
 from crm.validation import (
     ADDRESS_LENGTH,
+    MAX_REASSIGNED,
     NOTE_LENGTH,
     choice,
     normalise_cvr,
@@ -87,6 +88,21 @@ class CompanyCommands(CrmService):
         company = self.load(Company, company_id)
         company.assign_owner(owner_id)
         self.save(company)
+
+    @command("outreach")
+    def reassign_companies(self, company_ids: list[UUID], owner_id: UUID | None) -> int:
+        """Give several companies to one owner at once: all of them or, on any error, none. Says how many changed."""
+        self._check_refs(owner_id=owner_id)
+        wanted = list(dict.fromkeys(company_ids))
+        if not wanted:
+            raise InvalidInput(field="company", problem="choose at least one company")
+        if len(wanted) > MAX_REASSIGNED:
+            raise InvalidInput(field="company", problem="at most %(limit)s at a time", limit=MAX_REASSIGNED)
+        changed = [company for company in (self.load(Company, i) for i in wanted) if company.owner_id != owner_id]
+        for company in changed:
+            company.assign_owner(owner_id)
+        self.save(*changed)
+        return len(changed)
 
     @command("outreach")
     def add_workplace(

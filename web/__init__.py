@@ -97,6 +97,7 @@ def _register_navigation(app: Flask) -> None:
         ("pipeline.board", _l("Pipeline")),
         ("leads.index", _l("Leads")),
         ("agreements.index", _l("Agreements")),
+        ("partners.index", _l("Partners")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

@@ -72,6 +72,10 @@ ROUTES: dict[str, Rule] = {
     "companies.log_attempt": needs("outreach"),
     "companies.add_note": needs("outreach"),
     "companies.reassign": needs("outreach"),
+    # Channel partners: those who register companies and leads keep the list.
+    "partners.index": needs("manage_partners"),
+    "partners.add": needs("manage_partners"),
+    "partners.rename": needs("manage_partners"),
     "companies.correct_attempt": needs("outreach"),
     "companies.void_attempt": needs("outreach"),
     "companies.move": needs("outreach"),

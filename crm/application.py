@@ -9,6 +9,7 @@ from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
+from crm.commands.rules import RuleCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.users import UserCommands
 from crm.persistence import sqlalchemy_env
@@ -19,6 +20,7 @@ class CrmApplication(
     UserCommands,
     SignInCommands,
     PartnerCommands,
+    RuleCommands,
     LeadCommands,
     CompanyCommands,
     ContactCommands,

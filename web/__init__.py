@@ -98,6 +98,7 @@ def _register_navigation(app: Flask) -> None:
         ("leads.index", _l("Leads")),
         ("agreements.index", _l("Agreements")),
         ("partners.index", _l("Partners")),
+        ("rules.index", _l("Rules")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

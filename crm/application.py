@@ -11,6 +11,7 @@ from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
 from crm.commands.privacy import PrivacyCommands
+from crm.commands.rules import RuleCommands
 from crm.commands.sign_in import SignInCommands
 from crm.commands.tokens import TokenCommands
 from crm.commands.users import UserCommands
@@ -25,6 +26,7 @@ class CrmApplication(
     TokenCommands,
     WebhookCommands,
     PartnerCommands,
+    RuleCommands,
     LeadCommands,
     ImportCommands,
     CompanyCommands,

@@ -148,6 +148,18 @@ class Company(CrmAggregate):
         if (ceased, protected) != (getattr(self, "register_ceased", False), getattr(self, "register_protected", False)):
             self._register_status_noted(ceased, protected)
 
+    # --- notes -------------------------------------------------------------
+    class NoteAdded(CrmAggregate.Event):
+        note: str
+
+    @event(NoteAdded)
+    def _note_added(self, note: str) -> None:
+        pass  # a note is kept in the history and shown on the timeline; nothing decides by it
+
+    def add_note(self, note: str) -> None:
+        """Something worth knowing about the company that was not said in an attempt."""
+        self._note_added(note)
+
     # --- workplaces (P-numbers) ------------------------------------------
     class WorkplaceAdded(CrmAggregate.Event):
         workplace_id: str

@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report": frozenset({"project_lead", "auditor"}),
     # The sign-in log: who signed in, failed, was locked out, signed out, changed a password.
     "review_sign_ins": frozenset({"admin", "auditor"}),
+    # The rules of persistent contact (attempts before a company is flagged, time between calls, default follow-ups).
+    "set_rules": frozenset({"project_lead"}),
 }
 
 

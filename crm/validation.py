@@ -42,6 +42,8 @@ REASON_LENGTH = 500
 DESCRIPTION_LENGTH = 1000
 NOTE_LENGTH = 2000
 MAX_EXTRA_REQUIREMENTS = 20
+# Companies reassigned in one go: a page of the company list and then some.
+MAX_REASSIGNED = 500
 
 # Control characters (tab and line breaks excepted) and lone surrogates: PostgreSQL refuses
 # NUL in text, and a lone surrogate cannot be encoded as UTF-8 for the event store.

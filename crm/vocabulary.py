@@ -33,6 +33,7 @@ AGGREGATE_SLUGS = {
     "ChannelPartner": "partner",
     "User": "user",
     "CvrIndex": "cvr",
+    "OutreachRules": "rules",
 }
 
 CONTACT_ROLES = (

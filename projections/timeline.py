@@ -206,6 +206,7 @@ CONSUMED = (
     Company.Declined,
     Company.Parked,
     Company.Reapproached,
+    Company.NoteAdded,
     Contact.Registered,
     Contact.DetailsChanged,
     Contact.RoleChanged,

@@ -107,6 +107,8 @@ def _register_navigation(app: Flask) -> None:
         ("imports.index", _l("Import")),
         ("calendar.index", _l("Calendar")),
         ("reports.index", _l("Reports")),
+        ("partners.index", _l("Partners")),
+        ("rules.index", _l("Rules")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

@@ -83,6 +83,15 @@ ROUTES: dict[str, Rule] = {
     "companies.add_workplace": needs("outreach"),
     "companies.remove_workplace": needs("outreach"),
     "companies.log_attempt": needs("outreach"),
+    "companies.add_note": needs("outreach"),
+    "companies.reassign": needs("outreach"),
+    # The rules of persistent contact: the project lead's.
+    "rules.index": needs("set_rules"),
+    "rules.save": needs("set_rules"),
+    # Channel partners: those who register companies and leads keep the list.
+    "partners.index": needs("manage_partners"),
+    "partners.add": needs("manage_partners"),
+    "partners.rename": needs("manage_partners"),
     "companies.correct_attempt": needs("outreach"),
     "companies.void_attempt": needs("outreach"),
     "companies.move": needs("outreach"),

@@ -98,6 +98,7 @@ def plan(agreement_id: UUID):
             agreement_id,
             params.form_count(request.form, "health_checks"),
             params.form_count(request.form, "conversations"),
+            expected_version=params.version(request.form, "version"),
         ),
         _("The plan was saved."),
     )
@@ -116,6 +117,7 @@ def record_delivery(agreement_id: UUID):
             conversations=params.form_count(request.form, "conversations"),
             referrals=params.form_count(request.form, "referrals"),
             delivered_on=params.form_date(request.form, "delivered_on"),
+            expected_version=params.version(request.form, "version"),
         ),
         _("The delivery was recorded."),
     )

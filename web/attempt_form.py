@@ -12,18 +12,9 @@ from flask_babel import format_date
 from crm.errors import InvalidInput
 from web import params
 from web.labels import choices
+from web.services import crm
 from web.workdays import quick_picks
 
-# The follow-up picked when an outcome is chosen, so a next step is there by default: no answer, try
-# again the next working day; call back, the next working day unless another day was agreed; interested,
-# two working days to prepare; not now, in a month. A declined company gets a date to approach again instead.
-DEFAULT_PICK = {
-    "no_answer": "tomorrow",
-    "call_back": "tomorrow",
-    "not_now": "in_a_month",
-    "interested": "in_2_days",
-    "meeting_booked": "next_week",
-}
 # The quick pick that says, on purpose, that nothing is planned.
 NO_NEXT_STEP = "none"
 # The keys of call mode: the outcomes by number, the follow-up picks on the row below (web/static/call_mode.js).
@@ -82,15 +73,18 @@ def classification(company: Mapping[str, Any] | None, lead: Mapping[str, Any] | 
 def form_options(day: date, partners: list[tuple[UUID, str]] | None = None) -> dict[str, Any]:
     """What every log-attempt form offers: outcomes, channels, the quick picks as (key, label, iso, shown),
     the default pick of each outcome, arenas, strategies and the channel partners."""
+    # The follow-up each outcome picks, so a next step is there by default: the project lead's rules
+    # (crm/outreach_rules.py). A declined company gets a date to approach again instead.
+    defaults = crm().outreach_rules()["default_follow_up"]
     picks = [
         (key, str(label), pick.isoformat(), format_date(pick, "EEE d. MMM")) for key, label, pick in quick_picks(day)
     ]
-    iso = {key: value for key, _, value, _ in picks}
+    iso = {key: value for key, _, value, _ in picks} | {NO_NEXT_STEP: NO_NEXT_STEP}
     return {
         "outcomes": choices("outcome"),
         "channels": choices("channel"),
         "picks": picks,
-        "default_picks": {outcome: iso[key] for outcome, key in DEFAULT_PICK.items()},
+        "default_picks": {outcome: iso[key] for outcome, key in defaults.items() if key in iso},
         "no_next_step": NO_NEXT_STEP,
         "outcome_keys": OUTCOME_KEYS,
         "pick_keys": PICK_KEYS,

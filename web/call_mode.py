@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,8 +25,6 @@ from web.services import crm, perform, today, views
 
 bp = Blueprint("call_mode", __name__, url_prefix="/call")
 
-# A company called by anyone within this time is not offered again yet.
-CALLED_RECENTLY = timedelta(hours=1)
 # The latest attempts shown beside the form.
 SHOWN_ATTEMPTS = 5
 SKIPPED = "call_mode_skipped"
@@ -50,7 +48,7 @@ def next_call():
     if request.args.get("again"):
         session.pop(SKIPPED, None)
     claims = crm().call_claims
-    since = crm().clock.now() - current_app.config.get("CALLED_RECENTLY", CALLED_RECENTLY)
+    since = crm().clock.now() - timedelta(minutes=crm().outreach_rules()["min_gap_minutes"])
     leave_out = skipped() | claims.held_by_others(current_user.id)
     for company_id in projections.to_call(views()["outreach"], current_user.id, today(), since, leave_out):
         if claims.claim(company_id, current_user.id):

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 import projections
@@ -128,11 +129,14 @@ def register():
             source_partner_id=params.form_id(form, "source_partner_id", "source_partner"),
         )
     except CrmError as error:
+        # A CVR number already registered: the message links the company that has it.
+        existing_id = error.params.get("existing_id")
+        existing = projections.company(views()["outreach"], UUID(existing_id)) if existing_id else None
         return page_or_fragment(
             "companies/index.html",
             "companies/_register.html",
             "register-company",
-            **list_context(form=form, register_error=describe(error)),
+            **list_context(form=form, register_error=describe(error), existing=existing),
         )
     if form.get("register_ceased") or form.get("register_protected"):  # the form was filled from the CVR register
         perform(
@@ -143,6 +147,21 @@ def register():
         )
     flash(_("%(name)s is registered.", name=form.get("name", "").strip()), "success")
     return redirect(url_for(".show", company_id=company_id), 303)
+
+
+@bp.post("/reassign")
+def reassign():
+    """Give the companies ticked in the list to one owner; back to the list as it was."""
+    form = request.form
+    try:
+        ids = [params.form_id({"id": value}, "id", "company") for value in form.getlist("company_id")]
+        changed = perform(crm().reassign_companies, [i for i in ids if i], params.form_id(form, "owner_id", "owner"))
+    except CrmError as error:
+        flash(describe(error), "error")
+    else:
+        flash(ngettext("%(num)d company reassigned.", "%(num)d companies reassigned.", changed), "success")
+    back = form.get("back", "")
+    return redirect(back if back.startswith("/companies") and "//" not in back else url_for(".index"), 303)
 
 
 from web import company_changes, company_page, company_path, company_register  # noqa: E402, F401 - routes registered on `bp`

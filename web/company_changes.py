@@ -195,6 +195,20 @@ def archive_contact(company_id: UUID, contact_id: UUID):
     return respond(company_id, "contacts", done=_("The contact is archived."))
 
 
+# --- notes -------------------------------------------------------------------------------------------
+@bp.post("/<uuid:company_id>/notes")
+def add_note(company_id: UUID):
+    """A note about the company outside an attempt; back to the page, where the timeline shows it."""
+    company_or_404(company_id)
+    try:
+        perform(crm().add_company_note, company_id, request.form.get("note", ""))
+    except CrmError as error:
+        flash(describe(error), "error")
+    else:
+        flash(_("The note is saved."), "success")
+    return redirect(url_for(".show", company_id=company_id, _anchor="company-timeline"), 303)
+
+
 # --- attempts ------------------------------------------------------------------------------------------
 @bp.post("/<uuid:company_id>/attempts")
 def log_attempt(company_id: UUID):

@@ -150,6 +150,7 @@ def timeline(company_id: UUID):
             company=company,
             lines=lines,
             more=more,
+            may_edit=current_user.may("outreach"),
         )
     return page_or_fragment(
         "companies/timeline.html",

@@ -36,6 +36,7 @@ EVENT_NAMES = {
     "Company.PartnershipClosed": _l("Partnership closed"),
     "Company.Declined": _l("Company declined"),
     "Company.Parked": _l("Company parked"),
+    "Company.NoteAdded": _l("Note about the company"),
     "Company.Reapproached": _l("New round started"),
     "Contact.Registered": _l("Contact registered"),
     "Contact.DetailsChanged": _l("Contact details corrected"),

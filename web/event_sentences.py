@@ -111,6 +111,7 @@ SENTENCES: dict[str, Sentence] = {
     "Company.Declined": _declined,
     "Company.Parked": _parked,
     "Company.Reapproached": lambda e, n, p: _("%(actor)s started round %(round)s with %(company)s", **p, round=e.round),
+    "Company.NoteAdded": lambda e, n, p: _("%(actor)s wrote a note about %(company)s", **p),
     "Contact.Registered": lambda e, n, p: _(
         "%(actor)s registered %(contact)s (%(role)s) as a contact at %(company)s",
         **p,

@@ -181,6 +181,8 @@ LABELS = {
         "delivered_on": _l("Delivered on"),
         "feedback": _l("Written feedback"),
         "follow_up": _l("Follow-up"),
+        "attempts_before_flag": _l("Attempts before the company is flagged"),
+        "min_gap_minutes": _l("Minutes between two calls"),
         "completion": _l("Completion"),
         "commitment": _l("Commitment"),
         "workplace": _l("Workplace"),

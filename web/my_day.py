@@ -57,7 +57,10 @@ def attempt_form_options(company_id: UUID) -> dict[str, Any]:
 
 
 def counts_context() -> dict[str, Any]:
-    return {"counts": projections.queue_counts(views()["outreach"], current_user.id, today())}
+    return {
+        "counts": projections.queue_counts(views()["outreach"], current_user.id, today()),
+        "attempts_before_flag": crm().outreach_rules()["attempts_before_flag"],
+    }
 
 
 def due_follow_ups(day: date) -> list[dict[str, Any]]:

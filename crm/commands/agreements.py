@@ -90,9 +90,11 @@ class AgreementCommands(CrmService):
         self.save(agreement, company)
 
     @command("deliver")
-    def plan_services(self, agreement_id: UUID, health_checks: int, conversations: int) -> None:
+    def plan_services(
+        self, agreement_id: UUID, health_checks: int, conversations: int, expected_version: int | None = None
+    ) -> None:
         """Set how many health checks and conversations the municipality will deliver."""
-        agreement = self.load(PartnershipAgreement, agreement_id)
+        agreement = self.load(PartnershipAgreement, agreement_id, expected_version)
         agreement.plan_services(health_checks, conversations)
         self.save(agreement)
 
@@ -104,9 +106,10 @@ class AgreementCommands(CrmService):
         conversations: int = 0,
         referrals: int = 0,
         delivered_on: date | None = None,
+        expected_version: int | None = None,
     ) -> None:
         """Count checks, conversations and referrals delivered on a day on site."""
-        agreement = self.load(PartnershipAgreement, agreement_id)
+        agreement = self.load(PartnershipAgreement, agreement_id, expected_version)
         agreement.record_delivery(
             self.day_not_in_future("delivered_on", delivered_on), health_checks, conversations, referrals
         )

@@ -14,6 +14,8 @@ from crm.service import CrmService, command
 from crm.users import User
 from crm.validation import (
     ADDRESS_LENGTH,
+    MAX_REASSIGNED,
+    NOTE_LENGTH,
     choice,
     normalise_cvr,
     normalise_p_number,
@@ -58,6 +60,13 @@ class CompanyCommands(CrmService):
         return company.id
 
     @command("outreach")
+    def add_company_note(self, company_id: UUID, note: str) -> None:
+        """Note something about a company outside an attempt; it shows on the company's timeline."""
+        company = self.load(Company, company_id)
+        company.add_note(required_text("note", note, NOTE_LENGTH))
+        self.save(company)
+
+    @command("outreach")
     def change_company_details(self, company_id: UUID, expected_version: int | None = None, **values: Any) -> None:
         """Correct a company's name, CVR, industry, size, address, sector or target-group note."""
         company = self.load(Company, company_id, expected_version)
@@ -79,6 +88,21 @@ class CompanyCommands(CrmService):
         company = self.load(Company, company_id)
         company.assign_owner(owner_id)
         self.save(company)
+
+    @command("outreach")
+    def reassign_companies(self, company_ids: list[UUID], owner_id: UUID | None) -> int:
+        """Give several companies to one owner at once: all of them or, on any error, none. Says how many changed."""
+        self._check_refs(owner_id=owner_id)
+        wanted = list(dict.fromkeys(company_ids))
+        if not wanted:
+            raise InvalidInput(field="company", problem="choose at least one company")
+        if len(wanted) > MAX_REASSIGNED:
+            raise InvalidInput(field="company", problem="at most %(limit)s at a time", limit=MAX_REASSIGNED)
+        changed = [company for company in (self.load(Company, i) for i in wanted) if company.owner_id != owner_id]
+        for company in changed:
+            company.assign_owner(owner_id)
+        self.save(*changed)
+        return len(changed)
 
     @command("outreach")
     def add_workplace(
@@ -174,7 +198,7 @@ class CompanyCommands(CrmService):
         except NotFound:
             return [CvrIndex(cvr=cvr, company_id=company_id)]
         if index.company_id is not None and index.company_id != company_id:
-            raise AlreadyExists(kind="company", key=cvr)
+            raise AlreadyExists(kind="company", key=cvr, existing_id=str(index.company_id))
         index.reclaim(company_id)
         return [index]
 

@@ -1,0 +1,35 @@
+"""The rules of persistent contact: defaults until the project lead sets them, bounded, one record."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.errors import InvalidInput, NotAllowed
+from crm.outreach_rules import DEFAULTS
+from tests.support import make_team
+
+
+def test_the_defaults_until_set_then_the_project_leads_rules(app):
+    team = make_team(app)
+    assert app.outreach_rules() == DEFAULTS
+    follow_up = {**DEFAULTS["default_follow_up"], "no_answer": "in_2_days", "not_now": "none"}
+    app.set_outreach_rules(team.project_lead, 4, 120, follow_up)
+    app.set_outreach_rules(team.project_lead, 5, 120, follow_up)
+    assert app.outreach_rules() == {"attempts_before_flag": 5, "min_gap_minutes": 120, "default_follow_up": follow_up}
+
+
+def test_only_the_project_lead_sets_them(app):
+    team = make_team(app)
+    with pytest.raises(NotAllowed):
+        app.set_outreach_rules(team.recruiter, 4, 60, {})
+
+
+@pytest.mark.parametrize(
+    "attempts, gap, follow_up",
+    [(0, 60, {}), (51, 60, {}), (4, -1, {}), (4, 60, {"no_answer": "someday"}), (4, 60, {"maybe": "tomorrow"})],
+)
+def test_values_out_of_bounds_are_refused(app, attempts, gap, follow_up):
+    team = make_team(app)
+    with pytest.raises(InvalidInput):
+        app.set_outreach_rules(team.project_lead, attempts, gap, follow_up)
+    assert app.outreach_rules() == DEFAULTS

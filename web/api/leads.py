@@ -14,14 +14,14 @@ import projections
 from crm.commands.leads import NewCompany, NewContact
 from crm.errors import NotFound
 from web.api import schemas as s
-from web.api.operations import body, decode_cursor, encode_cursor, operation, query
+from web.api.operations import body, decode_cursor, encode_cursor, operation, page_of, query
 from web.api.responses import respond
 from web.services import crm, perform, today, views
 
 DUE = {"overdue": "overdue", "today": "due_today", "none": "no_next_step", "reapproach": "reapproach"}
 
 
-class QueueQuery(s.Body):
+class QueueQuery(s.PageQuery):
     user_id: UUID | None = Field(None, description="Whose queue (the caller's when left out).")
     due: str | None = Field(
         None, pattern="^(today|overdue|none|reapproach)$", description="One section; every section when left out."
@@ -42,6 +42,7 @@ class QueueRow(s.Answer):
 
 class Queue(s.Answer):
     items: list[QueueRow]
+    next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
 
 
 @operation("GET", "/queue", tag="queue", query=QueueQuery, response=Queue, errors=(400,))
@@ -50,7 +51,8 @@ def follow_up_queue():
     args = query(QueueQuery)
     sections = [DUE[args.due]] if args.due else list(projections.QUEUE_SECTIONS)
     found = projections.my_day(views()["outreach"], args.user_id or current_user.id, today(), sections=sections)
-    return respond({"items": [row for section in sections for row in found[section]]})
+    rows, next_cursor = page_of([row for section in sections for row in found[section]], args.limit, args.cursor)
+    return respond({"items": rows, "next_cursor": next_cursor})
 
 
 # --- leads -----------------------------------------------------------------------------------------

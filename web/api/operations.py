@@ -112,3 +112,10 @@ def decode_cursor(cursor: str | None, *names: str) -> dict[str, int] | None:
     ):
         raise ApiError(400, "bad_request", _("The cursor is not one this list gave."), "cursor")
     return position
+
+
+def page_of(rows: list[Any], limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
+    """One page of a list the read side gives whole and in a stable order, and the cursor to the next."""
+    start = (decode_cursor(cursor, "offset") or {"offset": 0})["offset"]
+    more = len(rows) > start + limit
+    return rows[start : start + limit], encode_cursor({"offset": start + limit}) if more else None

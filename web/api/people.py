@@ -12,7 +12,7 @@ import projections
 from crm.errors import ConcurrentChange, NotFound
 from web.api import schemas as s
 from web.api.companies import company_or_404
-from web.api.operations import body, operation, query
+from web.api.operations import body, operation, page_of, query
 from web.api.responses import no_content, respond, without
 from web.services import crm, perform, views
 
@@ -28,11 +28,15 @@ def log_api_read(contact_ids: list[UUID]) -> None:
 # --- workplaces -------------------------------------------------------------------------------------
 
 
-@operation("GET", f"{COMPANY}/workplaces", tag="workplaces", response=s.WorkplaceList, errors=(404,))
+@operation(
+    "GET", f"{COMPANY}/workplaces", tag="workplaces", query=s.PageQuery, response=s.WorkplaceList, errors=(400, 404)
+)
 def list_workplaces(company_id: UUID):
-    """The company's workplaces (production units)."""
+    """The company's workplaces (production units), a page at a time."""
+    args = query(s.PageQuery)
     company_or_404(company_id)
-    return respond({"items": projections.workplaces_of(views()["outreach"], company_id)})
+    rows, next_cursor = page_of(projections.workplaces_of(views()["outreach"], company_id), args.limit, args.cursor)
+    return respond({"items": rows, "next_cursor": next_cursor})
 
 
 @operation(
@@ -78,13 +82,14 @@ def contact_or_404(company_id: UUID, contact_id: UUID) -> dict[str, Any]:
     return without(row, "search_name")
 
 
-@operation("GET", f"{COMPANY}/contacts", tag="contacts", response=s.ContactList, errors=(404,))
+@operation("GET", f"{COMPANY}/contacts", tag="contacts", query=s.PageQuery, response=s.ContactList, errors=(400, 404))
 def list_contacts(company_id: UUID):
-    """The people at the company, archived ones too (read into the access log)."""
+    """The people at the company, archived ones too, a page at a time (the page's read into the access log)."""
+    args = query(s.PageQuery)
     company_or_404(company_id)
-    rows = projections.contacts_of(views()["outreach"], company_id)
+    rows, next_cursor = page_of(projections.contacts_of(views()["outreach"], company_id), args.limit, args.cursor)
     log_api_read([row["contact_id"] for row in rows])
-    return respond({"items": [without(row, "search_name") for row in rows]})
+    return respond({"items": [without(row, "search_name") for row in rows], "next_cursor": next_cursor})
 
 
 @operation("GET", f"{COMPANY}/contacts/<uuid:contact_id>", tag="contacts", response=s.Contact, errors=(404,))
@@ -171,11 +176,13 @@ def attempt_or_404(company_id: UUID, attempt_id: UUID) -> Any:
     return row
 
 
-@operation("GET", f"{COMPANY}/attempts", tag="attempts", response=s.AttemptList, errors=(404,))
+@operation("GET", f"{COMPANY}/attempts", tag="attempts", query=s.PageQuery, response=s.AttemptList, errors=(400, 404))
 def list_attempts(company_id: UUID):
-    """Every outreach attempt logged for the company, of every round."""
+    """Every outreach attempt logged for the company, of every round, a page at a time."""
+    args = query(s.PageQuery)
     company_or_404(company_id)
-    return respond({"items": projections.attempts_of(views()["outreach"], company_id)})
+    rows, next_cursor = page_of(projections.attempts_of(views()["outreach"], company_id), args.limit, args.cursor)
+    return respond({"items": rows, "next_cursor": next_cursor})
 
 
 @operation(

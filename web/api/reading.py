@@ -15,7 +15,7 @@ from crm.clock import COPENHAGEN, local_date
 from crm.errors import NotFound
 from web.api import schemas as s
 from web.api.errors import ApiError
-from web.api.operations import body, operation, query
+from web.api.operations import body, operation, page_of, query
 from web.api.people import log_api_read
 from web.api.responses import respond
 from web.params import EARLIEST_DAY, MAX_POSITION
@@ -42,6 +42,7 @@ class Partner(s.Answer):
 
 class PartnerList(s.Answer):
     items: list[Partner]
+    next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
 
 
 def partner_or_404(partner_id: UUID) -> dict[str, Any]:
@@ -51,10 +52,12 @@ def partner_or_404(partner_id: UUID) -> dict[str, Any]:
     return dict(found[0])
 
 
-@operation("GET", "/partners", tag="partners", response=PartnerList)
+@operation("GET", "/partners", tag="partners", query=s.PageQuery, response=PartnerList, errors=(400,))
 def list_partners():
-    """Every channel partner (unions, housing associations, business networks...), by name."""
-    return respond({"items": projections.partners_list(views()["outreach"])})
+    """The channel partners (unions, housing associations, business networks...), by name, a page at a time."""
+    args = query(s.PageQuery)
+    rows, next_cursor = page_of(projections.partners_list(views()["outreach"]), args.limit, args.cursor)
+    return respond({"items": rows, "next_cursor": next_cursor})
 
 
 @operation("POST", "/partners", tag="partners", body=PartnerCreate, response=Partner, status=201, errors=(409, 422))

@@ -96,6 +96,11 @@ class CompanyUpdate(Body):
     target_group_note: str | None = None
 
 
+class PageQuery(Body):
+    limit: int = Field(50, ge=1, le=100, description="How many items per page.")
+    cursor: str | None = Field(None, max_length=200, description="The `next_cursor` of the page before.")
+
+
 class CompanyListQuery(Body):
     q: str | None = Field(None, max_length=200, description="Search in name, CVR and contacts' names.")
     stage: str | None = Field(None, max_length=64, description=f"One of: {', '.join(STAGES)}.")
@@ -183,6 +188,7 @@ class Workplace(Answer):
 
 class WorkplaceList(Answer):
     items: list[Workplace]
+    next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
 
 
 class ReasonQuery(Body):
@@ -220,6 +226,7 @@ class Contact(Answer):
 
 class ContactList(Answer):
     items: list[Contact]
+    next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
 
 
 class AttemptCreate(Body):
@@ -265,3 +272,4 @@ class Attempt(Answer):
 
 class AttemptList(Answer):
     items: list[Attempt]
+    next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")

@@ -50,6 +50,9 @@ class View(SQLAlchemyTrackingRecorder):
     name: ClassVar[str]
     version: ClassVar[int] = 1
     view_tables: ClassVar[tuple[Table, ...]] = ()
+    # The other views whose tables this view's queries join: reading this view reads them too,
+    # so a request that brings this view up to date brings them up to date as well.
+    reads_also: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -45,6 +45,7 @@ class OutreachView(View):
     name = "outreach"
     version = 2  # 2: closed_attempt_id
     view_tables = (companies, workplaces, contacts, attempts, partners)
+    reads_also = ("users",)  # the department overlap names the users' departments
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)

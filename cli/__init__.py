@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from cli.audit import audit
 from cli.projections import projections
+from cli.serve import serve
 from cli.users import users
 from cli.wiring import open_app, open_projector
 from crm.application import CrmApplication
@@ -75,21 +76,7 @@ def migrate() -> None:
     click.echo(f"{database_url()} is at revision {revision}.")
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web application with a production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
-
-    from web import create_app
-
-    app = create_app()
-    click.echo(f"Serving on http://{host}:{port}  (database: {app.config['DATABASE_URL']})")
-    waitress_serve(app, host=host, port=port, threads=threads)
-
-
 main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
+main.add_command(serve)

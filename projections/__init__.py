@@ -62,8 +62,8 @@ from projections.pipeline import (
     stalled,
 )
 from projections.queue import SECTIONS as QUEUE_SECTIONS
-from projections.queue import QueueRow, my_day, queue_counts, queue_row
-from projections.reading import SEARCH_MAX, search_term
+from projections.queue import QueueRow, my_day, queue_counts, queue_page, queue_row
+from projections.reading import SEARCH_MAX, fold, search_term
 from projections.runner import Progress, Projector
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream
@@ -121,10 +121,12 @@ __all__ = [
     "counts_by",
     "current_contacts",
     "department_overlap",
+    "fold",
     "my_day",
     "partner_names",
     "partners_list",
     "queue_counts",
+    "queue_page",
     "queue_row",
     "search_companies",
     "search_term",

@@ -77,7 +77,12 @@ class View(SQLAlchemyTrackingRecorder):
         """Insert the buffered rows; the runner calls it before it moves the position, in the same transaction."""
         buffered, self._buffered = self._buffered, {}
         for table, rows in buffered.items():
-            session.execute(table.insert(), rows)
+            # One executemany per shape: rows changed while buffered may carry more columns than others.
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                shapes.setdefault(tuple(row), []).append(row)
+            for same in shapes.values():
+                session.execute(table.insert(), same)
 
     def discard_buffer(self) -> None:
         self._buffered = {}

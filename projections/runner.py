@@ -50,7 +50,7 @@ from sqlalchemy import select
 from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
-from projections.upstream import Upstream, datastore_of
+from projections.upstream import Upstream, datastore_of, read_notifications
 
 Progress = Callable[[int, int], None]
 
@@ -142,7 +142,7 @@ class Projector:
         group = [self.projections[name] for name in (names or self.projections)]
         return self._catch_up(group, batch_size, progress, include)
 
-    def wait_for(self, names: Iterable[str], position: int, timeout: float, poll: float = 0.005) -> bool:
+    def wait_for(self, names: Iterable[str], position: int, timeout: float, poll: float = 0.02) -> bool:
         """Wait (at most `timeout` seconds) until the named views have applied `position`.
 
         For processes that leave the catch-up to a worker (`crm projections run`): a request
@@ -161,7 +161,7 @@ class Projector:
                 return False
             time.sleep(poll)
 
-    def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
+    def rebuild(self, name: str, batch_size: int = 5000, progress: Progress | None = None) -> int:
         """Replay a view from the first event into a new generation beside the live one, then switch to it.
 
         Screens read the live generation until the new one has caught up. Raises
@@ -226,9 +226,7 @@ class Projector:
             decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
             # A raw view (the event log's index) takes every notification: then the batch reads them all.
             topics = () if any(p.raw for p in in_batch) else sorted(decoded)
-            notifications = self.recorder.select_notifications(
-                start=start + 1, limit=batch_size, stop=stop, topics=topics
-            )
+            notifications = read_notifications(self.app, start + 1, stop, batch_size, topics)
             deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
             positions = {p: states[p].position for p in in_batch}
             applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)

@@ -95,3 +95,8 @@ def test_migrate_brings_the_database_to_the_newest_revision_and_then_has_nothing
 
     again = run("migrate")
     assert again.exit_code == 0 and "Nothing to do." in again.output and "at revision 0002" in again.output
+
+
+def test_several_web_processes_are_refused_on_sqlite_with_the_reason(database_url):
+    refused = run("serve", "--workers", "2")
+    assert refused.exit_code != 0 and "PostgreSQL" in refused.output

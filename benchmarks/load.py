@@ -234,7 +234,11 @@ def serve(url: str, port: int, workers: int, threads: int = 8) -> subprocess.Pop
 
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
-    process.wait(timeout=60)
+    try:
+        process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def check(url: str, acknowledged: list[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,8 @@ class RequestViews:
         self.projector = projector
         self.endpoint = endpoint
         self.current: set[str] = set()
+        # One wait per request: once the worker has made it wait its whole bound, the rest catches up at once.
+        self.deadline: float | None = None
 
     def view(self, name: str) -> Any:
         if name not in self.current:
@@ -78,7 +81,9 @@ class RequestViews:
                 self.projector.catch_up(names)
                 return
             written = max(g.get("written_position", 0), session.get(WRITTEN_KEY, 0))
-            if not self.projector.wait_for(names, written, current_app.config["PROJECTION_WAIT_SECONDS"]):
+            if self.deadline is None:
+                self.deadline = time.monotonic() + current_app.config["PROJECTION_WAIT_SECONDS"]
+            if not self.projector.wait_for(names, written, max(0.0, self.deadline - time.monotonic())):
                 current_app.logger.warning("the projection worker is behind; this request catches up %s", names)
                 self.projector.catch_up(names)
         except Exception:

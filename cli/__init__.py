@@ -18,6 +18,7 @@ from cli.calendar import calendar
 from cli.contacts import contacts
 from cli.imports import import_file
 from cli.projections import projections
+from cli.serve import serve
 from cli.tokens import tokens
 from cli.users import users
 from cli.webhooks import webhooks
@@ -82,21 +83,6 @@ def migrate() -> None:
     click.echo(f"{database_url()} is at revision {revision}.")
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web application with a production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
-
-    from web import create_app
-
-    app = create_app()
-    click.echo(f"Serving on http://{host}:{port}  (database: {app.config['DATABASE_URL']})")
-    waitress_serve(app, host=host, port=port, threads=threads)
-
-
 main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
@@ -107,3 +93,4 @@ main.add_command(tokens)
 main.add_command(webhooks)
 main.add_command(import_file)
 main.add_command(calendar)
+main.add_command(serve)

@@ -67,8 +67,8 @@ from projections.pipeline import (
     stalled,
 )
 from projections.queue import SECTIONS as QUEUE_SECTIONS
-from projections.queue import QueueRow, my_day, queue_counts, queue_row
-from projections.reading import SEARCH_MAX, search_term
+from projections.queue import QueueRow, my_day, queue_counts, queue_page, queue_row
+from projections.reading import SEARCH_MAX, fold, search_term
 from projections.reports.buy_in import (
     BuyIn,
     Commitments,
@@ -186,6 +186,7 @@ __all__ = [
     "current_contacts",
     "delivery",
     "department_overlap",
+    "fold",
     "follow_ups",
     "funnel",
     "funnel_by",
@@ -196,6 +197,7 @@ __all__ = [
     "partners_list",
     "person_terms",
     "queue_counts",
+    "queue_page",
     "queue_row",
     "re_aim",
     "reports_as_of",

@@ -24,6 +24,7 @@ from projections.schema import utc_naive
 class AgreementsView(AgreementQueries):
     name = "agreements"
     view_tables = (agreements, requirements, commitments)
+    reads_also = ("outreach",)  # the company and the contacts beside each agreement
 
     # --- writes ------------------------------------------------------------------------
     def add_agreement(self, event: Agreement.Drafted) -> None:

@@ -51,6 +51,9 @@ class View(SQLAlchemyTrackingRecorder):
     name: ClassVar[str]
     version: ClassVar[int] = 1
     view_tables: ClassVar[tuple[Table, ...]] = ()
+    # The other views whose tables this view's queries join: reading this view reads them too,
+    # so a request that brings this view up to date brings them up to date as well.
+    reads_also: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -75,7 +78,12 @@ class View(SQLAlchemyTrackingRecorder):
         """Insert the buffered rows; the runner calls it before it moves the position, in the same transaction."""
         buffered, self._buffered = self._buffered, {}
         for table, rows in buffered.items():
-            session.execute(table.insert(), rows)
+            # One executemany per shape: rows changed while buffered may carry more columns than others.
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                shapes.setdefault(tuple(row), []).append(row)
+            for same in shapes.values():
+                session.execute(table.insert(), same)
 
     def discard_buffer(self) -> None:
         self._buffered = {}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from projections.outreach_tables import COMPANY_ROW, attempts, companies, partners, workplaces
 from projections.outreach_view import OutreachView
-from projections.reading import fetch, fetch_one, search_term
+from projections.reading import fetch, fetch_one, fold, search_term
 
 
 class CompanyRow(TypedDict):
@@ -105,7 +105,7 @@ def companies_named(view: OutreachView, text: str, limit: int = 50) -> list[Comp
         return []
     query = (
         select(companies.c.company_id, companies.c.name)
-        .where(companies.c.search_name.contains(term, autoescape=True))
+        .where(companies.c.search_folded.contains(fold(term), autoescape=True))
         .order_by(companies.c.search_name, companies.c.company_id)
         .limit(limit)
     )

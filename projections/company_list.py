@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 
 from projections.outreach_tables import companies, contacts
 from projections.outreach_view import OutreachView
-from projections.reading import fetch, search_term
+from projections.reading import fetch, fold, search_term
 
 SORTABLE = {
     "name": companies.c.search_name,
@@ -88,11 +88,11 @@ def search_companies(
     conditions = []
     text = search_term(q)
     if text:
+        folded = fold(text)
         matches = [
-            companies.c.search_name.contains(text, autoescape=True),
-            exists().where(
-                contacts.c.company_id == companies.c.company_id,
-                contacts.c.search_name.contains(text, autoescape=True),
+            companies.c.search_folded.contains(folded, autoescape=True),
+            companies.c.company_id.in_(
+                select(contacts.c.company_id).where(contacts.c.search_folded.contains(folded, autoescape=True))
             ),
         ]
         digits = text.replace(" ", "")

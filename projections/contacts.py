@@ -15,7 +15,7 @@ from sqlalchemy import Select, select
 
 from projections.outreach_tables import companies, contacts
 from projections.outreach_view import OutreachView
-from projections.reading import fetch, fetch_one, search_term
+from projections.reading import fetch, fetch_one, fold, search_term
 
 
 class ContactRow(TypedDict):
@@ -100,7 +100,7 @@ def contacts_named(
     term = search_term(text)
     if not term:
         return []
-    query = _with_company().where(contacts.c.search_name.contains(term, autoescape=True))
+    query = _with_company().where(contacts.c.search_folded.contains(fold(term), autoescape=True))
     if company_ids is not None:
         query = query.where(contacts.c.company_id.in_(list(company_ids)))
     query = query.order_by(contacts.c.search_name, contacts.c.contact_id).limit(limit)

@@ -99,6 +99,7 @@ class PositionPage:
 class EventIndexView(View):
     name = "audit_events"
     view_tables = (audit_events,)
+    reads_also = ("timeline",)  # the company filter
 
     def add(self, notification: Notification) -> None:
         self.buffer(audit_events, index_row(notification.id, notification.topic, notification.state))

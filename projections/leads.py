@@ -89,6 +89,7 @@ def shared_on(shared_at: datetime) -> date:
 class LeadsView(View):
     name = "leads"
     view_tables = (leads,)
+    reads_also = ("outreach",)  # the company's stage and attempts beside each lead
 
     def add_lead(self, event: Lead.Shared) -> None:
         with self.transaction(commit=True) as session:

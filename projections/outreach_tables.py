@@ -15,6 +15,7 @@ companies = Table(
     Column("version", Integer, nullable=False),
     Column("name", String(200), nullable=False),
     Column("search_name", String(200), nullable=False),
+    Column("search_folded", String(400), nullable=False),
     Column("cvr", String(8)),
     Column("industry", String(32), nullable=False),
     Column("size_band", String(16)),
@@ -45,6 +46,13 @@ companies = Table(
     Index("rm_companies_stage", "stage", "owner_id"),
     Index("rm_companies_follow_up", "next_follow_up"),
     Index("rm_companies_search_name", "search_name"),
+    # On PostgreSQL a trigram index answers "contains" (LIKE '%...%') without reading every row.
+    Index(
+        "rm_companies_search_folded",
+        "search_folded",
+        postgresql_using="gin",
+        postgresql_ops={"search_folded": "public.gin_trgm_ops"},
+    ),
 )
 
 workplaces = Table(
@@ -65,11 +73,18 @@ contacts = Table(
     Column("version", Integer, nullable=False),
     Column("name", String(120), nullable=False),
     Column("search_name", String(120), nullable=False, index=True),
+    Column("search_folded", String(240), nullable=False),
     Column("role", String(40), nullable=False),
     Column("phone", String(20)),
     Column("email", String(200)),
     Column("is_decision_maker", Boolean, nullable=False),
     Column("archived", Boolean, nullable=False),
+    Index(
+        "rm_contacts_search_folded",
+        "search_folded",
+        postgresql_using="gin",
+        postgresql_ops={"search_folded": "public.gin_trgm_ops"},
+    ),
 )
 
 attempts = Table(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, func, or_, select
+import sqlalchemy.exc
+from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crm.attempts import OutreachAttempt
@@ -16,7 +18,7 @@ from crm.partners import ChannelPartner
 from crm.vocabulary import ERASED_PERSON
 from projections.base import View
 from projections.outreach_tables import attempts, companies, contacts, partners, workplaces
-from projections.reading import search_key
+from projections.reading import fold, search_key
 from projections.schema import rows_changed, utc_naive
 
 ADVANCE_NEXT_STEP = (
@@ -37,61 +39,100 @@ ADVANCE_NEXT_STEP = (
 )
 
 
+# What ADVANCE_NEXT_STEP reads or writes: an update touching these cannot wait for the batch's end.
+ADVANCED = frozenset(
+    {"round", "last_attempt_on", "attempts_in_round", "last_touched_on", "last_outcome", "last_attempt_user_id"}
+    | {"next_follow_up"}
+)
+
 # Without .values() the SET clause comes from the parameters, so each shape of update compiles once.
 UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b_company_id"))
 UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
 
 
+def trigram_extension(engine: Engine) -> None:
+    """PostgreSQL's pg_trgm (in public, where the indexes name its operator class), made once per database."""
+    with engine.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
+            return
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except sqlalchemy.exc.IntegrityError:
+        pass  # another process made it at the same moment
+
+
 class OutreachView(View):
     name = "outreach"
-    version = 3  # 2: closed_attempt_id; 3: what the CVR register says (register_ceased, register_protected)
+    version = 4  # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL
     view_tables = (companies, workplaces, contacts, attempts, partners)
+    reads_also = ("users",)  # the department overlap names the users' departments
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)
         self._advances: dict[UUID, dict[str, Any]] = {}
+        # Within a batch: the rows of companies registered in it (still buffered), and the changes to
+        # other companies, merged per company and written at the batch's end, one statement per shape.
+        self._new_companies: dict[UUID, dict[str, Any]] = {}
+        self._company_changes: dict[UUID, dict[str, Any]] = {}
+
+    def _bind(self, generation: int) -> None:
+        if self.engine.dialect.name == "postgresql":
+            trigram_extension(self.engine)
+        super()._bind(generation)
 
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
         moment = utc_naive(event.timestamp)
-        self.buffer(
-            companies,
-            dict(
-                company_id=event.originator_id,
-                version=event.originator_version,
-                name=event.name,
-                search_name=search_key(event.name),
-                cvr=event.cvr,
-                industry=event.industry,
-                size_band=event.size_band,
-                address=event.address,
-                sector=event.sector,
-                target_group_note=event.target_group_note,
-                owner_id=event.owner_id,
-                arena=event.arena,
-                strategy=event.strategy,
-                source_partner_id=event.source_partner_id,
-                registered_at=moment,
-                stage="identified",
-                stage_since=moment,
-                round=1,
-                round_started_on=local_date(event.timestamp),
-                attempts_in_round=0,
-                last_touched_on=local_date(event.timestamp),
-                register_ceased=False,
-                register_protected=False,
-            ),
+        self._new_companies[event.originator_id] = row = dict(
+            company_id=event.originator_id,
+            version=event.originator_version,
+            name=event.name,
+            search_name=search_key(event.name),
+            search_folded=fold(event.name),
+            cvr=event.cvr,
+            industry=event.industry,
+            size_band=event.size_band,
+            address=event.address,
+            sector=event.sector,
+            target_group_note=event.target_group_note,
+            owner_id=event.owner_id,
+            arena=event.arena,
+            strategy=event.strategy,
+            source_partner_id=event.source_partner_id,
+            registered_at=moment,
+            stage="identified",
+            stage_since=moment,
+            round=1,
+            round_started_on=local_date(event.timestamp),
+            attempts_in_round=0,
+            last_touched_on=local_date(event.timestamp),
+            last_attempt_on=None,
+            last_outcome=None,
+            last_attempt_user_id=None,
+            next_follow_up=None,
+            register_ceased=False,
+            register_protected=False,
         )
+        self.buffer(companies, row)
 
     def update_company(self, event: Any, **values: Any) -> None:
         """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
         if "name" in values and "search_name" not in values:
             values["search_name"] = search_key(values["name"])
+            values["search_folded"] = fold(values["name"])
+        values["version"] = event.originator_version
+        if ADVANCED.isdisjoint(values):
+            # Columns no pending run of attempts touches: changed in the buffered row, or at the batch's end.
+            row = self._new_companies.get(event.originator_id)
+            if row is not None:
+                row.update(values)
+            else:
+                self._company_changes.setdefault(event.originator_id, {}).update(values)
+            return
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
-            session.execute(
-                UPDATE_COMPANY, {"b_company_id": event.originator_id, "version": event.originator_version, **values}
-            )
+            session.execute(UPDATE_COMPANY, {"b_company_id": event.originator_id, **values})
 
     def change_stage(self, event: Any, stage: str, **values: Any) -> None:
         self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
@@ -140,6 +181,7 @@ class OutreachView(View):
                 version=event.originator_version,
                 name=event.name,
                 search_name=search_key(event.name),
+                search_folded=fold(event.name),
                 role=event.role,
                 phone=event.phone,
                 email=event.email,
@@ -151,6 +193,7 @@ class OutreachView(View):
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
             values["search_name"] = search_key(values["name"])
+            values["search_folded"] = fold(values["name"])
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
             session.execute(
@@ -191,6 +234,23 @@ class OutreachView(View):
             b_user_id=event.user_id,
             b_next_follow_up=event.next_follow_up,
         )
+        row = self._new_companies.get(event.company_id)
+        if (
+            row is not None
+            and event.company_id not in self._advances
+            and row["round"] == event.round
+            and (row["last_attempt_on"] is None or row["last_attempt_on"] <= event.occurred_on)
+        ):
+            # Registered in this batch: its buffered row takes the attempt, as ADVANCE_NEXT_STEP would.
+            row.update(
+                attempts_in_round=row["attempts_in_round"] + 1,
+                last_attempt_on=event.occurred_on,
+                last_touched_on=event.occurred_on,
+                last_outcome=event.outcome,
+                last_attempt_user_id=event.user_id,
+                next_follow_up=event.next_follow_up,
+            )
+            return
         pending = self._advances.get(event.company_id)
         if pending and pending["b_round"] == event.round and event.occurred_on >= pending["b_occurred_on"]:
             # A run of newer attempts of one company in one batch becomes one update at the end of the batch.
@@ -211,12 +271,21 @@ class OutreachView(View):
 
     def flush(self, session: Session) -> None:
         super().flush(session)
+        self._new_companies = {}
+        changes, self._company_changes = self._company_changes, {}
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for company_id, values in changes.items():
+            shapes.setdefault(tuple(sorted(values)), []).append({"b_company_id": company_id, **values})
+        for rows in shapes.values():
+            session.execute(UPDATE_COMPANY, rows)
         for company_id in list(self._advances):
             self._advance(session, company_id)
 
     def discard_buffer(self) -> None:
         super().discard_buffer()
         self._advances = {}
+        self._new_companies = {}
+        self._company_changes = {}
 
     def update_attempt(self, event: Any, **values: Any) -> None:
         with self.transaction(commit=True) as session:

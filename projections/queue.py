@@ -87,6 +87,9 @@ def _mine(user_id: UUID | None) -> ColumnElement[bool]:
     return responsible(user_id) if user_id is not None else literal(True)
 
 
+MAX_QUEUE_PAGE = 10_000  # keeps OFFSET within every database's integer
+
+
 def _labelled(rows: list[dict[str, Any]], section: str | None, today: date) -> list[QueueRow]:
     for row in rows:
         row["section"] = section or row["section"]
@@ -118,6 +121,16 @@ def my_day(
         )
         for name in sections
     }
+
+
+def queue_page(
+    view: OutreachView, user_id: UUID | None, today: date, section: str, page: int = 1, per_page: int = 50
+) -> list[QueueRow]:
+    """One page of one section of the queue, in the queue's order: only the rows a screen shows."""
+    page = max(1, min(page, MAX_QUEUE_PAGE))
+    query = select(*ROW).where(_mine(user_id), _conditions(today)[section])
+    query = query.order_by(*ORDER[section], companies.c.company_id).limit(per_page).offset((page - 1) * per_page)
+    return _labelled(fetch(view, query), section, today)
 
 
 def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:

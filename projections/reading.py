@@ -16,9 +16,33 @@ def search_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# Danish and a few neighbouring letters as typed on any keyboard ...
+_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "è": "e", "ä": "ae", "ö": "oe", "ü": "u"})
+# ... and the pairs written for them, each down to one letter, so either spelling finds the other.
+_PAIRS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
+
+
+def fold(text: str) -> str:
+    """How names are matched: `search_key`, then æ/ø/å (and é, ä, ö, ü) and ae/oe/aa folded alike.
+
+    "bogely", "boegely" and "bøgely" all find "Bøgely"; "aalborg" finds "Ålborg" and the other way round.
+    Stored in the read models' `search_folded` columns and applied to the searched text, so the
+    screens that search by name (the company list, My day, the lead form) use this one function.
+    """
+    folded = search_key(text).translate(_LETTERS)
+    for pair, letter in _PAIRS:
+        folded = folded.replace(pair, letter)
+    return folded
+
+
 def search_term(text: str | None) -> str:
     """A search text as the queries match it: normalised and at most SEARCH_MAX characters."""
     return search_key((text or "")[: SEARCH_MAX * 4])[:SEARCH_MAX]
+
+
+def folded_term(text: str | None) -> str:
+    """A search text as matched against `search_folded`: `search_term`, folded."""
+    return fold(search_term(text))[:SEARCH_MAX]
 
 
 def fetch(view: View, query: Any) -> list[dict[str, Any]]:

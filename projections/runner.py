@@ -38,6 +38,7 @@ once it has caught up, so no screen goes empty.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,7 @@ from sqlalchemy.engine import Engine
 from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
-from projections.upstream import Upstream, datastore_of
+from projections.upstream import Upstream, datastore_of, read_notifications
 
 Progress = Callable[[int, int], None]
 
@@ -122,6 +123,17 @@ class Projector:
         if isinstance(engine, Engine):
             engine.dispose()
 
+    def read_by(self, names: Iterable[str]) -> list[str]:
+        """The named views and every view their queries join (`View.reads_also`), in catch-up order."""
+        wanted: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name not in wanted:
+                wanted.add(name)
+                pending.extend(self.projections[name].view.reads_also)
+        return [name for name in self.projections if name in wanted]
+
     def catch_up(
         self,
         names: Iterable[str] | None = None,
@@ -139,7 +151,26 @@ class Projector:
         group = [self.projections[name] for name in (names or self.projections)]
         return self._catch_up(group, batch_size, progress, include)
 
-    def rebuild(self, name: str, batch_size: int = 1000, progress: Progress | None = None) -> int:
+    def wait_for(self, names: Iterable[str], position: int, timeout: float, poll: float = 0.02) -> bool:
+        """Wait (at most `timeout` seconds) until the named views have applied `position`.
+
+        For processes that leave the catch-up to a worker (`crm projections run`): a request
+        that stored an event waits for the worker to pass it, so the page after a command
+        shows it (read-your-writes). Reads the views' positions in one statement per look, and
+        notes their failures as a catch-up would; a view stopped at an event counts as passed
+        (waiting would not move it). False when the time ran out.
+        """
+        group = [self.projections[name] for name in names]
+        deadline = time.monotonic() + timeout
+        while True:
+            group, states = self._states(group)
+            if all(s.failure is not None or s.position >= position for s in states.values()):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
+
+    def rebuild(self, name: str, batch_size: int = 5000, progress: Progress | None = None) -> int:
         """Replay a view from the first event into a new generation beside the live one, then switch to it.
 
         Screens read the live generation until the new one has caught up. Raises
@@ -204,9 +235,7 @@ class Projector:
             decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
             # A raw view (the event log's index) takes every notification: then the batch reads them all.
             topics = () if any(p.raw for p in in_batch) else sorted(decoded)
-            notifications = self.recorder.select_notifications(
-                start=start + 1, limit=batch_size, stop=stop, topics=topics
-            )
+            notifications = read_notifications(self.app, start + 1, stop, batch_size, topics)
             prefetch = getattr(self.app.mapper, "prefetch", None)  # the keys of sealed values, in one query
             if prefetch is not None:
                 prefetch([n for n in notifications if n.topic in decoded])

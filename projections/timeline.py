@@ -109,6 +109,7 @@ class TimelineView(View):
     # 2: a contact's name, phone and e-mail are no longer copied into `data`.
     version = 2
     view_tables = (subjects, timeline)
+    reads_also = ("outreach",)  # a contact's name beside the entry of their registration
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)

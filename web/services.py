@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from crm.application import CrmApplication
@@ -25,6 +27,9 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     projector = Projector(crm)
     projector.on_read = _note_read
     app.extensions["crm"] = Services(crm=crm, projector=projector)
+    app.config.setdefault("PROJECTION_WORKER", os.environ.get("CRM_PROJECTION_WORKER", "") in ("1", "true", "yes"))
+    app.config.setdefault("PROJECTION_WAIT_SECONDS", float(os.environ.get("CRM_PROJECTION_WAIT_SECONDS", "2")))
+    app.after_request(_learn_reads)
     app.context_processor(lambda: {"behind_views": behind_views})
 
 
@@ -36,19 +41,75 @@ def crm() -> CrmApplication:
     return services().crm
 
 
-def views() -> Projector:
-    """The read models, caught up to the newest event (cheap when nothing is new).
+class RequestViews:
+    """The read models as one request reads them: brought up to date once, and only the views it reads.
+
+    Nothing is caught up until a view is first read. Then, without a projection worker, the
+    views this endpoint reads (learned from its earlier requests, plus the one asked for) are
+    caught up together, once; a view the endpoint had not read before is caught up on its own
+    when it is first read. With a worker (`crm projections run`, CRM_PROJECTION_WORKER=1) a
+    read never catches up: after a command of this session, it waits (bounded by
+    PROJECTION_WAIT_SECONDS) for the worker to pass the command's position, and catches up
+    those views itself only when the worker has not (stopped, or far behind).
 
     A catch-up that fails (the database busy, or a bug outside any one event) is logged and the
     screen reads what the views hold: no request, sign-in included, waits on it. An event a view
     cannot apply stops only that view (projections/runner.py); the screens that read it say so.
     """
-    projector = services().projector
-    try:
-        projector.catch_up()
-    except Exception:
-        current_app.logger.exception("catching up the read models failed; the screens read what the views hold")
-    return projector
+
+    def __init__(self, projector: Projector, endpoint: str | None) -> None:
+        self.projector = projector
+        self.endpoint = endpoint
+        self.current: set[str] = set()
+        # One wait per request: once the worker has made it wait its whole bound, the rest catches up at once.
+        self.deadline: float | None = None
+
+    def view(self, name: str) -> Any:
+        if name not in self.current:
+            self._bring_up_to_date(name)
+        return self.projector.view(name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.view(name)
+
+    def _bring_up_to_date(self, name: str) -> None:
+        learned = READS.get(self.endpoint, set()) if not self.current else set()
+        names = [n for n in self.projector.read_by(learned | {name}) if n not in self.current]
+        self.current.update(names)
+        try:
+            if not current_app.config["PROJECTION_WORKER"]:
+                self.projector.catch_up(names)
+                return
+            written = max(g.get("written_position", 0), session.get(WRITTEN_KEY, 0))
+            if self.deadline is None:
+                self.deadline = time.monotonic() + current_app.config["PROJECTION_WAIT_SECONDS"]
+            if not self.projector.wait_for(names, written, max(0.0, self.deadline - time.monotonic())):
+                current_app.logger.warning("the projection worker is behind; this request catches up %s", names)
+                self.projector.catch_up(names)
+        except Exception:
+            current_app.logger.exception("catching up the read models failed; the screens read what the views hold")
+
+
+# The views each endpoint read in this process's earlier requests: its next request catches them up at once.
+READS: dict[str | None, set[str]] = {}
+# The position of the last event this session stored (kept only when a worker does the catch-up).
+WRITTEN_KEY = "written_position"
+
+
+def views() -> RequestViews:
+    """The read models for this request (see RequestViews: caught up once, only the views read)."""
+    found = g.get("request_views")
+    if found is None:
+        endpoint = request.endpoint if has_request_context() else None
+        found = g.request_views = RequestViews(services().projector, endpoint)
+    return found
+
+
+def _learn_reads(response: Any) -> Any:
+    read = g.get("views_read")
+    if read:
+        READS.setdefault(request.endpoint, set()).update(read)
+    return response
 
 
 def _note_read(name: str) -> None:
@@ -68,15 +129,23 @@ def today():
 
 
 def perform(command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a CrmApplication command as the signed-in user, then bring the read models up to it.
+    """Run a CrmApplication command as the signed-in user; what the request renders next shows the change.
 
-    Read-your-writes: whatever the request renders next already shows the change.
+    Read-your-writes: the command's position is noted, and the views this request (or, with a
+    projection worker, this session's next request) reads are brought up to it before they
+    are read: caught up in the request without a worker, waited for with one. Only the views
+    read are caught up, when read, so a command costs one catch-up of what its page shows.
     """
     result = command(current_user.id, *args, **kwargs)
+    # The command is stored and acknowledged: whatever happens to the read models now must not
+    # turn that into an error page that invites a second, duplicate try.
     try:
-        services().projector.catch_up()
+        position = services().crm.recorder.max_notification_id() or 0
     except Exception:
-        # The command is stored and acknowledged; a failing read model must not turn that into
-        # an error page that invites a second, duplicate try. The worker or the next request retries.
-        current_app.logger.exception("catch-up after a command failed")
+        current_app.logger.exception("reading the position of a stored command failed")
+        position = 0
+    g.written_position = position
+    views().current.clear()  # the views read before the command are read again after it
+    if current_app.config["PROJECTION_WORKER"]:
+        session[WRITTEN_KEY] = position
     return result

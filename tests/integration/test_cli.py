@@ -134,3 +134,8 @@ def test_a_token_made_on_the_command_line_is_printed_once_and_works_for_the_api(
         assert response.status_code == 401
     finally:
         app.extensions["crm"].crm.factory.datastore.engine.dispose()
+
+
+def test_several_web_processes_are_refused_on_sqlite_with_the_reason(database_url):
+    refused = run("serve", "--workers", "2")
+    assert refused.exit_code != 0 and "PostgreSQL" in refused.output

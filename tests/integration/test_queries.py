@@ -275,3 +275,48 @@ class TestTheEventIndex:
 def test_every_published_name_is_importable_from_the_package():
     missing = [name for name in projections.__all__ if not hasattr(projections, name)]
     assert missing == [] and len(projections.__all__) == len(set(projections.__all__))
+
+
+class TestDanishFolding:
+    @pytest.mark.parametrize(
+        ("text", "folded"),
+        [
+            ("Bøgely", "bogely"),
+            ("boegely", "bogely"),
+            ("Ålborg  Æblehave", "alborg ablehave"),
+            ("Aalborg", "alborg"),
+            ("Café", "cafe"),
+        ],
+    )
+    def test_one_fold_for_both_spellings(self, text, folded):
+        assert projections.fold(text) == folded
+
+    @pytest.mark.parametrize("text", ["mork", "moerk", "MØRK", "karin mørk"])
+    def test_names_are_found_by_either_spelling(self, town, text):
+        assert [p["name"] for p in projections.contacts_named(town.outreach, text)] == ["Karin Mørk"]
+        found = projections.search_companies(town.outreach, text).rows
+        assert [r["company_id"] for r in found] == [town.soltoft]
+
+    def test_a_company_name_with_a_danish_letter(self, town):
+        bogely = town.app.register_company(town.team.recruiter, name="Bøgely Plejehjem", industry="care")
+        town.projector.catch_up()
+        for text in ("bogely", "boegely", "Bøgely"):
+            assert [c["company_id"] for c in projections.companies_named(town.outreach, text)] == [bogely]
+            assert [r["company_id"] for r in projections.search_companies(town.outreach, text).rows] == [bogely]
+
+
+class TestQueuePage:
+    def test_one_page_of_a_section_in_the_queue_order(self, town, clock):
+        app, recruiter = town.app, town.team.recruiter
+        day = MONDAY + timedelta(days=30)
+        for n in range(5):
+            company = app.register_company(recruiter, name=f"Kø {n}", industry="care", owner_id=recruiter)
+            app.log_attempt(recruiter, company, "call", "no_answer", next_follow_up=MONDAY + timedelta(days=2 + n))
+        town.projector.catch_up()
+        whole = projections.my_day(town.outreach, recruiter, day)["overdue"]
+        pages = [
+            projections.queue_page(town.outreach, recruiter, day, "overdue", page, per_page=2) for page in (1, 2, 3)
+        ]
+        assert [r["company_id"] for page in pages for r in page] == [r["company_id"] for r in whole]
+        assert [len(page) for page in pages] == [2, 2, len(whole) - 4]
+        assert projections.queue_page(town.outreach, recruiter, day, "overdue", 10**9, per_page=2) == []

@@ -1,0 +1,332 @@
+"""HTTP load on a served CRM: recruiters reading My day and company pages and logging attempts.
+
+    python -m benchmarks.load --db postgresql://postgres@127.0.0.1:5432/bench --companies 10000 \\
+        --workers 1 2 4 --clients 1 8 --seconds 20
+
+Prepares the database once (benchmarks/dataset.py, passwords for the recruiters bench0..bench19),
+then for each number of web processes starts `crm serve --workers N` (waitress for 1 on SQLite,
+gunicorn with the projection worker on PostgreSQL) on 127.0.0.1, and for each number of clients
+replays the mix My day : company page : log an attempt = 5 : 3 : 2 (each client signed in as
+its own recruiter), then the trivial route /health alone (the ceiling of the same setup).
+Bounded: each run stops at --seconds or --requests, whichever comes first, and only 127.0.0.1 is
+ever contacted. Every attempt carries a unique note, so `check` can find each acknowledged write
+in the log exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import statistics
+import subprocess  # nosec B404  # starts our own server on 127.0.0.1
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "bench-kode-123"  # nosec B105  # a benchmark's own users
+MIX = (("my_day", 5), ("company", 3), ("log_attempt", 2))
+TOKEN = re.compile(r'name="csrf[-_]token" (?:value|content)="([^"]+)"')
+
+
+class Client:
+    """One signed-in person: a cookie jar, the CSRF token of the session, 127.0.0.1 only."""
+
+    def __init__(self, base: str) -> None:
+        if urllib.parse.urlsplit(base).hostname != "127.0.0.1":
+            raise ValueError("the load generator contacts 127.0.0.1 only")
+        self.base = base.rstrip("/")
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+        self.token = ""
+
+    def request(self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})  # nosec B310
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def login(self, username: str) -> None:
+        _, page = self.request("/login")
+        status, _ = self.request("/login", {"username": username, "password": PASSWORD, "csrf_token": _token(page)})
+        if status != 302:
+            raise RuntimeError(f"{username} could not sign in ({status})")
+        _, page = self.request("/my-day")
+        self.token = _token(page)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _token(page: str) -> str:
+    found = TOKEN.search(page)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+@dataclass
+class Result:
+    seconds: float = 0.0
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+    acknowledged: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(t) for t in self.times.values())
+
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def p95(self, kind: str) -> float:
+        times = sorted(self.times.get(kind, []))
+        return times[max(0, int(len(times) * 0.95) - 1)] if times else 0.0
+
+    def median(self, kind: str) -> float:
+        return statistics.median(self.times[kind]) if self.times.get(kind) else 0.0
+
+
+def run(
+    base: str,
+    users: list[tuple[str, list[str]]],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    trivial: bool = False,
+    seed: int = 1,
+) -> Result:
+    """`clients` threads, each signed in as its own recruiter, until the time or the count runs out."""
+    result = Result()
+    lock = threading.Lock()
+    sessions = []
+    for i in range(clients):
+        client = Client(base)
+        client.login(users[i % len(users)][0])
+        sessions.append((client, users[i % len(users)][1]))
+    budget = {"left": max_requests}
+    deadline = time.monotonic() + seconds
+
+    def one(client: Client, companies: list[str], rng: random.Random, n: int) -> tuple[str, int, str | None]:
+        kind = "trivial" if trivial else rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+        company = rng.choice(companies)
+        if kind == "trivial":
+            return kind, client.request("/health")[0], None
+        if kind == "my_day":
+            return kind, client.request("/my-day")[0], None
+        if kind == "company":
+            return kind, client.request(f"/companies/{company}")[0], None
+        note = f"load-{threading.get_ident()}-{n}-{rng.random():.12f}"
+        status, _ = client.request(
+            f"/companies/{company}/attempts",
+            {"channel": "call", "outcome": "no_answer", "note": note, "csrf_token": client.token},
+            {"HX-Request": "true", "HX-Target": "company-attempts"},
+        )
+        return kind, status, note
+
+    def loop(index: int) -> None:
+        client, companies = sessions[index]
+        rng = random.Random(seed * 1000 + index)
+        n = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if budget["left"] <= 0:
+                    return
+                budget["left"] -= 1
+            n += 1
+            started = time.perf_counter()
+            try:
+                kind, status, note = one(client, companies, rng, n)
+            except Exception as error:  # noqa: BLE001  # counted as an error of the run
+                with lock:
+                    result.errors[type(error).__name__] += 1
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                result.times.setdefault(kind, []).append(elapsed)
+                if status != 200:
+                    result.errors[f"{kind} {status}"] += 1
+                elif note is not None:
+                    result.acknowledged.append(note)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- the database and the server --------------------------------------------------------------------
+
+
+def prepare(url: str, companies: int, attempts_per_company: int = 20) -> list[tuple[str, list[str]]]:
+    """Load the dataset once (when the database has no events), and name each recruiter's companies."""
+    from sqlalchemy import text
+
+    from benchmarks import dataset
+    from crm.application import CrmApplication
+    from crm.permissions import SYSTEM_ACTOR_ID
+    from projections.runner import Projector
+
+    app = CrmApplication.for_database(url)
+    if not app.recorder.max_notification_id():
+        started = time.perf_counter()
+        dataset.load(app, companies * (attempts_per_company + 5), attempts_per_company=attempts_per_company)
+        for i in range(20):
+            app.set_password(SYSTEM_ACTOR_ID, app.user_id_for(f"bench{i}"), PASSWORD)
+        print(f"loaded {app.recorder.max_notification_id()} events in {time.perf_counter() - started:.0f} s")
+    projector = Projector(app)
+    projector.catch_up(batch_size=5000)
+    users = []
+    with projector.datastore.transaction(commit=False) as session:
+        for i in range(20):
+            owner = app.user_id_for(f"bench{i}")
+            rows = session.execute(
+                text("SELECT company_id FROM rm_companies WHERE owner_id = :owner ORDER BY company_id LIMIT 200"),
+                {"owner": owner if projector.datastore.engine.dialect.name == "postgresql" else owner.hex},
+            )
+            users.append((f"bench{i}", [str(_uuid(row[0])) for row in rows]))
+    projector.datastore.engine.dispose()
+    return users
+
+
+def _uuid(value: Any) -> Any:
+    import uuid
+
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def serve(url: str, port: int, workers: int, threads: int = 8) -> subprocess.Popen[bytes]:
+    """`crm serve` on 127.0.0.1:port, once /health answers."""
+    env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_SECRET_KEY": "load-benchmark"}
+    command = [sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # nosec B603
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):  # nosec B310
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("the server did not answer within two minutes")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def check(url: str, acknowledged: list[str]) -> list[str]:
+    """What is wrong after a load: an acknowledged attempt missing or doubled, a view unlike a fresh replay."""
+    from crm.application import CrmApplication
+    from projections import verify_projections
+
+    app = CrmApplication.for_database(url)
+    notes: Counter[str] = Counter()
+    for notification in app.recorder.select_notifications(
+        start=1, limit=10**9, topics=["crm.attempts:OutreachAttempt.Logged"]
+    ):
+        note = app.mapper.to_domain_event(notification).note or ""
+        if note.startswith("load-"):
+            notes[note] += 1
+    problems = [f"acknowledged attempt {n} is in the log {notes[n]} times" for n in acknowledged if notes[n] != 1]
+    problems += [f"attempt {n} is in the log {c} times" for n, c in notes.items() if c > 1]
+    for found in verify_projections(app):
+        if not found.equal:
+            differing = [t.name for t in found.tables if not t.equal]
+            problems.append(f"the {found.name} view differs from a fresh replay: {found.error or differing}")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True, help="SQLite file or PostgreSQL URL")
+    parser.add_argument("--companies", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each setting; the median is shown")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--json", help="write the figures here too (for the chart)")
+    parser.add_argument("--check", action="store_true", help="verify the log and the views after the runs")
+    args = parser.parse_args()
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    users = prepare(url, args.companies)
+    rows, acknowledged = [], []
+    for workers in args.workers:
+        server = serve(url, args.port, workers)
+        try:
+            for clients in args.clients:
+                runs = [
+                    run(f"http://127.0.0.1:{args.port}", users, clients, args.seconds, args.requests, seed=r)
+                    for r in range(args.repeats)
+                ]
+                trivial = run(
+                    f"http://127.0.0.1:{args.port}", users, clients, min(args.seconds, 10), args.requests, trivial=True
+                )
+                best = sorted(runs, key=Result.rate)[len(runs) // 2]
+                for each in runs:
+                    acknowledged += each.acknowledged
+                rows.append(
+                    {
+                        "workers": workers,
+                        "clients": clients,
+                        "rps": statistics.median(r.rate() for r in runs),
+                        "trivial_rps": trivial.rate(),
+                        "p95": {kind: best.p95(kind) for kind, _ in MIX},
+                        "median": {kind: best.median(kind) for kind, _ in MIX},
+                        "errors": sum(sum(r.errors.values()) for r in runs),
+                        "requests": sum(r.count for r in runs),
+                    }
+                )
+                print(json.dumps(rows[-1]), flush=True)
+        finally:
+            stop(server)
+    print(f"\n{time.strftime('%Y-%m-%d')}, {url.split('://')[0]}, {args.companies} companies\n")
+    print("| web processes | clients | requests/s | ratio to /health | p95 My day | p95 company | p95 log | errors |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        p95 = r["p95"]
+        print(
+            f"| {r['workers']} | {r['clients']} | {r['rps']:.1f} | {r['rps'] / r['trivial_rps']:.2f} | "
+            f"{p95['my_day']:.0f} ms | {p95['company']:.0f} ms | {p95['log_attempt']:.0f} ms | {r['errors']} |"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+    if args.check:
+        problems = check(url, acknowledged)
+        print("\ncheck:", "every acknowledged write once, every view equal to a fresh replay" if not problems else "")
+        for problem in problems:
+            print("  ", problem)
+        if problems:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

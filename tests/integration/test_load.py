@@ -1,0 +1,29 @@
+"""A short load against PostgreSQL with two gunicorn web processes and the projection worker:
+no errors, every acknowledged write in the log exactly once, every view equal to a fresh replay."""
+
+from __future__ import annotations
+
+import socket
+
+from benchmarks import load
+from tests.databases import postgres_url, private_schema_url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_short_load_on_two_web_processes_and_the_worker_loses_and_doubles_nothing():
+    url = private_schema_url(postgres_url())
+    users = load.prepare(url, companies=40, attempts_per_company=3)
+    port = free_port()
+    server = load.serve(url, port, workers=2, threads=4)
+    try:
+        result = load.run(f"http://127.0.0.1:{port}", users, clients=4, seconds=300, max_requests=80)
+    finally:
+        load.stop(server)
+    assert result.count == 80 and not result.errors, result.errors
+    assert len(result.acknowledged) > 5
+    assert load.check(url, result.acknowledged) == []

@@ -62,9 +62,12 @@ def _xlsx_cell(value: Any) -> Any:
     return neutralised(str(value))
 
 
-def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], heading: str | None = None) -> bytes:
+    """One sheet named `title`; `heading`, when given, is a first row above the headers (a report's title)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    if heading is not None:
+        sheet.append([_xlsx_cell(heading)])
     sheet.append([_xlsx_cell(h) for h in headers])
     for row in rows:
         sheet.append([_xlsx_cell(v) for v in row])

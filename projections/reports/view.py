@@ -20,6 +20,8 @@ class ReportsView(View):
     name = "reports"
     version = 1
     view_tables = (stage_entries, deliveries, commitments_made)
+    # The figures join the companies, attempts, agreements, leads and users of these views.
+    reads_also = ("outreach", "agreements", "leads", "users")
 
     def enter_stage(self, event: Any, stage: str) -> None:
         # Insert-only rows, so a batch of them is one executemany at its end.

@@ -66,7 +66,8 @@ class OutreachView(View):
     name = "outreach"
     version = 4  # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL
     view_tables = (companies, workplaces, contacts, attempts, partners)
-    reads_also = ("users",)  # the department overlap names the users' departments
+    # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
+    reads_also = ("users", "leads", "agreements")
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)

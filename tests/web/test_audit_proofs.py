@@ -93,7 +93,9 @@ def test_the_tamper_check_places_an_edit_under_rewritten_links_by_the_tree(audit
     link = GENESIS
     with engine.begin() as connection:
         for row in rows:
-            state = bytes(row[4]).replace(b"Hansen Transport", b"Hansen Tr4nsport") if row[0] == target else bytes(row[4])
+            state = bytes(row[4])
+            if row[0] == target:
+                state = state.replace(b"Hansen Transport", b"Hansen Tr4nsport")
             if row[0] == target:
                 connection.execute(text("UPDATE crm_events SET state = :s WHERE id = :id"), {"s": state, "id": target})
             link = next_link(link, row[0], row[1], row[2], row[3], state)

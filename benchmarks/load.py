@@ -31,6 +31,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +51,18 @@ class Client:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
         )
         self.token = ""
+        self.headers: Any = {}
 
     def request(self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None):
+        """The status and the body; `self.headers` keeps the answer's headers."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body, headers=headers or {})  # nosec B310
         try:
             with self.opener.open(request, timeout=30) as response:
+                self.headers = response.headers
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            self.headers = error.headers
             return error.code, error.read().decode(errors="replace")
 
     def login(self, username: str) -> None:
@@ -133,11 +138,14 @@ def run(
         if kind == "company":
             return kind, client.request(f"/companies/{company}")[0], None
         note = f"load-{threading.get_ident()}-{n}-{rng.random():.12f}"
+        form = {"channel": "call", "outcome": "no_answer", "note": note, "csrf_token": client.token}
+        form["next_follow_up_on"] = (date.today() + timedelta(days=rng.randint(1, 14))).isoformat()
         status, _ = client.request(
-            f"/companies/{company}/attempts",
-            {"channel": "call", "outcome": "no_answer", "note": note, "csrf_token": client.token},
-            {"HX-Request": "true", "HX-Target": "company-attempts"},
+            f"/companies/{company}/attempts", form, {"HX-Request": "true", "HX-Target": "company-attempts"}
         )
+        # A refused form is shown again with its message (200 too); only a change announces itself.
+        if status == 200 and "company-changed" not in (client.headers.get("HX-Trigger") or ""):
+            return kind, 422, None
         return kind, status, note
 
     def loop(index: int) -> None:

@@ -23,8 +23,17 @@ def database_url() -> str:
     return f"sqlite:///{folder / 'crm.sqlite3'}"
 
 
+# How long a SQLite connection waits for another process's write lock before it gives up (seconds).
+# The driver's 5 s is shorter than a migration or a first chain link under load takes: two processes
+# starting at once must queue, not fail.
+SQLITE_BUSY_SECONDS = 30
+
+
 def driver_url(url: str) -> str:
-    """The URL SQLAlchemy needs: plain postgresql:// URLs are served by psycopg 3."""
+    """The URL SQLAlchemy needs: plain postgresql:// URLs are served by psycopg 3; a SQLite file waits
+    SQLITE_BUSY_SECONDS for a lock unless the URL names its own timeout."""
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite") and ":memory:" not in url and "mode=memory" not in url and "timeout=" not in url:
+        return f"{url}{'&' if '?' in url else '?'}timeout={SQLITE_BUSY_SECONDS}"
     return url

@@ -131,32 +131,41 @@ def discover(site: Site) -> dict[tuple[str, str], Target]:
     deep = crawlers()
     for role, visitor in site.visitors.items():
         # The roles that together may do everything open every page and follow the links; the others open
-        # their start page, where what is theirs differs (their own queue, their own leads).
+        # their start page, where what is theirs differs (their own queue, their own leads), and what it
+        # links to (a queue row's form, call mode).
         queue = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments]
         queue = queue if role in deep else ["/"]
+        depth = {url: 0 for url in queue}
         opened: set[str] = set()
         kinds: dict[tuple[str, ...], int] = defaultdict(int)
-        while queue:
-            url = queue.pop(0)
-            if url in opened or url.startswith("/static"):
-                continue
-            opened.add(url)
-            response = visitor.client.get(url, environ_base={"REMOTE_ADDR": site.address()})
-            if response.status_code in (301, 302, 303) and role not in deep:
-                queue.append(urlsplit(response.headers["Location"]).path)
-            html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-            response.close()
+        pages = [(role, url, page) for role_of, url, page in site.answers if role_of == role]
+        while queue or pages:
+            if pages:  # pages that answer a POST (an import's preview): read, not opened
+                _role, url, html = pages.pop()
+            else:
+                url = queue.pop(0)
+                if url in opened or url.startswith("/static"):
+                    continue
+                opened.add(url)
+                response = visitor.client.get(url, environ_base={"REMOTE_ADDR": site.address()})
+                if response.status_code in (301, 302, 303) and role not in deep:
+                    queue.append(urlsplit(response.headers["Location"]).path)
+                    depth[queue[-1]] = depth.get(url, 0)
+                html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+                response.close()
             choices = _OptionReader()
             choices.feed(html)
             for found in read_page(html):
                 found.url = found.url or url  # a form without an action posts to its own page
                 target = _note(targets, adapter, found, choices.choices)
                 # A few pages of each kind: every company, agreement, ... in a few ways of showing it.
-                if role in deep and target is not None and target.method == "GET" and found.url not in opened:
+                follows = role in deep or depth.get(url, 0) < 1
+                if follows and target is not None and target.method == "GET" and found.url not in opened:
                     kind = _kind(found.url)
                     if kinds[kind] < PAGES_PER_KIND:
                         kinds[kind] += 1
                         queue.append(found.url)
+                        depth.setdefault(found.url, depth.get(url, 0) + 1)
     return targets
 
 

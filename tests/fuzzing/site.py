@@ -3,7 +3,8 @@
 The data is played through the commands (cheaply: a few companies, not the demo's
 two hundred), so every screen has rows, forms and links to find: companies at
 several stages, contacts, a workplace, attempts, an open lead, an agreement being
-negotiated and one signed with a plan and commitments.
+negotiated and one signed with a plan and commitments, a calendar address and an API
+token for everyone, and (in `answers`) the preview of an uploaded spreadsheet.
 
 The fuzzer may sign a visitor out, disable a user, change a role or a password:
 `restore()` puts the team back as it was and signs every visitor in again, so the
@@ -16,7 +17,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import BytesIO
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from crm.permissions import SYSTEM_ACTOR_ID
@@ -33,6 +36,7 @@ USERNAMES = {
     "admin": "admin",
 }
 ANONYMOUS = "anonymous"
+IMPORT_FILE = Path(__file__).parent.parent / "fixtures" / "imports" / "companies-excel-da.csv"
 VISITORS = (ANONYMOUS, *USERNAMES)
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
 
@@ -50,7 +54,8 @@ def seed(crm: Any) -> Team:
     director = crm.register_contact(recruiter, hansen, "Birthe Hansen", "top_management", phone="20304050")
     crm.register_contact(recruiter, hansen, "Ole Lager", "hr", email="ole@hansen.example")
     crm.add_workplace(recruiter, hansen, "Lageret", address="Industrivej 14, 8700 Horsens")
-    crm.log_attempt(recruiter, hansen, "call", "interested", note="Ring igen", next_follow_up=today)
+    # A note that names the director: the privacy screen offers it for redaction.
+    crm.log_attempt(recruiter, hansen, "call", "interested", note="Birthe Hansen: ring igen", next_follow_up=today)
     negotiating = crm.open_agreement(recruiter, hansen)
     crm.confirm_requirement(recruiter, negotiating, "top_management_sponsor", contact_id=director)
     crm.add_commitment(recruiter, negotiating, "fruit_scheme", "Frugt til alle skift", owner_contact_id=director)
@@ -77,6 +82,9 @@ def seed(crm: Any) -> Team:
     crm.share_lead(consultant, hansen, "Mange sygemeldte chauffører", source_partner_id=partner)
     lonely = hansen_transport(crm, consultant, name="Uden Ejer I/S", cvr=None)
     crm.share_lead(consultant, lonely, "Ny leder vil gerne i gang", urgency="high")
+    for user_id in vars(team).values():  # a calendar address and an API token each, so both can be stopped
+        crm.calendar_feeds.renew(user_id)
+        crm.create_api_token(user_id, user_id, "Fuzz")
     # A week on: the declined and parked companies may be approached again, and follow-ups are due.
     crm.clock.advance(timedelta(days=7))
     return team
@@ -97,6 +105,8 @@ class Site:
     team: Team
     visitors: dict[str, Visitor] = field(default_factory=dict)
     addresses: count = field(default_factory=lambda: count(1))
+    # Pages that only a POST answers with, by role: (role, the page's URL, its HTML).
+    answers: list[tuple[str, str, str]] = field(default_factory=list)
 
     @classmethod
     def open(cls, database_url: str, clock: Any) -> Site:
@@ -108,7 +118,20 @@ class Site:
         team = seed(crm) if not crm.recorder.max_notification_id() else _team_of(crm)
         site = cls(app, team)
         site.restore()
+        site.answers.append(("recruiter", "/import", site.stage_import("recruiter")))
         return site
+
+    def stage_import(self, role: str) -> str:
+        """The preview of an uploaded spreadsheet: the only page with the form that confirms an import."""
+        visitor = self.visitors[role]
+        response = visitor.client.post(
+            "/import",
+            data={"file": (BytesIO(IMPORT_FILE.read_bytes()), IMPORT_FILE.name), "csrf_token": visitor.token},
+            content_type="multipart/form-data",
+            environ_base={"REMOTE_ADDR": self.address()},
+        )
+        assert response.status_code == 200, f"the import preview answered {response.status_code}"
+        return response.get_data(as_text=True)
 
     @property
     def crm(self) -> Any:

@@ -45,12 +45,6 @@ def targets(site):
     return discover(site)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: seven POST routes merged in this stop (calendar renew/revoke, partners, rules, "
-    "privacy redaction, ...) appear only once their data exists, which the fuzzer's site does not make yet; "
-    "they are fuzzed with guessed fields meanwhile",
-)
 def test_every_post_route_is_found_in_a_form_of_some_page(targets):
     """The fuzzer fills in what the pages send: a route it cannot find in a page gets only guesses."""
     # The JSON API has no pages: schemathesis draws its requests from the OpenAPI document (tests/web/api).

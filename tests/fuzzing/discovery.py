@@ -135,7 +135,7 @@ def discover(site: Site) -> dict[tuple[str, str], Target]:
         # links to (a queue row's form, call mode).
         queue = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments]
         queue = queue if role in deep else ["/"]
-        depth = {url: 0 for url in queue}
+        depth = dict.fromkeys(queue, 0)
         opened: set[str] = set()
         kinds: dict[tuple[str, ...], int] = defaultdict(int)
         pages = [(role, url, page) for role_of, url, page in site.answers if role_of == role]

@@ -25,4 +25,6 @@ def test_a_timeout_named_in_the_url_is_kept(tmp_path):
 
 
 def test_postgresql_urls_get_the_psycopg_driver_and_no_sqlite_option():
-    assert driver_url("postgresql://postgres@127.0.0.1:5432/test") == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert (
+        driver_url("postgresql://postgres@127.0.0.1:5432/test") == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )

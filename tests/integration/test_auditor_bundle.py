@@ -148,3 +148,23 @@ def test_verify_against_a_kept_checkpoint_names_where_the_log_was_cut(exported, 
     assert cut.exit_code == 1
     assert f"FIRST DIFFERENCE at position {last}" in cut.output
     assert "did NOT only grow" in cut.output
+
+
+def test_an_erased_persons_events_are_still_proven_and_their_name_is_not_in_the_export(
+    sql_database, clock, signer, tmp_path
+):
+    """Erasure destroys a key, never a stored event: the ciphertext stays in the log and in the proof."""
+    app = sql_database.app(clock=clock)
+    history = build_history(app, clock)
+    app.erase_contact(history.team.project_lead, history.lars, "art17_1_b_consent_withdrawn", reason="Sag 2026-17")
+    events, manifest, _ = write_export(
+        app, tmp_path / "out", None, None, history.team.auditor, prove=lambda s: prove_export(app, s, signer)
+    )
+    app.factory.datastore.engine.dispose()
+    exported = events.read_text(encoding="utf-8")
+    assert [term for term in ("Lars", "20304050", "lars@hansen") if term in exported] == []
+    assert "Contact.Erased" in exported
+    assert verify_bundle(events, manifest, signer.key).ok
+    result = standalone(tmp_path, signer, "bundle", str(events), str(manifest))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{app.recorder.max_notification_id()} checked: OK" in result.stdout

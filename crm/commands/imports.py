@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 from uuid import UUID, uuid4
 
 from crm.commands.companies import CompanyCommands
@@ -10,7 +11,7 @@ from crm.commands.contacts import ContactCommands
 from crm.companies import Company
 from crm.contacts import Contact
 from crm.cvr_index import CvrIndex
-from crm.errors import InvalidInput
+from crm.errors import CrmError, InvalidInput
 from crm.service import command
 from crm.validation import (
     ADDRESS_LENGTH,
@@ -20,6 +21,16 @@ from crm.validation import (
     optional_text,
     required_text,
 )
+
+
+class ImportRowInput(NamedTuple):
+    """One row for `import_rows`: the arguments of `import_row`, in its order."""
+
+    company_id: UUID | None
+    company: dict[str, Any]
+    workplace: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    contact_id: UUID | None = None
 
 
 class ImportCommands(CompanyCommands, ContactCommands):
@@ -36,6 +47,43 @@ class ImportCommands(CompanyCommands, ContactCommands):
 
         Returns the company's id and the contact's (new or changed) id.
         """
+        changed, made = self._row_changes(company_id, company, workplace, contact, contact_id)
+        self.save(*changed)
+        return made
+
+    @command("outreach")
+    def import_rows(self, rows: Sequence[ImportRowInput]) -> list[tuple[UUID, UUID | None] | CrmError]:
+        """Several rows in one transaction: each row is checked alone, and a bad one is answered with its error
+        while the good ones are saved together; the answers are in the rows' order.
+
+        No two rows may change the same record (the second would not see the first's changes): such a batch
+        is refused whole with InvalidInput, and nothing of it is stored.
+        """
+        changed: list[Any] = []
+        answers: list[tuple[UUID, UUID | None] | CrmError] = []
+        for row in rows:
+            try:
+                row_changed, made = self._row_changes(*row)
+            except CrmError as error:
+                answers.append(error)
+                continue
+            changed += row_changed
+            answers.append(made)
+        if len({aggregate.id for aggregate in changed}) < len(changed):
+            raise InvalidInput(field="rows", problem="two rows of one batch change the same record")
+        if changed:
+            self.save(*changed)
+        return answers
+
+    def _row_changes(
+        self,
+        company_id: UUID | None,
+        company: dict[str, Any],
+        workplace: dict[str, Any] | None = None,
+        contact: dict[str, Any] | None = None,
+        contact_id: UUID | None = None,
+    ) -> tuple[list[Any], tuple[UUID, UUID | None]]:
+        """A row's changed aggregates, checked, not saved; and the company's and the contact's ids."""
         changed: list[Any] = []
         if company_id is None:
             target, claims = self._new_company(**company)
@@ -72,8 +120,7 @@ class ImportCommands(CompanyCommands, ContactCommands):
                     if name in contact
                 }
             )
-        self.save(*changed, *([person] if person else []))
-        return target.id, person.id if person else None
+        return [*changed, *([person] if person else [])], (target.id, person.id if person else None)
 
     @command("outreach")
     def note_register_status(self, company_id: UUID, ceased: bool, protected: bool) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import projections
+from crm.commands.imports import ImportRowInput
 from crm.contacts import Contact
 from crm.errors import InvalidInput
 from crm.imports import commit_plan, plan_import, read_table
@@ -144,6 +145,45 @@ def test_a_row_that_fails_at_commit_changes_nothing_and_the_rest_go_on(town):
     names = [c["name"] for c in projections.search_companies(projector["outreach"], per_page=50).rows]
     assert "Vognmand Østergaard I/S" not in names and "Ærø Rengøring ApS" in names
     assert app.recorder.max_notification_id() > before
+
+
+def test_rows_are_saved_in_batches_cut_before_a_row_that_builds_on_one_of_the_batch(town, monkeypatch):
+    app, team, hansen, projector = town
+    saves, save = [], app.save
+    monkeypatch.setattr(app, "save", lambda *aggregates, **kw: saves.append(len(aggregates)) or save(*aggregates, **kw))
+    result = commit_plan(app, team.recruiter, preview(town, "companies-excel-da.csv"))
+    assert (result.created, result.updated, result.failed) == (3, 2, {})
+    # Row 2 alone (row 3 adds a contact to the company row 2 creates), then rows 3, 5, 9 and 11 together.
+    assert len(saves) == 2
+
+
+def test_a_batch_that_loses_a_race_is_retried_row_by_row_and_only_the_raced_row_fails(town, sql_database, monkeypatch):
+    app, team, hansen, projector = town
+    plan = preview(town, "companies-excel-da.csv")
+    rival, save, raced = sql_database.app(clock=app.clock), app.save, []
+
+    def a_colleague_registers_row_11s_cvr_first(*aggregates, **kw):
+        """Another user's save lands between the batch's checks and its own save."""
+        if not raced and any(getattr(a, "cvr", None) == "10000033" for a in aggregates):
+            raced.append(rival.register_company(team.recruiter, "Nået først ApS", "other", cvr="10000033"))
+        return save(*aggregates, **kw)
+
+    monkeypatch.setattr(app, "save", a_colleague_registers_row_11s_cvr_first)
+    result = commit_plan(app, team.recruiter, plan)
+    assert list(result.failed) == [11] and result.failed[11].code == "already_exists"
+    assert (result.created, result.updated) == (2, 2)
+    projector.catch_up()
+    names = [c["name"] for c in projections.search_companies(projector["outreach"], per_page=50).rows]
+    assert "Nået først ApS" in names and "Bøgely Plejecenter" in names and "Vognmand Østergaard I/S" not in names
+
+
+def test_two_rows_of_one_batch_changing_one_company_are_refused_whole(town):
+    app, team, hansen, projector = town
+    before = app.recorder.max_notification_id()
+    rows = [ImportRowInput(hansen, {"address": "Vejen 1"}), ImportRowInput(hansen, {"address": "Vejen 2"})]
+    with pytest.raises(InvalidInput):
+        app.import_rows(team.recruiter, rows)
+    assert app.recorder.max_notification_id() == before
 
 
 def test_a_reader_without_the_permission_imports_nothing(town):

@@ -47,7 +47,7 @@ class ImportCommands(CompanyCommands, ContactCommands):
 
         Returns the company's id and the contact's (new or changed) id.
         """
-        changed, made = self._row_changes(company_id, company, workplace, contact, contact_id)
+        changed, made = self._row_changes(ImportRowInput(company_id, company, workplace, contact, contact_id))
         self.save(*changed)
         return made
 
@@ -63,7 +63,7 @@ class ImportCommands(CompanyCommands, ContactCommands):
         answers: list[tuple[UUID, UUID | None] | CrmError] = []
         for row in rows:
             try:
-                row_changed, made = self._row_changes(*row)
+                row_changed, made = self._row_changes(row)
             except CrmError as error:
                 answers.append(error)
                 continue
@@ -75,15 +75,9 @@ class ImportCommands(CompanyCommands, ContactCommands):
             self.save(*changed)
         return answers
 
-    def _row_changes(
-        self,
-        company_id: UUID | None,
-        company: dict[str, Any],
-        workplace: dict[str, Any] | None = None,
-        contact: dict[str, Any] | None = None,
-        contact_id: UUID | None = None,
-    ) -> tuple[list[Any], tuple[UUID, UUID | None]]:
+    def _row_changes(self, row: ImportRowInput) -> tuple[list[Any], tuple[UUID, UUID | None]]:
         """A row's changed aggregates, checked, not saved; and the company's and the contact's ids."""
+        company_id, company, workplace, contact, contact_id = row
         changed: list[Any] = []
         if company_id is None:
             target, claims = self._new_company(**company)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
-from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, select, text
+from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -200,6 +200,13 @@ class PersonalKeys:
             self._remember(key_id, None)
         self._compact()
         return destroyed
+
+    def last_destroyed(self) -> datetime | None:
+        """When a key was last destroyed (an erasure or a redaction): a kept replay of the past made before then
+        may hold what is gone, and is not served (projections/replays.py)."""
+        with self.datastore.transaction(commit=False) as session:
+            found = session.execute(select(func.max(personal_keys.c.destroyed_at))).scalar()
+        return found if isinstance(found, datetime) else None
 
     def is_destroyed(self, key_id: str) -> bool:
         known, key = self._read(key_id)

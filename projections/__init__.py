@@ -69,6 +69,7 @@ from projections.pipeline import (
 from projections.queue import SECTIONS as QUEUE_SECTIONS
 from projections.queue import QueueRow, my_day, queue_counts, queue_page, queue_row
 from projections.reading import SEARCH_MAX, fold, search_term
+from projections.replays import Replays
 from projections.reports.buy_in import (
     BuyIn,
     Commitments,
@@ -150,6 +151,7 @@ __all__ = [
     "Projector",
     "QueueRow",
     "ReAim",
+    "Replays",
     "ReportCriteria",
     "RequirementHold",
     "RequirementRow",

@@ -25,7 +25,7 @@ from web.event_names import EVENT_NAMES, aggregate_label, event_name, field_titl
 from web.event_sentences import sentence
 from web.logged_events import logged_events
 from web.rendering import page_or_fragment
-from web.services import crm, views
+from web.services import crm, the_past, views
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -183,11 +183,9 @@ def past():
     chosen = params.identifier(request.args, "user")
     context: dict[str, Any] = {}
     if moment is not None:
-        projector = projections.as_of(crm(), moment)
-        try:
-            context = _the_past(projector, local_date(moment), chosen)
-        finally:
-            projector.close()
+        at = moment
+        with the_past("every view", at, lambda: projections.as_of(crm(), at)) as projector:
+            context = _the_past(projector, local_date(at), chosen)
     return page_or_fragment(
         "audit/as_of.html",
         "audit/_as_of.html",

@@ -27,7 +27,7 @@ from web.report_tables import (
     funnel_table,
     next_step_table,
 )
-from web.services import crm, today, views
+from web.services import crm, the_past, today, views
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -83,11 +83,9 @@ class Asked:
         """Every report of the page, read from the live read models or from a replay to the moment."""
         if self.moment is None:
             return _tables(views(), self.criteria, self.by)
-        projector = projections.reports_as_of(crm(), self.moment)
-        try:
+        moment = self.moment
+        with the_past("reports", moment, lambda: projections.reports_as_of(crm(), moment)) as projector:
             return _tables(projector, self.criteria, self.by)
-        finally:
-            projector.close()
 
 
 def _tables(projector: Any, criteria: projections.ReportCriteria, by: str) -> list[ReportTable]:

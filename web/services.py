@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -13,6 +15,7 @@ from flask_login import current_user
 
 from crm.application import CrmApplication
 from crm.clock import Clock, local_date
+from projections import Replays
 from projections.runner import Projector
 
 
@@ -20,6 +23,7 @@ from projections.runner import Projector
 class Services:
     crm: CrmApplication
     projector: Projector
+    replays: Replays = field(default_factory=Replays)  # the past, kept per moment (projections/replays.py)
 
 
 def init_app(app: Flask, clock: Clock | None = None) -> None:
@@ -39,6 +43,14 @@ def services() -> Services:
 
 def crm() -> CrmApplication:
     return services().crm
+
+
+@contextmanager
+def the_past(kind: str, moment: datetime, replay: Callable[[], Projector]) -> Iterator[Projector]:
+    """A replay of the read models to `moment`, kept for the next look at the same moment until an erasure."""
+    generation = crm().personal_keys.last_destroyed()
+    with services().replays.of(kind, moment, generation, replay) as projector:
+        yield projector
 
 
 class RequestViews:

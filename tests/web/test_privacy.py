@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from crm.clock import COPENHAGEN
 from crm.contacts import Contact
 from tests.support import hansen_transport
 
@@ -74,3 +76,21 @@ def test_the_texts_naming_the_person_are_listed_and_the_chosen_ones_redacted(as_
     assert "bad mig ringe" not in company_page and "Ingen svarede" in company_page
     events = lead.get("/audit/?aggregate=attempt").get_data(as_text=True)
     assert "Henrik Bach fjernede en tekst (note) efter anmodning: Sag 2026-14" in events
+
+
+def test_the_past_seen_before_an_erasure_is_not_shown_again_after_it(app, as_role, crm, team, clock, birthe):
+    """A replay of a moment is kept for the next look (projections/replays.py), but never past an erasure."""
+    company, _ = birthe
+    contact = crm.register_contact(team.recruiter, company, "Bent Bøgh", "top_management", "20202020")
+    agreement = crm.open_agreement(team.recruiter, company)
+    crm.confirm_requirement(team.recruiter, agreement, "top_management_sponsor", contact_id=contact)
+    clock.advance(timedelta(hours=1))
+    moment = (clock.now() - timedelta(minutes=30)).astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
+    lead, auditor, kept = as_role("project_lead"), as_role("auditor"), app.extensions["crm"].replays
+    before = auditor.get(f"/audit/as-of?moment={moment}").get_data(as_text=True)
+    again = auditor.get(f"/audit/as-of?moment={moment}").get_data(as_text=True)
+    assert "Bent Bøgh" in before and again == before and kept.made == 1
+
+    lead.post(f"/privacy/contacts/{contact}/erase", {"legal_basis": "art17_1_c_objection", "reason": "Sag 2026-15"})
+    after = auditor.get(f"/audit/as-of?moment={moment}").get_data(as_text=True)
+    assert "Bent" not in after and "slettet person" in after and kept.made == 2

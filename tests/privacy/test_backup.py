@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+import sqlalchemy
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from cli import main
 from crm.application import CrmApplication
 from crm.contacts import Contact
 from crm.vocabulary import ERASED_PERSON
+from storage.location import driver_url
+from tests.databases import postgres_url
 from tests.support import hansen_transport, make_team
 
 
@@ -46,3 +53,56 @@ def test_a_backup_from_before_an_erasure_restores_with_the_person_still_erased(t
     assert verified.exit_code == 0, verified.output
     restored.factory.datastore.engine.dispose()
     assert b"Birthe" not in (tmp_path / "restored.sqlite3").read_bytes()
+
+
+@pytest.fixture
+def two_databases():
+    """Two empty PostgreSQL databases of this test alone: the live one and the one restored into."""
+    server = postgres_url()
+    names = [f"crm_backup_{os.getpid()}_{which}" for which in ("live", "restored")]
+    admin = sqlalchemy.create_engine(driver_url(server), isolation_level="AUTOCOMMIT")
+    base = make_url(server)
+
+    def drop_all() -> None:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    drop_all()
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield [base.set(database=name).render_as_string(hide_password=False) for name in names]
+    drop_all()
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_backup_from_before_an_erasure_restores_with_the_person_still_erased(
+    tmp_path, monkeypatch, two_databases
+):
+    live_url, restored_url = two_databases
+    monkeypatch.setenv("CRM_DATABASE_URL", live_url)
+    monkeypatch.setenv("CRM_ERASURE_LEDGER", str(tmp_path / "ledger" / "erasure-ledger.jsonl"))
+    app = CrmApplication.for_database(live_url)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    birthe = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr")
+    lars = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management")
+    backed_up = CliRunner().invoke(main, ["backup", str(tmp_path / "before.dump")])
+    assert backed_up.exit_code == 0, backed_up.output
+    app.erase_contact(team.project_lead, birthe, reason="Sag 2026-16")
+    app.factory.datastore.engine.dispose()
+
+    monkeypatch.setenv("CRM_DATABASE_URL", restored_url)
+    result = CliRunner().invoke(main, ["restore", str(tmp_path / "before.dump")])
+    assert result.exit_code == 0, result.output
+    assert "1 destroyed keys re-applied" in result.output and "the chain verifies" in result.output
+    restored = CrmApplication.for_database(restored_url)
+    try:
+        assert restored.load(Contact, birthe).name == ERASED_PERSON
+        assert restored.load(Contact, lars).name == "Lars Hansen"
+    finally:
+        restored.factory.datastore.engine.dispose()
+    verified = CliRunner().invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output

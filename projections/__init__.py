@@ -96,6 +96,7 @@ from projections.reports.persistence import (
 )
 from projections.reports.scope import DIMENSIONS as REPORT_DIMENSIONS
 from projections.reports.scope import ReportCriteria, Spread
+from projections.reports.scope import read_once as reports_read_once
 from projections.runner import Progress, Projector
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream
@@ -203,6 +204,7 @@ __all__ = [
     "queue_row",
     "re_aim",
     "reports_as_of",
+    "reports_read_once",
     "search_companies",
     "search_term",
     "stage_counts",

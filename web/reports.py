@@ -91,6 +91,11 @@ class Asked:
 def _tables(projector: Any, criteria: projections.ReportCriteria, by: str) -> list[ReportTable]:
     view = projector["reports"]
     names = _namer(projector, by)
+    with projections.reports_read_once():  # the figures share the companies, rounds and attempts they read
+        return _every_table(projector, view, criteria, by, names)
+
+
+def _every_table(projector: Any, view: Any, criteria: projections.ReportCriteria, by: str, names: Any):
     return [
         funnel_table(view, criteria),
         funnel_by_table(view, criteria, by, names),

@@ -14,7 +14,7 @@ from projections.base import View
 from projections.reading import fetch
 from projections.reports.buy_in import commitments_report
 from projections.reports.funnel import funnel
-from projections.reports.paths import company_rounds
+from projections.reports.paths import rounds_in_scope
 from projections.reports.scope import ReportCriteria, companies_in_scope
 from projections.reports.tables import deliveries
 
@@ -127,7 +127,7 @@ def re_aim(view: View, criteria: ReportCriteria) -> ReAim:
     """Adoption, reach, implementation and maintenance of the companies in scope, for the period."""
     stages = {stage.stage: stage.companies for stage in funnel(view, criteria)}
     scope = companies_in_scope(view, criteria)
-    rounds = company_rounds(view, scope)
+    rounds = rounds_in_scope(view, criteria)
     industry, size = Counter[tuple[str, bool]](), Counter[tuple[str, bool]]()
     for company_id, facts in scope.items():
         company = rounds.get(company_id, [])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from projections.base import View
-from projections.reports.paths import FUNNEL_STAGES, Round, company_rounds
+from projections.reports.paths import FUNNEL_STAGES, Round, rounds_in_scope
 from projections.reports.scope import DIMENSIONS, CompanyFacts, ReportCriteria, Spread, companies_in_scope, spread
 
 
@@ -32,8 +32,7 @@ class FunnelGroup:
 
 def funnel(view: View, criteria: ReportCriteria) -> list[FunnelStage]:
     """The funnel of every company the criteria select."""
-    scope = companies_in_scope(view, criteria)
-    return _funnel(company_rounds(view, scope), criteria)
+    return _funnel(rounds_in_scope(view, criteria), criteria)
 
 
 def funnel_by(view: View, criteria: ReportCriteria, dimension: str) -> list[FunnelGroup]:
@@ -41,7 +40,7 @@ def funnel_by(view: View, criteria: ReportCriteria, dimension: str) -> list[Funn
     if dimension not in DIMENSIONS:
         raise ValueError(f"no dimension {dimension!r}; there are {', '.join(DIMENSIONS)}")
     scope = companies_in_scope(view, criteria)
-    rounds = company_rounds(view, scope)
+    rounds = rounds_in_scope(view, criteria)
     groups: dict[str, dict[UUID, list[Round]]] = {}
     for company_id, facts in scope.items():
         groups.setdefault(_value(facts, dimension), {})[company_id] = rounds.get(company_id, [])

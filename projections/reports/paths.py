@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm.vocabulary import COMPLETED, CONTACTED, IDENTIFIED, MEETING, NEGOTIATING, PARTNER
 from projections.base import View
 from projections.reading import fetch
+from projections.reports.scope import ReportCriteria, companies_in_scope, shared
 from projections.reports.tables import stage_entries
 
 # The stages of the funnel, in the order a company reaches them; reaching one means having reached those before.
@@ -65,3 +66,8 @@ def company_rounds(view: View, company_ids: Collection[UUID]) -> dict[UUID, list
             rounds.append(Round(len(rounds) + 1))
         rounds[-1].entries.append(Entry(row["stage"], row["entered_on"], row["entered_at"]))
     return found
+
+
+def rounds_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, list[Round]]:
+    """The rounds of every company the criteria select (read once per `read_once` block)."""
+    return shared("rounds", view, criteria, lambda: company_rounds(view, companies_in_scope(view, criteria)))

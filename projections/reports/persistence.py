@@ -18,8 +18,8 @@ from crm.vocabulary import CHANNELS, DECLINED, IN_OUTREACH, MEETING, OUTCOMES, P
 from projections.base import View
 from projections.outreach_tables import attempts
 from projections.reading import fetch
-from projections.reports.paths import Round, company_rounds
-from projections.reports.scope import ReportCriteria, Spread, companies_in_scope, spread
+from projections.reports.paths import Round, rounds_in_scope
+from projections.reports.scope import ReportCriteria, Spread, companies_in_scope, shared, spread
 from projections.users import users
 
 # The milestones counted in attempts: the first answer, a meeting, an agreement, and giving up.
@@ -63,8 +63,12 @@ class FollowUps:
     pending: int
 
 
-def _attempts(view: View, criteria: ReportCriteria, scope: set[UUID]) -> dict[tuple[UUID, int], list[dict[str, Any]]]:
+def _attempts(view: View, criteria: ReportCriteria) -> dict[tuple[UUID, int], list[dict[str, Any]]]:
     """The valid attempts of the companies in scope, per company and round, in the order they happened."""
+    return shared("attempts", view, criteria, lambda: _read_attempts(view, set(companies_in_scope(view, criteria))))
+
+
+def _read_attempts(view: View, scope: set[UUID]) -> dict[tuple[UUID, int], list[dict[str, Any]]]:
     query = (
         select(
             attempts.c.company_id,
@@ -96,9 +100,8 @@ def _by_recruiter(row: dict[str, Any], criteria: ReportCriteria) -> bool:
 def attempts_until(view: View, criteria: ReportCriteria) -> list[AttemptsUntil]:
     """Attempts up to the first answer (not "no answer"), up to a meeting, up to an agreement, and up to
     giving up (declined or parked), for each company round that reached the milestone in the period."""
-    scope = companies_in_scope(view, criteria)
-    rounds = company_rounds(view, scope)
-    by_round = _attempts(view, criteria, set(scope))
+    rounds = rounds_in_scope(view, criteria)
+    by_round = _attempts(view, criteria)
     counts: dict[str, list[int]] = {milestone: [] for milestone in MILESTONES}
     for company_id, company in rounds.items():
         for round_ in company:
@@ -125,9 +128,8 @@ def _milestones(round_: Round, made: list[dict[str, Any]]) -> dict[str, date | N
 
 def outcomes_by_channel(view: View, criteria: ReportCriteria) -> list[ChannelOutcomes]:
     """Attempts made in the period per channel and outcome (every channel and outcome listed)."""
-    scope = companies_in_scope(view, criteria)
     table = {channel: dict.fromkeys(OUTCOMES, 0) for channel in CHANNELS}
-    for made in _attempts(view, criteria, set(scope)).values():
+    for made in _attempts(view, criteria).values():
         for attempt in made:
             if criteria.within(attempt["occurred_on"]) and _by_recruiter(attempt, criteria):
                 table[attempt["channel"]][attempt["outcome"]] += 1
@@ -144,9 +146,8 @@ def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
 def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
     """Per recruiter, the follow-ups they planned for a day in the period: on time when the company's next
     attempt came by that day, late when after it, missed when none came and the day is before `today`."""
-    scope = companies_in_scope(view, criteria)
     tally: dict[UUID, Counter[str]] = {}
-    for made in _attempts(view, criteria, set(scope)).values():
+    for made in _attempts(view, criteria).values():
         for index, attempt in enumerate(made):
             due = attempt["next_follow_up"]
             if not criteria.within(due) or not _by_recruiter(attempt, criteria):

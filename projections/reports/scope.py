@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import select
@@ -15,6 +18,11 @@ from projections.leads import leads
 from projections.outreach_tables import companies
 from projections.reading import fetch
 from projections.users import users
+
+T = TypeVar("T")
+
+# What the figures of one page have read, while `read_once` is in force: (what, view, criteria) -> rows.
+_read: ContextVar[dict[tuple[str, int, ReportCriteria], Any] | None] = ContextVar("report_reads", default=None)
 
 # The dimensions a report may be split by, and filtered on (with the recruiter and the department).
 DIMENSIONS = ("arena", "strategy", "industry", "source")
@@ -89,8 +97,36 @@ def source_of(first_lead_by: UUID | None, source_partner_id: UUID | None) -> str
     return NO_VALUE
 
 
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block the figures share what they read (the companies in scope, their rounds, their
+    attempts), so a page of a dozen figures reads each once; outside it every figure reads afresh."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def shared(what: str, view: View, criteria: ReportCriteria, read: Callable[[], T]) -> T:
+    """`read()`, or what it gave for the same view and criteria earlier in this `read_once` block. The
+    view object is alive for the whole block, so its id() names it; what is shared is never changed."""
+    memo = _read.get()
+    if memo is None:
+        return read()
+    key = (what, id(view), criteria)
+    if key not in memo:
+        memo[key] = read()
+    result: T = memo[key]
+    return result
+
+
 def companies_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, CompanyFacts]:
     """Every company the filters select, with the values of its dimensions (None read as "none")."""
+    return shared("companies", view, criteria, lambda: _companies_in_scope(view, criteria))
+
+
+def _companies_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, CompanyFacts]:
     query = select(
         companies.c.company_id,
         companies.c.owner_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from projections.reports.persistence import (
     ChannelOutcomes,
@@ -14,6 +15,7 @@ from projections.reports.persistence import (
     without_next_step,
 )
 from projections.reports.scope import ReportCriteria
+from projections.reports.scope import read_once as reports_read_once
 from projections.runner import Projector
 from tests.report_history import History, day, play
 
@@ -89,3 +91,32 @@ def test_a_follow_up_not_yet_due_is_pending(view, history):
     found = {row.recruiter_id: row for row in follow_ups(view, ReportCriteria(day(0), day(60), today=day(12)))}
 
     assert found[history.ole] == FollowUps(history.ole, on_time=0, late=1, missed=0, pending=1)
+
+
+def statements_reading(view, table: str, work) -> int:
+    """How many SQL statements `work()` sends to the view's database that read `table`."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    engine = view.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sum(1 for statement in seen if table in statement and statement.lstrip().upper().startswith("SELECT"))
+
+
+def test_the_figures_of_one_page_read_the_attempts_once_and_each_alone_reads_them_afresh(view):
+    def every_attempt_figure():
+        return attempts_until(view, WHOLE), outcomes_by_channel(view, WHOLE), follow_ups(view, WHOLE)
+
+    def one_page():
+        with reports_read_once():
+            return every_attempt_figure()
+
+    assert statements_reading(view, "rm_attempts", one_page) == 1
+    assert statements_reading(view, "rm_attempts", every_attempt_figure) == 3
+    assert one_page() == every_attempt_figure()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -68,3 +69,21 @@ def test_a_replay_is_kept_for_a_while_only(town):
     with replays.of("users", moment, None, replayer(app, moment, made)):
         pass
     assert made == [moment, moment]
+
+
+def test_a_replay_made_by_one_request_is_read_by_another_thread(town):
+    """Web servers answer each request on a thread of their own: the in-memory store is shared between them."""
+    app, clock = town
+    replays, made, moment = projections.Replays(), [], clock.now()
+    with replays.of("users", moment, None, replayer(app, moment, made)) as first:
+        expected = first["users"].owners()
+    found: list[object] = []
+
+    def another_request() -> None:
+        with replays.of("users", moment, None, replayer(app, moment, made)) as kept:
+            found.append(kept["users"].owners())
+
+    thread = threading.Thread(target=another_request)
+    thread.start()
+    thread.join(timeout=30)
+    assert found == [expected] and made == [moment]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import projections
-from crm.audit.log import MISSING
-from crm.clock import COPENHAGEN
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import aggregate_slug
 from web.labels import label
@@ -177,31 +175,3 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
 def personal_contacts(events: Iterable[Any]) -> set[UUID]:
     """The people whose personal data (name, phone, e-mail) a page of these events shows."""
     return {e.originator_id for e in events if e is not None and kind_of(e) == "contact"}
-
-
-def shown_value(value: Any, names: Names) -> str:
-    """A field's value in a version diff: names for ids, dates as dates, a dash for nothing."""
-    if value is MISSING or value is None:
-        return "–"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, UUID):
-        return names.users.get(value) or names.companies.get(value) or names.contacts.get(value) or str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def field_title(name: str) -> str:
-    """requirements.rooms_on_site.met -> Requirements › Rooms on site › met, with the labels people know."""
-    parts = []
-    for part in name.split("."):
-        shown = label("field", part.removesuffix("_id"))
-        if shown == part.removesuffix("_id"):
-            shown = label("requirement", part)
-        if shown == part and len(part) >= 16 and all(c in "0123456789abcdef" for c in part):
-            shown = part[:8]
-        parts.append(shown)
-    return " › ".join(parts)

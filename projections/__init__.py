@@ -52,7 +52,7 @@ from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
 from projections.free_texts import FreeTextHit, person_terms, texts_naming
 from projections.import_reference import import_reference
 from projections.leads import LeadRow
-from projections.overlap import Overlap, department_overlap
+from projections.overlap import OtherTouch, Overlap, department_overlap, others_touching
 from projections.pipeline import (
     DIMENSIONS,
     BoardColumn,
@@ -141,6 +141,7 @@ __all__ = [
     "ListedCompany",
     "MonthDelivery",
     "NextStepShare",
+    "OtherTouch",
     "Overlap",
     "Page",
     "PartnerRow",
@@ -192,6 +193,7 @@ __all__ = [
     "funnel_by",
     "import_reference",
     "my_day",
+    "others_touching",
     "outcomes_by_channel",
     "partner_names",
     "partners_list",

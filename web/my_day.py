@@ -17,6 +17,7 @@ from crm.errors import CrmError
 from web import params
 from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
+from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
 from web.workdays import follow_up_due
@@ -53,6 +54,7 @@ def attempt_form_options(company_id: UUID) -> dict[str, Any]:
         **form_options(today(), partners),
         "lead": lead,
         "classified": classification(projections.company(outreach, company_id), lead),
+        **overlap_context(company_id),
     }
 
 

@@ -103,6 +103,7 @@ ROUTES: dict[str, Rule] = {
     "pipeline.move": needs("outreach"),
     "leads.index": needs("read_outreach"),
     "leads.share": needs("share_lead"),
+    "leads.mine": needs("share_lead"),
     "leads.claim": needs("decide_lead"),
     "leads.decline": needs("decide_lead"),
     "agreements.index": needs("read_outreach"),

@@ -240,3 +240,6 @@ def _decide(lead_id: UUID, run, success: str):
         flash(success, "success")
         return redirect(url_for("leads.index"), 303)
     return _render(notice=notice)
+
+
+from web import my_leads  # noqa: E402, F401 - Mine tip registers on `bp`

@@ -137,4 +137,5 @@ class AccessLog:
             return max(found, default=None)
         query = select(func.max(access_log.c.at)).where(access_log.c.user_id == user_id, access_log.c.place == place)
         with self.datastore.transaction(commit=False) as session:
-            return session.execute(query).scalar()
+            last: datetime | None = session.execute(query).scalar()
+        return last

@@ -81,7 +81,8 @@ def _story(
     for attempt in reversed(attempts):  # oldest first, as a story is told
         if attempt["recorded_at"] < lead["shared_at"] or attempt.get("voided"):
             continue
-        person = people.get(attempt["contact_id"]) if attempt["contact_id"] else None
+        contact_id = attempt["contact_id"]
+        person = people.get(contact_id) if contact_id else None
         text = _(
             "%(day)s %(who)s: %(channel)s, %(outcome)s",
             day=as_date(attempt["occurred_on"]),
@@ -89,8 +90,8 @@ def _story(
             channel=label("channel", attempt["channel"]).lower(),
             outcome=label("outcome", attempt["outcome"]).lower(),
         )
-        if person:
-            shown.add(attempt["contact_id"])
+        if person and contact_id:
+            shown.add(contact_id)
             text = _("%(attempt)s (with %(person)s)", attempt=text, person=person["name"])
         add(attempt["recorded_at"], text, milestone=attempt["outcome"] == "meeting_booked")
     agreement = agreements.agreement_for_company(lead["company_id"])
@@ -99,9 +100,10 @@ def _story(
         if agreement["signed_on"]:
             signed = _("Agreement signed %(day)s", day=as_date(agreement["signed_on"]))
             add(agreement["signed_on"], signed, milestone=True)
-    suggested = people.get(lead["suggested_contact_id"]) if lead["suggested_contact_id"] else None
-    if suggested:
-        shown.add(lead["suggested_contact_id"])
+    suggested_id = lead["suggested_contact_id"]
+    suggested = people.get(suggested_id) if suggested_id else None
+    if suggested and suggested_id:
+        shown.add(suggested_id)
     return {
         "lead": lead,
         "items": items,

@@ -92,6 +92,7 @@ ROUTES: dict[str, Rule] = {
     "partners.index": needs("manage_partners"),
     "partners.add": needs("manage_partners"),
     "partners.rename": needs("manage_partners"),
+    "partners.archive": needs("manage_partners"),
     "companies.correct_attempt": needs("outreach"),
     "companies.void_attempt": needs("outreach"),
     "companies.move": needs("outreach"),

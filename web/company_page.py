@@ -115,7 +115,7 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
             "form_target": SECTIONS["attempts"],
             "form_key": "company",
         },
-        **form_options(day, list(projections.partner_names(outreach).items())),
+        **form_options(day, list(projections.partner_choices(outreach).items())),
         "lead": answered,
         "classified": classification(company, answered),
         **overlap_context(company_id),

@@ -64,6 +64,7 @@ EVENT_NAMES = {
     "Lead.OutreachStarted": _l("Outreach started on a lead"),
     "ChannelPartner.Registered": _l("Channel partner registered"),
     "ChannelPartner.Renamed": _l("Channel partner renamed"),
+    "ChannelPartner.Archived": _l("Channel partner archived"),
     "User.Registered": _l("User registered"),
     "User.RoleChanged": _l("User's role changed"),
     "User.DepartmentChanged": _l("User's department changed"),

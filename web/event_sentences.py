@@ -206,6 +206,11 @@ SENTENCES: dict[str, Sentence] = {
     "ChannelPartner.Renamed": lambda e, n, p: _(
         "%(actor)s renamed a channel partner to %(partner)s", **p, partner=e.name
     ),
+    "ChannelPartner.Archived": lambda e, n, p: _(
+        "%(actor)s archived the channel partner %(partner)s: no longer offered for new leads",
+        **p,
+        partner=n.partners.get(e.originator_id) or _("a channel partner"),
+    ),
     "User.Registered": lambda e, n, p: _(
         "%(actor)s registered the user %(user)s (%(role)s)",
         **p,

@@ -121,7 +121,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         shared=shared,
         may_share=current_user.may("share_lead"),
         may_decide=current_user.may("decide_lead"),
-        partners=projections.partner_names(outreach),
+        partners=projections.partner_choices(outreach),
         industries=choices("industry"),
         contact_roles=choices("contact_role"),
         urgencies=choices("urgency"),

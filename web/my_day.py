@@ -49,7 +49,7 @@ def attempt_form_options(company_id: UUID) -> dict[str, Any]:
     outreach = projector["outreach"]
     lead_id = projections.answered_lead(outreach, company_id)
     lead = projector["leads"].lead(lead_id) if lead_id else None
-    partners = list(projections.partner_names(outreach).items())
+    partners = list(projections.partner_choices(outreach).items())
     return {
         **form_options(today(), partners),
         "lead": lead,

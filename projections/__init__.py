@@ -12,6 +12,7 @@ The views' own query methods are reached through the projector too:
 
 from __future__ import annotations
 
+from projections.absences import AbsenceRow, absences_of
 from projections.agreement_queries import (
     AgreementRow,
     CommitmentRow,
@@ -113,6 +114,7 @@ __all__ = [
     "SEARCH_MAX",
     "SORT_KEYS",
     "TO_CALL",
+    "AbsenceRow",
     "Adoption",
     "AgreementRow",
     "AttemptRow",
@@ -162,6 +164,7 @@ __all__ = [
     "UserRow",
     "WaitingFollowUp",
     "WorkplaceRow",
+    "absences_of",
     "agreement_companies",
     "answered_lead",
     "as_of",

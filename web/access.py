@@ -65,6 +65,10 @@ ROUTES: dict[str, Rule] = {
     "my_day.log_attempt": needs("outreach"),
     "my_day.reapproach": needs("outreach"),
     "my_day.attempt_form": needs("outreach"),
+    # Days away: anyone with a queue marks their own.
+    "absence.index": needs("outreach"),
+    "absence.mark": needs("outreach"),
+    "absence.cancel": needs("outreach"),
     "call_mode.next_call": needs("outreach"),
     "call_mode.call": needs("outreach"),
     "call_mode.log_call": needs("outreach"),

@@ -72,6 +72,8 @@ EVENT_NAMES = {
     "User.Enabled": _l("User enabled"),
     "User.PasswordSet": _l("Password set"),
     "User.LanguageChosen": _l("Language chosen"),
+    "User.AbsenceMarked": _l("User's absence marked"),
+    "User.AbsenceCancelled": _l("User's absence cancelled"),
     "CvrIndex.Claimed": _l("CVR number reserved"),
     "CvrIndex.Released": _l("CVR number released"),
     "CvrIndex.Reclaimed": _l("CVR number reserved again"),

@@ -237,6 +237,26 @@ SENTENCES: dict[str, Sentence] = {
         **p,
         language=str(LANGUAGE_NAMES.get(e.language, e.language)).lower(),
     ),
+    "User.AbsenceMarked": lambda e, n, p: (
+        _(
+            "%(actor)s will be away %(first)s to %(last)s; %(stand_in)s takes the follow-ups due then",
+            **p,
+            first=day(e.first_day),
+            last=day(e.last_day),
+            stand_in=n.user(e.stand_in_id),
+        )
+        if e.stand_in_id
+        else _(
+            "%(actor)s will be away %(first)s to %(last)s; the follow-ups due then move to %(back)s",
+            **p,
+            first=day(e.first_day),
+            last=day(e.last_day),
+            back=day(e.back_on),
+        )
+    ),
+    "User.AbsenceCancelled": lambda e, n, p: _(
+        "%(actor)s cancelled the absence from %(first)s", **p, first=day(e.first_day)
+    ),
     "CvrIndex.Claimed": lambda e, n, p: _("%(actor)s reserved CVR number %(cvr)s for %(company)s", **p, cvr=e.cvr),
     "CvrIndex.Released": lambda e, n, p: _("%(actor)s released a CVR number", **p),
     "CvrIndex.Reclaimed": lambda e, n, p: _("%(actor)s reserved a CVR number again for %(company)s", **p),

@@ -254,6 +254,9 @@ LABELS = {
         "user": _l("User"),
         "agreement": _l("Agreement"),
         "attempt": _l("Attempt"),
+        "first_day": _l("First day"),
+        "last_day": _l("Last day"),
+        "stand_in": _l("Stand-in"),
     },
 }
 

@@ -82,6 +82,7 @@ def queue_context() -> dict[str, Any]:
     stalled_days, overlap_days = current_app.config["STALLED_DAYS"], current_app.config["OVERLAP_DAYS"]
     return {
         "sections": sections,
+        "owner_names": views()["users"].names(),
         **counts_context(),
         "people": people_at([row["company_id"] for rows in sections.values() for row in rows]),
         "overlap": projections.department_overlap(outreach, day, overlap_days, responsible_for=current_user.id),
@@ -114,6 +115,7 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
     open_form = open_form or error is not None
     options = attempt_form_options(company_id) if open_form else {}
     context = {
+        "owner_names": views()["users"].names(),
         "row": row,
         "people": people_at([company_id]),
         "error": error,

@@ -133,6 +133,7 @@ LABELS = {
     },
     # The read models' tables, as the tamper check names one that differs from a fresh replay.
     "table": {
+        "rm_absences": _l("absences"),
         "rm_agreements": _l("agreements"),
         "rm_attempts": _l("attempts"),
         "rm_commitments": _l("structural commitments"),

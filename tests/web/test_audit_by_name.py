@@ -51,3 +51,14 @@ def test_fields_and_values_are_in_danish_words_and_dates(auditor, history):
     assert all(re.fullmatch(r"[A-ZÆØÅ][^_]*", f) for f in fields), fields
     assert "Identificeret" in diff or "I kontakt" in diff
     assert not re.search(r"\d{4}-\d{2}-\d{2}", diff)
+
+
+def test_the_tamper_check_names_read_model_tables_in_danish(app):
+    from projections.schema import metadata
+    from web.labels import label
+
+    with app.test_request_context():
+        assert label("table", "rm_timeline") == "tidslinjens punkter"
+        # Every read model's table that a replay compares has a Danish name.
+        tables = [name for name in metadata.tables if name.startswith("rm_") and name != "rm_audit_events"]
+        assert [name for name in tables if label("table", name) == name] == []

@@ -86,14 +86,17 @@ def _history_of(entity_id: UUID, found: list[Version], errors: list[str]) -> dic
         record_shown({entity_id})
     changes: list[dict[str, str]] = []
     try:
+        differences = diff(state_at(crm(), entity_id, a), state_at(crm(), entity_id, b))
         changes = [
             {
                 "field": field_title(c.field),
                 "old": shown_value(c.old, names, c.field),
                 "new": shown_value(c.new, names, c.field),
             }
-            for c in diff(state_at(crm(), entity_id, a), state_at(crm(), entity_id, b))
+            for c in differences
         ]
+        # A person named in the diff (a requirement's or a lead's contact) is personal data shown.
+        record_shown({v for c in differences for v in (c.old, c.new) if isinstance(v, UUID) and v in names.contacts})
     except Exception:  # noqa: BLE001 - an edited row may no longer decode; the page says so
         errors.append(_("A stored event of this record can no longer be read; run the chain check."))
     rows = [

@@ -157,7 +157,8 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     names = Names(users=projector["users"].names())
     kinds = {id(e): kind_of(e) for e in events}
     contact_ids = {e.originator_id for e in events if kinds[id(e)] == "contact"}
-    contact_ids |= {getattr(e, "owner_contact_id", None) for e in events} - {None}
+    for mentioned in ("owner_contact_id", "contact_id", "suggested_contact_id"):
+        contact_ids |= {getattr(e, mentioned, None) for e in events} - {None}
     outreach = projector["outreach"]
     for contact_id, person in projections.contacts_by_id(outreach, contact_ids).items():
         names.contacts[contact_id] = person["name"]
@@ -165,7 +166,9 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     names.agreement_company = projections.agreement_companies(
         projector["agreements"], {e.originator_id for e in events if kinds[id(e)] == "agreement"}
     )
-    names.partners = projections.partner_names(outreach, {e.originator_id for e in events if kinds[id(e)] == "partner"})
+    partner_ids = {e.originator_id for e in events if kinds[id(e)] == "partner"}
+    partner_ids |= {getattr(e, "source_partner_id", None) for e in events} - {None}
+    names.partners = projections.partner_names(outreach, partner_ids)
     names.companies = projections.company_names(
         outreach, {company for e in events if (company := names.company_of(e)) is not None}
     )

@@ -62,3 +62,11 @@ def test_the_tamper_check_names_read_model_tables_in_danish(app):
         # Every read model's table that a replay compares has a Danish name.
         tables = [name for name in metadata.tables if name.startswith("rm_") and name != "rm_audit_events"]
         assert [name for name in tables if label("table", name) == name] == []
+
+
+def test_a_leads_history_names_the_suggested_person_not_an_id(auditor, crm, history, team):
+    page = html(auditor.get(f"/audit/history?id={history.lead}&a=0&b=1"))
+    assert heading(page) == "Tip: Soltoft Pleje A/S"
+    diff = re.search(r'<table class="diff">.*?</table>', page, re.S).group(0)
+    assert "Pia Holm" in diff and str(history.pia) not in diff
+    assert [e["contact_id"] for e in crm.access_log.entries(user_id=team.auditor)] == [history.pia]

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import Column, ColumnElement, Date, Table, Uuid, and_, exists, func, select
+from sqlalchemy import Column, ColumnElement, Date, Table, Uuid, and_, func, or_, select
 
 from projections.outreach_tables import companies
 from projections.schema import metadata
@@ -61,9 +61,26 @@ def due_on() -> ColumnElement[Any]:
     return func.coalesce(moved, companies.c.next_follow_up)
 
 
-def standing_in(user_id: UUID, today: date) -> ColumnElement[bool]:
-    """The company's follow-up is due within an absence, still running, of someone `user_id` stands in for."""
-    return exists().where(_covers(), absences.c.stand_in_id == user_id, absences.c.last_day >= today)
+def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[bool]]:
+    """One condition per running absence `user_id` stands in for: the absent user's company, its follow-up
+    due within the absence. Read first, so the queue's filter stays on the owner index (and is unchanged
+    when nobody is away)."""
+    query = select(absences.c.user_id, absences.c.first_day, absences.c.last_day).where(
+        absences.c.stand_in_id == user_id, absences.c.last_day >= today
+    )
+    with view.transaction(commit=False) as session:
+        covered = list(session.execute(query))
+    return [
+        and_(
+            or_(
+                companies.c.owner_id == absent,
+                companies.c.owner_id.is_(None) & (companies.c.last_attempt_user_id == absent),
+            ),
+            companies.c.next_follow_up >= first,
+            companies.c.next_follow_up <= last,
+        )
+        for absent, first, last in covered
+    ]
 
 
 def absences_of(view: Any, user_id: UUID, today: date) -> list[AbsenceRow]:

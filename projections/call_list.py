@@ -134,7 +134,7 @@ def call_list(
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
     conditions = _conditions(today)
-    mine = _mine(user_id, today)
+    mine = _mine(view, user_id, today)
     return {
         name: _finished(
             fetch(
@@ -180,7 +180,7 @@ def to_call(
     query = (
         select(companies.c.company_id)
         .where(
-            _mine(user_id, today),
+            _mine(view, user_id, today),
             or_(*(conditions[name] for name in TO_CALL)),
             ~recent,
         )

@@ -89,9 +89,11 @@ ORDER = {
 }
 
 
-def _mine(user_id: UUID | None, today: date) -> ColumnElement[bool]:
+def _mine(view: OutreachView, user_id: UUID | None, today: date) -> ColumnElement[bool]:
     """The user's own companies, and those whose follow-up is due while someone they stand in for is away."""
-    return or_(responsible(user_id), standing_in(user_id, today)) if user_id is not None else literal(True)
+    if user_id is None:
+        return literal(True)
+    return or_(responsible(user_id), *standing_in(view, user_id, today))
 
 
 MAX_QUEUE_PAGE = 10_000  # keeps OFFSET within every database's integer
@@ -116,7 +118,7 @@ def my_day(
     `limit` caps each section's rows (a day's work, not a backlog); `queue_counts` says how many there are.
     """
     conditions = _conditions(today)
-    mine = _mine(user_id, today)
+    mine = _mine(view, user_id, today)
     return {
         name: _labelled(
             fetch(
@@ -135,7 +137,7 @@ def queue_page(
 ) -> list[QueueRow]:
     """One page of one section of the queue, in the queue's order: only the rows a screen shows."""
     page = max(1, min(page, MAX_QUEUE_PAGE))
-    query = select(*ROW).where(_mine(user_id, today), _conditions(today)[section])
+    query = select(*ROW).where(_mine(view, user_id, today), _conditions(today)[section])
     query = query.order_by(*ORDER[section], companies.c.company_id).limit(per_page).offset((page - 1) * per_page)
     return _labelled(fetch(view, query), section, today)
 
@@ -143,7 +145,7 @@ def queue_page(
 def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:
     """How many companies each section of the user's queue holds."""
     conditions = _conditions(today)
-    mine = _mine(user_id, today)
+    mine = _mine(view, user_id, today)
     query = select(*(func.count(case((conditions[name], 1))).label(name) for name in SECTIONS)).where(mine)
     found = fetch_one(view, query.select_from(companies)) or {}
     return {name: int(found.get(name) or 0) for name in SECTIONS}

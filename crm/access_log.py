@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, func, select
 
 from crm.clock import Clock
 from crm.validation import storable
@@ -125,3 +125,17 @@ class AccessLog:
             query = query.where(access_log.c.id < before_id)
         with self.datastore.transaction(commit=False) as session:
             return [dict(row._mapping) for row in session.execute(query)]
+
+    def last_visit(self, user_id: UUID, place: str) -> datetime | None:
+        """When the user last opened the page at `place` (naive UTC), as its rows in the log say; None if never.
+
+        A page that shows people records them here anyway, so "what changed since your last visit"
+        needs no table of its own (Mine tip, web/my_leads.py). Served by the (user_id, at) index.
+        """
+        if self.datastore is None:
+            found = [r["at"] for r in self._memory if r["user_id"] == user_id and r["place"] == place]
+            return max(found, default=None)
+        query = select(func.max(access_log.c.at)).where(access_log.c.user_id == user_id, access_log.c.place == place)
+        with self.datastore.transaction(commit=False) as session:
+            last: datetime | None = session.execute(query).scalar()
+        return last

@@ -18,6 +18,7 @@ class ChannelPartner(CrmAggregate):
         self.name = name
         self.kind = kind
         self.note = note
+        self.archived = False
 
     class Renamed(CrmAggregate.Event):
         name: str
@@ -29,3 +30,14 @@ class ChannelPartner(CrmAggregate):
     def rename(self, name: str) -> None:
         if name != self.name:
             self._renamed(name)
+
+    class Archived(CrmAggregate.Event):
+        """No longer offered for new leads, attempts and companies; still named wherever it was chosen."""
+
+    @event(Archived)
+    def _archived(self) -> None:
+        self.archived = True
+
+    def archive(self) -> None:
+        if not self.archived:  # archived already: no change, no event
+            self._archived()

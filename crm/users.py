@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from crm.aggregate import CrmAggregate
-from crm.errors import UserDisabled
+from crm.errors import InvalidInput, UserDisabled
 
 
 class User(CrmAggregate):
@@ -30,6 +31,7 @@ class User(CrmAggregate):
         self.role = role
         self.active = True
         self.language: str | None = None
+        self.absences: dict[date, dict[str, object]] = {}
 
     class RoleChanged(CrmAggregate.Event):
         role: str
@@ -100,3 +102,39 @@ class User(CrmAggregate):
     def require_active(self) -> None:
         if not self.active:
             raise UserDisabled(username=self.username)
+
+    # --- days away -----------------------------------------------------------------------------------
+    class AbsenceMarked(CrmAggregate.Event):
+        """Days away: follow-ups due then go to `stand_in_id`, or move to `back_on`, the first working day after."""
+
+        first_day: date
+        last_day: date
+        back_on: date
+        stand_in_id: UUID | None
+
+    @event(AbsenceMarked)
+    def _absence_marked(self, first_day: date, last_day: date, back_on: date, stand_in_id: UUID | None) -> None:
+        self.absences[first_day] = {"last_day": last_day, "back_on": back_on, "stand_in_id": stand_in_id}
+
+    def mark_absence(self, first_day: date, last_day: date, back_on: date, stand_in_id: UUID | None) -> None:
+        check_absence_free(self.absences, first_day, last_day)
+        self._absence_marked(first_day, last_day, back_on, stand_in_id)
+
+    class AbsenceCancelled(CrmAggregate.Event):
+        first_day: date
+
+    @event(AbsenceCancelled)
+    def _absence_cancelled(self, first_day: date) -> None:
+        self.absences.pop(first_day, None)
+
+    def cancel_absence(self, first_day: date) -> None:
+        if first_day in self.absences:  # not marked: no change, no event
+            self._absence_cancelled(first_day)
+
+
+def check_absence_free(absences: dict[date, dict[str, object]], first_day: date, last_day: date) -> None:
+    """Two absences of one user never overlap, so each follow-up has one place to go."""
+    for start, absence in absences.items():
+        end = absence["last_day"]
+        if isinstance(end, date) and start <= last_day and first_day <= end:
+            raise InvalidInput(field="first_day", problem="overlaps an absence already marked")

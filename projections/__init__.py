@@ -12,6 +12,7 @@ The views' own query methods are reached through the projector too:
 
 from __future__ import annotations
 
+from projections.absences import AbsenceRow, absences_of
 from projections.agreement_queries import (
     AgreementRow,
     CommitmentRow,
@@ -33,6 +34,7 @@ from projections.companies import (
     companies_named,
     company,
     company_names,
+    partner_choices,
     partner_names,
     partners_list,
     workplaces_of,
@@ -52,7 +54,7 @@ from projections.follow_ups import WaitingFollowUp, waiting_follow_ups
 from projections.free_texts import FreeTextHit, person_terms, texts_naming
 from projections.import_reference import import_reference
 from projections.leads import LeadRow
-from projections.overlap import Overlap, department_overlap
+from projections.overlap import OtherTouch, Overlap, department_overlap, others_touching
 from projections.pipeline import (
     DIMENSIONS,
     BoardColumn,
@@ -114,6 +116,7 @@ __all__ = [
     "SEARCH_MAX",
     "SORT_KEYS",
     "TO_CALL",
+    "AbsenceRow",
     "Adoption",
     "AgreementRow",
     "AttemptRow",
@@ -143,6 +146,7 @@ __all__ = [
     "ListedCompany",
     "MonthDelivery",
     "NextStepShare",
+    "OtherTouch",
     "Overlap",
     "Page",
     "PartnerRow",
@@ -163,6 +167,7 @@ __all__ = [
     "UserRow",
     "WaitingFollowUp",
     "WorkplaceRow",
+    "absences_of",
     "agreement_companies",
     "answered_lead",
     "as_of",
@@ -195,7 +200,9 @@ __all__ = [
     "funnel_by",
     "import_reference",
     "my_day",
+    "others_touching",
     "outcomes_by_channel",
+    "partner_choices",
     "partner_names",
     "partners_list",
     "person_terms",

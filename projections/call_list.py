@@ -18,7 +18,7 @@ from crm.vocabulary import IN_OUTREACH
 from projections.leads import URGENCY_RANK, leads
 from projections.outreach_tables import attempts, companies, contacts
 from projections.outreach_view import OutreachView
-from projections.queue import ROW, SECTIONS, QueueRow, _conditions, _labelled, _mine
+from projections.queue import DUE, ROW, SECTIONS, QueueRow, _conditions, _labelled, _mine
 from projections.reading import fetch, fetch_one
 from projections.schema import utc_naive
 
@@ -110,7 +110,7 @@ def _what_next() -> tuple[Any, ...]:
 
 
 ORDER = {
-    "overdue": (*_what_next(), companies.c.next_follow_up, companies.c.name),
+    "overdue": (*_what_next(), DUE, companies.c.name),
     "due_today": (*_what_next(), companies.c.name),
     "no_next_step": (*_what_next(), companies.c.last_touched_on, companies.c.name),
     "reapproach": (companies.c.approach_again_after, companies.c.name),
@@ -134,7 +134,7 @@ def call_list(
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
     conditions = _conditions(today)
-    mine = _mine(user_id)
+    mine = _mine(view, user_id, today)
     return {
         name: _finished(
             fetch(
@@ -180,11 +180,11 @@ def to_call(
     query = (
         select(companies.c.company_id)
         .where(
-            _mine(user_id),
+            _mine(view, user_id, today),
             or_(*(conditions[name] for name in TO_CALL)),
             ~recent,
         )
-        .order_by(section_rank, *_what_next(), companies.c.next_follow_up, companies.c.name, companies.c.company_id)
+        .order_by(section_rank, *_what_next(), DUE, companies.c.name, companies.c.company_id)
         .limit(limit)
     )
     if leave_out:

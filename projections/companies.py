@@ -85,6 +85,7 @@ class PartnerRow(TypedDict):
     partner_id: UUID
     name: str
     kind: str
+    archived: bool
 
 
 def company(view: OutreachView, company_id: UUID) -> CompanyRow | None:
@@ -136,6 +137,16 @@ def attempt_at(view: OutreachView, company_id: UUID, attempt_id: UUID) -> Attemp
 def partners_list(view: OutreachView) -> list[PartnerRow]:
     """Every channel partner, by name."""
     return cast(list[PartnerRow], fetch(view, select(partners).order_by(partners.c.name, partners.c.partner_id)))
+
+
+def partner_choices(view: OutreachView) -> dict[UUID, str]:
+    """The channel partners offered for a new lead, attempt or company: those not archived, by name."""
+    query = (
+        select(partners.c.partner_id, partners.c.name)
+        .where(partners.c.archived.is_(False))
+        .order_by(partners.c.name, partners.c.partner_id)
+    )
+    return {row["partner_id"]: row["name"] for row in fetch(view, query)}
 
 
 def partner_names(view: OutreachView, partner_ids: Iterable[UUID] | None = None) -> dict[UUID, str]:

@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, Tracking
-from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Uuid, and_, exists, select
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Uuid, and_, exists, func, select
 
 from crm.clock import day_start
 from crm.vocabulary import aggregate_slug
@@ -126,6 +126,12 @@ class EventIndexView(View):
             has_previous = session.execute(select(exists(query.where(column < found[0])))).scalar()
             has_next = session.execute(select(exists(query.where(column > found[-1])))).scalar()
         return PositionPage(list(found), bool(has_previous), bool(has_next))
+
+    def count(self, filters: EventFilters) -> int:
+        """How many events the filters match."""
+        query, _column = self._filtered(filters)
+        with self.transaction(commit=False) as session:
+            return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
     def _filtered(self, filters: EventFilters) -> tuple[Any, Any]:
         c = audit_events.c

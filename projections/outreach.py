@@ -44,6 +44,7 @@ CONSUMED = (
     OutreachAttempt.Voided,
     ChannelPartner.Registered,
     ChannelPartner.Renamed,
+    ChannelPartner.Archived,
 )
 
 
@@ -161,3 +162,7 @@ class OutreachProjection(CrmProjection[OutreachView]):
     @process_event.register
     def partner_renamed(self, event: ChannelPartner.Renamed, tracking: Tracking) -> None:
         self.view.rename_partner(event)
+
+    @process_event.register
+    def partner_archived(self, event: ChannelPartner.Archived, tracking: Tracking) -> None:
+        self.view.archive_partner(event)

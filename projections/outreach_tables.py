@@ -117,6 +117,7 @@ partners = Table(
     Column("partner_id", Uuid, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
+    Column("archived", Boolean, nullable=False, default=False),
 )
 
 

@@ -64,7 +64,9 @@ def trigram_extension(engine: Engine) -> None:
 
 class OutreachView(View):
     name = "outreach"
-    version = 4  # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL
+    # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
+    # 5: archived channel partners
+    version = 5
     view_tables = (companies, workplaces, contacts, attempts, partners)
     # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
     reads_also = ("users", "leads", "agreements")
@@ -323,10 +325,18 @@ class OutreachView(View):
     # --- partners ----------------------------------------------------------------------------
     def add_partner(self, event: ChannelPartner.Registered) -> None:
         with self.transaction(commit=True) as session:
-            session.execute(partners.insert().values(partner_id=event.originator_id, name=event.name, kind=event.kind))
+            session.execute(
+                partners.insert().values(
+                    partner_id=event.originator_id, name=event.name, kind=event.kind, archived=False
+                )
+            )
 
     def rename_partner(self, event: ChannelPartner.Renamed) -> None:
         with self.transaction(commit=True) as session:
             session.execute(
                 partners.update().where(partners.c.partner_id == event.originator_id).values(name=event.name)
             )
+
+    def archive_partner(self, event: ChannelPartner.Archived) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(partners.update().where(partners.c.partner_id == event.originator_id).values(archived=True))

@@ -84,3 +84,43 @@ def department_overlap(
         )
         for entry in found.values()
     ]
+
+
+class OtherTouch(TypedDict):
+    """Someone of another department who approached the company within the window."""
+
+    user_id: UUID
+    display_name: str
+    department: str
+    attempts: int
+    last_on: date
+
+
+def others_touching(
+    view: OutreachView, company_id: UUID, today: date, window_days: int, user_id: UUID, department: str | None
+) -> list[OtherTouch]:
+    """Who of another department than `department` (anyone but the user, when it is None) logged an attempt
+    on the company since `window_days` ago; the latest first. Shown to whoever is about to log the next one."""
+    since = today - timedelta(days=window_days)
+    others = users.c.department != department if department else users.c.user_id != user_id
+    query = (
+        select(
+            attempts.c.user_id,
+            users.c.display_name,
+            users.c.department,
+            func.count().label("attempts"),
+            func.max(attempts.c.occurred_on).label("last_on"),
+        )
+        .join(users, users.c.user_id == attempts.c.user_id)
+        .where(
+            attempts.c.company_id == company_id,
+            attempts.c.occurred_on >= since,
+            attempts.c.voided.is_(False),
+            attempts.c.user_id != user_id,
+            others,
+        )
+        .group_by(attempts.c.user_id, users.c.display_name, users.c.department)
+        .order_by(func.max(attempts.c.occurred_on).desc(), users.c.display_name)
+    )
+    with view.transaction(commit=False) as session:
+        return [OtherTouch(**row._mapping) for row in session.execute(query)]  # type: ignore[typeddict-item]

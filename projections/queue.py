@@ -15,11 +15,15 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, case, func, literal, or_, select
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
+from projections.absences import due_on, standing_in
 from projections.outreach_tables import closed_reason, companies
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one
 
 SECTIONS = ("overdue", "due_today", "no_next_step", "reapproach")
+
+# When a follow-up falls due on the queue: the planned day, or past its owner's absence (projections/absences.py).
+DUE = due_on()
 
 ROW = (
     companies.c.company_id,
@@ -30,7 +34,8 @@ ROW = (
     companies.c.attempts_in_round,
     companies.c.last_outcome,
     companies.c.last_attempt_on,
-    companies.c.next_follow_up,
+    DUE.label("next_follow_up"),
+    companies.c.next_follow_up.label("planned_follow_up"),
     companies.c.approach_again_after,
     closed_reason,
 )
@@ -47,7 +52,8 @@ class QueueRow(TypedDict):
     attempts_in_round: int
     last_outcome: str | None
     last_attempt_on: date | None
-    next_follow_up: date | None
+    next_follow_up: date | None  # when it falls due, moved past the owner's absence
+    planned_follow_up: date | None  # the day the attempt planned
     approach_again_after: date | None
     closed_reason: str | None
     section: str
@@ -67,24 +73,27 @@ def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
     c = companies.c
     active = c.stage.in_(IN_OUTREACH)
     return {
-        "overdue": active & (c.next_follow_up < today),
-        "due_today": active & (c.next_follow_up == today),
+        "overdue": active & (today > DUE),
+        "due_today": active & (today == DUE),
         "no_next_step": active & c.next_follow_up.is_(None),
         "reapproach": c.stage.in_((DECLINED, PARKED)) & (c.approach_again_after <= today),
-        "later": active & (c.next_follow_up > today),
+        "later": active & (today < DUE),
     }
 
 
 ORDER = {
-    "overdue": (companies.c.next_follow_up, companies.c.name),
+    "overdue": (DUE, companies.c.name),
     "due_today": (companies.c.name,),
     "no_next_step": (companies.c.last_touched_on, companies.c.name),
     "reapproach": (companies.c.approach_again_after, companies.c.name),
 }
 
 
-def _mine(user_id: UUID | None) -> ColumnElement[bool]:
-    return responsible(user_id) if user_id is not None else literal(True)
+def _mine(view: OutreachView, user_id: UUID | None, today: date) -> ColumnElement[bool]:
+    """The user's own companies, and those whose follow-up is due while someone they stand in for is away."""
+    if user_id is None:
+        return literal(True)
+    return or_(responsible(user_id), *standing_in(view, user_id, today))
 
 
 MAX_QUEUE_PAGE = 10_000  # keeps OFFSET within every database's integer
@@ -109,7 +118,7 @@ def my_day(
     `limit` caps each section's rows (a day's work, not a backlog); `queue_counts` says how many there are.
     """
     conditions = _conditions(today)
-    mine = _mine(user_id)
+    mine = _mine(view, user_id, today)
     return {
         name: _labelled(
             fetch(
@@ -128,7 +137,7 @@ def queue_page(
 ) -> list[QueueRow]:
     """One page of one section of the queue, in the queue's order: only the rows a screen shows."""
     page = max(1, min(page, MAX_QUEUE_PAGE))
-    query = select(*ROW).where(_mine(user_id), _conditions(today)[section])
+    query = select(*ROW).where(_mine(view, user_id, today), _conditions(today)[section])
     query = query.order_by(*ORDER[section], companies.c.company_id).limit(per_page).offset((page - 1) * per_page)
     return _labelled(fetch(view, query), section, today)
 
@@ -136,7 +145,7 @@ def queue_page(
 def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:
     """How many companies each section of the user's queue holds."""
     conditions = _conditions(today)
-    mine = _mine(user_id)
+    mine = _mine(view, user_id, today)
     query = select(*(func.count(case((conditions[name], 1))).label(name) for name in SECTIONS)).where(mine)
     found = fetch_one(view, query.select_from(companies)) or {}
     return {name: int(found.get(name) or 0) for name in SECTIONS}

@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Column, String, Table, Uuid, select
 
 from crm.users import User
 from crm.vocabulary import OUTREACH_ROLES
+from projections.absences import absences
 from projections.base import CrmProjection, View
 from projections.schema import metadata
 
@@ -40,7 +41,28 @@ class UserRow(TypedDict):
 
 class UsersView(View):
     name = "users"
-    view_tables = (users,)
+    version = 2  # 2: absences
+    view_tables = (users, absences)
+
+    def add_absence(self, event: User.AbsenceMarked) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(
+                absences.insert().values(
+                    user_id=event.originator_id,
+                    first_day=event.first_day,
+                    last_day=event.last_day,
+                    back_on=event.back_on,
+                    stand_in_id=event.stand_in_id,
+                )
+            )
+
+    def remove_absence(self, event: User.AbsenceCancelled) -> None:
+        with self.transaction(commit=True) as session:
+            session.execute(
+                absences.delete().where(
+                    absences.c.user_id == event.originator_id, absences.c.first_day == event.first_day
+                )
+            )
 
     def add_user(self, user_id: UUID, username: str, display_name: str, department: str, role: str) -> None:
         with self.transaction(commit=True) as session:
@@ -99,6 +121,8 @@ class UsersProjection(CrmProjection[UsersView]):
             User.Disabled,
             User.Enabled,
             User.LanguageChosen,
+            User.AbsenceMarked,
+            User.AbsenceCancelled,
         )
     )
 
@@ -129,3 +153,11 @@ class UsersProjection(CrmProjection[UsersView]):
     @process_event.register
     def language_chosen(self, event: User.LanguageChosen, tracking: Tracking) -> None:
         self.view.update_user(event.originator_id, language=event.language)
+
+    @process_event.register
+    def absence_marked(self, event: User.AbsenceMarked, tracking: Tracking) -> None:
+        self.view.add_absence(event)
+
+    @process_event.register
+    def absence_cancelled(self, event: User.AbsenceCancelled, tracking: Tracking) -> None:
+        self.view.remove_absence(event)

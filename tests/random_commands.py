@@ -41,6 +41,7 @@ class RandomHistory:
     agreements: list[UUID] = field(default_factory=list)
     commitments: list[tuple[UUID, str]] = field(default_factory=list)
     leads: list[UUID] = field(default_factory=list)
+    partners: list[UUID] = field(default_factory=list)
     accepted: int = 0
     refused: int = 0
 
@@ -78,6 +79,8 @@ class RandomHistory:
             (self.decline_lead, 1),
             (self.change_details, 2),
             (self.change_contact, 2),
+            (self.partner, 1),
+            (self.absence, 1),
             (self.pass_time, 6),
         ]
         actions = [a for a, _ in steps]
@@ -250,6 +253,30 @@ class RandomHistory:
             self.app.change_contact_role(self._user(), contact, self.rng.choice(CONTACT_ROLES), self.rng.random() < 0.5)
         else:
             self.app.archive_contact(self._user(), contact)
+
+    def partner(self) -> None:
+        """Register a channel partner, or archive one."""
+        if self.partners and self.rng.random() < 0.5:
+            self.app.archive_partner(self._user(), self.rng.choice(self.partners))
+        else:
+            self.partners.append(
+                self.app.register_partner(self._user(), f"Partner {self.rng.randrange(1000)}", "union")
+            )
+
+    def absence(self) -> None:
+        """Mark days away soon, with a stand-in or none (overlapping ones are refused), or cancel one."""
+        user = self._user()
+        first = self.clock.now().date() + timedelta(days=self.rng.randrange(0, 20))
+        if self.rng.random() < 0.2:
+            self.app.cancel_absence(user, first)
+            return
+        stand_in = self.rng.choice([None, *self.users])
+        self.app.mark_absence(
+            user,
+            first,
+            first + timedelta(days=self.rng.randrange(0, 10)),
+            stand_in_id=stand_in if stand_in != user else None,
+        )
 
     def pass_time(self) -> None:
         self.clock.advance(timedelta(hours=self.rng.choice([1, 3, 20, 48])))

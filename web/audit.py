@@ -3,7 +3,8 @@
 Read-only for auditors and project leads: every route is a GET behind the
 "audit" permission. Pages that show a person's name, phone or e-mail record it
 in the access log, as do exports; the chain status runs `verify` on request.
-The export, the access log and the chain are in web/audit_records.py.
+The export, the access log and the chain are in web/audit_records.py; record history in
+web/audit_history.py.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
-from crm.audit.log import diff, state_at, versions
 from crm.clock import local_date
-from crm.vocabulary import AGGREGATE_SLUGS, aggregate_slug
+from crm.vocabulary import AGGREGATE_SLUGS
 from web import params
-from web.event_names import EVENT_NAMES, aggregate_label, event_name, field_title, names_for, shown_value
-from web.event_sentences import sentence
+from web.event_names import EVENT_NAMES, aggregate_label, event_name
 from web.logged_events import logged_events
 from web.rendering import page_or_fragment
 from web.services import crm, the_past, views
@@ -55,7 +54,7 @@ def filter_day(name: str, errors: list[str]) -> date | None:
 
 @bp.get("/")
 def index():
-    """The event log: every event in notification order, filtered, a page at a time."""
+    """The event log: every event, newest first, filtered, a page at a time, with how many there are."""
     errors: list[str] = []
     args = request.args
     try:
@@ -78,14 +77,13 @@ def index():
     elif company_text:
         matched = projections.companies_named(views()["outreach"], company_text)
         filters.company_given, filters.company_ids = True, [m["company_id"] for m in matched]
-    page = views()["audit_events"].page(
-        filters,
-        after=params.position(args, "after"),
-        before=params.position(args, "before"),
-        last=bool(args.get("last")),
-        limit=PAGE_SIZE,
+    after, before = params.position(args, "after"), params.position(args, "before")
+    index_view = views()["audit_events"]
+    # Newest first: without a position or "first", the page is the newest one.
+    page = index_view.page(
+        filters, after=after, before=before, last=after is None and not args.get("first"), limit=PAGE_SIZE
     )
-    events, people = logged_events(crm(), views(), page.positions)
+    events, people = logged_events(crm(), views(), list(reversed(page.positions)))
     record_shown(people)
     return page_or_fragment(
         "audit/index.html",
@@ -93,6 +91,7 @@ def index():
         "audit-events",
         events=events,
         pages=page,
+        total=index_view.count(filters),
         keep={k: v for k, v in args.items() if k in FILTER_ARGS and v},
         errors=errors,
         users=views()["users"].all_users(),
@@ -100,67 +99,6 @@ def index():
         matched=matched,
         aggregates=[(slug, aggregate_label(slug)) for slug in dict.fromkeys(AGGREGATE_SLUGS.values())],
         event_types=sorted(((t, event_name(t)) for t in EVENT_NAMES), key=lambda pair: pair[1]),
-    )
-
-
-# --- entity history ------------------------------------------------------------------------------
-
-
-@bp.get("/history")
-def history():
-    """Any company, contact, agreement, attempt or lead at any of its versions, and what changed between two."""
-    text = params.shown((request.args.get("id") or "").strip())
-    errors: list[str] = []
-    try:
-        entity_id = params.identifier(request.args, "id")
-    except params.BadParameter:
-        entity_id = None
-        errors.append(_("%(value)s is not an id.", value=text))
-    found, changes, kind, rows, a, b = [], [], "", [], None, None
-    if entity_id is not None:
-        found = versions(crm(), entity_id)
-        if not found:
-            errors.append(_("Nothing has been recorded with this id."))
-    if found and entity_id is not None:
-        last = found[-1].number
-        chosen_b = params.whole_number(request.args, "b", 0, params.MAX_VERSION)
-        chosen_a = params.whole_number(request.args, "a", 0, params.MAX_VERSION)
-        b = min(max(chosen_b or last, 1), last)
-        a = min(max(chosen_a if chosen_a is not None else b - 1, 0), last)
-        kind = aggregate_slug(found[0].topic)
-        names = names_for([v.event for v in found], views())
-        if kind == "contact":
-            record_shown({entity_id})
-        try:
-            changes = [
-                {"field": field_title(c.field), "old": shown_value(c.old, names), "new": shown_value(c.new, names)}
-                for c in diff(state_at(crm(), entity_id, a), state_at(crm(), entity_id, b))
-            ]
-        except Exception:  # noqa: BLE001 - an edited row may no longer decode; the page says so
-            errors.append(_("A stored event of this record can no longer be read; run the chain check."))
-        rows = [
-            {
-                "number": v.number,
-                "sentence": sentence(v.event, names),
-                "raw": v.raw,
-                "at": getattr(v.event, "timestamp", None),
-                "reason": getattr(v.event, "reason", None),
-                "name": event_name(v.topic.partition(":")[2]),
-            }
-            for v in found
-        ]
-    return page_or_fragment(
-        "audit/history.html",
-        "audit/_history.html",
-        "audit-history",
-        entity_id=entity_id,
-        text=text,
-        rows=rows,
-        changes=changes,
-        a=a,
-        b=b,
-        kind=aggregate_label(kind) if kind else "",
-        errors=errors,
     )
 
 
@@ -218,4 +156,4 @@ def _the_past(projector: projections.Projector, day: date, user_id: UUID | None)
     }
 
 
-from web import audit_proofs, audit_records  # noqa: E402, F401 - the area's other routes register on `bp`
+from web import audit_history, audit_proofs, audit_records  # noqa: E402, F401 - the area's other routes register on `bp`

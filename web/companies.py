@@ -90,7 +90,7 @@ def list_context(**extra: Any) -> dict[str, Any]:
         "sort_link": sort_link,
         "owners": owners,
         "names": users.names(),
-        "partners": projections.partners_list(outreach),
+        "partners": [p for p in projections.partners_list(outreach) if not p["archived"]],
         "size_bands": SIZE_BANDS,
         "sortable": projections.SORT_KEYS,
         "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in owners],

@@ -16,6 +16,7 @@ from web.attempt_form import classification, form_options
 from web.companies import bp, log_people
 from web.i18n import as_datetime
 from web.logged_events import LoggedEvent, logged_events
+from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, today, views
 
@@ -114,9 +115,10 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
             "form_target": SECTIONS["attempts"],
             "form_key": "company",
         },
-        **form_options(day, list(projections.partner_names(outreach).items())),
+        **form_options(day, list(projections.partner_choices(outreach).items())),
         "lead": answered,
         "classified": classification(company, answered),
+        **overlap_context(company_id),
         **extra,
     }
 

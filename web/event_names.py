@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import projections
-from crm.audit.log import MISSING
-from crm.clock import COPENHAGEN
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import aggregate_slug
 from web.labels import label
@@ -66,6 +64,7 @@ EVENT_NAMES = {
     "Lead.OutreachStarted": _l("Outreach started on a lead"),
     "ChannelPartner.Registered": _l("Channel partner registered"),
     "ChannelPartner.Renamed": _l("Channel partner renamed"),
+    "ChannelPartner.Archived": _l("Channel partner archived"),
     "User.Registered": _l("User registered"),
     "User.RoleChanged": _l("User's role changed"),
     "User.DepartmentChanged": _l("User's department changed"),
@@ -73,6 +72,8 @@ EVENT_NAMES = {
     "User.Enabled": _l("User enabled"),
     "User.PasswordSet": _l("Password set"),
     "User.LanguageChosen": _l("Language chosen"),
+    "User.AbsenceMarked": _l("User's absence marked"),
+    "User.AbsenceCancelled": _l("User's absence cancelled"),
     "CvrIndex.Claimed": _l("CVR number reserved"),
     "CvrIndex.Released": _l("CVR number released"),
     "CvrIndex.Reclaimed": _l("CVR number reserved again"),
@@ -156,7 +157,8 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     names = Names(users=projector["users"].names())
     kinds = {id(e): kind_of(e) for e in events}
     contact_ids = {e.originator_id for e in events if kinds[id(e)] == "contact"}
-    contact_ids |= {getattr(e, "owner_contact_id", None) for e in events} - {None}
+    for mentioned in ("owner_contact_id", "contact_id", "suggested_contact_id"):
+        contact_ids |= {getattr(e, mentioned, None) for e in events} - {None}
     outreach = projector["outreach"]
     for contact_id, person in projections.contacts_by_id(outreach, contact_ids).items():
         names.contacts[contact_id] = person["name"]
@@ -164,7 +166,9 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     names.agreement_company = projections.agreement_companies(
         projector["agreements"], {e.originator_id for e in events if kinds[id(e)] == "agreement"}
     )
-    names.partners = projections.partner_names(outreach, {e.originator_id for e in events if kinds[id(e)] == "partner"})
+    partner_ids = {e.originator_id for e in events if kinds[id(e)] == "partner"}
+    partner_ids |= {getattr(e, "source_partner_id", None) for e in events} - {None}
+    names.partners = projections.partner_names(outreach, partner_ids)
     names.companies = projections.company_names(
         outreach, {company for e in events if (company := names.company_of(e)) is not None}
     )
@@ -177,31 +181,3 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
 def personal_contacts(events: Iterable[Any]) -> set[UUID]:
     """The people whose personal data (name, phone, e-mail) a page of these events shows."""
     return {e.originator_id for e in events if e is not None and kind_of(e) == "contact"}
-
-
-def shown_value(value: Any, names: Names) -> str:
-    """A field's value in a version diff: names for ids, dates as dates, a dash for nothing."""
-    if value is MISSING or value is None:
-        return "–"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, UUID):
-        return names.users.get(value) or names.companies.get(value) or names.contacts.get(value) or str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(COPENHAGEN).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def field_title(name: str) -> str:
-    """requirements.rooms_on_site.met -> Requirements › Rooms on site › met, with the labels people know."""
-    parts = []
-    for part in name.split("."):
-        shown = label("field", part.removesuffix("_id"))
-        if shown == part.removesuffix("_id"):
-            shown = label("requirement", part)
-        if shown == part and len(part) >= 16 and all(c in "0123456789abcdef" for c in part):
-            shown = part[:8]
-        parts.append(shown)
-    return " › ".join(parts)

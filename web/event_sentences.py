@@ -206,6 +206,11 @@ SENTENCES: dict[str, Sentence] = {
     "ChannelPartner.Renamed": lambda e, n, p: _(
         "%(actor)s renamed a channel partner to %(partner)s", **p, partner=e.name
     ),
+    "ChannelPartner.Archived": lambda e, n, p: _(
+        "%(actor)s archived the channel partner %(partner)s: no longer offered for new leads",
+        **p,
+        partner=n.partners.get(e.originator_id) or _("a channel partner"),
+    ),
     "User.Registered": lambda e, n, p: _(
         "%(actor)s registered the user %(user)s (%(role)s)",
         **p,
@@ -231,6 +236,26 @@ SENTENCES: dict[str, Sentence] = {
         "%(actor)s chose %(language)s as language",
         **p,
         language=str(LANGUAGE_NAMES.get(e.language, e.language)).lower(),
+    ),
+    "User.AbsenceMarked": lambda e, n, p: (
+        _(
+            "%(actor)s will be away %(first)s to %(last)s; %(stand_in)s takes the follow-ups due then",
+            **p,
+            first=day(e.first_day),
+            last=day(e.last_day),
+            stand_in=n.user(e.stand_in_id),
+        )
+        if e.stand_in_id
+        else _(
+            "%(actor)s will be away %(first)s to %(last)s; the follow-ups due then move to %(back)s",
+            **p,
+            first=day(e.first_day),
+            last=day(e.last_day),
+            back=day(e.back_on),
+        )
+    ),
+    "User.AbsenceCancelled": lambda e, n, p: _(
+        "%(actor)s cancelled the absence from %(first)s", **p, first=day(e.first_day)
     ),
     "CvrIndex.Claimed": lambda e, n, p: _("%(actor)s reserved CVR number %(cvr)s for %(company)s", **p, cvr=e.cvr),
     "CvrIndex.Released": lambda e, n, p: _("%(actor)s released a CVR number", **p),

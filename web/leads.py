@@ -121,7 +121,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         shared=shared,
         may_share=current_user.may("share_lead"),
         may_decide=current_user.may("decide_lead"),
-        partners=projections.partner_names(outreach),
+        partners=projections.partner_choices(outreach),
         industries=choices("industry"),
         contact_roles=choices("contact_role"),
         urgencies=choices("urgency"),
@@ -240,3 +240,6 @@ def _decide(lead_id: UUID, run, success: str):
         flash(success, "success")
         return redirect(url_for("leads.index"), 303)
     return _render(notice=notice)
+
+
+from web import my_leads  # noqa: E402, F401 - Mine tip registers on `bp`

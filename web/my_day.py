@@ -17,6 +17,7 @@ from crm.errors import CrmError
 from web import params
 from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
+from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, views
 from web.workdays import follow_up_due
@@ -48,11 +49,12 @@ def attempt_form_options(company_id: UUID) -> dict[str, Any]:
     outreach = projector["outreach"]
     lead_id = projections.answered_lead(outreach, company_id)
     lead = projector["leads"].lead(lead_id) if lead_id else None
-    partners = list(projections.partner_names(outreach).items())
+    partners = list(projections.partner_choices(outreach).items())
     return {
         **form_options(today(), partners),
         "lead": lead,
         "classified": classification(projections.company(outreach, company_id), lead),
+        **overlap_context(company_id),
     }
 
 
@@ -80,6 +82,7 @@ def queue_context() -> dict[str, Any]:
     stalled_days, overlap_days = current_app.config["STALLED_DAYS"], current_app.config["OVERLAP_DAYS"]
     return {
         "sections": sections,
+        "owner_names": views()["users"].names(),
         **counts_context(),
         "people": people_at([row["company_id"] for rows in sections.values() for row in rows]),
         "overlap": projections.department_overlap(outreach, day, overlap_days, responsible_for=current_user.id),
@@ -112,6 +115,7 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
     open_form = open_form or error is not None
     options = attempt_form_options(company_id) if open_form else {}
     context = {
+        "owner_names": views()["users"].names(),
         "row": row,
         "people": people_at([company_id]),
         "error": error,

@@ -1,4 +1,4 @@
-"""Channel partners: the unions, housing associations and networks that bring leads, added and renamed here."""
+"""Channel partners: the unions, housing associations and networks that bring leads, added, renamed, archived."""
 
 from __future__ import annotations
 
@@ -50,3 +50,14 @@ def rename(partner_id: UUID):
         flash(describe(error), "error")
         return redirect(url_for(".index"), 303)
     return done(_("The name is changed."))
+
+
+@bp.post("/<uuid:partner_id>/archive")
+def archive(partner_id: UUID):
+    """No longer offer a channel partner for new choices; where it was chosen, it is still named."""
+    try:
+        perform(crm().archive_partner, partner_id)
+    except CrmError as error:
+        flash(describe(error), "error")
+        return redirect(url_for(".index"), 303)
+    return done(_("The channel partner is archived: no longer offered, still named in the history."))

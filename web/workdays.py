@@ -4,37 +4,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
 from flask_babel import lazy_gettext as _l
 
-# Christmas Eve and New Year's Eve are not public holidays by law, but workplaces
-# and the municipality are closed, so nobody answers the phone on them either.
-CLOSED_BY_CUSTOM = ((12, 24), (12, 31))
-
-
-@lru_cache(maxsize=32)
-def days_off(year: int) -> frozenset[date]:
-    """The Danish public holidays of a year, and the days closed by custom."""
-    public = holidays.country_holidays("DK", years=year)
-    return frozenset(public) | {date(year, month, day) for month, day in CLOSED_BY_CUSTOM}
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in days_off(day.year)
-
-
-def on_or_after(day: date) -> date:
-    """The day itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def next_working_day(day: date) -> date:
-    """The first working day after `day` (Friday gives Monday, Wednesday before Easter gives the Tuesday after)."""
-    return on_or_after(day + timedelta(days=1))
+# The days themselves are the write side's (an absence's first day back is decided there); re-exported here.
+from crm.workdays import days_off as days_off
+from crm.workdays import is_working_day as is_working_day
+from crm.workdays import next_working_day as next_working_day
+from crm.workdays import on_or_after as on_or_after
 
 
 def working_days_after(day: date, count: int) -> date:

@@ -28,3 +28,10 @@ class PartnerCommands(CrmService):
         partner = self.load(ChannelPartner, partner_id)
         partner.rename(required_text("name", name))
         self.save(partner)
+
+    @command("manage_partners")
+    def archive_partner(self, partner_id: UUID) -> None:
+        """Stop offering a channel partner for new choices; its history keeps its name."""
+        partner = self.load(ChannelPartner, partner_id)
+        partner.archive()
+        self.save(partner)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from uuid import UUID
 
+from crm.clock import local_date
 from crm.credentials import check_password_rules
-from crm.errors import AlreadyExists
+from crm.errors import AlreadyExists, InvalidInput
 from crm.service import CrmService, command
 from crm.sign_in import log
 from crm.users import User
 from crm.validation import PERSON_NAME_LENGTH, choice, required_text
 from crm.vocabulary import DEPARTMENTS, LANGUAGES, ROLES
+from crm.workdays import next_working_day
+
+# An absence is days or weeks (holiday, leave, a course), not a standing arrangement.
+LONGEST_ABSENCE = timedelta(days=366)
 
 
 class UserCommands(CrmService):
@@ -87,6 +93,29 @@ class UserCommands(CrmService):
         user.choose_language(choice("language", language, LANGUAGES))
         self.save(user)
 
+    @command("own_account")
+    def mark_absence(self, first_day: date, last_day: date, stand_in_id: UUID | None = None) -> date:
+        """The signed-in user will be away: their follow-ups due then go to the stand-in, or to the first
+        working day after (returned)."""
+        user = self.load(User, self.current_actor())
+        check_absence_days(first_day, last_day, local_date(self.clock.now()))
+        if stand_in_id is not None:
+            stand_in = self.load(User, stand_in_id)
+            if stand_in.id == user.id:
+                raise InvalidInput(field="stand_in", problem="choose a colleague, not yourself")
+            stand_in.require_active()
+        back_on = next_working_day(last_day)
+        user.mark_absence(first_day, last_day, back_on, stand_in_id)
+        self.save(user)
+        return back_on
+
+    @command("own_account")
+    def cancel_absence(self, first_day: date) -> None:
+        """The signed-in user will not be away after all."""
+        user = self.load(User, self.current_actor())
+        user.cancel_absence(first_day)
+        self.save(user)
+
     def _store_password(self, user_id: UUID, password: str, address: str | None) -> None:
         user = self.load(User, user_id)
         check_password_rules(password, user.username, user.display_name)
@@ -119,3 +148,12 @@ class UserCommands(CrmService):
 
     def user_id_for(self, username: str) -> UUID:
         return User.create_id((username or "").strip().lower())
+
+
+def check_absence_days(first_day: date, last_day: date, today: date) -> None:
+    if last_day < first_day:
+        raise InvalidInput(field="last_day", problem="the last day is before the first")
+    if last_day < today:
+        raise InvalidInput(field="last_day", problem="the absence is over already")
+    if last_day - first_day > LONGEST_ABSENCE:
+        raise InvalidInput(field="last_day", problem="an absence can be at most a year")

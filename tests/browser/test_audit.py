@@ -33,12 +33,30 @@ def test_an_auditor_reads_the_event_log_filters_it_and_opens_the_raw_data(page, 
     page.get_by_role("button", name="Vis", exact=True).click()
     expect(page.locator(".event-sentence")).to_have_text(
         [
-            "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«",
-            "Mette Kjær overtog tippet om Soltoft Pleje A/S",
             "Mette Kjær tog den første henvendelse på tippet om Soltoft Pleje A/S",
+            "Mette Kjær overtog tippet om Soltoft Pleje A/S",
+            "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«",
         ]
     )
     assert "aggregate=lead" in page.url  # the filters are in the address, so Back and a bookmark keep them
+
+
+def test_an_auditor_finds_a_companys_history_by_typing_its_name(page, sign_in, live_app, history):
+    sign_in("auditor")
+    page.get_by_role("link", name="Historik for en post").click()
+    page.get_by_label("Navn på en virksomhed eller en person (eller en posts id)").fill("hansen transport")
+    page.keyboard.press("Enter")
+
+    history_section = page.locator("#audit-history")
+    expect(history_section.locator("h2").first).to_have_text("Virksomhed: Hansen Transport ApS")
+    expect(history_section).to_contain_text("6 versioner, den nyeste først.")
+    newest = history_section.locator(".logged-event").first
+    expect(newest.locator(".event-sentence")).to_have_text(
+        "Mette Kjær ændrede stamdata for Hansen Transport ApS: adresse"
+    )
+    expect(history_section.locator("table.diff")).to_contain_text("Adresse")
+    assert "q=hansen%20transport" in page.url  # the search is in the address, so Back and a bookmark keep it
+    screenshot(page, "audit-history-by-name")
 
 
 def test_an_auditor_sees_the_pipeline_as_it_stood_with_the_banner(page, sign_in, live_app, history):

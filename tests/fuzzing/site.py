@@ -85,6 +85,10 @@ def seed(crm: Any) -> Team:
     for user_id in vars(team).values():  # a calendar address and an API token each, so both can be stopped
         crm.calendar_feeds.renew(user_id)
         crm.create_api_token(user_id, user_id, "Fuzz")
+    # Days away two weeks on, so the absence page offers to cancel them.
+    crm.mark_absence(
+        recruiter, today + timedelta(days=14), today + timedelta(days=16), stand_in_id=team.health_consultant
+    )
     # A week on: the declined and parked companies may be approached again, and follow-ups are due.
     crm.clock.advance(timedelta(days=7))
     return team

@@ -60,28 +60,30 @@ def assert_fragment(response, target_id: str) -> str:
 
 
 class TestTheEventLog:
-    def test_each_event_reads_as_a_danish_sentence_in_notification_order(self, auditor, crm):
+    def test_each_event_reads_as_a_danish_sentence_newest_first_with_the_total(self, auditor, crm):
         page = html(auditor.get("/audit/"))
         said = sentences(page)
 
         call = "Mette Kjær registrerede et opkald til Hansen Transport ApS: intet svar; næste opfølgning 4. marts"
         assert call in said
         assert "Jonas Vestergaard delte et tip om Soltoft Pleje A/S: »Højt sygefravær, tal med HR«" in said
-        assert positions(page) == list(range(1, crm.recorder.max_notification_id() + 1))
+        head = crm.recorder.max_notification_id()
+        assert positions(page) == list(range(head, 0, -1))
+        assert f"{head} hændelser i alt" in page and "den nyeste først" in page
 
     def test_a_decline_in_an_attempt_and_an_older_decline_with_its_copied_note_both_read_well(self, auditor, crm, team):
         older = hansen_transport(crm, team.recruiter, name="Bager Nielsen", cvr=None)
         store_version_1_decline(crm, older, "Travlt med udbud")
         said = sentences(html(auditor.get("/audit/?type=Company.Declined")))
         assert said == [
+            "Systemet registrerede, at Bager Nielsen takkede nej: Travlt med udbud",
             "Mette Kjær registrerede i en henvendelse, at Soltoft Pleje A/S takkede nej; "
             "må kontaktes igen efter 1. september",
-            "Systemet registrerede, at Bager Nielsen takkede nej: Travlt med udbud",
         ]
 
     def test_the_raw_data_is_one_click_away(self, auditor):
         page = html(auditor.get("/audit/?type=OutreachAttempt.Logged"))
-        raw = re.search(r'<details class="raw-event">.*?</details>', page, re.S).group(0)
+        raw = re.findall(r'<details class="raw-event">.*?</details>', page, re.S)[-1]
         assert "<summary>Rå data</summary>" in raw
         assert "&#34;outcome&#34;: &#34;no_answer&#34;" in raw or '"outcome": "no_answer"' in raw
 
@@ -95,7 +97,7 @@ class TestTheEventLog:
         first = local_date(history.week_end[1])
         last = local_date(history.week_end[2]) - timedelta(days=1)
         said = sentences(html(auditor.get(f"/audit/?from={first}&to={last}")))
-        assert said[0] == "Mette Kjær oprettede en samarbejdsaftale med Hansen Transport ApS"
+        assert said[-1] == "Mette Kjær oprettede en samarbejdsaftale med Hansen Transport ApS"
         assert len(said) == 6 and not any("underskrev" in s for s in said)
 
     def test_filtering_by_actor_shows_only_what_that_person_did(self, auditor, team):
@@ -106,7 +108,7 @@ class TestTheEventLog:
         page = html(auditor.get("/audit/?company=soltoft"))
         said = sentences(page)
         assert "1 virksomhed passer på »soltoft«." in page
-        assert said[0].startswith("Jonas Vestergaard registrerede Soltoft Pleje A/S (")
+        assert said[-1].startswith("Jonas Vestergaard registrerede Soltoft Pleje A/S (")
         assert any("Pia Holm" in s for s in said) and any("tippet om Soltoft" in s for s in said)
         assert not any("Hansen Transport" in s for s in said)
 
@@ -123,21 +125,24 @@ class TestTheEventLog:
         assert 'role="alert"' in page and "2. marts er ikke en dato" in page
         assert len(positions(page)) == crm.recorder.max_notification_id()
 
-    def test_pages_follow_the_notification_ids_forwards_and_backwards(self, auditor, crm, monkeypatch):
+    def test_pages_go_from_the_newest_to_the_oldest_and_back(self, auditor, crm, monkeypatch):
         monkeypatch.setattr(web.audit, "PAGE_SIZE", 10)
         head = crm.recorder.max_notification_id()
-        first = html(auditor.get("/audit/"))
-        assert positions(first) == list(range(1, 11)) and "after=10" in first and "before=" not in first
+        newest = html(auditor.get("/audit/"))
+        assert positions(newest) == list(range(head, head - 10, -1))
+        assert f"before={head - 9}" in newest and "after=" not in newest and "first=1" in newest
 
-        second = html(auditor.get("/audit/?after=10"))
-        assert positions(second) == list(range(11, 21)) and "before=11" in second
-        assert positions(html(auditor.get("/audit/?before=11"))) == list(range(1, 11))
+        older = html(auditor.get(f"/audit/?before={head - 9}"))
+        assert positions(older) == list(range(head - 10, head - 20, -1)) and f"after={head - 10}" in older
+        assert positions(html(auditor.get(f"/audit/?after={head - 10}"))) == list(range(head, head - 10, -1))
 
-        last = html(auditor.get("/audit/?last=1"))
-        assert positions(last) == list(range(head - 9, head + 1)) and "after=" not in last
+        oldest = html(auditor.get("/audit/?first=1"))
+        assert positions(oldest) == list(range(10, 0, -1)) and "before=" not in oldest
 
-        filtered = html(auditor.get("/audit/?aggregate=agreement&after=19"))
-        assert positions(filtered) and min(positions(filtered)) > 19
+        every = positions(html(auditor.get("/audit/?aggregate=agreement")))
+        filtered = positions(html(auditor.get(f"/audit/?aggregate=agreement&before={every[5]}")))
+        assert filtered[:4] == every[6:] and len(filtered) == 5  # 11 agreement events, 10 a page here
+        assert "11 hændelser passer" in html(auditor.get("/audit/?aggregate=agreement"))
 
     def test_events_showing_a_person_are_recorded_in_the_access_log(self, auditor, crm, history, team):
         auditor.get("/audit/?aggregate=contact")
@@ -159,17 +164,18 @@ class TestRecordHistory:
         response = auditor.htmx_get(f"/audit/history?id={history.agreement}&a=1&b=6", "audit-history")
         body = assert_fragment(response, "audit-history")
         diff = re.search(r'<table class="diff">.*?</table>', body, re.S).group(0)
-        assert "negotiating" in diff and "signed" in diff
-        assert "Rooms on site" in diff or "Lokaler på arbejdspladsen" in diff
+        assert "Under forhandling" in diff and "Underskrevet" in diff and "negotiating" not in diff
+        assert "Krav til forankring › Lokaler på arbejdspladsen › Bekræftet af" in diff
+        assert "10. marts 2026" in diff and "2026-03-10" not in diff
 
     def test_a_contacts_history_is_recorded_in_the_access_log(self, auditor, crm, history, team):
         page = html(auditor.get(f"/audit/history?id={history.lars}&a=0&b=1"))
         assert "Lars Hansen" in page and "20304050" in page
         assert crm.access_log.entries(contact_id=history.lars)[0]["user_id"] == team.auditor
 
-    def test_an_id_that_is_not_one_shows_a_danish_message(self, auditor):
-        page = html(auditor.get("/audit/history?id=hansen"))
-        assert 'role="alert"' in page and "hansen er ikke et id." in page
+    def test_a_name_that_matches_nothing_and_an_unknown_id_show_danish_messages(self, auditor):
+        page = html(auditor.get("/audit/history?q=ingen+s%C3%A5dan"))
+        assert 'role="alert"' in page and "Ingen virksomhed eller person hedder »ingen sådan«." in page
         page = html(auditor.get("/audit/history?id=00000000-0000-0000-0000-000000000001"))
         assert "Der er ikke registreret noget med dette id." in page
 

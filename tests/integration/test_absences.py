@@ -1,0 +1,75 @@
+"""Days away on the queue: an owner's follow-ups due in an absence go to the stand-in, or to the first
+working day after it; cancelling the absence puts them back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import projections
+from tests.support import make_team
+
+MONDAY = date(2026, 3, 2)
+WEDNESDAY, FRIDAY, NEXT_MONDAY, NEXT_TUESDAY = date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10)
+
+
+@pytest.fixture
+def office(sql_database, clock):
+    """Mette owns three companies, due Wednesday, Friday and the Tuesday after."""
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    due = {}
+    for name, day in (("Onsdag ApS", WEDNESDAY), ("Fredag ApS", FRIDAY), ("Tirsdag ApS", NEXT_TUESDAY)):
+        company = app.register_company(team.recruiter, name=name, industry="care", owner_id=team.recruiter)
+        app.log_attempt(team.recruiter, company, "call", "no_answer", next_follow_up=day)
+        due[name] = company
+    projector = projections.Projector(app)
+    return app, team, due, projector
+
+
+def names(queue, section):
+    return [row["name"] for row in queue[section]]
+
+
+def test_with_no_stand_in_the_follow_ups_move_to_the_first_working_day_after(office):
+    app, team, due, projector = office
+    assert app.mark_absence(team.recruiter, WEDNESDAY, FRIDAY) == NEXT_MONDAY
+    projector.catch_up()
+    outreach = projector["outreach"]
+
+    assert names(projections.my_day(outreach, team.recruiter, WEDNESDAY), "due_today") == []
+    back = projections.my_day(outreach, team.recruiter, NEXT_MONDAY)
+    assert names(back, "due_today") == ["Fredag ApS", "Onsdag ApS"] and names(back, "overdue") == []
+    moved = back["due_today"][1]
+    assert (moved["next_follow_up"], moved["planned_follow_up"]) == (NEXT_MONDAY, WEDNESDAY)
+    assert projections.queue_counts(outreach, team.recruiter, NEXT_MONDAY)["due_today"] == 2
+    later = projections.queue_row(outreach, due["Tirsdag ApS"], NEXT_MONDAY)
+    assert later["section"] == "later" and later["next_follow_up"] == NEXT_TUESDAY
+
+
+def test_with_a_stand_in_they_show_on_the_colleagues_day_while_the_absence_runs(office):
+    app, team, due, projector = office
+    app.mark_absence(team.recruiter, WEDNESDAY, FRIDAY, stand_in_id=team.health_consultant)
+    projector.catch_up()
+    outreach, sofie = projector["outreach"], team.health_consultant
+
+    assert names(projections.my_day(outreach, sofie, WEDNESDAY), "due_today") == ["Onsdag ApS"]
+    friday = projections.call_list(outreach, sofie, FRIDAY)
+    assert names(friday, "overdue") == ["Onsdag ApS"] and names(friday, "due_today") == ["Fredag ApS"]
+    assert projections.to_call(outreach, sofie, FRIDAY, called_since=app.clock.now()) == [
+        due["Onsdag ApS"],
+        due["Fredag ApS"],
+    ]
+    # Back on Monday, what the stand-in did not do is the owner's again, and no longer the colleague's.
+    assert projections.queue_counts(outreach, sofie, NEXT_MONDAY) == dict.fromkeys(projections.QUEUE_SECTIONS, 0)
+    assert names(projections.my_day(outreach, team.recruiter, NEXT_MONDAY), "overdue") == ["Onsdag ApS", "Fredag ApS"]
+
+
+def test_a_cancelled_absence_puts_the_follow_ups_back(office):
+    app, team, due, projector = office
+    app.mark_absence(team.recruiter, WEDNESDAY, FRIDAY)
+    app.cancel_absence(team.recruiter, WEDNESDAY)
+    projector.catch_up()
+    assert names(projections.my_day(projector["outreach"], team.recruiter, WEDNESDAY), "due_today") == ["Onsdag ApS"]
+    assert projections.absences_of(projector["users"], team.recruiter, MONDAY) == []

@@ -1,30 +1,63 @@
-"""Who consulted a person's data: time, user, type of use, person or search criterion.
+"""Who consulted a person's data: time, user, type of use, person or search criterion, purpose.
 
 The content of the Danish public-sector access log. Append-only: the module
-offers no way to change or delete a row, and the database refuses it too
-(a trigger, created by the migrations in storage/migrations/), so a data
-subject can be told who looked at their data.
+offers no way to change a row, and deletes only rows whose retention has ended
+(`purge`); the database refuses anything else (triggers, created by the
+migrations in storage/migrations/: 0010 refuses deleting a row younger than
+MINIMUM_RETENTION_DAYS), so a data subject can be told who looked at their data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+import os
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, Uuid, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    func,
+    select,
+)
 
 from crm.clock import Clock
 from crm.validation import storable
 
-USES = ("page", "search", "export", "api")
+USES = ("page", "search", "export", "api", "refused")
 # The uses whose criterion is what a user typed, kept only as a keyed hash (an API search, too).
 HASHED_CRITERIA = frozenset({"search", "api"})
 DIGEST_PREFIX = "hmac:"
 CRITERIA_KEY_ID = "access-log:criteria"
+
+RETENTION_VAR = "CRM_ACCESS_LOG_RETENTION_DAYS"
+# Six months, the period the Danish public-sector logging rules keep an access log for.
+DEFAULT_RETENTION_DAYS = 183
+# The database refuses deleting younger rows whatever the setting (migration 0010 keeps the same number).
+MINIMUM_RETENTION_DAYS = 30
+
+
+def retention_days(env: Mapping[str, str] | None = None) -> int:
+    """The configured retention in days; a value under the minimum or not a number is refused."""
+    text = (os.environ if env is None else env).get(RETENTION_VAR, "").strip()
+    if not text:
+        return DEFAULT_RETENTION_DAYS
+    if not text.isdigit() or int(text) < MINIMUM_RETENTION_DAYS:
+        raise ValueError(f"{RETENTION_VAR} must be a whole number of days, at least {MINIMUM_RETENTION_DAYS}")
+    return int(text)
+
 
 # Created and changed by the migrations in storage/migrations/; this is the shape the queries use.
 metadata = MetaData()
@@ -38,8 +71,10 @@ access_log = Table(
     Column("contact_id", Uuid),
     Column("criterion", Text),
     Column("place", String(300)),
+    Column("purpose", String(300)),
     Index("crm_access_log_contact", "contact_id", "at"),
     Index("crm_access_log_user", "user_id", "at"),
+    Index("crm_access_log_at", "at"),
 )
 
 
@@ -73,8 +108,12 @@ class AccessLog:
         contact_ids: Iterable[UUID | None] = (None,),
         criterion: str | None = None,
         place: str | None = None,
+        purpose: str | None = None,
     ) -> None:
-        """One row per person shown (or one row with no person for a search that found nobody)."""
+        """One row per person shown (or one row with no person for a search that found nobody).
+
+        `purpose` is what the user said the export or bulk search is for, as they typed it.
+        """
         if use not in USES:
             raise ValueError(f"use must be one of {USES}")
         at = self.clock.now().astimezone(UTC).replace(tzinfo=None)
@@ -86,11 +125,13 @@ class AccessLog:
                 "contact_id": contact_id,
                 "criterion": self._stored_criterion(use, criterion),
                 "place": storable(place, 300),
+                "purpose": storable(purpose, 300),
             }
             for contact_id in (list(contact_ids) or [None])
         ]
         if self.datastore is None:
-            self._memory.extend({"id": len(self._memory) + i + 1, **row} for i, row in enumerate(rows))
+            next_id = (self._memory[-1]["id"] if self._memory else 0) + 1
+            self._memory.extend({"id": next_id + i, **row} for i, row in enumerate(rows))
             return
         with self.datastore.transaction(commit=True) as session:
             session.execute(access_log.insert(), rows)
@@ -125,3 +166,27 @@ class AccessLog:
             query = query.where(access_log.c.id < before_id)
         with self.datastore.transaction(commit=False) as session:
             return [dict(row._mapping) for row in session.execute(query)]
+
+    def expiry(self, days: int) -> datetime:
+        """The moment before which a row's retention has ended, as the rows are stamped (naive UTC)."""
+        return self.clock.now().astimezone(UTC).replace(tzinfo=None) - timedelta(days=days)
+
+    def count_before(self, moment: datetime) -> int:
+        """How many rows are older than `moment`."""
+        if self.datastore is None:
+            return sum(1 for row in self._memory if row["at"] < moment)
+        with self.datastore.transaction(commit=False) as session:
+            return int(session.execute(select(func.count()).where(access_log.c.at < moment)).scalar_one())
+
+    def delete_before(self, moment: datetime) -> int:
+        """Delete the rows older than `moment` (search criteria and purposes with them); returns how many.
+
+        Call it through the command `purge_access_log`, which records that it was done.
+        """
+        if self.datastore is None:
+            kept = [row for row in self._memory if row["at"] >= moment]
+            deleted = len(self._memory) - len(kept)
+            self._memory[:] = kept
+            return deleted
+        with self.datastore.transaction(commit=True) as session:
+            return int(session.execute(delete(access_log).where(access_log.c.at < moment)).rowcount or 0)

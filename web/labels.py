@@ -130,6 +130,7 @@ LABELS = {
         "record": _l("record"),
         "token": _l("API token"),
         "webhook": _l("webhook"),
+        "access_log": _l("access log"),
     },
     "legal_basis": {
         "art17_1_a_no_longer_necessary": _l("No longer necessary (GDPR Art. 17(1)(a))"),

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from crm.access_log import DEFAULT_RETENTION_DAYS, access_log, retention_days
+from crm.access_log import DEFAULT_RETENTION_DAYS, access_log, access_log_people, retention_days
 from crm.access_log_retention import AccessLogRetention
 from crm.application import CrmApplication
 from crm.clock import SimulatedClock
@@ -63,24 +63,29 @@ def test_the_database_refuses_deleting_a_row_younger_than_the_floor_and_any_chan
     team = make_team(app)
     app.access_log.record(team.recruiter, "page", [team.consultant], place="/companies/x")
     engine = app.factory.datastore.engine
-    with pytest.raises(Exception, match="younger than 30 days"):
-        with engine.begin() as connection:
-            connection.execute(access_log.delete())
+    for table in (access_log_people, access_log):
+        with pytest.raises(Exception, match="younger than 30 days"):
+            with engine.begin() as connection:
+                connection.execute(table.delete())
     with pytest.raises(Exception, match="append-only"):
         with engine.begin() as connection:
             connection.execute(access_log.update().values(place="/elsewhere"))
-    assert len(app.access_log.entries()) == 1
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(access_log_people.update().values(contact_id=team.auditor))
+    assert app.access_log.entries(contact_id=team.consultant)[0]["place"] == "/companies/x"
 
 
 def test_the_database_lets_an_expired_row_be_deleted_but_not_changed(sql_database):
     app = sql_database.app(clock=days_ago(40))
     team = make_team(app)
-    app.access_log.record(team.recruiter, "search", [], criterion="hansen")
+    app.access_log.record(team.recruiter, "search", [team.consultant, team.auditor], criterion="hansen")
     engine = app.factory.datastore.engine
     with pytest.raises(Exception, match="append-only"):
         with engine.begin() as connection:
             connection.execute(access_log.update().values(criterion="nothing to see"))
     with engine.begin() as connection:
+        assert connection.execute(access_log_people.delete()).rowcount == 2
         assert connection.execute(access_log.delete()).rowcount == 1
     assert app.access_log.entries() == []
 
@@ -95,7 +100,8 @@ def test_crm_access_log_purge_says_how_many_rows_it_deleted(tmp_path, monkeypatc
 
     result = CliRunner().invoke(main, ["access-log", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 2 access-log rows older than 60 days" in result.output
+    assert "Deleted 1 access-log rows older than 60 days" in result.output
+    assert app.access_log.entries(contact_id=team.auditor) == []
     again = CliRunner().invoke(main, ["access-log", "purge"])
     assert "Deleted 0 access-log rows" in again.output
     monkeypatch.setenv("CRM_ACCESS_LOG_RETENTION_DAYS", "7")
@@ -126,3 +132,22 @@ def test_the_projection_worker_purges_at_start_and_then_once_per_period(tmp_path
         worker.join()
     assert purges == [1]
     assert app.access_log.entries() == []
+
+
+def test_the_database_floor_and_the_smallest_retention_allowed_are_the_same_number():
+    import importlib
+
+    from crm.access_log import MINIMUM_RETENTION_DAYS
+
+    migration = importlib.import_module("storage.migrations.versions.0010_access_log_retention")
+    assert migration.RETENTION_FLOOR_DAYS == MINIMUM_RETENTION_DAYS
+    floors = [
+        statement
+        for triggers in (migration.RETENTION_TRIGGERS, migration.PEOPLE_TRIGGERS)
+        for statements in triggers.values()
+        for statement in statements
+        if "cannot be deleted" in statement
+    ]
+    assert len(floors) == 4 and all(
+        f"'-{MINIMUM_RETENTION_DAYS} days'" in s or f"'{MINIMUM_RETENTION_DAYS} days'" in s for s in floors
+    )

@@ -96,6 +96,7 @@ from projections.reports.persistence import (
 from projections.reports.scope import DIMENSIONS as REPORT_DIMENSIONS
 from projections.reports.scope import ReportCriteria, Spread
 from projections.runner import Progress, Projector
+from projections.subject_reads import SubjectReads
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream
 from projections.users import UserRow
@@ -155,6 +156,7 @@ __all__ = [
     "RequirementRow",
     "Spread",
     "StalledRow",
+    "SubjectReads",
     "TimelineEntry",
     "Upstream",
     "UserRow",

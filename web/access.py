@@ -124,6 +124,9 @@ ROUTES: dict[str, Rule] = {
     # Erasing a person on request: the project lead.
     "privacy.erase": needs("erase_personal_data"),
     "privacy.redact": needs("erase_personal_data"),
+    # The data subject's copy: all of one person's data, for the project lead who answers the request.
+    "privacy.copy_json": needs("erase_personal_data"),
+    "privacy.copy_page": needs("erase_personal_data"),
     # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
     "exports.companies": needs("read_outreach"),
     "exports.pipeline": needs("read_outreach"),

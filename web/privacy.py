@@ -78,3 +78,6 @@ def redact(contact_id: UUID):
             projector.rebuild(name)  # every copy of the redacted texts is replaced by a fresh replay
     flash(_("%(num)d texts redacted.", num=len(chosen)), "success")
     return redirect(url_for("privacy.erase", contact_id=contact_id))
+
+
+from web import subject_copy  # noqa: E402, F401 - routes registered on `bp`

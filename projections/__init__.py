@@ -95,6 +95,7 @@ from projections.reports.persistence import (
 )
 from projections.reports.scope import DIMENSIONS as REPORT_DIMENSIONS
 from projections.reports.scope import ReportCriteria, Spread
+from projections.retention_review import ReviewRow, retention_review
 from projections.runner import Progress, Projector
 from projections.subject_reads import SubjectReads
 from projections.timeline import TimelineEntry
@@ -154,6 +155,7 @@ __all__ = [
     "ReportCriteria",
     "RequirementHold",
     "RequirementRow",
+    "ReviewRow",
     "Spread",
     "StalledRow",
     "SubjectReads",
@@ -203,6 +205,7 @@ __all__ = [
     "queue_row",
     "re_aim",
     "reports_as_of",
+    "retention_review",
     "search_companies",
     "search_term",
     "stage_counts",

@@ -127,6 +127,9 @@ ROUTES: dict[str, Rule] = {
     # The data subject's copy: all of one person's data, for the project lead who answers the request.
     "privacy.copy_json": needs("erase_personal_data"),
     "privacy.copy_page": needs("erase_personal_data"),
+    # The retention review: the people whose data may have outlived its purpose, and their erasure.
+    "privacy.retention": needs("erase_personal_data"),
+    "privacy.erase_reviewed": needs("erase_personal_data"),
     # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
     "exports.companies": needs("read_outreach"),
     "exports.pipeline": needs("read_outreach"),

@@ -17,9 +17,7 @@ def birthe(live_app):
     return hansen
 
 
-def test_the_project_lead_erases_a_person_and_the_company_page_shows_an_erased_person(
-    page, sign_in, birthe, live_app
-):
+def test_the_project_lead_erases_a_person_and_the_company_page_shows_an_erased_person(page, sign_in, birthe, live_app):
     sign_in("project_lead")
     page.goto(f"{live_app.config['LIVE_URL']}/companies/{birthe}")
     page.get_by_role("link", name="Slet Birthe Kjærgaard").click()

@@ -34,9 +34,11 @@ PAGE_SIZE = 50
 FILTER_ARGS = ("from", "to", "actor", "company", "company_id", "aggregate", "type")
 
 
-def record_shown(contact_ids: Iterable[UUID], use: str = "page", criterion: str | None = None) -> None:
+def record_shown(
+    contact_ids: Iterable[UUID], use: str = "page", criterion: str | None = None, purpose: str | None = None
+) -> None:
     """The access log: who saw which person's data, where (once per page view, web/access_record.py)."""
-    record_people(use, sorted(contact_ids, key=str), criterion=criterion, even_nobody=use == "search")
+    record_people(use, sorted(contact_ids, key=str), criterion=criterion, purpose=purpose, even_nobody=use == "search")
 
 
 def filter_day(name: str, errors: list[str]) -> date | None:

@@ -146,7 +146,8 @@ def access_log():
     found_people: list[projections.FoundContact] = []
     if person_text:
         found_people = projections.contacts_named(outreach, person_text)
-        record_shown({p["contact_id"] for p in found_people}, "search", criterion=person_text)
+        purpose = (args.get("purpose") or "").strip() or None
+        record_shown({p["contact_id"] for p in found_people}, "search", criterion=person_text, purpose=purpose)
     person: Any = None
     if contact_id:
         person = projections.contacts_by_id(outreach, [contact_id]).get(contact_id) or {

@@ -63,3 +63,16 @@ def test_refused_access_to_a_screen_of_people_is_recorded(as_role, crm, team, hi
 def test_a_refusal_of_a_screen_without_people_is_not_in_the_access_log(as_role, crm, team):
     assert as_role("recruiter").get("/admin/users").status_code == 403
     assert crm.access_log.entries(user_id=team.recruiter) == []
+
+
+def test_a_search_across_everyone_asks_its_purpose_and_records_it(as_role, crm, team, history):
+    auditor = as_role("auditor")
+    form = auditor.get("/audit/access-log").get_data(as_text=True)
+    assert "Formål med søgningen" in form and 'name="purpose" required' in form
+    auditor.get("/audit/access-log?person=lars&purpose=Indsigtsanmodning+sag+2026-14")
+    searched = crm.access_log.entries(user_id=team.auditor)[0]
+    assert (searched["use"], searched["purpose"], searched["contact_ids"]) == (
+        "search",
+        "Indsigtsanmodning sag 2026-14",
+        [history.lars],
+    )

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import create_engine
 
 from cli import audit_proofs  # noqa: F401  # registers its commands on the audit group
+from cli.access_log import access_log
 from cli.audit import audit
 from cli.backup import backup, restore
 from cli.calendar import calendar
@@ -87,6 +88,7 @@ main.add_command(users)
 main.add_command(projections)
 main.add_command(audit)
 main.add_command(contacts)
+main.add_command(access_log)
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(tokens)

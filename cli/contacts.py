@@ -10,8 +10,7 @@ import click
 
 import projections
 from cli.wiring import open_app, open_projector
-from crm.audit.log import versions
-from crm.contacts import Contact
+from crm.data_subject import data_subject_copy, record_copy_handed_over
 from crm.errors import CrmError
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import LEGAL_BASES
@@ -48,34 +47,9 @@ def contacts_copy(contact_id: UUID, path: Path) -> None:
     projector = open_projector(app)
     projector.catch_up()
     try:
-        contact = app.load(Contact, contact_id)
+        copy = data_subject_copy(app, contact_id, projections.SubjectReads(projector, app.today()))
     except CrmError as error:
         raise click.ClickException(str(error)) from None
-    outreach = projector["outreach"]
-    attempts = [a for a in projections.attempts_of(outreach, contact.company_id) if a["contact_id"] == contact_id]
-    commitments = projector["agreements"].commitment_tracker(app.today(), owner_contact_id=contact_id)
-    company = projections.company(outreach, contact.company_id)
-    copy = {
-        "made_at": app.clock.now().isoformat(),
-        "person": {
-            "contact_id": contact_id,
-            "name": contact.name,
-            "phone": contact.phone,
-            "email": contact.email,
-            "role": contact.role,
-            "company": company["name"] if company else None,
-            "erased": contact.is_erased,
-        },
-        "history": [
-            {"version": v.number, "event": v.topic.partition(":")[2], "at": getattr(v.event, "timestamp", None)}
-            for v in versions(app, contact_id)
-        ],
-        "attempts_naming_them": attempts,
-        "commitments_they_own": commitments,
-        "who_consulted_their_data": app.access_log.entries(contact_id=contact_id, limit=100_000),
-    }
     path.write_text(json.dumps(copy, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    app.access_log.record(
-        SYSTEM_ACTOR_ID, "export", [contact_id], criterion="data subject's copy", place="crm contacts copy"
-    )
+    record_copy_handed_over(app, SYSTEM_ACTOR_ID, contact_id, "crm contacts copy")
     click.echo(f"Wrote the copy of {contact_id} to {path}.")

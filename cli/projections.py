@@ -10,12 +10,17 @@ import sys
 import click
 
 from cli.progress import progress_bar
-from cli.wiring import open_projector
+from cli.wiring import open_app, open_projector
+from crm.access_log import retention_days
 from crm.audit.chain import ChainedApplicationRecorder
 from crm.audit.checkpoint import Signer, checkpoint_if_grown
+from crm.permissions import SYSTEM_ACTOR_ID
 from projections.generations import Failure
 from projections.runner import Projector, RebuildFailed, ViewStatus
-from projections.worker import run_forever
+from projections.worker import Every, run_forever
+
+# The access log's purge is one indexed DELETE; once a day keeps the rows at most a day past their retention.
+PURGE_EVERY = 24 * 3600.0
 
 
 @click.group()
@@ -36,7 +41,10 @@ def projections_run(wake_every: float, checkpoint_every: float) -> None:
     """Follow new events (LISTEN/NOTIFY on PostgreSQL, polling on SQLite) until interrupted."""
     stopping = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(now=True))
-    projector = open_projector()
+    days = retention_days()  # a wrong setting stops the worker at start, not at the first purge
+    app = open_app()
+    projector = open_projector(app)
+    purge = Every(functools.partial(app.purge_access_log, SYSTEM_ACTOR_ID, days), PURGE_EVERY)
     periodic = None
     if checkpoint_every > 0 and isinstance(projector.app.recorder, ChainedApplicationRecorder):
         signer = Signer.load()
@@ -44,7 +52,12 @@ def projections_run(wake_every: float, checkpoint_every: float) -> None:
     click.echo("Following new events; Ctrl+C to stop.")
     with contextlib.suppress(KeyboardInterrupt):
         run_forever(
-            projector, lambda: stopping["now"], wake_every=wake_every, periodic=periodic, period=checkpoint_every
+            projector,
+            lambda: stopping["now"],
+            wake_every=wake_every,
+            periodic=periodic,
+            period=checkpoint_every,
+            also=[purge],
         )
 
 

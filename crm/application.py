@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crm.clock import Clock
+from crm.commands.access_log import AccessLogCommands
 from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
@@ -34,6 +35,7 @@ class CrmApplication(
     AttemptCommands,
     AgreementCommands,
     PrivacyCommands,
+    AccessLogCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""
 

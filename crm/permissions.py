@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review_sign_ins": frozenset({"admin", "auditor"}),
     # The rules of persistent contact (attempts before a company is flagged, time between calls, default follow-ups).
     "set_rules": frozenset({"project_lead"}),
+    # Deleting the access log's expired rows: the worker and `crm access-log purge` (the system actor) only.
+    "purge_access_log": frozenset(),
 }
 
 

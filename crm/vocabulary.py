@@ -34,6 +34,7 @@ AGGREGATE_SLUGS = {
     "User": "user",
     "CvrIndex": "cvr",
     "OutreachRules": "rules",
+    "AccessLogRetention": "access_log",
 }
 
 CONTACT_ROLES = (

@@ -99,7 +99,9 @@ from projections.reports.persistence import (
 from projections.reports.scope import DIMENSIONS as REPORT_DIMENSIONS
 from projections.reports.scope import ReportCriteria, Spread
 from projections.reports.scope import read_once as reports_read_once
+from projections.retention_review import ReviewRow, retention_review
 from projections.runner import Progress, Projector
+from projections.subject_reads import SubjectReads
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream
 from projections.users import UserRow
@@ -160,8 +162,10 @@ __all__ = [
     "ReportCriteria",
     "RequirementHold",
     "RequirementRow",
+    "ReviewRow",
     "Spread",
     "StalledRow",
+    "SubjectReads",
     "TimelineEntry",
     "Upstream",
     "UserRow",
@@ -212,6 +216,7 @@ __all__ = [
     "re_aim",
     "reports_as_of",
     "reports_read_once",
+    "retention_review",
     "search_companies",
     "search_term",
     "stage_counts",

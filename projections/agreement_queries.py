@@ -182,6 +182,21 @@ class AgreementQueries(View):
             agreements.outerjoin(companies, companies.c.company_id == agreements.c.company_id)
         )
 
+    def requirements_naming(self, contact_id: UUID) -> list[dict[str, Any]]:
+        """The buy-in requirements confirmed with this person, with their agreement's company."""
+        query = (
+            select(requirements, companies.c.name.label("company_name"))
+            .select_from(
+                requirements.join(agreements, agreements.c.agreement_id == requirements.c.agreement_id).outerjoin(
+                    companies, companies.c.company_id == agreements.c.company_id
+                )
+            )
+            .where(requirements.c.contact_id == contact_id)
+            .order_by(requirements.c.agreement_id, requirements.c.position)
+        )
+        with self.transaction(commit=False) as session:
+            return [dict(row._mapping) for row in session.execute(query)]
+
     def _commitments_query(self) -> Any:
         return select(
             commitments,

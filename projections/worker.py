@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import select
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
@@ -45,30 +46,46 @@ class NewEventSignal:
             self._connection.close()
 
 
+@dataclass
+class Every:
+    """A task the worker runs at start and then every `period` seconds (the checkpoint, the access-log purge)."""
+
+    task: Callable[[], object]
+    period: float
+    last: float | None = None
+
+    def run_if_due(self) -> None:
+        if self.last is not None and time.monotonic() - self.last < self.period:
+            return
+        self.last = time.monotonic()
+        try:
+            self.task()
+        except Exception:  # a task that fails now is tried again at the next period
+            logger.exception("The periodic task failed; trying again in %s s", self.period)
+
+
 def run_forever(
     projector: Projector,
     should_stop: Callable[[], bool],
     wake_every: float = 5.0,
     periodic: Callable[[], object] | None = None,
     period: float = 3600.0,
+    also: Sequence[Every] = (),
 ) -> None:
     """Catch up, then sleep until new events are signalled, until told to stop.
 
     An event a view cannot apply stops that view only (projections/runner.py); any other
     error is logged and the catch-up tried again after `wake_every` seconds, so the worker
     outlives a database restart. `periodic` (the audit checkpoint, given by the command
-    line) runs at start and then every `period` seconds; its failure is logged, not fatal.
+    line) runs at start and then every `period` seconds, as does each task in `also`
+    with its own period (the access-log purge, daily); a failure is logged, not fatal.
     """
     signal = NewEventSignal(projector.app)
-    last_periodic: float | None = None
+    tasks = [*([Every(periodic, period)] if periodic is not None else []), *also]
     try:
         while not should_stop():
-            if periodic is not None and (last_periodic is None or time.monotonic() - last_periodic >= period):
-                last_periodic = time.monotonic()
-                try:
-                    periodic()
-                except Exception:  # a checkpoint that fails now is made at the next period
-                    logger.exception("The periodic task failed; trying again in %s s", period)
+            for each in tasks:
+                each.run_if_due()
             try:
                 applied = projector.catch_up()
             except Exception:  # the worker must outlive a database restart
@@ -76,6 +93,6 @@ def run_forever(
                 time.sleep(wake_every)
                 continue
             if applied == 0:
-                signal.wait(wake_every if periodic is None else min(wake_every, period))
+                signal.wait(min([wake_every, *(each.period for each in tasks)]))
     finally:
         signal.close()

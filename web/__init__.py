@@ -109,6 +109,7 @@ def _register_navigation(app: Flask) -> None:
         ("reports.index", _l("Reports")),
         ("partners.index", _l("Partners")),
         ("rules.index", _l("Rules")),
+        ("privacy.retention", _l("Retention")),
         ("audit.index", _l("Audit")),
         ("admin.users", _l("Users")),
         ("sign_ins.index", _l("Sign-ins")),

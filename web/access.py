@@ -16,6 +16,7 @@ from flask_login import current_user, login_url
 
 from web import session_policy
 from web.extensions import htmx, login_manager
+from web.services import crm
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,12 @@ ROUTES: dict[str, Rule] = {
     # Erasing a person on request: the project lead.
     "privacy.erase": needs("erase_personal_data"),
     "privacy.redact": needs("erase_personal_data"),
+    # The data subject's copy: all of one person's data, for the project lead who answers the request.
+    "privacy.copy_json": needs("erase_personal_data"),
+    "privacy.copy_page": needs("erase_personal_data"),
+    # The retention review: the people whose data may have outlived its purpose, and their erasure.
+    "privacy.retention": needs("erase_personal_data"),
+    "privacy.erase_reviewed": needs("erase_personal_data"),
     # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
     "exports.companies": needs("read_outreach"),
     "exports.pipeline": needs("read_outreach"),
@@ -222,6 +229,19 @@ ROUTES: dict[str, Rule] = {
 }
 
 
+# The permissions that guard screens showing people's data: a refusal there is an attempt on personal data,
+# recorded in the access log (the Danish logging rules and ISO 27001 A.8.15 ask for refused access too).
+GUARDS_PEOPLE = frozenset({"read_outreach", "audit", "erase_personal_data"})
+
+
+def record_refusal(rule: Rule) -> None:
+    """Note in the access log that a signed-in user was refused a screen of people (and whose, when the URL says)."""
+    if rule.permission not in GUARDS_PEOPLE:
+        return
+    named = (request.view_args or {}).get("contact_id")
+    crm().access_log.record(current_user.id, "refused", [named] if named else [None], place=request.path)
+
+
 def allows(endpoint: str) -> bool:
     """Whether the current visitor may open `endpoint` (for the navigation)."""
     rule = ROUTES.get(endpoint)
@@ -264,5 +284,6 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return to_sign_in()
         if rule.permission is not None and not current_user.may(rule.permission):
+            record_refusal(rule)
             abort(403)
         return None

@@ -17,10 +17,11 @@ from flask_login import current_user
 import projections
 from crm.errors import AgreementNotReady, CrmError
 from web import params
+from web.access_record import record_people
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, today, views
+from web.services import today, views
 from web.workdays import follow_up_due
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -35,9 +36,7 @@ def requirement_title(requirement: dict[str, Any]) -> str:
 
 
 def _log_personal_data(contact_ids: set) -> None:
-    shown = {contact_id for contact_id in contact_ids if contact_id is not None}
-    if shown:
-        crm().access_log.record(current_user.id, "page", sorted(shown), place=request.path)
+    record_people("page", sorted((c for c in contact_ids if c is not None), key=str))
 
 
 # --- the trackers ---------------------------------------------------------------------------------

@@ -9,18 +9,19 @@ web/audit_history.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 import projections
 from crm.clock import local_date
 from crm.vocabulary import AGGREGATE_SLUGS
 from web import params
+from web.access_record import record_people
 from web.event_names import EVENT_NAMES, aggregate_label, event_name
 from web.logged_events import logged_events
 from web.rendering import page_or_fragment
@@ -32,12 +33,11 @@ PAGE_SIZE = 50
 FILTER_ARGS = ("from", "to", "actor", "company", "company_id", "aggregate", "type")
 
 
-def record_shown(contact_ids: set[UUID], use: str = "page", criterion: str | None = None) -> None:
-    """The access log: who saw which person's data, where."""
-    if contact_ids or use == "search":
-        crm().access_log.record(
-            current_user.id, use, sorted(contact_ids, key=str), criterion=criterion, place=request.path
-        )
+def record_shown(
+    contact_ids: Iterable[UUID], use: str = "page", criterion: str | None = None, purpose: str | None = None
+) -> None:
+    """The access log: who saw which person's data, where (once per page view, web/access_record.py)."""
+    record_people(use, sorted(contact_ids, key=str), criterion=criterion, purpose=purpose, even_nobody=use == "search")
 
 
 def filter_day(name: str, errors: list[str]) -> date | None:

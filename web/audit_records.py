@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
+from crm.access_log import retention_days
 from crm.audit.bundle import prove_export
 from crm.audit.checkpoint import Signer, trusted_checkpoints
 from crm.audit.export import ExportSummary, InvalidRange, export_lines, file_names, record_export_access
@@ -33,6 +34,7 @@ def use_label(use: str) -> str:
         "search": _("found by a search"),
         "export": _("exported"),
         "api": _("read through the API"),
+        "refused": _("refused access"),
     }.get(use, use)
 
 
@@ -74,7 +76,7 @@ def export():
     errors: list[str] = []
     first, last = _range(errors)
     chosen = bool(request.args.get("from") or request.args.get("to")) and not errors
-    keep = {k: v for k, v in request.args.items() if k in ("from", "to") and v and not errors}
+    keep = {k: v for k, v in request.args.items() if k in ("from", "to", "purpose") and v and not errors}
     return page_or_fragment(
         "audit/export.html",
         "audit/_export.html",
@@ -96,12 +98,13 @@ def export_events():
         return checked
     summary, lines = checked
     app, user_id, place = crm(), current_user.id, request.path
+    purpose = (request.args.get("purpose") or "").strip() or None
 
     def streamed() -> Iterator[bytes]:
         try:
             yield from lines
         finally:
-            record_export_access(app, user_id, summary, place)
+            record_export_access(app, user_id, summary, place, purpose=purpose)
 
     name = file_names(summary.date_from, summary.date_to)[0]
     response = Response(stream_with_context(streamed()), mimetype="application/x-ndjson")
@@ -143,7 +146,8 @@ def access_log():
     found_people: list[projections.FoundContact] = []
     if person_text:
         found_people = projections.contacts_named(outreach, person_text)
-        record_shown({p["contact_id"] for p in found_people}, "search", criterion=person_text)
+        purpose = (args.get("purpose") or "").strip() or None
+        record_shown({p["contact_id"] for p in found_people}, "search", criterion=person_text, purpose=purpose)
     person: Any = None
     if contact_id:
         person = projections.contacts_by_id(outreach, [contact_id]).get(contact_id) or {
@@ -155,7 +159,7 @@ def access_log():
     entries = crm().access_log.entries(contact_id=contact_id, user_id=user_id, before_id=before, limit=PAGE_SIZE + 1)
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
-    companies_of = projections.contacts_by_id(outreach, {e["contact_id"] for e in entries if e["contact_id"]})
+    companies_of = projections.contacts_by_id(outreach, {c for e in entries for c in e["contact_ids"]})
     users = views()["users"].all_users()
     user_names = {u["user_id"]: u["display_name"] for u in users}
     return page_or_fragment(
@@ -167,7 +171,9 @@ def access_log():
                 **e,
                 "user_name": user_names.get(e["user_id"], str(e["user_id"])),
                 "how": use_label(e["use"]),
-                "where": companies_of.get(e["contact_id"]),
+                # A row about one person links to them; a page that showed several says how many.
+                "person_id": e["contact_ids"][0] if len(e["contact_ids"]) == 1 else None,
+                "where": companies_of.get(e["contact_ids"][0]) if len(e["contact_ids"]) == 1 else None,
             }
             for e in entries
         ],
@@ -180,6 +186,7 @@ def access_log():
         user_id=user_id,
         keep={k: v for k, v in args.items() if k in ("contact", "user") and v},
         user_name=user_names.get(user_id, str(user_id)) if user_id else None,
+        retention_days=retention_days(),
     )
 
 

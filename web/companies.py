@@ -18,6 +18,7 @@ import projections
 from crm.errors import CrmError
 from crm.vocabulary import ERASED_PERSON, SIZE_BANDS
 from web import params
+from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
@@ -35,8 +36,7 @@ def vocabularies() -> dict[str, Any]:
 
 def log_people(use: str, contact_ids: list[UUID], criterion: str | None = None) -> None:
     """Names, phones and e-mails on screen are personal data: the access log records who saw whose."""
-    if contact_ids:
-        crm().access_log.record(current_user.id, use, contact_ids, criterion=criterion, place=request.path)
+    record_people(use, contact_ids, criterion=criterion)
 
 
 # --- the list ----------------------------------------------------------------------------------------

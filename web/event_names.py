@@ -41,6 +41,7 @@ EVENT_NAMES = {
     "Contact.RoleChanged": _l("Contact's role changed"),
     "Contact.Archived": _l("Contact archived"),
     "Contact.Erased": _l("Person erased"),
+    "AccessLogRetention.Purged": _l("Access log purged"),
     "OutreachAttempt.Logged": _l("Attempt logged"),
     "OutreachAttempt.Corrected": _l("Attempt corrected"),
     "OutreachAttempt.Voided": _l("Attempt voided"),

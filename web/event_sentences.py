@@ -139,6 +139,12 @@ SENTENCES: dict[str, Sentence] = {
         basis=label("legal_basis", e.legal_basis).lower(),
         reason=e.reason or "",
     ),
+    "AccessLogRetention.Purged": lambda e, n, p: _(
+        "%(actor)s deleted %(rows)d access-log rows older than %(days)d days (their retention had ended)",
+        **p,
+        rows=e.rows,
+        days=e.retention_days,
+    ),
     "OutreachAttempt.Logged": _attempt_logged,
     "OutreachAttempt.Corrected": lambda e, n, p: _(
         "%(actor)s corrected an attempt to %(company)s: %(fields)s", **p, fields=_fields(e.changes)

@@ -37,7 +37,8 @@ def known_format() -> None:
 def _log_export(contact_ids: Iterable[UUID | None]) -> None:
     named = sorted({c for c in contact_ids if c is not None})
     if named:
-        crm().access_log.record(current_user.id, "export", named, place=request.full_path)
+        purpose = (request.args.get("purpose") or "").strip() or None
+        crm().access_log.record(current_user.id, "export", named, place=request.full_path, purpose=purpose)
 
 
 @bp.get(f"/companies.{FORMAT}")

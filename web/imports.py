@@ -18,6 +18,7 @@ from flask_login import current_user
 import projections
 from crm.errors import CrmError
 from crm.imports import MAX_BYTES, ImportPlan, commit_plan, plan_import, read_table
+from web.access_record import record_people
 from web.messages import describe
 from web.rendering import page_or_fragment
 from web.services import crm, services, views
@@ -119,6 +120,4 @@ def _shown(plan: ImportPlan) -> list[dict[str, Any]]:
 
 def _log_known_people(plan: ImportPlan) -> None:
     """The preview names contacts already in the CRM whose details a row changes: that is a use of their data."""
-    known = sorted({row.contact_id for row in plan.rows if row.contact_id is not None})
-    if known:
-        crm().access_log.record(current_user.id, "page", known, place=request.path)
+    record_people("page", sorted({row.contact_id for row in plan.rows if row.contact_id is not None}, key=str))

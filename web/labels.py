@@ -130,6 +130,7 @@ LABELS = {
         "record": _l("record"),
         "token": _l("API token"),
         "webhook": _l("webhook"),
+        "access_log": _l("access log"),
     },
     # The read models' tables, as the tamper check names one that differs from a fresh replay.
     "table": {

@@ -13,6 +13,7 @@ import projections
 from crm.commands.leads import NewCompany, NewContact
 from crm.errors import CrmError
 from web import params
+from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
@@ -50,9 +51,7 @@ def _chosen(values: Any, name: str) -> UUID | None:
 
 
 def _log(contact_ids) -> None:
-    shown = sorted({c for c in contact_ids if c is not None})
-    if shown:
-        crm().access_log.record(current_user.id, "page", shown, place=request.path)
+    record_people("page", sorted({c for c in contact_ids if c is not None}, key=str))
 
 
 def _inbox_rows(rows: list[projections.LeadRow], names: dict, projector) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from flask_login import current_user
 import projections
 from crm.errors import CrmError
 from web import params
+from web.access_record import record_people
 from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
 from web.overlap_warning import overlap_context
@@ -31,9 +32,7 @@ STALLED_LIMIT = 20
 
 def record_shown(contact_lists: Iterable[list[projections.ContactRow]]) -> None:
     """The contact selects show names: that is personal data, so it goes in the access log."""
-    shown = [c["contact_id"] for people in contact_lists for c in people]
-    if shown:
-        crm().access_log.record(current_user.id, "page", shown, place=request.path)
+    record_people("page", [c["contact_id"] for people in contact_lists for c in people])
 
 
 def people_at(company_ids: list[UUID]) -> dict[UUID, list[projections.ContactRow]]:

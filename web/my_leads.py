@@ -21,6 +21,7 @@ from flask_login import current_user
 
 import projections
 from crm.clock import local_date
+from web.access_record import record_people
 from web.i18n import as_date
 from web.labels import label
 from web.leads import bp
@@ -45,7 +46,8 @@ def mine():
         _story(lead, attempts[lead["company_id"]], projector["agreements"], names, people, seen) for lead in leads
     ]
     shown = sorted({c for s in stories for c in s["people"]}, key=str)
-    log.record(current_user.id, "page", shown or [None], place=request.path)
+    # Recorded even when it names nobody: the row is the visit that the next one's "Nyt" counts from.
+    record_people("page", shown, even_nobody=True)
     return render_template("leads/mine.html", stories=stories, seen=seen)
 
 

@@ -12,12 +12,12 @@ from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 import projections
 from crm.errors import CrmError
 from crm.vocabulary import ERASED_PERSON, LEGAL_BASES
 from web import params
+from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.services import crm, perform, services, views
@@ -46,7 +46,7 @@ def erase(contact_id: UUID):
         else:
             flash(_("The person is erased. Every screen now shows “%(erased)s”.", erased=ERASED_PERSON), "success")
             return redirect(url_for("companies.show", company_id=person["company_id"]))
-    crm().access_log.record(current_user.id, "page", [contact_id], place=request.path)
+    record_people("page", [contact_id])
     terms = projections.person_terms(person["name"], person["phone"], person["email"])
     erased = person["name"] == ERASED_PERSON
     return render_template(
@@ -78,3 +78,6 @@ def redact(contact_id: UUID):
             projector.rebuild(name)  # every copy of the redacted texts is replaced by a fresh replay
     flash(_("%(num)d texts redacted.", num=len(chosen)), "success")
     return redirect(url_for("privacy.erase", contact_id=contact_id))
+
+
+from web import retention_review, subject_copy  # noqa: E402, F401 - routes registered on `bp`

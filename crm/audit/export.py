@@ -211,14 +211,18 @@ def event_line(event: Any, link: str | None) -> tuple[bytes, datetime | None]:
     return "".join(parts).encode("utf-8"), moment
 
 
-def record_export_access(app: Any, user_id: UUID, summary: ExportSummary, place: str, chunk: int = 5000) -> None:
+def record_export_access(
+    app: Any, user_id: UUID, summary: ExportSummary, place: str, chunk: int = 5000, purpose: str | None = None
+) -> None:
     """Every person whose events left the system is in the access log, as an export (written in chunks)."""
     criterion = f"events {summary.date_from or '…'} – {summary.date_to or '…'}"
     people = sorted(summary.contacts, key=lambda contact_id: contact_id.bytes)
     if not people:
-        app.access_log.record(user_id, "export", [], criterion=criterion, place=place)
+        app.access_log.record(user_id, "export", [], criterion=criterion, place=place, purpose=purpose)
     for start in range(0, len(people), chunk):
-        app.access_log.record(user_id, "export", people[start : start + chunk], criterion=criterion, place=place)
+        app.access_log.record(
+            user_id, "export", people[start : start + chunk], criterion=criterion, place=place, purpose=purpose
+        )
 
 
 def file_names(date_from: date | None, date_to: date | None) -> tuple[str, str]:

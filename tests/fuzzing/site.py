@@ -1,7 +1,8 @@
 """The site under fuzz: the web application on a real database, a little of everything in it, every role signed in.
 
 The data is played through the commands (cheaply: a few companies, not the demo's
-two hundred), so every screen has rows, forms and links to find: companies at
+two hundred; the first left untouched for two years, for the retention review), so
+every screen has rows, forms and links to find: companies at
 several stages, contacts, a workplace, attempts, an open lead, an agreement being
 negotiated and one signed with a plan and commitments, a calendar address and an API
 token for everyone, and (in `answers`) the preview of an uploaded spreadsheet.
@@ -47,6 +48,10 @@ def seed(crm: Any) -> Team:
     for user_id in vars(team).values():
         crm.set_password(SYSTEM_ACTOR_ID, user_id, PASSWORD)
     recruiter, consultant = team.recruiter, team.consultant
+    # A company nobody has touched for over two years: the retention review lists its person, with the erase form.
+    quiet = hansen_transport(crm, recruiter, name="Stille Smedje ApS", cvr=None, owner_id=recruiter)
+    crm.register_contact(recruiter, quiet, "Sven Smed", "manager")
+    crm.clock.advance(timedelta(days=25 * 31))
     today = crm.clock.now().date()
     partner = crm.register_partner(SYSTEM_ACTOR_ID, "FOA", "union")
 

@@ -7,7 +7,7 @@ import multiprocessing
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
-from crm.access_log import access_log
+from crm.access_log import access_log, access_log_people
 from crm.api_tokens import api_tokens
 from crm.application import CrmApplication
 from crm.audit.chain import chain_table_for
@@ -43,11 +43,13 @@ BESIDE_THE_EVENT_STORE = {
     "crm_webhook_deliveries",
     "crm_calendar_feeds",
     "crm_call_claims",
+    "crm_access_log_people",
 }
 # The tables as the code queries them; a new table made by a migration joins this list.
 QUERIED = (
     credentials,
     access_log,
+    access_log_people,
     chain_table_for("crm_events"),
     sign_in_throttle,
     sign_in_log,
@@ -140,9 +142,10 @@ def test_a_database_from_before_migrations_is_adopted_with_every_row(sql_databas
     assert {table.name: count(engine, table) for table in (credentials, access_log, app.recorder.chain_table)} == before
     assert reopened.verify_password("mette", "en lang adgangskode") == team.recruiter
     assert verify_chain(reopened).ok
+    # (The row is months old, so its retention's floor has passed: a delete would be let through, a change never.)
     with pytest.raises(Exception, match="append-only"):
         with engine.begin() as connection:
-            connection.execute(access_log.delete())
+            connection.execute(access_log.update().values(criterion="nothing to see"))
 
 
 def test_a_database_from_before_the_access_log_and_the_chain_gets_them_and_its_log_is_linked(sql_database, clock):

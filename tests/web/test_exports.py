@@ -78,10 +78,22 @@ class TestOtherLists:
             ("export", team.recruiter)
         ]
 
+    def test_the_purpose_given_on_the_form_is_recorded_with_the_export(self, as_role, crm, team, hansen):
+        lise = crm.register_contact(team.recruiter, hansen, "Lise Hansen", "hr")
+        crm.share_lead(team.consultant, hansen, "Vil gerne have sundhedstjek", suggested_contact_id=lise)
+        client = as_role("recruiter")
+        form = client.get("/leads").get_data(as_text=True)
+        assert 'name="purpose" required' in form and "Hent listen, til dette formål:" in form
+        client.get("/export/leads.csv?status=open&purpose=Opf%C3%B8lgningsm%C3%B8de+marts")
+        [exported] = [e for e in crm.access_log.entries(contact_id=lise) if e["use"] == "export"]
+        assert exported["purpose"] == "Opfølgningsmøde marts"
+        shown = as_role("auditor").get(f"/audit/access-log?contact={lise}").get_data(as_text=True)
+        assert "Opfølgningsmøde marts" in shown and '<th scope="col">Formål</th>' in shown
+
     def test_the_lists_link_to_their_exports_with_their_filters(self, as_role, hansen):
         page = as_role("recruiter").get("/companies?industry=transport").get_data(as_text=True)
-        assert "/export/companies.xlsx?industry=transport" in page
-        assert "/export/my-day.csv" in as_role("recruiter").get("/my-day").get_data(as_text=True)
+        assert 'formaction="/export/companies.xlsx"' in page and 'name="industry" value="transport"' in page
+        assert 'formaction="/export/my-day.csv"' in as_role("recruiter").get("/my-day").get_data(as_text=True)
 
     def test_an_unknown_format_is_not_found(self, as_role):
         assert as_role("recruiter").get("/export/companies.pdf").status_code == 404

@@ -71,12 +71,21 @@ class TestOtherLists:
     def test_the_leads_export_names_the_suggested_contact_and_logs_it(self, as_role, crm, team, hansen):
         lise = crm.register_contact(team.recruiter, hansen, "=Lise Hansen", "hr")
         crm.share_lead(team.consultant, hansen, "@Vil gerne have sundhedstjek", suggested_contact_id=lise)
-        rows = read_csv(as_role("recruiter").get("/export/leads.csv"))
+        rows = read_csv(as_role("recruiter").get("/export/leads.csv?purpose=Ugem%C3%B8de"))
         assert rows[1][0] == "Hansen Transport ApS" and rows[1][5] == "'=Lise Hansen"
         assert rows[1][4] == "'@Vil gerne have sundhedstjek"
         assert [(e["use"], e["user_id"]) for e in crm.access_log.entries(contact_id=lise)] == [
             ("export", team.recruiter)
         ]
+
+    def test_a_list_naming_people_without_a_purpose_is_refused_and_nothing_is_recorded(
+        self, as_role, crm, team, hansen
+    ):
+        lise = crm.register_contact(team.recruiter, hansen, "Lise Hansen", "hr")
+        crm.share_lead(team.consultant, hansen, "Vil gerne have sundhedstjek", suggested_contact_id=lise)
+        response = as_role("recruiter").get("/export/leads.csv?purpose=+")
+        assert response.status_code == 400 and "Skriv, hvad listen skal bruges til" in response.get_data(as_text=True)
+        assert crm.access_log.entries(contact_id=lise) == []
 
     def test_the_purpose_given_on_the_form_is_recorded_with_the_export(self, as_role, crm, team, hansen):
         lise = crm.register_contact(team.recruiter, hansen, "Lise Hansen", "hr")

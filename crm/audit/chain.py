@@ -35,8 +35,8 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, fun
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from crm.audit.auditor import canonical, leaf_hash
-from crm.audit.tree import grow, head_table_for, tree_size, tree_table_for
+from crm.audit.auditor import Frontier, canonical, leaf_hash
+from crm.audit.tree import grow, stored_frontier, tree_size, tree_table_for
 from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
@@ -170,7 +170,10 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
         self.tree_table = tree_table_for(events_table_name, schema_name)
-        self.tree_head = head_table_for(events_table_name, schema_name)
+        # The tree's right edge after this recorder's last write, with the chain's last (position, link) then.
+        # It is used only while the chain still ends there: another process's write, or a write of ours
+        # that rolled back, changes the last link, and the edge is read from the tree again.
+        self._edge: tuple[int, str, Frontier] | None = None
 
     def create_table(self) -> None:
         create_library_tables(self)
@@ -185,7 +188,8 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     ) -> Sequence[int]:
         # The library has locked the events table and flushed, so the ids are known and nobody else appends now.
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
-        previous = self._last_link(session)
+        last = self._last_row(session)
+        previous = bytes.fromhex(last[1]) if last else GENESIS
         rows, leaves = [], []
         for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
             originator_id = stored.originator_id
@@ -197,38 +201,45 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             leaves.append((position, leaf_hash(data)))
         if rows:
             session.execute(self.chain_table.insert(), rows)
-            if grow(session, self.tree_table, self.tree_head, leaves) == len(leaves):
-                self._plant_below(session, leaves[0][0])
+            kept = self._edge
+            if kept is not None and last is not None and (kept[0], kept[1]) == last:
+                frontier = Frontier(kept[2].size, kept[2].hashes)  # a copy: this write may yet roll back
+            else:
+                frontier = stored_frontier(session, self.tree_table)
+            if grow(session, self.tree_table, frontier, leaves).size == len(leaves):
+                frontier = self._plant_below(session, leaves[0][0]) or frontier
+            self._edge = (position, previous.hex(), frontier)
         return ids
 
-    def _plant_below(self, session: Session, position: int) -> None:
-        """The first leaves went in: if events older than the tree lie below them, the tree starts over with them."""
+    def _plant_below(self, session: Session, position: int) -> Frontier | None:
+        """The first leaves went in: if events older than the tree lie below them, the tree starts over with them
+        (and its new right edge is returned)."""
         c = self.events_table.c
         older = session.execute(select(c.id).where(c.id >= FIRST_POSITION, c.id < position).limit(1)).first()
         if older is None:
-            return
+            return None
         session.execute(self.tree_table.delete())
-        session.execute(self.tree_head.delete())
-        self._plant(session)
+        return self._plant(session)
 
-    def _plant(self, session: Session, batch_size: int = 5000) -> None:
-        """The tree's leaves for every stored event, in this transaction (the tree is empty)."""
-        session.execute(self.tree_head.delete())  # a right edge left over would misplace the leaves
+    def _plant(self, session: Session, batch_size: int = 5000) -> Frontier:
+        """The tree's leaves for every stored event, in this transaction (the tree is empty); its right edge."""
         c = self.events_table.c
         after = FIRST_POSITION - 1
+        frontier = Frontier()
         while True:
             query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
             batch = session.execute(query.order_by(c.id).limit(batch_size)).all()
             if not batch:
-                return
+                return frontier
             leaves = [(row[0], leaf_hash(canonical(row[0], row[1], row[2], row[3], as_bytes(row[4])))) for row in batch]
-            grow(session, self.tree_table, self.tree_head, leaves)
+            grow(session, self.tree_table, frontier, leaves)
             after = batch[-1][0]
 
-    def _last_link(self, session: Session) -> bytes:
+    def _last_row(self, session: Session) -> tuple[int, str] | None:
+        """The chain's last (position, link), under the events table's lock."""
         c = self.chain_table.c
-        link = session.execute(select(c.link).order_by(c.position.desc()).limit(1)).scalar()
-        return bytes.fromhex(link) if link else GENESIS
+        row = session.execute(select(c.position, c.link).order_by(c.position.desc()).limit(1)).first()
+        return (int(row[0]), str(row[1])) if row else None
 
     def head(self) -> tuple[int, str] | None:
         """The last link: (position, hex hash), or None while nothing is recorded."""

@@ -4,9 +4,10 @@ The table `crm_event_tree` holds the complete subtrees: (level, index, hash), wh
 level 0 index i is the leaf hash of the i-th stored event in notification order
 (with its position), and level k index i is the hash of leaves [i*2^k, (i+1)*2^k),
 stored from level STORED_FROM up (the small ones are folded from their leaves when
-needed). Appending reads the right edge (one hash per set bit of the size) from the
-head row and writes in the events' transaction, under the same lock as the chain
-links (crm/audit/chain.py).
+needed). Appending needs the right edge (one hash per set bit of the size): the
+recorder keeps it from its own last write, checked against the chain's last link,
+and reads it from the tree only when another process wrote since; it writes in
+the events' transaction, under the same lock as the chain links (crm/audit/chain.py).
 
 Any hash a proof needs, the hash of leaves [a, b) with a aligned to the largest power
 of two not below b - a, is the fold of at most log2(n) stored complete subtrees, so an
@@ -159,33 +160,13 @@ def frontier_of(session: Session, tree: Table, size: int) -> Frontier:
     return Frontier(size, [nodes[piece] for piece in wanted])
 
 
-def head_table_for(events_table_name: str, schema_name: str | None = None) -> Table:
-    """crm_events -> crm_event_tree_head: one row, the tree's size and right edge, read and rewritten per append."""
-    name = events_table_name.removesuffix("_events").removesuffix("_event") + "_event_tree_head"
-    return Table(
-        name,
-        MetaData(),
-        Column("id", SmallInteger, primary_key=True, autoincrement=False),
-        Column("size", BigInteger, nullable=False),
-        Column("frontier", LargeBinary, nullable=False),  # the frontier's hashes, 32 bytes each, largest first
-        schema=schema_name,
-    )
+def grow(session: Session, tree: Table, frontier: Frontier, leaves: Sequence[tuple[int, bytes]]) -> Frontier:
+    """Store leaves (position, leaf hash) after the `frontier` (the right edge of the tree as stored), with
+    every subtree they complete, stored from level STORED_FROM up; returns the new right edge.
 
-
-def grow(session: Session, tree: Table, head: Table, leaves: Sequence[tuple[int, bytes]]) -> int:
-    """Store leaves (position, leaf hash) after those stored, with every subtree they complete; returns the size.
-
-    The right edge comes from the head row (one primary-key read and one update per
-    transaction); without one (a tree planted before the head existed) it is read from
-    the tree once.
+    The caller knows the right edge (the recorder keeps it between its own writes, crm/audit/chain.py)
+    or reads it with `frontier_of`; `frontier` is advanced in place.
     """
-    c = head.c
-    found = session.execute(select(c.size, c.frontier).where(c.id == 1)).first()
-    if found is None:
-        frontier = frontier_of(session, tree, tree_size(session, tree))
-    else:
-        edge = bytes(found[1])
-        frontier = Frontier(int(found[0]), [edge[i : i + 32] for i in range(0, len(edge), 32)])
     rows: list[dict[str, Any]] = []
     for position, leaf in leaves:
         index = frontier.size
@@ -195,9 +176,9 @@ def grow(session: Session, tree: Table, head: Table, leaves: Sequence[tuple[int,
                 rows.append({"level": level, "idx": index >> level, "hash": digest, "position": None})
     if rows:
         session.execute(tree.insert(), rows)
-        values = {"size": frontier.size, "frontier": b"".join(frontier.hashes)}
-        if found is None:
-            session.execute(head.insert().values(id=1, **values))
-        else:
-            session.execute(head.update().where(c.id == 1).values(**values))
-    return frontier.size
+    return frontier
+
+
+def stored_frontier(session: Session, tree: Table) -> Frontier:
+    """The right edge of the tree as stored: its size, then the complete subtrees covering it (two queries)."""
+    return frontier_of(session, tree, tree_size(session, tree))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from crm.audit.auditor import canonical, leaf_hash, root_of, verify_consistency, verify_inclusion
 from crm.audit.checkpoint import consistency_proof, inclusion_proof
 from crm.audit.tree import frontier_of, tree_size
 from tests.audit_history import build_history
+from tests.support import hansen_transport, make_team
 
 
 def leaves_of(app) -> list[tuple[int, bytes]]:
@@ -65,3 +67,40 @@ def test_a_log_recorded_before_the_tree_existed_gets_its_leaves_when_first_opene
     reopened.log_attempt(history.team.recruiter, history.soltoft, "email", "not_now")
 
     assert stored_root(reopened) == root_of(h for _, h in leaves_of(reopened))
+
+
+def stored_tree(app) -> dict[tuple[int, int], bytes]:
+    tree = app.recorder.tree_table
+    with app.recorder.transaction(commit=False) as session:
+        return {(r[0], r[1]): bytes(r[2]) for r in session.execute(select(tree.c.level, tree.c.idx, tree.c.hash))}
+
+
+def test_two_processes_writing_in_turn_grow_the_tree_one_writer_would(sql_database, clock):
+    """Each recorder keeps the right edge of its own last write; the other's write in between is noticed."""
+    first, second = sql_database.app(clock=clock), sql_database.app(clock=clock)
+    team = make_team(first)
+    for n in range(40):  # subtrees of 16 and 32 leaves get completed by either writer
+        hansen_transport(second if n % 3 == 0 else first, team.recruiter, name=f"Firma {n} ApS", cvr=None)
+    assert stored_root(first) == root_of(h for _, h in leaves_of(first))
+    grown = stored_tree(first)
+    with first.recorder.transaction(commit=True) as session:  # the same events, planted in one go
+        session.execute(first.recorder.tree_table.delete())
+        first.recorder._plant(session)
+    assert stored_tree(first) == grown
+
+
+def test_a_write_rolled_back_after_its_leaves_leaves_the_next_write_on_the_stored_edge(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    with pytest.raises(RuntimeError), app.recorder.transaction(commit=True):
+        hansen_transport(app, team.recruiter, name="Rullet Tilbage ApS", cvr=None)
+        raise RuntimeError("the transaction rolls back after the events, links and leaves were written")
+    hansen_transport(app, team.recruiter)
+    leaves = leaves_of(app)
+    assert [bytes(h) for h in stored_tree(app).values()] and stored_root(app) == root_of(h for _, h in leaves)
+    assert len(leaves) == tree_size_of(app)
+
+
+def tree_size_of(app) -> int:
+    with app.recorder.transaction(commit=False) as session:
+        return tree_size(session, app.recorder.tree_table)

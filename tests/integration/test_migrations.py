@@ -12,7 +12,7 @@ from crm.api_tokens import api_tokens
 from crm.application import CrmApplication
 from crm.audit.chain import chain_table_for
 from crm.audit.checkpoint import checkpoints_table
-from crm.audit.tree import head_table_for, tree_table_for
+from crm.audit.tree import tree_table_for
 from crm.audit.verify import verify_chain
 from crm.calendar_feeds import calendar_feeds
 from crm.call_claims import call_claims
@@ -35,7 +35,6 @@ BESIDE_THE_EVENT_STORE = {
     "crm_sign_in_log",
     "crm_session_generations",
     "crm_event_tree",
-    "crm_event_tree_head",
     "crm_audit_checkpoints",
     "crm_api_tokens",
     "crm_idempotency_keys",
@@ -55,7 +54,6 @@ QUERIED = (
     sign_in_log,
     session_generations,
     tree_table_for("crm_events"),
-    head_table_for("crm_events"),
     checkpoints_table,
     api_tokens,
     idempotency_keys,

@@ -33,14 +33,15 @@ from crm.persistence import sqlalchemy_env
 def without_tree():
     """The recorder as it was before the tree: its calls into the tree made no-ops."""
     from crm.audit import chain
+    from crm.audit.auditor import Frontier
 
-    saved = chain.grow, chain.tree_size
-    chain.grow = lambda *args, **kwargs: -1  # type: ignore[assignment]
-    chain.tree_size = lambda *args, **kwargs: 1  # type: ignore[assignment]
+    saved = chain.grow, chain.stored_frontier
+    chain.grow = lambda session, tree, frontier, leaves: frontier  # type: ignore[assignment]
+    chain.stored_frontier = lambda *args, **kwargs: Frontier()  # type: ignore[assignment]
     try:
         yield
     finally:
-        chain.grow, chain.tree_size = saved
+        chain.grow, chain.stored_frontier = saved
 
 
 def _fresh_app(folder: Path, name: str) -> CrmApplication:

@@ -9,8 +9,6 @@ erasure an event the audit event log tells in plain Danish.
 from __future__ import annotations
 
 import os
-from calendar import monthrange
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import projections
+from crm.clock import months_before
 from crm.errors import CrmError
 from web import params
 from web.access_record import record_people
@@ -36,12 +35,6 @@ MOST_MONTHS = 240
 def configured_months(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     return int(text) if text.isdigit() and 1 <= int(text) <= MOST_MONTHS else default
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 @bp.get("/retention")

@@ -109,6 +109,7 @@ class UsersView(View):
 
     def erasable_names(self, disabled_before: datetime) -> list[UserRow]:
         """The disabled users whose names are not erased yet, disabled before that moment, the longest gone first."""
+        disabled_before = utc_naive(disabled_before)
         c = users.c
         query = (
             select(users)

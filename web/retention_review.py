@@ -22,6 +22,7 @@ from web import params
 from web.access_record import record_people
 from web.messages import describe
 from web.privacy import bp
+from web.retention_employees import employees_to_review
 from web.services import crm, perform, today, views
 
 INACTIVE_VAR = "CRM_RETENTION_REVIEW_MONTHS"
@@ -52,7 +53,16 @@ def retention():
     now = today()
     rows = projections.retention_review(views()["outreach"], months_before(now, inactive), months_before(now, past))
     record_people("page", [row["contact_id"] for row in rows])
-    return render_template("privacy/retention.html", rows=rows, months=inactive, past=past, errors=errors)
+    employee_months, employees = employees_to_review()
+    return render_template(
+        "privacy/retention.html",
+        rows=rows,
+        months=inactive,
+        past=past,
+        errors=errors,
+        employees=employees,
+        employee_months=employee_months,
+    )
 
 
 @bp.post("/retention/erase")

@@ -1,4 +1,4 @@
-"""`crm users add | list | password | disable`: user administration from the command line."""
+"""`crm users add | list | password | disable | erase-name`: user administration from the command line."""
 
 from __future__ import annotations
 
@@ -55,6 +55,22 @@ def users_disable(username: str) -> None:
     except CrmError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Disabled {username.lower()}.")
+
+
+@users.command("erase-name")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why, e.g. the case number of the retention review.")
+@click.option("--by", "actor", help="The user who decided it (recorded as the actor; the system when left out).")
+def users_erase_name(username: str, reason: str, actor: str | None) -> None:
+    """Erase a disabled user's display name once CRM_EMPLOYEE_NAME_RETENTION_MONTHS have passed."""
+    app = open_app()
+    try:
+        actor_id = app.user_id_for(actor) if actor else SYSTEM_ACTOR_ID
+        app.erase_employee_name(actor_id, app.user_id_for(username), "retention_expired", reason=reason)
+    except CrmError as error:
+        raise click.ClickException(str(error)) from None
+    open_projector(app).catch_up()
+    click.echo(f"Erased the name of {username.lower()}: every view shows 'tidligere medarbejder'.")
 
 
 @users.command("list")

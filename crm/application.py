@@ -8,6 +8,7 @@ from crm.commands.agreements import AgreementCommands
 from crm.commands.attempts import AttemptCommands
 from crm.commands.companies import CompanyCommands
 from crm.commands.contacts import ContactCommands
+from crm.commands.employee_names import EmployeeNameCommands
 from crm.commands.imports import ImportCommands
 from crm.commands.leads import LeadCommands
 from crm.commands.partners import PartnerCommands
@@ -35,6 +36,7 @@ class CrmApplication(
     AttemptCommands,
     AgreementCommands,
     PrivacyCommands,
+    EmployeeNameCommands,
     AccessLogCommands,
 ):
     """Every command of the CRM; construct with `for_database(url)` to persist in SQL."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -48,3 +49,9 @@ def local_date(moment: datetime) -> date:
 def day_start(day: date) -> datetime:
     """The instant a Danish calendar day begins, in UTC."""
     return datetime.combine(day, time(0), tzinfo=COPENHAGEN).astimezone(UTC)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))

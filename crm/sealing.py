@@ -11,7 +11,8 @@ The hash chain (crm/audit/chain.py) covers the stored bytes, ciphertext
 included, and erasure destroys only keys, so the stored events never change:
 the chain still verifies and the events still replay. A value whose key is
 destroyed opens as its placeholder: a name as ERASED_PERSON ("slettet person"),
-a redacted free text as REDACTED_TEXT, anything else as None.
+an employee's display name as FORMER_EMPLOYEE ("tidligere medarbejder"), a
+redacted free text as REDACTED_TEXT, anything else as None.
 """
 
 from __future__ import annotations
@@ -32,18 +33,24 @@ from eventsourcing.utils import get_topic
 from crm.aggregate import CrmAggregate
 from crm.contacts import PERSONAL_FIELDS, Contact
 from crm.personal_keys import PersonalKeys
-from crm.vocabulary import ERASED_PERSON, FREE_TEXT, REDACTED_TEXT
+from crm.users import User
+from crm.vocabulary import ERASED_PERSON, FORMER_EMPLOYEE, FREE_TEXT, REDACTED_TEXT
 
 NONCE_BYTES = 12
 _KEY_ID = re.compile(rb'"k": ?"([^"]+)"')
 # Every Contact event's own reason is free text about the person, sealed with their data.
 CONTACT_SEALED = (*PERSONAL_FIELDS, "reason")
 CONTACT_TOPIC = get_topic(Contact)
+USER_TOPIC = get_topic(User)
 TEXT_KEY_PREFIX = "text:"
 
 
 def contact_key(contact_id: UUID) -> str:
     return f"contact:{contact_id}"
+
+
+def employee_key(user_id: UUID) -> str:
+    return f"employee:{user_id}"
 
 
 def text_key(originator_id: UUID, version: int, field: str) -> str:
@@ -82,6 +89,8 @@ def seal(key: bytes, key_id: str, field: str, value: Any) -> Sealed:
 def placeholder(sealed: Sealed) -> Any:
     if sealed.field == "name":
         return ERASED_PERSON
+    if sealed.field == "display_name":
+        return FORMER_EMPLOYEE
     if sealed.key_id.startswith(TEXT_KEY_PREFIX):
         return REDACTED_TEXT
     return None
@@ -147,7 +156,7 @@ class SealingMapper(Mapper[UUID]):
 
 def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:
     """Seal the fields of this event class that hold personal data or free text, in place; False when none."""
-    if issubclass(event_class, (Contact.Erased, CrmAggregate.TextRedacted)):
+    if issubclass(event_class, (Contact.Erased, User.NameErased, CrmAggregate.TextRedacted)):
         return False  # the erasure's or redaction's own record (who, when, why, on what basis) stays readable
     if issubclass(event_class, Contact.Event):
         key_id = contact_key(state["originator_id"])
@@ -157,8 +166,19 @@ def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:
         if isinstance(state.get("changes"), dict):
             state["changes"] = {f: sealer(key_id, f, v) for f, v in state["changes"].items()}
         return True
+    if issubclass(event_class, User.Registered):
+        state["display_name"] = sealer(employee_key(state["originator_id"]), "display_name", state["display_name"])
+        _seal_free_text(state, sealer)
+        return True
     if issubclass(event_class, CrmAggregate.Event):
         return _seal_free_text(state, sealer)
+    if issubclass(event_class, Snapshot) and state.get("topic") == USER_TOPIC:
+        inner = dict(state["state"])
+        # Once erased the name is the placeholder, and its key is gone: nothing left to seal, nothing to seal with.
+        if "display_name" in inner and not inner.get("name_erased"):
+            inner["display_name"] = sealer(employee_key(state["originator_id"]), "display_name", inner["display_name"])
+        state["state"] = inner
+        return True
     if issubclass(event_class, Snapshot) and state.get("topic") == CONTACT_TOPIC:
         key_id = contact_key(state["originator_id"])
         inner = dict(state["state"])

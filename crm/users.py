@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from crm.aggregate import CrmAggregate
 from crm.errors import InvalidInput, UserDisabled
+from crm.vocabulary import FORMER_EMPLOYEE
 
 
 class User(CrmAggregate):
@@ -48,11 +50,10 @@ class User(CrmAggregate):
         self.department = department
 
     class Disabled(CrmAggregate.Event):
-        pass
-
-    @event(Disabled)
-    def _disabled(self) -> None:
-        self.active = False
+        def apply(self, aggregate: Any) -> None:
+            # The event's own time, not now(): a replay gives the same day the name's retention counts from.
+            aggregate.active = False
+            aggregate.disabled_at = self.timestamp
 
     class Enabled(CrmAggregate.Event):
         pass
@@ -60,6 +61,33 @@ class User(CrmAggregate):
     @event(Enabled)
     def _enabled(self) -> None:
         self.active = True
+        self.disabled_at = None
+
+    class NameErased(CrmAggregate.Event):
+        """The disabled employee's display name was erased after its retention: its key is destroyed
+        (crm/sealing.py), so every event and snapshot shows FORMER_EMPLOYEE where it stood."""
+
+        legal_basis: str
+
+    @event(NameErased)
+    def _name_erased(self, legal_basis: str) -> None:
+        self.display_name = FORMER_EMPLOYEE
+        self.name_erased = True
+
+    @property
+    def disabled_since(self) -> datetime | None:
+        # Snapshots from before the time was kept lack it.
+        return getattr(self, "disabled_at", None) if not self.active else None
+
+    @property
+    def is_name_erased(self) -> bool:
+        return bool(getattr(self, "name_erased", False))
+
+    def erase_name(self, legal_basis: str) -> None:
+        if self.active:
+            raise InvalidInput(field="user", problem="only a disabled user's name can be erased")
+        if not self.is_name_erased:
+            self._name_erased(legal_basis)
 
     class PasswordSet(CrmAggregate.Event):
         pass
@@ -93,7 +121,7 @@ class User(CrmAggregate):
 
     def disable(self) -> None:
         if self.active:
-            self._disabled()
+            self.trigger_event(User.Disabled)
 
     def enable(self) -> None:
         if not self.active:

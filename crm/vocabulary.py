@@ -108,6 +108,9 @@ def aggregate_slug(event_type: str) -> str:
 
 # What is shown where an erased person's name stood (their key is destroyed: crm/sealing.py).
 ERASED_PERSON = "slettet person"
+# What is shown where an employee's erased display name stood (crm/commands/employee_names.py). Stored data
+# like ERASED_PERSON, so it is Danish on every screen: an English label would need every read model to know it.
+FORMER_EMPLOYEE = "tidligere medarbejder"
 # What is shown where a redacted free text stood.
 REDACTED_TEXT = "[fjernet]"
 # The legal basis recorded with an erasure (GDPR Art. 17(1) a-f, and a retention period that ran out).

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
-from sqlalchemy import Boolean, Column, String, Table, Uuid, select
+from sqlalchemy import Boolean, Column, DateTime, String, Table, Uuid, select
 
 from crm.users import User
-from crm.vocabulary import OUTREACH_ROLES
+from crm.vocabulary import FORMER_EMPLOYEE, OUTREACH_ROLES
 from projections.absences import absences
 from projections.base import CrmProjection, View
-from projections.schema import metadata
+from projections.schema import metadata, utc_naive
 
 users = Table(
     "rm_users",
@@ -26,6 +27,8 @@ users = Table(
     Column("role", String(32), nullable=False),
     Column("active", Boolean, nullable=False),
     Column("language", String(8)),
+    # When the user was disabled (UTC, naive): their name's retention period counts from then.
+    Column("disabled_at", DateTime),
 )
 
 
@@ -37,11 +40,12 @@ class UserRow(TypedDict):
     role: str
     active: bool
     language: str | None
+    disabled_at: datetime | None
 
 
 class UsersView(View):
     name = "users"
-    version = 2  # 2: absences
+    version = 3  # 2: absences; 3: disabled_at, erased names
     view_tables = (users, absences)
 
     def add_absence(self, event: User.AbsenceMarked) -> None:
@@ -103,6 +107,18 @@ class UsersView(View):
             row = session.execute(select(users).where(users.c.username == username.strip().lower()[:64])).first()
             return cast(UserRow, dict(row._mapping)) if row else None
 
+    def erasable_names(self, disabled_before: datetime) -> list[UserRow]:
+        """The disabled users whose names are not erased yet, disabled before that moment, the longest gone first."""
+        disabled_before = utc_naive(disabled_before)
+        c = users.c
+        query = (
+            select(users)
+            .where(c.active.is_(False), c.disabled_at < disabled_before, c.display_name != FORMER_EMPLOYEE)
+            .order_by(c.disabled_at, c.username)
+        )
+        with self.transaction(commit=False) as session:
+            return [cast(UserRow, dict(row._mapping)) for row in session.execute(query)]
+
     def names(self) -> dict[UUID, str]:
         """Every user's display name by id."""
         with self.transaction(commit=False) as session:
@@ -120,6 +136,7 @@ class UsersProjection(CrmProjection[UsersView]):
             User.DepartmentChanged,
             User.Disabled,
             User.Enabled,
+            User.NameErased,
             User.LanguageChosen,
             User.AbsenceMarked,
             User.AbsenceCancelled,
@@ -144,11 +161,15 @@ class UsersProjection(CrmProjection[UsersView]):
 
     @process_event.register
     def disabled(self, event: User.Disabled, tracking: Tracking) -> None:
-        self.view.update_user(event.originator_id, active=False)
+        self.view.update_user(event.originator_id, active=False, disabled_at=utc_naive(event.timestamp))
 
     @process_event.register
     def enabled(self, event: User.Enabled, tracking: Tracking) -> None:
-        self.view.update_user(event.originator_id, active=True)
+        self.view.update_user(event.originator_id, active=True, disabled_at=None)
+
+    @process_event.register
+    def name_erased(self, event: User.NameErased, tracking: Tracking) -> None:
+        self.view.update_user(event.originator_id, display_name=FORMER_EMPLOYEE)
 
     @process_event.register
     def language_chosen(self, event: User.LanguageChosen, tracking: Tracking) -> None:

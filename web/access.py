@@ -136,6 +136,7 @@ ROUTES: dict[str, Rule] = {
     # The retention review: the people whose data may have outlived its purpose, and their erasure.
     "privacy.retention": needs("erase_personal_data"),
     "privacy.erase_reviewed": needs("erase_personal_data"),
+    "privacy.erase_employee_name": needs("erase_personal_data"),
     # Lists as spreadsheets: whoever may read the list may take it away (naming people is logged).
     "exports.companies": needs("read_outreach"),
     "exports.pipeline": needs("read_outreach"),

@@ -71,6 +71,7 @@ EVENT_NAMES = {
     "User.DepartmentChanged": _l("User's department changed"),
     "User.Disabled": _l("User disabled"),
     "User.Enabled": _l("User enabled"),
+    "User.NameErased": _l("Former employee's name erased"),
     "User.PasswordSet": _l("Password set"),
     "User.LanguageChosen": _l("Language chosen"),
     "User.AbsenceMarked": _l("User's absence marked"),

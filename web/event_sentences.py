@@ -237,6 +237,12 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "User.Disabled": lambda e, n, p: _("%(actor)s disabled the user %(user)s", **p, user=n.user(e.originator_id)),
     "User.Enabled": lambda e, n, p: _("%(actor)s enabled the user %(user)s again", **p, user=n.user(e.originator_id)),
+    "User.NameErased": lambda e, n, p: _(
+        "%(actor)s erased the name of a former employee (%(basis)s): %(reason)s",
+        **p,
+        basis=label("legal_basis", e.legal_basis).lower(),
+        reason=e.reason or "",
+    ),
     "User.PasswordSet": lambda e, n, p: _("%(actor)s set a password for %(user)s", **p, user=n.user(e.originator_id)),
     "User.LanguageChosen": lambda e, n, p: _(
         "%(actor)s chose %(language)s as language",

@@ -80,4 +80,4 @@ def redact(contact_id: UUID):
     return redirect(url_for("privacy.erase", contact_id=contact_id))
 
 
-from web import retention_review, subject_copy  # noqa: E402, F401 - routes registered on `bp`
+from web import retention_employees, retention_review, subject_copy  # noqa: E402, F401 - routes registered on `bp`

@@ -9,8 +9,6 @@ erasure an event the audit event log tells in plain Danish.
 from __future__ import annotations
 
 import os
-from calendar import monthrange
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,11 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import projections
+from crm.clock import months_before
 from crm.errors import CrmError
 from web import params
 from web.access_record import record_people
 from web.messages import describe
 from web.privacy import bp
+from web.retention_employees import employees_to_review
 from web.services import crm, perform, today, views
 
 INACTIVE_VAR = "CRM_RETENTION_REVIEW_MONTHS"
@@ -36,12 +36,6 @@ MOST_MONTHS = 240
 def configured_months(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     return int(text) if text.isdigit() and 1 <= int(text) <= MOST_MONTHS else default
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 @bp.get("/retention")
@@ -59,7 +53,16 @@ def retention():
     now = today()
     rows = projections.retention_review(views()["outreach"], months_before(now, inactive), months_before(now, past))
     record_people("page", [row["contact_id"] for row in rows])
-    return render_template("privacy/retention.html", rows=rows, months=inactive, past=past, errors=errors)
+    employee_months, employees = employees_to_review()
+    return render_template(
+        "privacy/retention.html",
+        rows=rows,
+        months=inactive,
+        past=past,
+        errors=errors,
+        employees=employees,
+        employee_months=employee_months,
+    )
 
 
 @bp.post("/retention/erase")

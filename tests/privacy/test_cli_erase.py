@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from click.testing import CliRunner
 
 from cli import main
 from crm.application import CrmApplication
+from crm.clock import SimulatedClock
 from crm.contacts import Contact
 from tests.support import hansen_transport, make_team
 
@@ -64,3 +67,24 @@ def test_the_data_subjects_copy_holds_their_data_attempts_and_who_consulted_it(t
     assert [a["note"] for a in copy["attempts_naming_them"]] == ["Ring igen"]
     assert [e["user_id"] for e in copy["who_consulted_their_data"]] == [str(team.consultant)]
     assert copy["history"][0]["event"] == "Contact.Registered"
+
+
+def test_a_former_employees_name_is_erased_from_the_command_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", url)
+    # She left two years ago; the command line then runs on today's clock.
+    past = SimulatedClock(datetime.now(UTC) - timedelta(days=730))
+    app = CrmApplication.for_database(url, clock=past)
+    team = make_team(app)
+    app.disable_user(team.admin, team.recruiter)
+
+    active = CliRunner().invoke(main, ["users", "erase-name", "jonas", "--reason", "Gennemgang"])
+    assert active.exit_code != 0 and "disabled" in active.output
+    result = CliRunner().invoke(main, ["users", "erase-name", "mette", "--reason", "Gennemgang", "--by", "henrik"])
+    assert result.exit_code == 0, result.output
+    assert "tidligere medarbejder" in result.output
+    assert app.repository.get(team.recruiter).display_name == "tidligere medarbejder"
+
+    verified = CliRunner().invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "Read model users: equals a fresh replay" in verified.output

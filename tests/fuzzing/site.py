@@ -51,6 +51,9 @@ def seed(crm: Any) -> Team:
     # A company nobody has touched for over two years: the retention review lists its person, with the erase form.
     quiet = hansen_transport(crm, recruiter, name="Stille Smedje ApS", cvr=None, owner_id=recruiter)
     crm.register_contact(recruiter, quiet, "Sven Smed", "manager")
+    # An employee who left over a year ago: the review offers to erase the name.
+    former = crm.register_user(team.admin, "gunnar", "Gunnar Gammel", "health", "recruiter")
+    crm.disable_user(team.admin, former)
     crm.clock.advance(timedelta(days=25 * 31))
     today = crm.clock.now().date()
     partner = crm.register_partner(SYSTEM_ACTOR_ID, "FOA", "union")

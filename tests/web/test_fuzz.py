@@ -20,9 +20,10 @@ import pytest
 from flask import request
 
 from crm.clock import SimulatedClock
-from tests.fuzzing.discovery import discover
+from crm.permissions import PERMISSIONS, may
+from tests.fuzzing.discovery import crawlers, discover
 from tests.fuzzing.runner import Fuzzer
-from tests.fuzzing.site import VISITORS, LogWatch, Site
+from tests.fuzzing.site import ANONYMOUS, USERNAMES, VISITORS, LogWatch, Site
 from web.access import ROUTES
 
 # Drawn requests per route; each is sent as a role the route admits and as one it refuses.
@@ -88,3 +89,11 @@ def test_no_request_to_any_route_as_any_role_makes_a_server_error(site, targets)
     assert {target.endpoint for target in targets.values()} == set(ROUTES)
     assert set(fuzzer.by_role) == set(VISITORS)
     assert fuzzer.sent >= 2 * EXAMPLES_PER_ROUTE * len(targets) * 0.9
+
+
+def test_the_crawling_roles_hold_every_permission_some_role_has_and_no_more_are_needed():
+    """A permission no role holds (the access log's purge: the system actor's alone) must not stop the choice."""
+    chosen = crawlers()
+    held = {p for p in PERMISSIONS if any(may(role, p) for role in USERNAMES)}
+    assert held < set(PERMISSIONS)  # there is such a permission, so the case is exercised
+    assert {p for p in held if any(may(role, p) for role in chosen if role != ANONYMOUS)} == held

@@ -127,6 +127,21 @@ def proofs(url: str, runs: int) -> None:
     print(f"| consistency proof between two random sizes | {consistency:.2f} |")
 
 
+def _raw_read_rate(app: CrmApplication) -> float:
+    """Events/s of the driver's own cursor reading the events table in order: the ceiling of any export."""
+    engine = app.factory.datastore.engine  # type: ignore[attr-defined]
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        started, count = time.perf_counter(), 0
+        cursor.execute("SELECT id, originator_id, originator_version, topic, state FROM crm_events ORDER BY id")
+        while rows := cursor.fetchmany(5000):
+            count += len(rows)
+        return count / (time.perf_counter() - started)
+    finally:
+        connection.close()
+
+
 def verifier(url: str, out: Path) -> None:
     from crm.audit.auditor import verify_bundle
     from crm.audit.bundle import prove_export
@@ -135,12 +150,7 @@ def verifier(url: str, out: Path) -> None:
     from crm.permissions import SYSTEM_ACTOR_ID
 
     app = CrmApplication.for_database(url)
-    head = app.recorder.max_notification_id()
-    started = time.perf_counter()
-    position = 0
-    while position < head:
-        position = app.recorder.select_notifications(start=position + 1, limit=1000)[-1].id
-    raw = head / (time.perf_counter() - started)
+    raw = _raw_read_rate(app)
     signer = Signer.load(out / "bench.key")
     started = time.perf_counter()
     events, manifest, written = write_export(
@@ -156,7 +166,7 @@ def verifier(url: str, out: Path) -> None:
     assert chain.ok and verdict.ok, (chain.problems[:3], verdict.problems[:3])
     print(f"{written['count']:,} events, {events.stat().st_size / 1e6:,.0f} MB; events/s and ratio to the raw read")
     for title, rate in (
-        ("raw read (select_notifications, 1,000 a batch)", raw),
+        ("raw driver read of the events table (every column an export needs)", raw),
         ("export with the checkpoint and tree proof", export_rate),
         ("re-verify the chain of the export (`verify_export`)", chain_rate),
         ("stand-alone verifier: every event proven in the signed tree", tree_rate),

@@ -18,8 +18,8 @@ from tests.databases import postgres_url
 from tests.support import hansen_transport, make_team
 
 
-def test_a_backup_from_before_an_erasure_restores_with_the_person_still_erased(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+def live_town(url, tmp_path, monkeypatch):
+    """The database the CLI serves, with its erasure ledger, and two people at one company."""
     monkeypatch.setenv("CRM_DATABASE_URL", url)
     monkeypatch.setenv("CRM_ERASURE_LEDGER", str(tmp_path / "ledger" / "erasure-ledger.jsonl"))
     app = CrmApplication.for_database(url)
@@ -27,6 +27,12 @@ def test_a_backup_from_before_an_erasure_restores_with_the_person_still_erased(t
     company_id = hansen_transport(app, team.recruiter)
     birthe = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr")
     lars = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management")
+    return app, team, birthe, lars
+
+
+def test_a_backup_from_before_an_erasure_restores_with_the_person_still_erased(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    app, team, birthe, lars = live_town(url, tmp_path, monkeypatch)
 
     backed_up = CliRunner().invoke(main, ["backup", str(tmp_path / "before.sqlite3")])
     assert backed_up.exit_code == 0, backed_up.output
@@ -82,13 +88,7 @@ def test_a_postgresql_backup_from_before_an_erasure_restores_with_the_person_sti
     tmp_path, monkeypatch, two_databases
 ):
     live_url, restored_url = two_databases
-    monkeypatch.setenv("CRM_DATABASE_URL", live_url)
-    monkeypatch.setenv("CRM_ERASURE_LEDGER", str(tmp_path / "ledger" / "erasure-ledger.jsonl"))
-    app = CrmApplication.for_database(live_url)
-    team = make_team(app)
-    company_id = hansen_transport(app, team.recruiter)
-    birthe = app.register_contact(team.recruiter, company_id, name="Birthe Kjærgaard", role="hr")
-    lars = app.register_contact(team.recruiter, company_id, name="Lars Hansen", role="top_management")
+    app, team, birthe, lars = live_town(live_url, tmp_path, monkeypatch)
     backed_up = CliRunner().invoke(main, ["backup", str(tmp_path / "before.dump")])
     assert backed_up.exit_code == 0, backed_up.output
     app.erase_contact(team.project_lead, birthe, reason="Sag 2026-16")

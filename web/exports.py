@@ -42,7 +42,7 @@ def _log_export(contact_ids: Iterable[UUID | None]) -> None:
         purpose = (request.args.get("purpose") or "").strip()
         if not purpose:
             raise params.BadParameter(_("Say what the list is for: it names people, so the purpose is recorded."))
-        crm().access_log.record(current_user.id, "export", named, place=request.full_path, purpose=purpose[:500])
+        crm().access_log.record(current_user.id, "export", named, place=request.full_path, purpose=purpose)
 
 
 @bp.get(f"/companies.{FORMAT}")

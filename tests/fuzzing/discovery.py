@@ -138,10 +138,10 @@ def discover(site: Site) -> dict[tuple[str, str], Target]:
         depth = dict.fromkeys(queue, 0)
         opened: set[str] = set()
         kinds: dict[tuple[str, ...], int] = defaultdict(int)
-        pages = [(role, url, page) for role_of, url, page in site.answers if role_of == role]
+        pages = [(url, page) for role_of, url, page in site.answers if role_of == role]
         while queue or pages:
             if pages:  # pages that answer a POST (an import's preview): read, not opened
-                _role, url, html = pages.pop()
+                url, html = pages.pop()
             else:
                 url = queue.pop(0)
                 if url in opened or url.startswith("/static"):

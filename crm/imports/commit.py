@@ -42,10 +42,8 @@ def commit_plan(
     contacts: dict[int, UUID] = {}
     result = ImportResult()
     rows = plan.to_commit()
-    done = 0
 
     def answer(row: PlannedRow, made: tuple[UUID, UUID | None] | CrmError) -> None:
-        nonlocal done
         if isinstance(made, CrmError):
             result.failed[row.number] = made
         else:
@@ -56,9 +54,8 @@ def commit_plan(
                 result.created += 1
             else:
                 result.updated += 1
-        done += 1
         if on_row is not None:
-            on_row(done, len(rows))
+            on_row(result.created + result.updated + len(result.failed), len(rows))
 
     for batch in _batches(rows, batch_size):
         inputs: list[ImportRowInput | CrmError] = [_input(row, companies, contacts) for row in batch]

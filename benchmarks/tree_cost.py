@@ -31,17 +31,19 @@ from crm.persistence import sqlalchemy_env
 
 @contextmanager
 def without_tree():
-    """The recorder as it was before the tree: its calls into the tree made no-ops."""
-    from crm.audit import chain
-    from crm.audit.auditor import Frontier
+    """The recorder as it was before the tree: chain rows of a position and a link only, no leaf hashed, no subtree."""
+    from crm.audit.chain import ChainedApplicationRecorder
 
-    saved = chain.grow, chain.stored_frontier
-    chain.grow = lambda session, tree, frontier, leaves: frontier  # type: ignore[assignment]
-    chain.stored_frontier = lambda *args, **kwargs: Frontier()  # type: ignore[assignment]
+    saved = ChainedApplicationRecorder._with_leaves
+
+    def links_only(self, session, last, links):
+        return [{"position": position, "link": link} for position, link, _ in links]
+
+    ChainedApplicationRecorder._with_leaves = links_only
     try:
         yield
     finally:
-        chain.grow, chain.stored_frontier = saved
+        ChainedApplicationRecorder._with_leaves = saved
 
 
 def _fresh_app(folder: Path, name: str) -> CrmApplication:

@@ -10,8 +10,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
-
 from crm.audit.auditor import VerifierKey, open_checkpoint
 from crm.audit.chain import ChainedApplicationRecorder, EventRow
 from crm.audit.checkpoint import (
@@ -24,6 +22,7 @@ from crm.audit.checkpoint import (
 )
 from crm.audit.export import ExportSummary, event_line
 from crm.audit.log import event_at
+from crm.audit.tree import leaves_before as tree_leaves_before
 
 TREE_FORMAT = "crm-audit-tree/1"
 
@@ -31,12 +30,8 @@ TREE_FORMAT = "crm-audit-tree/1"
 def leaves_before(app: Any, position: int) -> int:
     """How many leaves stand before `position`: the leaf index an export starting there begins at."""
     recorder: ChainedApplicationRecorder = app.recorder
-    tree = recorder.tree_table
     with recorder.transaction(commit=False) as session:
-        found = session.execute(
-            select(func.count()).select_from(tree).where(tree.c.level == 0, tree.c.position < position)
-        ).scalar()
-    return int(found or 0)
+        return tree_leaves_before(session, recorder.tree, position)
 
 
 def prove_export(app: Any, summary: ExportSummary, signer: Signer) -> dict[str, Any]:

@@ -31,17 +31,23 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder, SQLAlchemyRecorder
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, bindparam, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crm.audit.auditor import Frontier, canonical, leaf_hash
-from crm.audit.tree import grow, stored_frontier, tree_size, tree_table_for
+from crm.audit.tree import (
+    FIRST_POSITION,
+    StoredTree,
+    append_leaf,
+    clear,
+    stored_frontier,
+    tree_size,
+    tree_table_for,
+)
 from storage.ddl import schema_lock
 
 GENESIS = bytes(32)
-# Notification ids start at 1: the chain (and the tree) cover positions from here on, nothing below.
-FIRST_POSITION = 1
 
 
 def next_link(
@@ -62,6 +68,9 @@ def chain_table_for(events_table_name: str, schema_name: str | None = None) -> T
         MetaData(),
         Column("position", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False),
         Column("link", String(64), nullable=False),
+        # The event's leaf in the Merkle tree (crm/audit/tree.py): its index and hash, in the link's row.
+        Column("idx", BigInteger, nullable=True),
+        Column("leaf", LargeBinary(32), nullable=True),
         schema=schema_name,
     )
 
@@ -170,6 +179,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         # Created by the migrations in storage/migrations/, not by the library's create_table().
         self.chain_table = chain_table_for(events_table_name, schema_name)
         self.tree_table = tree_table_for(events_table_name, schema_name)
+        self.tree = StoredTree(leaves=self.chain_table, nodes=self.tree_table)
         # The tree's right edge after this recorder's last write, with the chain's last (position, link) then.
         # It is used only while the chain still ends there: another process's write, or a write of ours
         # that rolled back, changes the last link, and the edge is read from the tree again.
@@ -190,49 +200,71 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         ids = super()._insert_stored_events(session, stored_events, **kwargs)
         last = self._last_row(session)
         previous = bytes.fromhex(last[1]) if last else GENESIS
-        rows, leaves = [], []
+        links = []
         for position, stored in sorted(zip(ids, stored_events, strict=False), key=lambda pair: pair[0]):
             originator_id = stored.originator_id
             if not isinstance(originator_id, UUID):  # the library types it UUID | str; ours are UUIDs
                 originator_id = UUID(originator_id)
             data = canonical(position, originator_id, stored.originator_version, stored.topic, stored.state)
             previous = link_after(previous, data)
-            rows.append({"position": position, "link": previous.hex()})
-            leaves.append((position, leaf_hash(data)))
-        if rows:
-            session.execute(self.chain_table.insert(), rows)
-            kept = self._edge
-            if kept is not None and last is not None and (kept[0], kept[1]) == last:
-                frontier = Frontier(kept[2].size, kept[2].hashes)  # a copy: this write may yet roll back
-            else:
-                frontier = stored_frontier(session, self.tree_table)
-            if grow(session, self.tree_table, frontier, leaves).size == len(leaves):
-                frontier = self._plant_below(session, leaves[0][0]) or frontier
-            self._edge = (position, previous.hex(), frontier)
+            links.append((position, previous.hex(), data))
+        if links:
+            session.execute(self.chain_table.insert(), self._with_leaves(session, last, links))
         return ids
 
-    def _plant_below(self, session: Session, position: int) -> Frontier | None:
-        """The first leaves went in: if events older than the tree lie below them, the tree starts over with them
-        (and its new right edge is returned)."""
+    def _with_leaves(
+        self, session: Session, last: tuple[int, str] | None, links: list[tuple[int, str, bytes]]
+    ) -> list[dict[str, Any]]:
+        """The chain rows of these links with their leaves; the subtrees they complete are stored."""
+        kept = self._edge
+        if kept is not None and last is not None and (kept[0], kept[1]) == last:
+            frontier = Frontier(kept[2].size, kept[2].hashes)  # a copy: this write may yet roll back
+        else:
+            frontier = stored_frontier(session, self.tree)
+        if frontier.size == 0 and self._older_than(session, links[0][0]):
+            frontier = self._plant(session)  # events recorded before the tree existed come first
+        rows, nodes = [], []
+        for position, link, data in links:
+            leaf = leaf_hash(data)
+            rows.append({"position": position, "link": link, "idx": frontier.size, "leaf": leaf})
+            nodes += append_leaf(frontier, leaf, position)
+        if nodes:
+            session.execute(self.tree_table.insert(), nodes)
+        self._edge = (links[-1][0], links[-1][1], frontier)
+        return rows
+
+    def _older_than(self, session: Session, position: int) -> bool:
         c = self.events_table.c
-        older = session.execute(select(c.id).where(c.id >= FIRST_POSITION, c.id < position).limit(1)).first()
-        if older is None:
-            return None
-        session.execute(self.tree_table.delete())
-        return self._plant(session)
+        return session.execute(select(c.id).where(c.id >= FIRST_POSITION, c.id < position).limit(1)).first() is not None
 
     def _plant(self, session: Session, batch_size: int = 5000) -> Frontier:
-        """The tree's leaves for every stored event, in this transaction (the tree is empty); its right edge."""
-        c = self.events_table.c
+        """The tree over every chained event, in this transaction (the tree is cleared first); its right edge."""
+        clear(session, self.tree)
+        events, chain = self.events_table.c, self.chain_table.c
+        set_leaf = (
+            self.chain_table.update()
+            .where(chain.position == bindparam("at"))
+            .values(idx=bindparam("index"), leaf=bindparam("hash"))
+        )
         after = FIRST_POSITION - 1
         frontier = Frontier()
         while True:
-            query = select(c.id, c.originator_id, c.originator_version, c.topic, c.state).where(c.id > after)
-            batch = session.execute(query.order_by(c.id).limit(batch_size)).all()
+            query = (
+                select(events.id, events.originator_id, events.originator_version, events.topic, events.state)
+                .join(self.chain_table, chain.position == events.id)
+                .where(events.id > after)
+            )
+            batch = session.execute(query.order_by(events.id).limit(batch_size)).all()
             if not batch:
                 return frontier
-            leaves = [(row[0], leaf_hash(canonical(row[0], row[1], row[2], row[3], as_bytes(row[4])))) for row in batch]
-            grow(session, self.tree_table, frontier, leaves)
+            leaves, nodes = [], []
+            for row in batch:
+                leaf = leaf_hash(canonical(row[0], row[1], row[2], row[3], as_bytes(row[4])))
+                leaves.append({"at": row[0], "index": frontier.size, "hash": leaf})
+                nodes += append_leaf(frontier, leaf, row[0])
+            session.execute(set_leaf, leaves)
+            if nodes:
+                session.execute(self.tree_table.insert(), nodes)
             after = batch[-1][0]
 
     def _last_row(self, session: Session) -> tuple[int, str] | None:
@@ -300,15 +332,12 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     def plant_tree(self) -> None:
         """A log recorded before the tree existed gets its leaves once (at start-up); later events add their own."""
         with self.transaction(commit=False) as session:
-            if (
-                tree_size(session, self.tree_table)
-                or not session.execute(select(func.max(self.events_table.c.id))).scalar()
-            ):
+            if tree_size(session, self.tree) or not session.execute(select(func.max(self.events_table.c.id))).scalar():
                 return
         try:
             with self.transaction(commit=True) as session:
                 self._lock_table(session)
-                if tree_size(session, self.tree_table) == 0:
+                if tree_size(session, self.tree) == 0:
                     self._plant(session)
         except IntegrityError:
             pass  # another process planted it at the same moment

@@ -34,7 +34,15 @@ from crm.audit.auditor import (
     verifier_key,
 )
 from crm.audit.chain import ChainedApplicationRecorder
-from crm.audit.tree import consistency_ranges, frontier_of, inclusion_ranges, range_hashes, tree_size
+from crm.audit.tree import (
+    consistency_ranges,
+    frontier_of,
+    inclusion_ranges,
+    last_leaf,
+    leaf_index,
+    range_hashes,
+    tree_size,
+)
 from storage.location import instance_path
 
 KEY_PATH_VAR = "CRM_AUDIT_KEY_PATH"
@@ -124,12 +132,11 @@ class StoredCheckpoint:
 def make_checkpoint(app: Any, signer: Signer) -> StoredCheckpoint:
     """Sign the tree as it stands and store the checkpoint (under the events' lock, so no append slips between)."""
     recorder = _recorder(app)
-    tree = recorder.tree_table
     with recorder.transaction(commit=True) as session:
         recorder._lock_table(session)
-        size = tree_size(session, tree)
-        root = frontier_of(session, tree, size).root()
-        last = session.execute(select(tree.c.position).where(tree.c.level == 0, tree.c.idx == size - 1)).scalar()
+        found = last_leaf(session, recorder.tree)
+        size, last = (0, None) if found is None else (found[0] + 1, found[1])
+        root = frontier_of(session, recorder.tree, size).root()
         note = signer.sign(signer.name, size, root)
         made_at = app.clock.now().replace(tzinfo=None)
         values = {"made_at": made_at, "size": size, "last_position": last, "root": root, "note": note}
@@ -143,7 +150,7 @@ def checkpoint_if_grown(app: Any, signer: Signer) -> StoredCheckpoint | None:
     recorder = _recorder(app)
     latest = stored_checkpoints(app, limit=1)
     with recorder.transaction(commit=False) as session:
-        size = tree_size(session, recorder.tree_table)
+        size = tree_size(session, recorder.tree)
     if latest and latest[0].size == size:
         return None
     return make_checkpoint(app, signer)
@@ -179,36 +186,33 @@ class InclusionProof:
 def inclusion_proof(app: Any, position: int, size: int) -> InclusionProof:
     """The audit path of the event at `position` in the tree of `size` leaves (LookupError when not in it)."""
     recorder = _recorder(app)
-    tree = recorder.tree_table
     with recorder.transaction(commit=False) as session:
-        index = session.execute(select(tree.c.idx).where(tree.c.level == 0, tree.c.position == position)).scalar()
+        index = leaf_index(session, recorder.tree, position)
         if index is None or index >= size:
             raise LookupError(f"no event at position {position} in the tree of size {size}")
-        hashes = range_hashes(session, tree, inclusion_ranges(index, 0, size))
-    return InclusionProof(position, int(index), size, hashes)
+        hashes = range_hashes(session, recorder.tree, inclusion_ranges(index, 0, size))
+    return InclusionProof(position, index, size, hashes)
 
 
 def consistency_proof(app: Any, size1: int, size2: int) -> list[bytes]:
     recorder = _recorder(app)
     with recorder.transaction(commit=False) as session:
-        if size2 > tree_size(session, recorder.tree_table):
+        if size2 > tree_size(session, recorder.tree):
             raise LookupError(f"the tree has fewer than {size2} leaves")
-        return range_hashes(session, recorder.tree_table, consistency_ranges(size1, size2))
+        return range_hashes(session, recorder.tree, consistency_ranges(size1, size2))
 
 
 def left_frontier(app: Any, size: int) -> list[bytes]:
     """The complete subtrees covering leaves [0, size): what an export starting at leaf `size` carries."""
     recorder = _recorder(app)
     with recorder.transaction(commit=False) as session:
-        return frontier_of(session, recorder.tree_table, size).hashes
+        return frontier_of(session, recorder.tree, size).hashes
 
 
 def leaf_index_of(app: Any, position: int) -> int | None:
     recorder = _recorder(app)
-    tree = recorder.tree_table
     with recorder.transaction(commit=False) as session:
-        found = session.execute(select(tree.c.idx).where(tree.c.level == 0, tree.c.position == position)).scalar()
-    return None if found is None else int(found)
+        return leaf_index(session, recorder.tree, position)
 
 
 def trusted_checkpoints(app: Any, key: VerifierKey) -> tuple[list[Checkpoint], list[str]]:

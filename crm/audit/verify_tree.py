@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crm.audit.auditor import Checkpoint, Frontier, canonical, leaf_hash
-from crm.audit.chain import FIRST_POSITION, ChainedApplicationRecorder, iter_events
-from crm.audit.tree import frontier_of
+from crm.audit.chain import ChainedApplicationRecorder, iter_events
+from crm.audit.tree import FIRST_POSITION, frontier_of
 
 MAX_REPORTED = 100
 RANGES = {"diverged", "rewritten"}  # placed only between two checkpoints
@@ -73,17 +73,17 @@ class TreeReport:
 
 
 def iter_leaves(recorder: ChainedApplicationRecorder, batch_size: int = 5000) -> Iterator[tuple[int, int, bytes]]:
-    """Stored leaves (position, index, hash) in position order, in keyset batches."""
-    c = recorder.tree_table.c
+    """Stored leaves (position, index, hash) in position order, in keyset batches (from the chain's rows)."""
+    c = recorder.chain_table.c
     after: int | None = None
     while True:
-        query = select(c.position, c.idx, c.hash).where(c.level == 0)
+        query = select(c.position, c.idx, c.leaf).where(c.leaf.is_not(None))
         if after is not None:
             query = query.where(c.position > after)
         with recorder.transaction(commit=False) as session:
             rows = session.execute(query.order_by(c.position).limit(batch_size)).all()
         for row in rows:
-            yield int(row[0]), int(row[1]), bytes(row[2])
+            yield int(row[0]), -1 if row[1] is None else int(row[1]), bytes(row[2])
         if len(rows) < batch_size:
             return
         after = rows[-1][0]
@@ -166,7 +166,7 @@ def _check_checkpoints(
                 diverged = True
         with recorder.transaction(commit=False) as session:
             try:
-                stored_root = frontier_of(session, recorder.tree_table, checkpoint.size).root()
+                stored_root = frontier_of(session, recorder.tree, checkpoint.size).root()
             except (KeyError, ValueError):
                 stored_root = None
         if stored_root != checkpoint.root and checkpoint.size <= report.leaves:

@@ -9,6 +9,7 @@ from crm.audit.auditor import VerifierKey, open_checkpoint, verify_checkpoints, 
 from crm.audit.bundle import event_proof, growth_proof
 from crm.audit.chain import GENESIS, next_link
 from crm.audit.checkpoint import Signer, make_checkpoint, stored_checkpoints, trusted_checkpoints
+from crm.audit.tree import clear
 from crm.audit.verify import verify
 from tests.audit_history import build_history
 
@@ -72,8 +73,8 @@ def rewrite_links(app) -> None:
 
 def rewrite_tree(app) -> None:
     """... and the whole tree recomputed from the edited events."""
-    with engine_of(app).begin() as connection:
-        connection.execute(app.recorder.tree_table.delete())
+    with app.recorder.transaction(commit=True) as session:
+        clear(session, app.recorder.tree)
     app.recorder.plant_tree()
 
 
@@ -114,7 +115,6 @@ def test_cutting_off_the_tail_with_its_links_and_leaves_is_found_against_a_check
         for table in ("crm_events", "crm_event_chain"):
             column = "id" if table == "crm_events" else "position"
             connection.execute(text(f"DELETE FROM {table} WHERE {column} = :p"), {"p": last})  # nosec B608
-        connection.execute(text("DELETE FROM crm_event_tree WHERE position = :p OR level > 0"), {"p": last})
     rewrite_tree(app)
 
     report = checked(app, signer, note)

@@ -207,3 +207,34 @@ def test_two_processes_starting_at_once_migrate_once_and_both_carry_on(sql_datab
             assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_a_tree_stored_as_leaf_rows_moves_into_the_chain_rows_as_it_was(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    build_history(app, clock)
+    engine = app.factory.datastore.engine
+    chain, tree = app.recorder.chain_table, app.recorder.tree_table
+    leaves_query = select(chain.c.position, chain.c.idx, chain.c.leaf).order_by(chain.c.position)
+    nodes_query = select(tree.c.level, tree.c.idx, tree.c.hash, tree.c.position).order_by(tree.c.level, tree.c.idx)
+    with engine.connect() as connection:
+        leaves = [(p, i, bytes(h)) for p, i, h in connection.execute(leaves_query)]
+        nodes = [(level, i, bytes(h), p) for level, i, h, p in connection.execute(nodes_query)]
+    assert nodes  # the history completes subtrees of 16 leaves
+    # The layout of revision 0011: a row of its own per leaf (level 0, with an index on its position), and
+    # the subtrees without the position of their last leaf.
+    with engine.begin() as connection:
+        connection.execute(tree.update().values(position=None))
+        connection.execute(tree.insert(), [{"level": 0, "idx": i, "hash": h, "position": p} for p, i, h in leaves])
+        connection.execute(text("CREATE UNIQUE INDEX crm_event_tree_position ON crm_event_tree (position)"))
+        connection.execute(text("ALTER TABLE crm_event_chain DROP COLUMN idx"))
+        connection.execute(text("ALTER TABLE crm_event_chain DROP COLUMN leaf"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+
+    reopened = sql_database.app(clock=clock)
+
+    assert revision_of(engine) == migrations.heads()
+    with engine.connect() as connection:
+        assert [(p, i, bytes(h)) for p, i, h in connection.execute(leaves_query)] == leaves
+        assert [(level, i, bytes(h), p) for level, i, h, p in connection.execute(nodes_query)] == nodes
+    assert "crm_event_tree_position" not in {index["name"] for index in inspect(engine).get_indexes("crm_event_tree")}
+    assert verify_chain(reopened).ok

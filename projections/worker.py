@@ -29,17 +29,20 @@ class NewEventSignal:
         engine = recorder.datastore.engine
         if isinstance(engine, Engine) and engine.dialect.name == "postgresql":
             self._connection = engine.raw_connection()
-            self._connection.autocommit = True
+            # On the driver's connection: set on the pool's wrapper it would change nothing, LISTEN would wait in
+            # a transaction never committed, and no notification would ever come (the worker woke by its timer only).
+            self._connection.driver_connection.autocommit = True
             self._connection.cursor().execute(f"LISTEN {recorder.channel_name}")
 
-    def wait(self, timeout: float) -> None:
+    def wait(self, timeout: float) -> bool:
+        """Until events are signalled or `timeout` seconds pass; whether a notification came (never on SQLite)."""
         if self._connection is None:
             time.sleep(min(timeout, self.poll_interval))
-            return
+            return False
         driver_connection = self._connection.driver_connection
-        if select.select([driver_connection], [], [], timeout)[0]:
-            for _ in driver_connection.notifies(timeout=0):
-                pass
+        if not select.select([driver_connection], [], [], timeout)[0]:
+            return False
+        return len(list(driver_connection.notifies(timeout=0))) > 0
 
     def close(self) -> None:
         if self._connection is not None:

@@ -16,7 +16,7 @@ from projections.outreach_view import OutreachView
 from projections.pipeline import stage_counts
 from projections.runner import Projector
 from projections.users import UsersProjection
-from projections.worker import run_forever
+from projections.worker import NewEventSignal, run_forever
 from tests.support import hansen_transport, make_team
 
 CLASSES = (UsersProjection, OutreachProjection)
@@ -189,3 +189,21 @@ def test_the_worker_follows_new_events_until_stopped(sql_database, clock):
         stop.set()
         worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_worker_is_woken_by_the_events_notification_not_by_its_timer(tmp_path, clock):
+    from tests.databases import open_database
+
+    database = open_database("postgres", tmp_path)
+    try:
+        app = database.app(clock=clock)
+        signal = NewEventSignal(app)
+        try:
+            assert signal.wait(0.2) is False  # nothing recorded: the wait runs out
+            make_team(app)
+            assert signal.wait(30) is True  # the transaction's NOTIFY reached the listening connection
+        finally:
+            signal.close()
+    finally:
+        database.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.support import NullTranslations
+from flask import Flask, g, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
 
 from web.labels import label
@@ -88,7 +89,29 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _request_translations() -> NullTranslations:
+    """The request's catalogue, looked up once per request: Flask-Babel looks up the context, the locale and its
+    cache on every call, and a screen's template translates a few hundred strings."""
+    found: NullTranslations | None = g.get("crm_translations")
+    if found is None:
+        found = g.crm_translations = get_translations()
+    return found
+
+
+def template_gettext(message: str) -> str:
+    # Jinja's i18n extension (newstyle) escapes and fills in the variables itself.
+    return _request_translations().ugettext(message)
+
+
+def template_ngettext(singular: str, plural: str, count: int) -> str:
+    return _request_translations().ungettext(singular, plural, count)
+
+
 def init_app(app: Flask) -> None:
+    """After Babel's own init_app: its template callables are replaced by ones that look the catalogue up once."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        template_gettext, template_ngettext, newstyle=True
+    )
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters.update(
         date=as_date,

@@ -183,6 +183,69 @@ def run(
     return result
 
 
+class LagSampler:
+    """The projection lag while a run lasts: every `interval` s the log's head and the slowest live view's position;
+    a head's lag is the time from when it was first seen until every view had applied it."""
+
+    def __init__(self, url: str, interval: float = 0.1) -> None:
+        from sqlalchemy import create_engine
+
+        from crm.persistence import sqlalchemy_env
+
+        self.engine = create_engine(sqlalchemy_env(url)["SQLALCHEMY_URL"])
+        self.interval = interval
+        self.lags: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> LagSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.engine.dispose()
+
+    def _sample(self) -> None:
+        from sqlalchemy import text
+
+        query = text(
+            "SELECT (SELECT max(id) FROM crm_events), (SELECT min(position) FROM projection_generations WHERE live)"
+        )
+        waiting: dict[int, float] = {}  # head -> when first seen
+        while not self._stop.wait(self.interval):
+            with self.engine.connect() as connection:
+                head, applied = connection.execute(query).one()
+            now = time.monotonic()
+            waiting.setdefault(int(head or 0), now)
+            for seen in [h for h in waiting if h <= int(applied or 0)]:
+                self.lags.append(now - waiting.pop(seen))
+
+    def p95(self) -> float | None:
+        lags = sorted(self.lags)
+        return lags[max(0, int(len(lags) * 0.95) - 1)] if lags else None
+
+
+def peak_memory_mb(pid: int) -> dict[str, float]:
+    """Peak resident memory (VmHWM) of a process and every process under it, by command, in MB."""
+    found: dict[str, float] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+        role = "projection-worker" if "projections run" in command else "master" if current == pid else "web"
+        found[f"{role} {current}"] = int(peak) / 1024
+        pending += [int(child) for child in children]
+    return found
+
+
 # --- the database and the server --------------------------------------------------------------------
 
 
@@ -291,10 +354,11 @@ def main() -> None:
         server = serve(url, args.port, workers)
         try:
             for clients in args.clients:
-                runs = [
-                    run(f"http://127.0.0.1:{args.port}", users, clients, args.seconds, args.requests, seed=r)
-                    for r in range(args.repeats)
-                ]
+                with LagSampler(url) as lag:
+                    runs = [
+                        run(f"http://127.0.0.1:{args.port}", users, clients, args.seconds, args.requests, seed=r)
+                        for r in range(args.repeats)
+                    ]
                 trivial = run(
                     f"http://127.0.0.1:{args.port}", users, clients, min(args.seconds, 10), args.requests, trivial=True
                 )
@@ -311,19 +375,27 @@ def main() -> None:
                         "median": {kind: best.median(kind) for kind, _ in MIX},
                         "errors": sum(sum(r.errors.values()) for r in runs),
                         "requests": sum(r.count for r in runs),
+                        "lag_p95_s": lag.p95(),
+                        "lag_samples": len(lag.lags),
+                        "memory_mb": peak_memory_mb(server.pid),
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
         finally:
             stop(server)
     print(f"\n{time.strftime('%Y-%m-%d')}, {url.split('://')[0]}, {args.companies} companies\n")
-    print("| web processes | clients | requests/s | ratio to /health | p95 My day | p95 company | p95 log | errors |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| web processes | clients | requests/s | /health requests/s | ratio | p95 My day | p95 company | p95 log "
+        "| errors | projection lag p95 | peak memory per process |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        p95 = r["p95"]
+        p95, lag = r["p95"], r["lag_p95_s"]
+        memory = ", ".join(f"{name.split()[0]} {mb:.0f}" for name, mb in sorted(r["memory_mb"].items()))
         print(
-            f"| {r['workers']} | {r['clients']} | {r['rps']:.1f} | {r['rps'] / r['trivial_rps']:.2f} | "
-            f"{p95['my_day']:.0f} ms | {p95['company']:.0f} ms | {p95['log_attempt']:.0f} ms | {r['errors']} |"
+            f"| {r['workers']} | {r['clients']} | {r['rps']:.1f} | {r['trivial_rps']:.0f} | "
+            f"{r['rps'] / r['trivial_rps']:.3f} | {p95['my_day']:.0f} ms | {p95['company']:.0f} ms | "
+            f"{p95['log_attempt']:.0f} ms | {r['errors']} | {'-' if lag is None else f'{lag:.2f} s'} | {memory} MB |"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))

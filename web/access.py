@@ -100,6 +100,8 @@ ROUTES: dict[str, Rule] = {
     "partners.archive": needs("manage_partners"),
     "companies.correct_attempt": needs("outreach"),
     "companies.void_attempt": needs("outreach"),
+    "companies.correction_form": needs("outreach"),
+    "companies.void_form": needs("outreach"),
     "companies.move": needs("outreach"),
     "companies.decline": needs("outreach"),
     "companies.park": needs("outreach"),

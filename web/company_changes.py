@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import projections
@@ -14,10 +14,10 @@ from web import params
 from web.attempt_form import attempt_values
 from web.companies import bp, log_people
 from web.company_page import SECTIONS, company_context, company_or_404
-from web.labels import label
+from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, perform, views
+from web.services import crm, perform, today, views
 
 DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
 
@@ -220,6 +220,60 @@ def log_attempt(company_id: UUID):
     except CrmError as error:
         return respond(company_id, "attempts", error, logging=True)
     return respond(company_id, "attempts", done=_("The attempt is logged."))
+
+
+# The page renders an attempt's correction and void forms only for the attempt being corrected or voided; the
+# others come from these routes when their details are first opened, so a long round costs what it shows.
+def attempt_to_fix(company_id: UUID, attempt_id: UUID) -> projections.AttemptRow:
+    """The attempt a correction or void form is for: 404 unless it is this company's and not voided."""
+    attempt = attempt_of(company_id, attempt_id)
+    if attempt["voided"]:
+        abort(404)
+    return attempt
+
+
+def form_fragment(template: str, **context: Any):
+    response = make_response(render_template(template, **context))
+    response.vary.update(["HX-Request", "HX-Target"])
+    return response
+
+
+def page_with_form_open(company_id: UUID, attempt_id: UUID, form: str):
+    """Opened without htmx (a copied address): the company page with that attempt's form open, as its link does."""
+    opens: dict[str, Any] = {form: attempt_id}
+    response = redirect(url_for(".show", company_id=company_id, _anchor=f"attempt-{attempt_id.hex}", **opens), 303)
+    response.vary.update(["HX-Request", "HX-Target"])
+    return response
+
+
+@bp.get("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")
+def correction_form(company_id: UUID, attempt_id: UUID):
+    """The form that corrects one attempt, filled in with what it says now."""
+    attempt = attempt_to_fix(company_id, attempt_id)
+    if not wants_fragment(f"fix-{attempt_id.hex}-slot"):
+        return page_with_form_open(company_id, attempt_id, "correct")
+    people = projections.contacts_of(views()["outreach"], company_id)
+    log_people("page", [p["contact_id"] for p in people])  # their names are the form's choices of contact
+    return form_fragment(
+        "companies/_attempt_correction.html",
+        attempt=attempt,
+        company_id=company_id,
+        error=None,
+        values=attempt,
+        people=people,
+        channels=choices("channel"),
+        outcomes=choices("outcome"),
+        today=today(),
+    )
+
+
+@bp.get("/<uuid:company_id>/attempts/<uuid:attempt_id>/void")
+def void_form(company_id: UUID, attempt_id: UUID):
+    """The form that voids one attempt logged in error."""
+    attempt = attempt_to_fix(company_id, attempt_id)
+    if not wants_fragment(f"void-{attempt_id.hex}-slot"):
+        return page_with_form_open(company_id, attempt_id, "void")
+    return form_fragment("companies/_attempt_void.html", attempt=attempt, company_id=company_id, error=None)
 
 
 @bp.post("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")

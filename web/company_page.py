@@ -123,10 +123,17 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     }
 
 
+def opened_attempt(name: str) -> str | None:
+    """The attempt whose correction or void form a link opens, as the template compares ids; None when none."""
+    found = params.identifier(request.args, name)
+    return str(found) if found else None
+
+
 @bp.get("/<uuid:company_id>")
 def show(company_id: UUID):
-    """The company page; ?edit=details or ?edit=<contact id> opens that part for editing; htmx gets one part."""
-    context = company_context(company_id)
+    """The company page; ?edit=details or ?edit=<contact id> opens that part for editing, ?correct=<attempt id> or
+    ?void=<attempt id> that attempt's form (the links for browsers without JavaScript); htmx gets one part."""
+    context = company_context(company_id, correcting=opened_attempt("correct"), voiding=opened_attempt("void"))
     parts = {**SECTIONS, **SELF_REFRESHING}
     editing = context["editing"]
     section = next(

@@ -108,3 +108,33 @@ def test_the_company_page_edits_in_place_and_logs_an_attempt(page, sign_in, comp
     assert "Møde med direktøren den 10. marts" in attempts.inner_text()
     page.wait_for_selector("#company-head >> text=Møde med ledelsen")  # a booked meeting moved the company on
     assert page.evaluate("window.__marker") == 1
+
+
+def test_an_attempt_is_corrected_and_voided_with_forms_that_load_when_opened(page, sign_in, companies, live_app):
+    sign_in("recruiter")
+    page.goto(f"{live_app.config['LIVE_URL']}/companies/{companies['hansen']}")
+    page.evaluate("window.__marker = 1")
+    attempts = page.locator("#company-attempts")
+
+    def the_email():
+        return attempts.locator("li.attempt", has_text="Lise vil tale med direktøren først")
+
+    assert the_email().locator("form").count() == 0, "the forms come when their details open"
+    the_email().locator("summary").get_by_text("Ret", exact=True).click()
+    reason = the_email().get_by_label("Begrundelse for rettelsen")
+    expect(reason).to_be_visible()
+    expect(the_email().get_by_label("Resultat")).to_have_value("call_back")  # filled in with what it says now
+    the_email().get_by_label("Resultat").select_option("meeting_booked")
+    reason.fill("Hun aftalte et møde i samme mail")
+    the_email().get_by_role("button", name="Gem rettelsen").click()
+    page.wait_for_selector("#company-attempts >> text=Henvendelsen er rettet.")
+    expect(the_email()).to_contain_text("Møde aftalt")
+
+    the_email().locator("summary").get_by_text("Annullér", exact=True).click()
+    why = the_email().get_by_label("Hvorfor blev den registreret ved en fejl?")
+    expect(why).to_be_visible()
+    why.fill("Mailen var til en anden virksomhed")
+    the_email().get_by_role("button", name="Annullér henvendelsen").click()
+    page.wait_for_selector("#company-attempts >> text=Henvendelsen er annulleret.")
+    expect(the_email()).to_contain_text("Annulleret")
+    assert page.evaluate("window.__marker") == 1, "the forms loaded and posted in place"

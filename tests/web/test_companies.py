@@ -402,6 +402,147 @@ class TestAttempts:
         assert crm.load(OutreachAttempt, hansen["attempt"]).voided and "Annulleret" in page
 
 
+def correction_inputs(attempt_id: UUID) -> str:
+    return f'id="fix-{attempt_id.hex}-on"'
+
+
+def void_inputs(attempt_id: UUID) -> str:
+    return f'id="void-{attempt_id.hex}-reason"'
+
+
+def details_of(page: str, summary: str, attempt_id: UUID) -> str:
+    """The <details> of one attempt whose summary is `summary` (Ret, Annullér), as the page renders it."""
+    item = page[page.index(f'id="attempt-{attempt_id.hex}"') :]
+    item = item[: item.index("</li>")]
+    found = re.search(rf"<details[^>]*>\s*<summary>{summary}</summary>.*?</details>", item, re.S)
+    assert found, f"no {summary} details for the attempt"
+    return found.group(0)
+
+
+class TestAttemptFormsOpenWhenAsked:
+    """The page renders an attempt's correction and void forms only when they are used; the rest load on opening."""
+
+    @pytest.fixture
+    def second(self, crm, team, hansen):
+        return crm.log_attempt(team.recruiter, hansen["id"], "email", "call_back", next_follow_up=date(2026, 3, 5))
+
+    def test_the_page_holds_no_correction_or_void_form(self, as_role, hansen, second):
+        page = text_of(as_role("recruiter").get(f"/companies/{hansen['id']}"))
+        for attempt in (hansen["attempt"], second):
+            assert correction_inputs(attempt) not in page and void_inputs(attempt) not in page
+            correct, void = details_of(page, "Ret", attempt), details_of(page, "Annullér", attempt)
+            assert " open" not in correct and 'name="reason"' not in correct and 'name="reason"' not in void
+            assert f'hx-get="/companies/{hansen["id"]}/attempts/{attempt}/correct"' in correct
+            assert 'hx-trigger="toggle once"' in correct and f'hx-target="#fix-{attempt.hex}-slot"' in correct
+            assert f'hx-get="/companies/{hansen["id"]}/attempts/{attempt}/void"' in void
+            # Without JavaScript, a link opens the page with the form.
+            assert f'href="/companies/{hansen["id"]}?correct={attempt}#attempt-{attempt.hex}"' in correct
+            assert f'href="/companies/{hansen["id"]}?void={attempt}#attempt-{attempt.hex}"' in void
+
+    def test_the_opened_correction_form_is_filled_in_and_corrects(self, as_role, crm, hansen):
+        client, attempt = as_role("recruiter"), hansen["attempt"]
+        url = f"/companies/{hansen['id']}/attempts/{attempt}/correct"
+        response = client.htmx_get(url, f"fix-{attempt.hex}-slot")
+        fragment = text_of(response)
+        assert response.status_code == 200 and "<html" not in fragment and correction_inputs(attempt) in fragment
+        assert f'hx-post="{url}" hx-target="#company-attempts" hx-swap="outerHTML"' in fragment
+        assert 'value="2026-03-04"' in fragment and '<option value="no_answer" selected>' in fragment
+        assert f'<option value="{hansen["lise"]}" selected>Lise Hansen</option>' in fragment
+        assert "HX-Target" in response.headers["Vary"]
+        token = client._token(fragment)
+        form = {
+            "csrf_token": token,
+            "channel": "call",
+            "outcome": "call_back",
+            "occurred_on": "2026-03-02",
+            "contact_id": str(hansen["lise"]),
+            "reason": "Hun bad os ringe tilbage",
+        }
+        page = text_of(client.post(url, form, htmx_target="company-attempts", with_token=False))
+        assert page.lstrip().startswith('<section id="company-attempts"') and "Henvendelsen er rettet." in page
+        assert crm.load(OutreachAttempt, attempt).outcome == "call_back"
+
+    def test_opening_the_correction_form_logs_the_people_it_names(self, as_role, crm, team, hansen):
+        before = len(crm.access_log.entries(contact_id=hansen["peter"]))
+        attempt = hansen["attempt"]
+        as_role("recruiter").htmx_get(
+            f"/companies/{hansen['id']}/attempts/{attempt}/correct", f"fix-{attempt.hex}-slot"
+        )
+        assert len(crm.access_log.entries(contact_id=hansen["peter"])) == before + 1
+
+    def test_the_opened_void_form_voids(self, as_role, crm, hansen):
+        client, attempt = as_role("recruiter"), hansen["attempt"]
+        url = f"/companies/{hansen['id']}/attempts/{attempt}/void"
+        fragment = text_of(client.htmx_get(url, f"void-{attempt.hex}-slot"))
+        assert (
+            "<html" not in fragment and void_inputs(attempt) in fragment and correction_inputs(attempt) not in fragment
+        )
+        assert f'hx-post="{url}" hx-target="#company-attempts"' in fragment
+        form = {"csrf_token": client._token(fragment), "reason": "Forkert virksomhed"}
+        page = text_of(client.post(url, form, htmx_target="company-attempts", with_token=False))
+        assert "Henvendelsen er annulleret." in page and crm.load(OutreachAttempt, attempt).voided
+        # A voided attempt has no forms to open.
+        assert client.htmx_get(url, f"void-{attempt.hex}-slot").status_code == 404
+        assert client.htmx_get(f"{url[: -len('void')]}correct", f"fix-{attempt.hex}-slot").status_code == 404
+
+    def test_another_companys_attempt_or_none_is_not_found(self, as_role, hansen, soltoft):
+        client, attempt = as_role("recruiter"), hansen["attempt"]
+        for form, slot in (("correct", "fix"), ("void", "void")):
+            wrong = client.htmx_get(f"/companies/{soltoft}/attempts/{attempt}/{form}", f"{slot}-{attempt.hex}-slot")
+            assert wrong.status_code == 404
+            nobody = UUID("5d1c2a8e-2f6e-4a47-9e0e-3c6b1f0a7d11")
+            missing = client.htmx_get(
+                f"/companies/{hansen['id']}/attempts/{nobody}/{form}", f"{slot}-{nobody.hex}-slot"
+            )
+            assert missing.status_code == 404
+
+    def test_the_form_address_opened_without_htmx_goes_to_the_page_with_the_form_open(self, as_role, hansen):
+        attempt = hansen["attempt"]
+        for form in ("correct", "void"):
+            response = as_role("recruiter").get(f"/companies/{hansen['id']}/attempts/{attempt}/{form}")
+            assert response.status_code == 303
+            assert response.headers["Location"] == f"/companies/{hansen['id']}?{form}={attempt}#attempt-{attempt.hex}"
+
+    def test_the_link_opens_the_page_with_the_correction_form_filled_in(self, as_role, hansen, second):
+        page = text_of(as_role("recruiter").get(f"/companies/{hansen['id']}?correct={hansen['attempt']}"))
+        correct = details_of(page, "Ret", hansen["attempt"])
+        assert correct.startswith('<details class="inline-details" open>') and "hx-get" not in correct
+        assert correction_inputs(hansen["attempt"]) in correct and 'value="2026-03-04"' in correct
+        assert '<option value="no_answer" selected>' in correct
+        assert void_inputs(hansen["attempt"]) not in page and correction_inputs(second) not in page
+
+    def test_the_link_opens_the_page_with_the_void_form(self, as_role, hansen, second):
+        page = text_of(as_role("recruiter").get(f"/companies/{hansen['id']}?void={second}"))
+        void = details_of(page, "Annullér", second)
+        assert void.startswith('<details class="inline-details" open>') and void_inputs(second) in void
+        assert correction_inputs(second) not in page and void_inputs(hansen["attempt"]) not in page
+
+    def test_a_link_with_no_id_is_refused(self, as_role, hansen):
+        response = as_role("recruiter").get(f"/companies/{hansen['id']}?correct=evil")
+        assert response.status_code == 400 and "evil er ikke et id" in text_of(response)
+
+    @pytest.mark.parametrize("htmx_target", ["company-attempts", None], ids=["htmx", "plain form"])
+    def test_a_refused_correction_shows_its_form_open_with_the_message(self, as_role, crm, hansen, second, htmx_target):
+        attempt = hansen["attempt"]
+        url = f"/companies/{hansen['id']}/attempts/{attempt}/correct"
+        form = {"channel": "visit", "outcome": "call_back", "occurred_on": "2026-03-02", "reason": ""}
+        response = as_role("recruiter").post(url, form, htmx_target=htmx_target)
+        page = text_of(response)
+        correct = details_of(page, "Ret", attempt)
+        assert correct.startswith('<details class="inline-details" open>')
+        assert 'role="alert">' in correct and "skal udfyldes" in correct
+        assert '<option value="visit" selected>' in correct  # what was typed, not what the attempt says
+        assert correction_inputs(second) not in page and void_inputs(attempt) not in page
+        assert crm.load(OutreachAttempt, attempt).outcome == "no_answer"
+
+    def test_a_refused_void_shows_its_form_open_with_the_message(self, as_role, crm, hansen, second):
+        url = f"/companies/{hansen['id']}/attempts/{second}/void"
+        page = text_of(as_role("recruiter").post(url, {"reason": ""}, htmx_target="company-attempts"))
+        void = details_of(page, "Annullér", second)
+        assert void.startswith('<details class="inline-details" open>') and "skal udfyldes" in void
+        assert correction_inputs(second) not in page and not crm.load(OutreachAttempt, second).voided
+
+
 class TestThePath:
     def test_a_plain_move(self, as_role, crm, hansen):
         version = crm.load(Company, hansen["id"]).version

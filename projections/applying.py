@@ -18,7 +18,7 @@ from eventsourcing import persistence
 from eventsourcing.persistence import Notification, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
-from projections.base import UPSTREAM, CrmProjection
+from projections.base import UPSTREAM, CrmProjection, claim_positions
 from projections.generations import writing
 from projections.schema import utc_naive
 from projections.upstream import EventMapper
@@ -80,6 +80,10 @@ def describe(error: BaseException) -> str:
     return f"{type(shown).__name__}: {first_line}"[:500]
 
 
+class Overtaken(Exception):
+    """Another process moved a view's position since it was read: this transaction's claims are rolled back."""
+
+
 def apply_batch(
     datastore: SQLAlchemyDatastore,
     in_batch: list[CrmProjection],
@@ -91,15 +95,16 @@ def apply_batch(
     """Apply the batch to every view in one transaction; if some view cannot apply some event, view by view."""
     try:
         with writing_to(in_batch), datastore.transaction(commit=True) as session:
-            if any(p.view.lock_position(session) != positions[p] for p in in_batch):
-                return 0  # another process applied some of this meanwhile: read on from where it stopped
+            if not claim_positions(session, {p.view: positions[p] for p in in_batch}, stop):
+                raise Overtaken
             applied = 0
             for projection in in_batch:
                 projection.view.discard_buffer()
                 applied += apply(projection, deliveries, positions[projection], include)
                 projection.view.flush(session)
-                projection.view.move_position(session, stop)
         return applied
+    except Overtaken:
+        return 0  # another process applied some of this meanwhile: read on from where it stopped
     except Exception as error:
         if is_transient(error):
             raise

@@ -24,7 +24,7 @@ from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Table, delete, func, insert, inspect, select
+from sqlalchemy import Table, delete, func, insert, inspect, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SAWarning
 from sqlalchemy.orm import Session
@@ -268,6 +268,9 @@ class View(SQLAlchemyTrackingRecorder):
     def move_position(self, session: Session, notification_id: int) -> None:
         session.execute(self._own_update().values(position=notification_id))
 
+    def is_at(self, position: int) -> Any:
+        return self._is_own() & (registry.c.position == position) & registry.c.failed_position.is_(None)
+
     def position(self) -> int:
         with self.datastore.transaction(commit=False) as session:
             return self.read_position(session)
@@ -333,3 +336,13 @@ class CrmProjection(Projection[AnyView], Generic[AnyView]):
         view = type(self.view)(self.view.datastore)
         view.start_generation()
         return type(self)(view)
+
+
+def claim_positions(session: Session, positions: dict[Any, int], stop: int) -> bool:
+    """Move every view from the position it was read at to `stop` in one statement, taking their write locks
+    (as `lock_position` does one by one); False when another process moved one meanwhile (a concurrent claim
+    waits for this transaction, then finds the position changed), one has stopped at an event it cannot apply,
+    or its generation is gone: the caller must then roll back, as some views may have moved. The caller applies
+    the events in the same transaction."""
+    matching = or_(*(view.is_at(position) for view, position in positions.items()))
+    return rows_changed(session.execute(registry.update().where(matching).values(position=stop))) == len(positions)

@@ -207,3 +207,30 @@ def test_on_postgresql_the_worker_is_woken_by_the_events_notification_not_by_its
             signal.close()
     finally:
         database.close()
+
+
+def test_a_catch_up_moves_every_view_it_applies_to_in_one_statement(sql_database, clock):
+    """The views' positions are claimed and moved together: the catch-up a command adds must not cost a round
+    trip or three per view."""
+    from sqlalchemy import event
+
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    projector = Projector(app)
+    views = ["users", "outreach", "leads", "agreements", "timeline"]
+    projector.catch_up(views)
+    hansen_transport(app, team.recruiter)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()).lower())
+
+    engine = projector.datastore.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert projector.catch_up(views) > 0
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert len([s for s in statements if s.startswith("update projection_generations")]) == 1
+    assert {view: projector[view].position() for view in views} == dict.fromkeys(views, app.recorder.max_notification_id())

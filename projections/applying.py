@@ -91,8 +91,11 @@ def apply_batch(
     positions: dict[CrmProjection, int],
     stop: int,
     include: Include,
-) -> int:
-    """Apply the batch to every view in one transaction; if some view cannot apply some event, view by view."""
+) -> tuple[int, bool]:
+    """Apply the batch to every view in one transaction; if some view cannot apply some event, view by view.
+
+    Returns the events applied, and whether every view of the batch is now at `stop` (so the caller need not
+    read their positions again)."""
     try:
         with writing_to(in_batch), datastore.transaction(commit=True) as session:
             if not claim_positions(session, {p.view: positions[p] for p in in_batch}, stop):
@@ -102,14 +105,14 @@ def apply_batch(
                 projection.view.discard_buffer()
                 applied += apply(projection, deliveries, positions[projection], include)
                 projection.view.flush(session)
-        return applied
+        return applied, True
     except Overtaken:
-        return 0  # another process applied some of this meanwhile: read on from where it stopped
+        return 0, False  # another process applied some of this meanwhile: read on from where it stopped
     except Exception as error:
         if is_transient(error):
             raise
     # Some view cannot apply some event: view by view, the others go on and that one stops before it.
-    return sum(apply_alone(datastore, p, deliveries, positions[p], stop, include) for p in in_batch)
+    return sum(apply_alone(datastore, p, deliveries, positions[p], stop, include) for p in in_batch), False
 
 
 def apply_alone(

@@ -241,9 +241,13 @@ class Projector:
                 prefetch([n for n in notifications if n.topic in decoded])
             deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
             positions = {p: states[p].position for p in in_batch}
-            applied += apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
+            applied_now, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
+            applied += applied_now
             if progress is not None:
                 progress(stop, head)
+            # The usual catch-up after a command: one batch took every view to the head, none is being built.
+            if all_at_stop and stop == head and in_batch == behind and all(s.live for s in states.values()):
+                return applied
 
     def _states(self, group: list[CrmProjection]) -> tuple[list[CrmProjection], dict[CrmProjection, Generation]]:
         """Every view's generation in one short read.

@@ -103,7 +103,7 @@ from projections.retention_review import ReviewRow, retention_review
 from projections.runner import Progress, Projector
 from projections.subject_reads import SubjectReads
 from projections.timeline import TimelineEntry
-from projections.upstream import Upstream
+from projections.upstream import Upstream, head_position
 from projections.users import UserRow
 from projections.verify import ProjectionCheck, verify_projections
 
@@ -202,6 +202,7 @@ __all__ = [
     "follow_ups",
     "funnel",
     "funnel_by",
+    "head_position",
     "import_reference",
     "my_day",
     "others_touching",

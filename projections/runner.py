@@ -51,7 +51,7 @@ from sqlalchemy.engine import Engine
 from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
-from projections.upstream import Upstream, datastore_of, read_notifications
+from projections.upstream import Upstream, datastore_of, head_position, read_notifications
 
 Progress = Callable[[int, int], None]
 
@@ -107,7 +107,7 @@ class Projector:
             projection = cls.on(self.datastore)
             self.projections[projection.view.name] = projection
         # A new generation with nothing to catch up goes live at once (a new database, no events yet).
-        self._go_live_when_ready(list(self.projections.values()), self.recorder.max_notification_id() or 0)
+        self._go_live_when_ready(list(self.projections.values()), head_position(self.app))
 
     def view(self, name: str) -> Any:
         if self.on_read is not None:
@@ -201,7 +201,7 @@ class Projector:
 
     def status(self) -> list[ViewStatus]:
         """Every generation of every view: live or being built, its position against the head, its failure."""
-        head = self.recorder.max_notification_id() or 0
+        head = head_position(self.app)
         with self.datastore.transaction(commit=False) as session:
             rows = session.execute(
                 select(registry)
@@ -219,7 +219,7 @@ class Projector:
         progress: Progress | None,
         include: Include,
     ) -> int:
-        head = self.recorder.max_notification_id() or 0
+        head = head_position(self.app)
         applied = 0
         while True:
             # Read and decode outside the lock, so the views' write locks are held only to apply.

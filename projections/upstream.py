@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import ApplicationRecorder, Notification, StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
 
 class EventMapper(Protocol):
@@ -74,3 +74,14 @@ def read_notifications(
         )
         for row in rows
     ]
+
+
+def head_position(app: Upstream) -> int:
+    """The last recorded position (0 for an empty log): one `max(id)` read, where the library's
+    max_notification_id loads the whole last event as an ORM object to read its id."""
+    recorder = app.recorder
+    if not isinstance(recorder, SQLAlchemyApplicationRecorder):
+        return recorder.max_notification_id() or 0
+    events: Table = recorder.events_record_cls.__table__
+    with recorder.datastore.transaction(commit=False) as session:
+        return int(session.execute(select(func.max(events.c.id))).scalar() or 0)

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from crm.application import CrmApplication
 from crm.clock import Clock, local_date
-from projections import Replays
+from projections import Replays, head_position
 from projections.runner import Projector
 
 
@@ -152,7 +152,7 @@ def perform(command: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     # The command is stored and acknowledged: whatever happens to the read models now must not
     # turn that into an error page that invites a second, duplicate try.
     try:
-        position = services().crm.recorder.max_notification_id() or 0
+        position = head_position(services().crm)
     except Exception:
         current_app.logger.exception("reading the position of a stored command failed")
         position = 0

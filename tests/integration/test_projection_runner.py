@@ -239,3 +239,12 @@ def test_a_catch_up_moves_every_view_it_applies_to_in_one_statement(sql_database
     assert {view: projector[view].position() for view in views} == dict.fromkeys(
         views, app.recorder.max_notification_id()
     )
+
+
+def test_the_head_of_the_log_is_its_last_position_on_every_store(database, clock):
+    from projections import head_position
+
+    app = database.app(clock=clock)
+    assert head_position(app) == 0
+    make_team(app)
+    assert head_position(app) == app.recorder.max_notification_id() > 0

@@ -119,13 +119,16 @@ def workplaces_of(view: OutreachView, company_id: UUID) -> list[WorkplaceRow]:
     return cast(list[WorkplaceRow], fetch(view, query))
 
 
-def attempts_of(view: OutreachView, company_id: UUID, round_: int | None = None) -> list[AttemptRow]:
-    """The company's attempts, newest first: of one round, or of every round when `round_` is None."""
+def attempts_of(
+    view: OutreachView, company_id: UUID, round_: int | None = None, limit: int | None = None
+) -> list[AttemptRow]:
+    """The company's attempts, newest first: of one round, or of every round when `round_` is None; at most
+    `limit` of them when given."""
     query = select(attempts).where(attempts.c.company_id == company_id)
     if round_ is not None:
         query = query.where(attempts.c.round == round_)
     query = query.order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc(), attempts.c.attempt_id)
-    return cast(list[AttemptRow], fetch(view, query))
+    return cast(list[AttemptRow], fetch(view, query.limit(limit)))
 
 
 def attempt_at(view: OutreachView, company_id: UUID, attempt_id: UUID) -> AttemptRow | None:

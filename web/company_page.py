@@ -21,6 +21,8 @@ from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, today, views
 
 TIMELINE_PAGE = 20
+# The newest attempts of the round the page shows; the rest on asking (a persistent recruiter's round can be long).
+ATTEMPTS_SHOWN = 20
 # Sections of the company page that htmx swaps in place, by their element id.
 SECTIONS = {
     "details": "company-details",
@@ -65,6 +67,20 @@ def timeline_lines(company_id: UUID, before: int | None) -> tuple[list[dict[str,
     return [timeline_line(entry, each) for entry, each in zip(entries, logged, strict=True)], more
 
 
+def round_attempts(company: projections.CompanyRow, opened: str | None) -> tuple[list[Any], bool]:
+    """The round's attempts the page shows, newest first, and whether there are more: the newest ATTEMPTS_SHOWN,
+    or all of them when asked (?attempts=all) or when the attempt whose form is open is older than those."""
+    outreach, company_id, round_ = views()["outreach"], company["company_id"], company["round"]
+    if params.choice(request.args, "attempts", ("all",)):
+        return projections.attempts_of(outreach, company_id, round_), False
+    rows = projections.attempts_of(outreach, company_id, round_, limit=ATTEMPTS_SHOWN + 1)
+    if len(rows) <= ATTEMPTS_SHOWN:
+        return rows, False
+    if opened and all(str(row["attempt_id"]) != opened for row in rows[:ATTEMPTS_SHOWN]):
+        return projections.attempts_of(outreach, company_id, round_), False
+    return rows[:ATTEMPTS_SHOWN], True
+
+
 def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     """Everything the company page shows; sections re-render from the same context."""
     company = company_or_404(company_id)
@@ -76,6 +92,7 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     steps = next_steps(company["stage"])
     answered_id = projections.answered_lead(outreach, company_id)
     answered = projector["leads"].lead(answered_id) if answered_id else None
+    shown, more_attempts = round_attempts(company, extra.get("correcting") or extra.get("voiding"))
     return {
         "company": company,
         "names": projector["users"].names(),
@@ -83,7 +100,8 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
         "person_names": {p["contact_id"]: p["name"] for p in people},
         "current_people": [p for p in people if not p["archived"]],
         "workplaces": projections.workplaces_of(outreach, company_id),
-        "attempts": projections.attempts_of(outreach, company_id, company["round"]),
+        "attempts": shown,
+        "more_attempts": more_attempts,
         "company_leads": projector["leads"].of_company(company_id),
         "agreement": projector["agreements"].agreement_for_company(company_id, day),
         "partner_name": projections.partner_names(outreach, [source]).get(source) if source else None,

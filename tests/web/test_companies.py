@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -633,3 +633,31 @@ class TestTheTimeline:
         page = text_of(as_role("recruiter").get(f"/companies/{hansen['id']}"))
         assert "Mette Kjær annullerede en henvendelse til Hansen Transport ApS" in page
         assert "Begrundelse: Logget på den forkerte virksomhed" in page
+
+
+class TestALongRound:
+    """The page shows the round's newest attempts; the rest when asked, or when an older one's form is opened."""
+
+    @pytest.fixture
+    def long_round(self, crm, team, hansen, clock):
+        for day in range(1, 23):  # with Hansen's first attempt: 23 in the round
+            clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=UTC) + timedelta(days=day))
+            crm.log_attempt(team.recruiter, hansen["id"], "call", "no_answer", next_follow_up=None)
+        return hansen
+
+    def test_the_page_shows_the_newest_twenty_and_a_link_to_every_one(self, as_role, long_round):
+        client = as_role("recruiter")
+        page = text_of(client.get(f"/companies/{long_round['id']}"))
+        assert page.count('class="attempt"') == 20 and "Vis alle henvendelser i runden" in page
+        assert f"attempt-{long_round['attempt'].hex}" not in page  # the oldest waits for the link
+        every = text_of(client.get(f"/companies/{long_round['id']}?attempts=all"))
+        assert every.count('class="attempt"') == 23 and "Vis alle henvendelser i runden" not in every
+        fragment = text_of(client.htmx_get(f"/companies/{long_round['id']}?attempts=all", "company-attempts"))
+        assert (
+            fragment.lstrip().startswith('<section id="company-attempts"') and fragment.count('class="attempt"') == 23
+        )
+
+    def test_an_older_attempts_form_opened_by_its_link_shows_the_whole_round(self, as_role, long_round):
+        oldest = long_round["attempt"]
+        page = text_of(as_role("recruiter").get(f"/companies/{long_round['id']}?correct={oldest}"))
+        assert page.count('class="attempt"') == 23 and correction_inputs(oldest) in page

@@ -42,6 +42,7 @@ from crm.users import User
 from crm.validation import EARLIEST_DAY, REASON_LENGTH, optional_text, optional_version, past_day, planned_day
 from crm.webhooks import Webhooks
 from storage import migrations
+from storage.ddl import use_wal
 from storage.sql import memory_datastore
 
 KINDS: dict[type, str] = {
@@ -132,6 +133,9 @@ class CrmService(Application):
         super().__init__(env)
         datastore = getattr(self.factory, "datastore", None)
         if datastore is not None:
+            if datastore.is_sqlite_filedb:
+                use_wal(datastore.engine)
+                datastore.is_sqlite_wal_mode = True  # the library's own switch, done
             # The tables beside the event store, at the newest revision before the first command.
             migrations.upgrade(datastore.engine)
             if isinstance(self.recorder, ChainedApplicationRecorder):

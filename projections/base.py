@@ -338,7 +338,7 @@ class CrmProjection(Projection[AnyView], Generic[AnyView]):
         return type(self)(view)
 
 
-def claim_positions(session: Session, positions: dict[Any, int], stop: int) -> bool:
+def claim_positions(session: Session, positions: dict[View, int], stop: int) -> bool:
     """Move every view from the position it was read at to `stop` in one statement, taking their write locks
     (as `lock_position` does one by one); False when another process moved one meanwhile (a concurrent claim
     waits for this transaction, then finds the position changed), one has stopped at an event it cannot apply,

@@ -16,7 +16,7 @@ from web.companies import bp, log_people
 from web.company_page import SECTIONS, company_context, company_or_404
 from web.labels import choices, label
 from web.messages import describe
-from web.rendering import page_or_fragment, wants_fragment
+from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
 from web.services import crm, perform, today, views
 
 DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
@@ -233,17 +233,14 @@ def attempt_to_fix(company_id: UUID, attempt_id: UUID) -> projections.AttemptRow
 
 
 def form_fragment(template: str, **context: Any):
-    response = make_response(render_template(template, **context))
-    response.vary.update(["HX-Request", "HX-Target"])
-    return response
+    return varies_by_htmx(make_response(render_template(template, **context)))
 
 
 def page_with_form_open(company_id: UUID, attempt_id: UUID, form: str):
     """Opened without htmx (a copied address): the company page with that attempt's form open, as its link does."""
-    opens: dict[str, Any] = {form: attempt_id}
-    response = redirect(url_for(".show", company_id=company_id, _anchor=f"attempt-{attempt_id.hex}", **opens), 303)
-    response.vary.update(["HX-Request", "HX-Target"])
-    return response
+    opens: dict[str, Any] = {form: attempt_id}  # ?correct= or ?void=
+    address = url_for(".show", company_id=company_id, _anchor=f"attempt-{attempt_id.hex}", **opens)
+    return varies_by_htmx(redirect(address, 303))
 
 
 @bp.get("/<uuid:company_id>/attempts/<uuid:attempt_id>/correct")

@@ -26,7 +26,7 @@ from crm.vocabulary import CLOSED, NEGOTIATING, PARTNER, STAGES
 from web import params
 from web.labels import choices, label
 from web.messages import describe
-from web.rendering import page_or_fragment, wants_fragment
+from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
 from web.services import crm, perform, today, views
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
@@ -237,7 +237,5 @@ def _moved(message: str):
 def _go_to(url: str):
     """A full-page navigation: a redirect, or for htmx the HX-Redirect header."""
     if wants_fragment(TARGET):
-        response = Response(status=200, headers={"HX-Redirect": url})
-        response.vary.update(["HX-Request", "HX-Target"])
-        return response
+        return varies_by_htmx(Response(status=200, headers={"HX-Redirect": url}))
     return redirect(url, 303)

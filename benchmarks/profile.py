@@ -1,0 +1,103 @@
+"""Where the time goes: a screen's SQL against its whole server time, and a view's rebuild under cProfile.
+
+    python -m benchmarks.profile screen --db postgresql://postgres@127.0.0.1:5432/bench --companies 10000 --path /my-day
+    python -m benchmarks.profile rebuild --db postgresql://postgres@127.0.0.1:5432/bench --view timeline
+
+`screen` prepares the database as benchmarks/load.py does (once), signs in as bench0 and times
+`--path` in-process (COMPANY in it stands for one of bench0's companies), with every statement's
+time taken by engine hooks: the request's total, its SQL, and the costliest statements.
+`rebuild` rebuilds one view under cProfile and prints the functions by cumulative and own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import tempfile
+import time
+from typing import Any
+
+from sqlalchemy import event
+
+from benchmarks import load
+
+
+def screen(url: str, companies: int, path: str, repeats: int) -> None:
+    users = load.prepare(url, companies)
+    os.environ["CRM_INSTANCE_PATH"] = tempfile.mkdtemp()
+    from web import create_app
+
+    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    engine = flask_app.extensions["crm"].projector.datastore.engine
+    timings: list[tuple[float, str]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def ended(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        timings.append(((time.perf_counter() - conn.info["started"]) * 1000, statement))
+
+    client = flask_app.test_client()
+    username, owned = users[0]
+    client.post("/login", data={"username": username, "password": load.PASSWORD})
+    path = path.replace("COMPANY", owned[0])
+    for _ in range(3):
+        client.get(path)
+    timings.clear()
+    begun = time.perf_counter()
+    for _ in range(repeats):
+        assert client.get(path).status_code == 200, path  # nosec B101  # a benchmark's own check
+    total = (time.perf_counter() - begun) * 1000 / repeats
+    print(
+        f"{path}: {total:.1f} ms a request, {len(timings) / repeats:.0f} statements, "
+        f"{sum(t for t, _ in timings) / repeats:.1f} ms of SQL"
+    )
+    by_statement: dict[str, list[float]] = {}
+    for ms, statement in timings:
+        by_statement.setdefault(statement, []).append(ms)
+    for statement, times in sorted(by_statement.items(), key=lambda kv: -sum(kv[1]))[:8]:
+        print(f"{sum(times) / repeats:7.2f} ms  {' '.join(statement.split())[:160]}")
+
+
+def rebuild(url: str, view: str) -> None:
+    from crm.application import CrmApplication
+    from projections.runner import Projector
+
+    projector = Projector(CrmApplication.for_database(url))
+    profile = cProfile.Profile()
+    begun = time.perf_counter()
+    profile.enable()
+    projector.rebuild(view)
+    profile.disable()
+    print(f"rebuild {view}: {time.perf_counter() - begun:.1f} s under the profiler")
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(30)
+        print(out.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="what", required=True)
+    one = sub.add_parser("screen")
+    one.add_argument("--db", required=True)
+    one.add_argument("--companies", type=int, default=10_000)
+    one.add_argument("--path", required=True)
+    one.add_argument("--repeats", type=int, default=5)
+    other = sub.add_parser("rebuild")
+    other.add_argument("--db", required=True)
+    other.add_argument("--view", required=True)
+    args = parser.parse_args()
+    if args.what == "screen":
+        screen(args.db, args.companies, args.path, args.repeats)
+    else:
+        rebuild(args.db, args.view)
+
+
+if __name__ == "__main__":
+    main()

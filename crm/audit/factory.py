@@ -12,6 +12,7 @@ from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 
 from crm.audit.chain import ChainedApplicationRecorder, create_library_tables
+from crm.datastore import CrmDatastore
 
 
 class SnapshotRecorder(SQLAlchemyAggregateRecorder):
@@ -28,5 +29,6 @@ class SnapshotRecorder(SQLAlchemyAggregateRecorder):
 
 
 class Factory(SQLAlchemyFactory):
+    datastore_class = CrmDatastore
     aggregate_recorder_class = SnapshotRecorder
     application_recorder_class = ChainedApplicationRecorder

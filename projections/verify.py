@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from projections.registry import READ_MODELS
 from projections.runner import Projector
 from projections.upstream import Upstream
+from storage.datastore import snapshot_read
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _row_set(view: Any, table: Table) -> set[tuple[str, str]]:
 
 def _rows(view: Any, table: Table) -> Iterable[tuple[str, str]]:
     key_columns = [c.name for c in table.primary_key.columns]
-    with view.transaction(commit=False) as session:
+    with snapshot_read(view.datastore) as session:
         result = session.execute(select(table).execution_options(yield_per=2000))
         for row in result:
             values = row._mapping

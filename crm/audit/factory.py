@@ -12,7 +12,7 @@ from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 
 from crm.audit.chain import ChainedApplicationRecorder, create_library_tables
-from crm.datastore import CrmDatastore
+from storage.datastore import CrmDatastore
 
 
 class SnapshotRecorder(SQLAlchemyAggregateRecorder):

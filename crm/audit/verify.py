@@ -40,6 +40,7 @@ from crm.audit.chain import (
     next_link,
 )
 from crm.audit.verify_tree import TreeReport, verify_tree
+from storage.datastore import snapshot_read
 
 MAX_REPORTED = 100
 Progress = Callable[[int, int], None]
@@ -160,7 +161,7 @@ def verify_snapshots(app: Any) -> SnapshotCheck | None:
     table = store.recorder.events_record_cls.__table__
     check = SnapshotCheck()
     c = table.c
-    with store.recorder.datastore.transaction(commit=False) as session:
+    with snapshot_read(store.recorder.datastore) as session:
         rows = session.execute(
             select(c.originator_id, c.originator_version, c.topic, c.state)
             .order_by(c.originator_id, c.originator_version)

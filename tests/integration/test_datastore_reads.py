@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from crm.companies import Company
-from crm.datastore import CrmDatastore
+from storage.datastore import CrmDatastore
 from tests.support import hansen_transport, make_team
 
 

@@ -33,3 +33,10 @@ class CrmDatastore(SQLAlchemyDatastore):
         transaction = Transaction(self._reading(), commit=False, lock=None)
         transaction.token = transactions.set(transaction)
         return transaction
+
+
+def snapshot_read(datastore: SQLAlchemyDatastore) -> Transaction:
+    """A read-only transaction that is one (the library's, on any datastore): for a long read that streams
+    its rows through a server-side cursor, which PostgreSQL opens only inside a transaction, and sees one
+    snapshot of the data throughout."""
+    return SQLAlchemyDatastore.transaction(datastore, commit=False)

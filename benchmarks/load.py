@@ -1,4 +1,5 @@
-"""HTTP load on a served CRM: recruiters reading My day and company pages and logging attempts.
+"""HTTP load on a served CRM: recruiters at their day's work, a consultant sharing leads, a project lead
+reading reports and an auditor reading the event log.
 
     python -m benchmarks.load --db postgresql://postgres@127.0.0.1:5432/bench --companies 10000 \\
         --workers 1 2 4 --clients 1 8 --seconds 20
@@ -6,11 +7,14 @@
 Prepares the database once (benchmarks/dataset.py, passwords for the recruiters bench0..bench19),
 then for each number of web processes starts `crm serve --workers N` (waitress for 1 on SQLite,
 gunicorn with the projection worker on PostgreSQL) on 127.0.0.1, and for each number of clients
-replays the mix My day : company page : log an attempt = 5 : 3 : 2 (each client signed in as
-its own recruiter), then the trivial route /health alone (the ceiling of the same setup).
+replays the mix, then the trivial route /health alone (the ceiling of the same setup). Each client
+is one person signed in: with 4 clients or more the last three are a business-service consultant
+(the leads page and sharing a lead, 1 : 1), a project lead (the reports page) and an auditor (the
+event log), the others recruiters (My day : company page : log an attempt = 5 : 3 : 2); with
+fewer clients, or `--mix recruiters`, every client is a recruiter.
 Bounded: each run stops at --seconds or --requests, whichever comes first, and only 127.0.0.1 is
 ever contacted. Every attempt carries a unique note, so `check` can find each acknowledged write
-in the log exactly once.
+in the log exactly once, and every shared lead its unique reason.
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ from typing import Any
 
 PASSWORD = "bench-kode-123"  # nosec B105  # a benchmark's own users
 MIX = (("my_day", 5), ("company", 3), ("log_attempt", 2))
+# The other people of the mix: username, role, department, and what they do (kind, weight).
+OTHERS = (
+    ("mix-consultant", "consultant", "business_service", (("leads", 1), ("share_lead", 1))),
+    ("mix-projectlead", "project_lead", "health", (("reports", 1),)),
+    ("mix-auditor", "auditor", "other", (("event_log", 1),)),
+)
+KINDS = tuple(kind for kind, _ in MIX) + tuple(kind for *_, work in OTHERS for kind, _ in work)
+PAGES = {"my_day": "/my-day", "leads": "/leads", "reports": "/reports", "event_log": "/audit/"}
 TOKEN = re.compile(r'name="csrf[-_]token" (?:value|content)="([^"]+)"')
 
 
@@ -116,28 +128,43 @@ def run(
     max_requests: int,
     trivial: bool = False,
     seed: int = 1,
+    everyone: bool = True,
 ) -> Result:
-    """`clients` threads, each signed in as its own recruiter, until the time or the count runs out."""
+    """`clients` threads, each signed in as its own person (see the module's docstring), until the time or
+    the count runs out."""
     result = Result()
     lock = threading.Lock()
+    others = OTHERS if everyone and clients >= 4 else ()
+    every_company = [company for _, owned in users for company in owned]
     sessions = []
     for i in range(clients):
         client = Client(base)
-        client.login(users[i % len(users)][0])
-        sessions.append((client, users[i % len(users)][1]))
+        other = i - (clients - len(others))
+        if other >= 0:
+            username, _, _, work = others[other]
+            client.login(username)
+            sessions.append((client, every_company, work))
+        else:
+            client.login(users[i % len(users)][0])
+            sessions.append((client, users[i % len(users)][1], MIX))
     budget = {"left": max_requests}
     deadline = time.monotonic() + seconds
 
-    def one(client: Client, companies: list[str], rng: random.Random, n: int) -> tuple[str, int, str | None]:
-        kind = "trivial" if trivial else rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+    def one(client: Client, companies: list[str], work: Any, rng: random.Random, n: int) -> tuple[str, int, str | None]:
+        kind = "trivial" if trivial else rng.choices([k for k, _ in work], [w for _, w in work])[0]
         company = rng.choice(companies)
         if kind == "trivial":
             return kind, client.request("/health")[0], None
-        if kind == "my_day":
-            return kind, client.request("/my-day")[0], None
+        if kind in PAGES:
+            return kind, client.request(PAGES[kind])[0], None
         if kind == "company":
             return kind, client.request(f"/companies/{company}")[0], None
         note = f"load-{threading.get_ident()}-{n}-{rng.random():.12f}"
+        if kind == "share_lead":
+            form = {"company_id": company, "lead_reason": note, "urgency": "normal", "csrf_token": client.token}
+            status, _ = client.request("/leads", form)
+            # Shared: back to the leads page (303); refused: the form again with its message (200).
+            return kind, 200 if status == 303 else 422 if status == 200 else status, note
         form = {"channel": "call", "outcome": "no_answer", "note": note, "csrf_token": client.token}
         form["next_follow_up_on"] = (date.today() + timedelta(days=rng.randint(1, 14))).isoformat()
         status, _ = client.request(
@@ -149,7 +176,7 @@ def run(
         return kind, status, note
 
     def loop(index: int) -> None:
-        client, companies = sessions[index]
+        client, companies, work = sessions[index]
         rng = random.Random(seed * 1000 + index)
         n = 0
         while time.monotonic() < deadline:
@@ -160,7 +187,7 @@ def run(
             n += 1
             started = time.perf_counter()
             try:
-                kind, status, note = one(client, companies, rng, n)
+                kind, status, note = one(client, companies, work, rng, n)
             except Exception as error:  # noqa: BLE001  # counted as an error of the run
                 with lock:
                     result.errors[type(error).__name__] += 1
@@ -256,6 +283,7 @@ def prepare(url: str, companies: int, attempts_per_company: int = 20) -> list[tu
     from benchmarks import dataset
     from crm.application import CrmApplication
     from crm.permissions import SYSTEM_ACTOR_ID
+    from crm.users import User
     from projections.runner import Projector
 
     app = CrmApplication.for_database(url)
@@ -265,6 +293,10 @@ def prepare(url: str, companies: int, attempts_per_company: int = 20) -> list[tu
         for i in range(20):
             app.set_password(SYSTEM_ACTOR_ID, app.user_id_for(f"bench{i}"), PASSWORD)
         print(f"loaded {app.recorder.max_notification_id()} events in {time.perf_counter() - started:.0f} s")
+    for username, role, department, _ in OTHERS:
+        # Also on a database loaded before they joined the mix.
+        if not app.exists(User, app.user_id_for(username)):
+            app.register_user(SYSTEM_ACTOR_ID, username, username, department, role, password=PASSWORD)
     projector = Projector(app)
     projector.catch_up(batch_size=5000)
     users = []
@@ -313,20 +345,19 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def check(url: str, acknowledged: list[str]) -> list[str]:
-    """What is wrong after a load: an acknowledged attempt missing or doubled, a view unlike a fresh replay."""
+    """What is wrong after a load: an acknowledged attempt or lead missing or doubled, a view unlike a fresh replay."""
     from crm.application import CrmApplication
     from projections import verify_projections
 
     app = CrmApplication.for_database(url)
     notes: Counter[str] = Counter()
-    for notification in app.recorder.select_notifications(
-        start=1, limit=10**9, topics=["crm.attempts:OutreachAttempt.Logged"]
-    ):
-        note = app.mapper.to_domain_event(notification).note or ""
+    written = {"crm.attempts:OutreachAttempt.Logged": "note", "crm.leads:Lead.Shared": "lead_reason"}
+    for notification in app.recorder.select_notifications(start=1, limit=10**9, topics=list(written)):
+        note = getattr(app.mapper.to_domain_event(notification), written[notification.topic]) or ""
         if note.startswith("load-"):
             notes[note] += 1
-    problems = [f"acknowledged attempt {n} is in the log {notes[n]} times" for n in acknowledged if notes[n] != 1]
-    problems += [f"attempt {n} is in the log {c} times" for n, c in notes.items() if c > 1]
+    problems = [f"acknowledged write {n} is in the log {notes[n]} times" for n in acknowledged if notes[n] != 1]
+    problems += [f"write {n} is in the log {c} times" for n, c in notes.items() if c > 1]
     for found in verify_projections(app):
         if not found.equal:
             differing = [t.name for t in found.tables if not t.equal]
@@ -346,6 +377,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", help="write the figures here too (for the chart)")
     parser.add_argument("--check", action="store_true", help="verify the log and the views after the runs")
+    parser.add_argument(
+        "--mix", choices=("everyone", "recruiters"), default="everyone", help="who the clients are (see above)"
+    )
     args = parser.parse_args()
     url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
     users = prepare(url, args.companies)
@@ -356,7 +390,15 @@ def main() -> None:
             for clients in args.clients:
                 with LagSampler(url) as lag:
                     runs = [
-                        run(f"http://127.0.0.1:{args.port}", users, clients, args.seconds, args.requests, seed=r)
+                        run(
+                            f"http://127.0.0.1:{args.port}",
+                            users,
+                            clients,
+                            args.seconds,
+                            args.requests,
+                            seed=r,
+                            everyone=args.mix == "everyone",
+                        )
                         for r in range(args.repeats)
                     ]
                 trivial = run(
@@ -371,8 +413,8 @@ def main() -> None:
                         "clients": clients,
                         "rps": statistics.median(r.rate() for r in runs),
                         "trivial_rps": trivial.rate(),
-                        "p95": {kind: best.p95(kind) for kind, _ in MIX},
-                        "median": {kind: best.median(kind) for kind, _ in MIX},
+                        "p95": {kind: best.p95(kind) for kind in KINDS if best.times.get(kind)},
+                        "median": {kind: best.median(kind) for kind in KINDS if best.times.get(kind)},
                         "errors": sum(sum(r.errors.values()) for r in runs),
                         "requests": sum(r.count for r in runs),
                         "lag_p95_s": lag.p95(),
@@ -385,17 +427,18 @@ def main() -> None:
             stop(server)
     print(f"\n{time.strftime('%Y-%m-%d')}, {url.split('://')[0]}, {args.companies} companies\n")
     print(
-        "| web processes | clients | requests/s | /health requests/s | ratio | p95 My day | p95 company | p95 log "
+        "| web processes | clients | requests/s | /health requests/s | ratio | p95 by kind "
         "| errors | projection lag p95 | peak memory per process |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
-        p95, lag = r["p95"], r["lag_p95_s"]
+        lag = r["lag_p95_s"]
+        p95 = ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in r["p95"].items())
         memory = ", ".join(f"{name.split()[0]} {mb:.0f}" for name, mb in sorted(r["memory_mb"].items()))
         print(
             f"| {r['workers']} | {r['clients']} | {r['rps']:.1f} | {r['trivial_rps']:.0f} | "
-            f"{r['rps'] / r['trivial_rps']:.3f} | {p95['my_day']:.0f} ms | {p95['company']:.0f} ms | "
-            f"{p95['log_attempt']:.0f} ms | {r['errors']} | {'-' if lag is None else f'{lag:.2f} s'} | {memory} MB |"
+            f"{r['rps'] / r['trivial_rps']:.3f} | {p95} | {r['errors']} | "
+            f"{'-' if lag is None else f'{lag:.2f} s'} | {memory} MB |"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from sqlalchemy import func, or_, select
 
-from projections.outreach_tables import companies, contacts
+from projections.outreach_tables import companies, company_counts, contacts
 from projections.outreach_view import OutreachView
-from projections.reading import fetch, fold, search_term
+from projections.reading import COUNT_CAP, capped_count, fetch, fold, search_term
 
 SORTABLE = {
     "name": companies.c.search_name,
@@ -45,16 +45,25 @@ class ListedCompany(TypedDict):
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, and enough to link to the others."""
+    """One page of a list, and enough to link to the others.
+
+    A search is counted only up to COUNT_CAP (or to the end of the page, further on): then `capped` is true,
+    more than `total` companies match, and `pages` counts only the pages known so far.
+    """
 
     rows: list[ListedCompany]
     total: int
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.capped or self.page < self.pages
 
 
 def search_companies(
@@ -106,6 +115,13 @@ def search_companies(
     column = SORTABLE.get(sort, companies.c.search_name)
     order = [column.desc() if descending else column, companies.c.search_name, companies.c.company_id]
     page = min(max(1, page), MAX_PAGE)
-    total = fetch(view, select(func.count().label("total")).select_from(companies).where(*conditions))[0]["total"]
     rows = fetch(view, query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    return Page(cast(list[ListedCompany], rows), total, page, per_page)
+    if not text:
+        # Every filter is a counted dimension: the counters answer exactly, without reading the companies.
+        counted = select(func.coalesce(func.sum(company_counts.c.companies), 0).label("total")).where(
+            *(company_counts.c[name] == filters[name] for name in FILTERS if filters.get(name))
+        )
+        return Page(cast(list[ListedCompany], rows), int(fetch(view, counted)[0]["total"]), page, per_page)
+    cap = max(COUNT_CAP, page * per_page)
+    total = capped_count(view, select(companies.c.company_id).where(*conditions), cap)
+    return Page(cast(list[ListedCompany], rows), min(total, cap), page, per_page, capped=total > cap)

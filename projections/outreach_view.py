@@ -143,20 +143,6 @@ class OutreachView(View):
             trigram_extension(self.engine)
         super()._bind(generation)
 
-    def go_live(self) -> bool:
-        """Switch to this generation; on PostgreSQL, also tell the planner what its tables now hold.
-
-        A generation is filled after its indexes were made on empty tables, so without statistics (until
-        autovacuum gets to them, if it runs) the planner takes it for a few rows and sorts a whole stage
-        rather than read the board's index in order.
-        """
-        live = super().go_live()
-        if live and self.engine.dialect.name == "postgresql":
-            with self.engine.begin() as connection:
-                for table in self.tables_of_generation.values():
-                    connection.execute(text(f'ANALYZE "{table.name}"'))
-        return live
-
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
         moment = utc_naive(event.timestamp)

@@ -10,7 +10,7 @@ company and of its contacts, attempts, agreements and leads under it.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from crm.vocabulary import aggregate_slug
 from projections.base import CrmProjection, View
 from projections.schema import metadata, utc_naive
 from projections.timeline import timeline
+from storage import fastjson
 
 audit_events = Table(
     "rm_audit_events",
@@ -52,7 +53,7 @@ def _wrapped(value: Any) -> Any:
 def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
     """What the index keeps of one stored event; a state that does not decode is kept with what is known."""
     try:
-        decoded = json.loads(state)
+        decoded = fastjson.loads(state)
     except ValueError:
         decoded = {}
     stamp = _wrapped(decoded.get("timestamp")) if isinstance(decoded, dict) else None
@@ -103,6 +104,9 @@ class EventIndexView(View):
 
     def add(self, notification: Notification) -> None:
         self.buffer(audit_events, index_row(notification.id, notification.topic, notification.state))
+
+    def add_many(self, notifications: Sequence[Notification]) -> None:
+        self.buffer_many(audit_events, [index_row(n.id, n.topic, n.state) for n in notifications])
 
     def page(
         self,
@@ -176,3 +180,6 @@ class EventIndexProjection(CrmProjection[EventIndexView]):
 
     def process_event(self, event: Notification, tracking: Tracking) -> None:
         self.view.add(event)
+
+    def process_batch(self, events: Sequence[tuple[int, Notification]]) -> None:
+        self.view.add_many([notification for _position, notification in events])

@@ -62,10 +62,7 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         occurred_at = utc_naive(datetime.fromisoformat(stamp)) if isinstance(stamp, str) else datetime(1970, 1, 1)
     except ValueError:
         occurred_at = datetime(1970, 1, 1)
-    try:
-        actor_id = UUID(actor) if isinstance(actor, str) else None
-    except ValueError:
-        actor_id = None
+    actor_id = _actor_id(actor) if isinstance(actor, str) else None
     return {
         "position": position,
         "occurred_at": occurred_at,
@@ -73,6 +70,23 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         "aggregate": aggregate_slug(topic),
         "event_type": event_type_of(topic)[:80],
     }
+
+
+_ACTORS: dict[str, UUID | None] = {}
+
+
+def _actor_id(text: str) -> UUID | None:
+    """The actor's id, remembered: the same few actors act in event after event, and parsing costs more."""
+    if text in _ACTORS:
+        return _ACTORS[text]
+    try:
+        found: UUID | None = UUID(text)
+    except ValueError:
+        found = None
+    if len(_ACTORS) >= 10_000:
+        _ACTORS.clear()
+    _ACTORS[text] = found
+    return found
 
 
 @dataclass

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
+from storage import fastjson
 from storage.location import driver_url
 
 
@@ -39,15 +39,14 @@ class FastJSONTranscoder(JSONTranscoder):
 
     The json module calls the transcoder's object hook from Python for each object it parses; here orjson
     parses the whole state in C and the transcodings are applied in one walk, innermost object first, as
-    the hook applies them. What orjson refuses (NaN, integers beyond 64 bits, lone surrogates) is decoded
-    by the library's own decoder, so every stored state decodes to what it decoded to before. Encoding is
+    the hook applies them. A state orjson might read otherwise (storage/fastjson.py) is decoded by the
+    library's own decoder, so every stored state decodes to what it decoded to before. Encoding is
     the library's: the stored bytes, which the audit hash chain covers, do not change.
     """
 
     def decode(self, data: bytes) -> Any:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
+        value = fastjson.try_fast(data)
+        if value is fastjson.NOT_FAST:
             return super().decode(data)
         return self._revive(value)
 

@@ -45,14 +45,19 @@ class FastJSONTranscoder(JSONTranscoder):
     """
 
     def decode(self, data: bytes) -> Any:
-        value = fastjson.try_fast(data)
+        value = fastjson.parse(data)
         if value is fastjson.NOT_FAST:
             return super().decode(data)
-        return self._revive(value)
+        try:
+            return self._revive(value)
+        except _MayDiffer:
+            return super().decode(data)
 
     def _revive(self, value: Any) -> Any:
         if type(value) is list:
-            return [self._revive(item) if type(item) is dict or type(item) is list else item for item in value]
+            return [self._revive(item) if type(item) in _PARSED_TO_CHECK else item for item in value]
+        if type(value) is float and fastjson.is_wide(value):
+            raise _MayDiffer
         if type(value) is not dict:
             return value
         names = self.names
@@ -65,7 +70,16 @@ class FastJSONTranscoder(JSONTranscoder):
                 value[name] = transcoding.decode(data) if transcoding is not None else self._revive(item)
             elif kind is list:
                 value[name] = self._revive(item)
+            elif kind is float and fastjson.is_wide(item):
+                raise _MayDiffer
         return self._decode_obj(value) if len(value) == 2 else value
+
+
+class _MayDiffer(Exception):
+    """A float orjson may have read from an integer beyond 64 bits: the library's decoder reads the state."""
+
+
+_PARSED_TO_CHECK = (dict, list, float)
 
 
 class UUIDAsHexRemembered(UUIDAsHex):

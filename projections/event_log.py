@@ -10,6 +10,7 @@ company and of its contacts, attempts, agreements and leads under it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,7 +54,11 @@ def _wrapped(value: Any) -> Any:
 def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
     """What the index keeps of one stored event; a state that does not decode is kept with what is known."""
     try:
-        decoded = fastjson.loads(state)
+        # Only the time and the actor are read, as text: orjson's reading of a large integer elsewhere as a
+        # float (storage/fastjson.py) cannot change them, so its value is taken as it is.
+        decoded = fastjson.parse(state)
+        if decoded is fastjson.NOT_FAST:
+            decoded = json.loads(state)
     except ValueError:
         decoded = {}
     stamp = _wrapped(decoded.get("timestamp")) if isinstance(decoded, dict) else None

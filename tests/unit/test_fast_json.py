@@ -12,6 +12,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 
 from crm.persistence import DateAsISO, FastJSONTranscoder, UUIDAsHexRemembered
 from crm.sealing import Sealed, SealedAsJSON
+from projections.event_log import index_row
 from storage import fastjson
 
 
@@ -33,7 +34,11 @@ STATES = [
         "amount": Decimal("1.10"),
         "nested": {"_type_": "not a transcoding", "_data_": "x", "extra": 1},
         "looks_typed": {"_type_": "uuid_hex"},
-        "count": 2**70,  # beyond 64 bits: orjson refuses, the library's decoder takes it
+        "count": 2**70,  # beyond 64 bits: orjson reads a float, the library's decoder the integer
+        "below": -(2**64),
+        "widest_exact": [2**64 - 1, -(2**63)],
+        "large_float": 1e20,
+        "in_a_list": [{"n": 2**65}],
         "ratio": 0.1,
         "text": "Kjærgaard \u2603",
         "empty": {},
@@ -59,7 +64,10 @@ def test_what_orjson_refuses_is_decoded_as_json_decodes_it():
 
     assert str(fast.decode(b'{"a": NaN, "b": Infinity}')) == str({"a": float("nan"), "b": float("inf")})
     assert fast.decode(b'{"a": "\\ud800"}') == {"a": "\ud800"}
-    assert fastjson.loads(b"[NaN, 123456789012345678901234567890]")[1] == 123456789012345678901234567890
+    assert repr(fastjson.loads(b'{"a": [1, {"b": 123456789012345678901234567890}]}')) == repr(
+        {"a": [1, {"b": 123456789012345678901234567890}]}
+    )
+    assert repr(fastjson.loads(b"[1e+20, 2.5]")) == repr([1e20, 2.5])
     assert repr(fast.decode(b'{"planned": 100000000000000000000}')) == repr({"planned": 10**20})  # not 1e+20
     with pytest.raises(ValueError):
         fastjson.loads(b"{not json")
@@ -81,3 +89,20 @@ def test_a_uuid_decoded_again_is_equal_and_a_real_uuid():
 
     first, second = fast.decode(stored)["a"], fast.decode(stored)["a"]
     assert first == second == UUID(int=9) and type(second) is UUID
+
+
+@pytest.mark.parametrize(
+    ("state", "occurred_at", "actor_id"),
+    [
+        (b'{"timestamp": {"_type_": "datetime_iso", "_data_": "2026-03-02T08:00:00+00:00"}, "n": 1e9}', "08:00", None),
+        (b'{"timestamp": NaN, "actor_id": {"_data_": "%s"}}' % UUID(int=5).hex.encode(), None, UUID(int=5)),
+        (b'{"timestamp": 123456789012345678901234567890, "actor_id": 18446744073709551616}', None, None),
+        (b"\xff not even text", None, None),
+    ],
+)
+def test_the_event_logs_index_reads_any_state_as_before(state, occurred_at, actor_id):
+    row = index_row(7, "crm.companies:Company.Registered", state)
+
+    assert row["occurred_at"].strftime("%H:%M") == occurred_at if occurred_at else row["occurred_at"].year == 1970
+    assert row["actor_id"] == actor_id
+    assert (row["position"], row["aggregate"], row["event_type"]) == (7, "company", "Company.Registered")

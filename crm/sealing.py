@@ -35,6 +35,7 @@ from crm.contacts import PERSONAL_FIELDS, Contact
 from crm.personal_keys import PersonalKeys
 from crm.users import User
 from crm.vocabulary import ERASED_PERSON, FORMER_EMPLOYEE, FREE_TEXT, REDACTED_TEXT
+from storage import fastjson
 
 NONCE_BYTES = 12
 _KEY_ID = re.compile(rb'"k": ?"([^"]+)"')
@@ -100,7 +101,7 @@ def open_sealed(key: bytes | None, sealed: Sealed) -> Any:
     if key is None:
         return placeholder(sealed)
     nonce, ciphertext = sealed.blob[:NONCE_BYTES], sealed.blob[NONCE_BYTES:]
-    return json.loads(AESGCM(key).decrypt(nonce, ciphertext, _aad(sealed.key_id, sealed.field)))
+    return fastjson.loads(AESGCM(key).decrypt(nonce, ciphertext, _aad(sealed.key_id, sealed.field)))
 
 
 class SealingMapper(Mapper[UUID]):
@@ -148,9 +149,10 @@ class SealingMapper(Mapper[UUID]):
         if isinstance(value, Sealed):
             return open_sealed(keys.for_opening(value.key_id), value)
         if isinstance(value, dict):
-            return {k: self._opened(v, keys) for k, v in value.items()}
+            # Called only for what may hold a sealed value: a replay opens every event's state.
+            return {k: self._opened(v, keys) if isinstance(v, (Sealed, dict, list)) else v for k, v in value.items()}
         if isinstance(value, list):
-            return [self._opened(v, keys) for v in value]
+            return [self._opened(v, keys) if isinstance(v, (Sealed, dict, list)) else v for v in value]
         return value
 
 

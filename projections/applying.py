@@ -170,11 +170,17 @@ def apply_alone(
 
 
 def apply(projection: CrmProjection, deliveries: list[Delivery], position: int, include: Include) -> int:
-    applied = 0
-    for delivery in relevant(projection, deliveries, position, include):
-        apply_one(projection, delivery)
-        applied += 1
-    return applied
+    """The view's events of the batch in one call of its `process_batch` (one statement per table for the views
+    that write in batches); any error is met again event by event by `apply_alone`, which finds the event."""
+    chosen = list(relevant(projection, deliveries, position, include))
+    if projection.raw:
+        projection.process_batch([(d.id, d.notification) for d in chosen])
+        return len(chosen)
+    for delivery in chosen:
+        if delivery.error is not None:
+            raise delivery.error
+    projection.process_batch([(d.id, d.event) for d in chosen])
+    return len(chosen)
 
 
 def relevant(

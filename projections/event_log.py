@@ -11,6 +11,7 @@ company and of its contacts, attempts, agreements and leads under it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from crm.vocabulary import aggregate_slug
 from projections.base import CrmProjection, View
 from projections.schema import metadata, utc_naive
 from projections.timeline import timeline
+from storage import fastjson
 
 audit_events = Table(
     "rm_audit_events",
@@ -52,7 +54,11 @@ def _wrapped(value: Any) -> Any:
 def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
     """What the index keeps of one stored event; a state that does not decode is kept with what is known."""
     try:
-        decoded = json.loads(state)
+        # Only the time and the actor are read, as text: orjson's reading of a large integer elsewhere as a
+        # float (storage/fastjson.py) cannot change them, so its value is taken as it is.
+        decoded = fastjson.parse(state)
+        if decoded is fastjson.NOT_FAST:
+            decoded = json.loads(state)
     except ValueError:
         decoded = {}
     stamp = _wrapped(decoded.get("timestamp")) if isinstance(decoded, dict) else None
@@ -61,10 +67,7 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         occurred_at = utc_naive(datetime.fromisoformat(stamp)) if isinstance(stamp, str) else datetime(1970, 1, 1)
     except ValueError:
         occurred_at = datetime(1970, 1, 1)
-    try:
-        actor_id = UUID(actor) if isinstance(actor, str) else None
-    except ValueError:
-        actor_id = None
+    actor_id = _actor_id(actor) if isinstance(actor, str) else None
     return {
         "position": position,
         "occurred_at": occurred_at,
@@ -72,6 +75,23 @@ def index_row(position: int, topic: str, state: bytes) -> dict[str, Any]:
         "aggregate": aggregate_slug(topic),
         "event_type": event_type_of(topic)[:80],
     }
+
+
+_ACTORS: dict[str, UUID | None] = {}
+
+
+def _actor_id(text: str) -> UUID | None:
+    """The actor's id, remembered: the same few actors act in event after event, and parsing costs more."""
+    if text in _ACTORS:
+        return _ACTORS[text]
+    try:
+        found: UUID | None = UUID(text)
+    except ValueError:
+        found = None
+    if len(_ACTORS) >= 10_000:
+        _ACTORS.clear()
+    _ACTORS[text] = found
+    return found
 
 
 @dataclass
@@ -103,6 +123,9 @@ class EventIndexView(View):
 
     def add(self, notification: Notification) -> None:
         self.buffer(audit_events, index_row(notification.id, notification.topic, notification.state))
+
+    def add_many(self, notifications: Sequence[Notification]) -> None:
+        self.buffer_many(audit_events, [index_row(n.id, n.topic, n.state) for n in notifications])
 
     def page(
         self,
@@ -176,3 +199,6 @@ class EventIndexProjection(CrmProjection[EventIndexView]):
 
     def process_event(self, event: Notification, tracking: Tracking) -> None:
         self.view.add(event)
+
+    def process_batch(self, events: Sequence[tuple[int, Notification]]) -> None:
+        self.view.add_many([notification for _position, notification in events])

@@ -140,6 +140,11 @@ def writing(names: dict[str, str]) -> Iterator[None]:
         _writing.reset(token)
 
 
+def physical_name_now(logical: str) -> str:
+    """The table a statement naming `logical` touches here (for SQL the renaming hook does not see: COPY)."""
+    return (_writing.get() or {}).get(logical, logical)
+
+
 @contextmanager
 def not_writing() -> Iterator[None]:
     """Within this block logical names mean the SQL views again (the switch's own DDL)."""

@@ -14,6 +14,7 @@ carries the name from there when it is read.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from functools import singledispatchmethod
@@ -85,20 +86,51 @@ def event_data(event: Any) -> str:
 
     A contact's name, phone and e-mail are left out; of a change to them, only which fields changed.
     """
-    values = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ENVELOPE}
-    if aggregate_slug(type(event).__qualname__) == "contact":
-        values = {name: value for name, value in values.items() if name not in PERSONAL}
-        if isinstance(values.get("changes"), dict):
-            values["changes"] = sorted(values["changes"])
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain)
+    values: dict[str, Any] = {}
+    for name in _own_fields(type(event)):
+        value = getattr(event, name)  # a field missing from an older event reads its class default
+        kind = type(value)
+        # What _plain would make of the usual ids and dates, without the encoder calling back for each.
+        if kind is UUID:
+            value = str(value)
+        elif kind is datetime or kind is date:
+            value = value.isoformat()
+        values[name] = value
+    if aggregate_of(type(event)) == "contact" and isinstance(values.get("changes"), dict):
+        values["changes"] = sorted(values["changes"])
+    return _ENCODE(values)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_AGGREGATES: dict[type, str] = {}
+
+
+def _own_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an event class that go into `data` (a contact's personal fields never do)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        left_out = ENVELOPE | PERSONAL if aggregate_of(cls) == "contact" else ENVELOPE
+        found = _FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in left_out)
+    return found
+
+
+def aggregate_of(cls: type) -> str:
+    found = _AGGREGATES.get(cls)
+    if found is None:
+        found = _AGGREGATES[cls] = aggregate_slug(cls.__qualname__)
+    return found
 
 
 def _plain(value: Any) -> str:
+    if isinstance(value, UUID):  # the most frequent: tested first
+        return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# json.dumps with these options builds an encoder per call; one built once encodes the same text.
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_plain).encode
 
 
 SUBJECT_COMPANY = select(subjects.c.company_id).where(subjects.c.originator_id == bindparam("originator_id"))
@@ -121,7 +153,7 @@ class TimelineView(View):
         self._subjects_in_batch = {}
 
     def add_entry(self, event: Any, tracking: Tracking) -> None:
-        aggregate = aggregate_slug(type(event).__qualname__)
+        aggregate = aggregate_of(type(event))
         with self.transaction(commit=True) as session:
             self.buffer(
                 timeline,
@@ -137,6 +169,73 @@ class TimelineView(View):
                     data=event_data(event),
                 ),
             )
+
+    def add_entries(self, events: Sequence[tuple[int, Any]]) -> None:
+        """A batch's entries, as `add_entry` (and `erase_reasons` after an erasure) would write them one by one:
+        the companies of subjects created before the batch are read in one statement, not one per event."""
+        rows: list[dict[str, Any]] = []
+        looked_up: list[dict[str, Any]] = []  # entries of subjects created before this batch
+        erased: set[UUID] = set()
+        in_batch = self._subjects_in_batch
+        for position, event in events:
+            cls = type(event)
+            aggregate = aggregate_of(cls)
+            originator_id = event.originator_id
+            row = dict(
+                notification_id=position,
+                company_id=None,
+                originator_id=originator_id,
+                aggregate=aggregate,
+                event_type=cls.__name__,
+                occurred_at=utc_naive(event.timestamp),
+                actor_id=event.actor_id,
+                reason=event.reason,
+                data=event_data(event),
+            )
+            if aggregate == "company":
+                row["company_id"] = originator_id
+            elif isinstance(event, CrmAggregate.Created):
+                company_id: UUID = getattr(event, "company_id")  # noqa: B009
+                self.buffer(subjects, dict(originator_id=originator_id, company_id=company_id))
+                in_batch[originator_id] = company_id
+                row["company_id"] = company_id
+            elif originator_id in in_batch:
+                row["company_id"] = in_batch[originator_id]
+            else:
+                looked_up.append(row)
+            rows.append(row)
+            if isinstance(event, Contact.Erased):
+                # The erased person's entries so far, this one included; later ones keep their reasons.
+                for entry in rows:
+                    if entry["originator_id"] == originator_id:
+                        entry["reason"] = None
+                erased.add(originator_id)
+        with self.transaction(commit=True) as session:
+            if looked_up:
+                stored = self._stored_companies(session, {row["originator_id"] for row in looked_up})
+                for row in looked_up:
+                    company = stored.get(row["originator_id"])
+                    if company is None:
+                        raise LookupError(
+                            f"the timeline has not seen the {row['aggregate']} {row['originator_id']} created"
+                        )
+                    row["company_id"] = company
+            if erased:
+                # The entries of earlier batches; this batch's are inserted after, with their reasons set above.
+                self.flush(session)
+                session.execute(timeline.update().where(timeline.c.originator_id.in_(erased)).values(reason=None))
+        self.buffer_many(timeline, rows)
+
+    @staticmethod
+    def _stored_companies(session: Session, originator_ids: set[UUID]) -> dict[UUID, UUID]:
+        wanted = sorted(originator_ids)
+        found: dict[UUID, UUID] = {}
+        for start in range(0, len(wanted), 1000):
+            query = select(subjects.c.originator_id, subjects.c.company_id).where(
+                subjects.c.originator_id.in_(wanted[start : start + 1000])
+            )
+            found.update((row[0], row[1]) for row in session.execute(query))
+        return found
 
     def erase_reasons(self, contact_id: UUID) -> None:
         """The reasons typed on an erased person's events were sealed with their data: gone from here too."""
@@ -243,12 +342,19 @@ CONSUMED = (
 )
 
 
+# The events the handlers below file (each aggregate's own `Event` base): the batch files the same.
+_FILED = (Company.Event, Contact.Event, OutreachAttempt.Event, PartnershipAgreement.Event, Lead.Event)
+
+
 class TimelineProjection(CrmProjection[TimelineView]):
     """Files every event of a company and of its contacts, attempts, agreements and leads under the company."""
 
     name = "timeline"
     view_class = TimelineView
     topics = tuple(get_topic(cls) for cls in CONSUMED)
+
+    def process_batch(self, events: Sequence[tuple[int, Any]]) -> None:
+        self.view.add_entries([(position, event) for position, event in events if isinstance(event, _FILED)])
 
     # eventsourcing gives each aggregate class its own `Event` base, which all its nested
     # event classes subclass, so one handler per aggregate receives exactly that aggregate's events.

@@ -56,7 +56,7 @@ def _funnel(rounds: dict[UUID, list[Round]], criteria: ReportCriteria) -> list[F
     stages = []
     previous: int | None = None
     for index, stage in enumerate(FUNNEL_STAGES):
-        reached = sum(any(criteria.within(r.reached_on(stage)) for r in company) for company in rounds.values())
+        reached = sum(any(criteria.within(r.reached[index]) for r in company) for company in rounds.values())
         days = (
             spread([d for company in rounds.values() for r in company for d in _days(r, index, criteria)])
             if index
@@ -69,10 +69,7 @@ def _funnel(rounds: dict[UUID, list[Round]], criteria: ReportCriteria) -> list[F
 
 
 def _days(round_: Round, index: int, criteria: ReportCriteria) -> list[int]:
-    before = round_.first(FUNNEL_STAGES[index - 1])
-    if before is None:
+    before, after = round_.steps[index - 1]
+    if before is None or after is None or not criteria.within(after):
         return []
-    after = round_.first(FUNNEL_STAGES[index], before[0])
-    if after is None or not criteria.within(after[1].entered_on):
-        return []
-    return [(after[1].entered_on - before[1].entered_on).days]
+    return [(after - before).days]

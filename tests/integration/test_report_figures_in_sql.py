@@ -1,0 +1,102 @@
+"""The figures the database works out (the funnel, its days, attempts up to each milestone, outcomes by
+channel, follow-ups) against the same figures computed here from every row (tests/report_oracle.py), on a
+varied log (tests/report_varied.py), for many periods and filters, live and as of a past moment."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from projections.as_of import as_of
+from projections.outreach_tables import attempts
+from projections.reading import fetch_one, fetch_rows
+from projections.reports import delivery, funnel, persistence, scope
+from projections.reports.paths import rounds_in_scope
+from projections.reports.scope import DIMENSIONS, ReportCriteria
+from projections.reports.tables import stage_entries
+from projections.runner import Projector
+from tests import report_oracle as oracle
+from tests.report_varied import DAYS, Varied, play_varied
+
+
+@pytest.fixture
+def varied(sql_database, clock) -> Varied:
+    return play_varied(sql_database.app(clock=clock), clock)
+
+
+@pytest.fixture
+def view(varied):
+    projector = Projector(varied.app)
+    projector.catch_up()
+    return projector["reports"]
+
+
+def criteria_for(varied: Varied) -> list[ReportCriteria]:
+    first = varied.start.date()
+
+    def day(n: int) -> date:
+        return first + timedelta(days=n)
+
+    whole = {"start": day(0), "end": day(DAYS), "today": day(DAYS)}
+    found = [
+        ReportCriteria(**whole),
+        ReportCriteria(day(10), day(30), today=day(30)),
+        ReportCriteria(day(20), day(40), today=day(25)),  # read before the period ends: follow-ups pending
+        ReportCriteria(day(33), day(33), today=day(DAYS)),  # one day, both bounds on it
+        ReportCriteria(day(DAYS + 1), day(DAYS + 30), today=day(DAYS + 30)),  # nothing happened
+        ReportCriteria(**whole, department="health"),
+        ReportCriteria(**whole, department="hr"),
+        ReportCriteria(**whole, industry="care"),
+        ReportCriteria(**whole, arena="none"),
+        ReportCriteria(**whole, strategy="targeted", industry="cleaning"),
+        ReportCriteria(**whole, source="none"),
+        ReportCriteria(**whole, source="consultant:not-a-uuid"),
+        ReportCriteria(**whole, source="partner"),
+        *(ReportCriteria(**whole, recruiter=r) for r in varied.recruiters),
+        *(ReportCriteria(**whole, source=f"consultant:{c}") for c in varied.consultants),
+        *(ReportCriteria(**whole, source=f"partner:{p}") for p in varied.partners),
+        ReportCriteria(day(5), day(45), today=day(50), recruiter=varied.recruiters[1], department="job_centre"),
+    ]
+    return found
+
+
+def assert_same_figures(view, criteria: ReportCriteria) -> None:
+    assert scope.companies_in_scope(view, criteria) == oracle.companies_in_scope(view, criteria), criteria
+    assert funnel.funnel(view, criteria) == oracle.funnel(view, criteria), criteria
+    for dimension in DIMENSIONS:
+        assert funnel.funnel_by(view, criteria, dimension) == oracle.funnel_by(view, criteria, dimension), criteria
+    assert persistence.attempts_until(view, criteria) == oracle.attempts_until(view, criteria), criteria
+    assert persistence.outcomes_by_channel(view, criteria) == oracle.outcomes_by_channel(view, criteria), criteria
+    assert persistence.follow_ups(view, criteria) == oracle.follow_ups(view, criteria), criteria
+    industry, size = oracle.adoption(view, criteria)
+    found = delivery.re_aim(view, criteria)
+    assert found.by_industry == delivery._adoption(industry) and found.by_size == delivery._adoption(size)
+
+
+def test_the_log_has_what_the_figures_must_handle(view):
+    def one(query):
+        return fetch_one(view, query)["n"]
+
+    assert one(select(func.count().label("n")).where(attempts.c.voided.is_(True))) > 0
+    assert one(select(func.max(attempts.c.round).label("n"))) >= 2
+    assert one(select(func.count().label("n")).where(attempts.c.occurred_on < func.date(attempts.c.recorded_at))) > 0
+    stages = {row[0] for row in fetch_rows(view, select(stage_entries.c.stage))}
+    assert {"meeting", "negotiating", "partner", "completed", "ended", "declined", "parked"} <= stages
+
+
+def test_the_figures_are_those_computed_from_every_row(view, varied):
+    for criteria in criteria_for(varied):
+        assert_same_figures(view, criteria)
+
+
+def test_the_figures_as_of_a_past_moment_are_those_computed_from_every_row(varied):
+    past = as_of(varied.app, varied.moment(30))
+    try:
+        view = past["reports"]
+        assert rounds_in_scope(view, criteria_for(varied)[0])  # the replay holds rounds to count
+        for criteria in criteria_for(varied)[:4]:
+            assert_same_figures(view, criteria)
+    finally:
+        past.close()

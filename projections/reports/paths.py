@@ -9,17 +9,12 @@ window functions over the stage entries, so a page reads one row per company rou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import Select, Subquery, case, func, select
 
 from crm.vocabulary import COMPLETED, CONTACTED, DECLINED, IDENTIFIED, MEETING, NEGOTIATING, PARKED, PARTNER
-from projections.base import View
-from projections.reading import fetch_rows
-from projections.reports.scope import ReportCriteria, scope_ids, shared
+from projections.reports.scope import ReportCriteria, scope_ids
 from projections.reports.tables import stage_entries
 
 # The stages of the funnel, in the order a company reaches them; reaching one means having reached those before.
@@ -28,24 +23,7 @@ FUNNEL_STAGES = (CONTACTED, MEETING, NEGOTIATING, PARTNER, COMPLETED)
 GIVEN_UP = (DECLINED, PARKED)
 
 
-@dataclass(frozen=True)
-class Round:
-    """One company round, summed up: `reached[i]` is the day it first reached FUNNEL_STAGES[i] or a stage
-    beyond it; `steps[i - 1]` the days of the first entry into FUNNEL_STAGES[i - 1] and of the first entry
-    into FUNNEL_STAGES[i] after that (None where it has none); `given_up` the day of the entry that closed
-    it as declined or parked."""
-
-    company_id: UUID
-    number: int
-    reached: tuple[date | None, ...]
-    steps: tuple[tuple[date | None, date | None], ...]
-    given_up: date | None
-
-    def reached_on(self, stage: str) -> date | None:
-        return self.reached[FUNNEL_STAGES.index(stage)]
-
-
-def rounds_query(criteria: ReportCriteria) -> Subquery:
+def rounds_query(criteria: ReportCriteria) -> Select[Any]:
     """One row per round of the companies in scope: company_id, number, reached_<stage> for each funnel
     stage, given_up, and from_<i>/to_<i> for each step i of the funnel (1 to 4)."""
     e = stage_entries.c
@@ -92,37 +70,36 @@ def rounds_query(criteria: ReportCriteria) -> Subquery:
     def on(condition: Any) -> Any:
         return func.min(case((condition, s.entered_on)))
 
+    return select(
+        s.company_id,
+        s.number,
+        *(on(s.stage.in_(FUNNEL_STAGES[i:])).label(f"reached_{stage}") for i, stage in enumerate(FUNNEL_STAGES)),
+        on(s.version == s.closing).label("given_up"),
+        *(
+            column
+            for i in range(1, len(FUNNEL_STAGES))
+            for column in (
+                on(s.version == s[f"first_{i - 1}"]).label(f"from_{i}"),
+                on(s.version == s[f"after_{i}"]).label(f"to_{i}"),
+            )
+        ),
+    ).group_by(s.company_id, s.number)
+
+
+def reached_per_company(criteria: ReportCriteria) -> Subquery:
+    """Per company in scope with any round: `reached_<i>` is 1 when one of its rounds first reached
+    FUNNEL_STAGES[i] (or beyond) within the period, else 0."""
+    rounds = rounds_query(criteria).subquery("rounds")
     return (
         select(
-            s.company_id,
-            s.number,
-            *(on(s.stage.in_(FUNNEL_STAGES[i:])).label(f"reached_{stage}") for i, stage in enumerate(FUNNEL_STAGES)),
-            on(s.version == s.closing).label("given_up"),
+            rounds.c.company_id,
             *(
-                column
-                for i in range(1, len(FUNNEL_STAGES))
-                for column in (
-                    on(s.version == s[f"first_{i - 1}"]).label(f"from_{i}"),
-                    on(s.version == s[f"after_{i}"]).label(f"to_{i}"),
+                func.max(case((rounds.c[f"reached_{stage}"].between(criteria.start, criteria.end), 1), else_=0)).label(
+                    f"reached_{i}"
                 )
+                for i, stage in enumerate(FUNNEL_STAGES)
             ),
         )
-        .group_by(s.company_id, s.number)
-        .subquery("rounds")
+        .group_by(rounds.c.company_id)
+        .subquery("reached")
     )
-
-
-def _read_rounds(view: View, criteria: ReportCriteria) -> dict[UUID, list[Round]]:
-    found: dict[UUID, list[Round]] = {}
-    rounds = rounds_query(criteria)
-    query: Select[Any] = select(*rounds.c).order_by(rounds.c.company_id, rounds.c.number)
-    last = 2 + len(FUNNEL_STAGES)
-    for row in fetch_rows(view, query):
-        steps = tuple((row[i], row[i + 1]) for i in range(last + 1, len(row), 2))
-        found.setdefault(row[0], []).append(Round(row[0], row[1], tuple(row[2:last]), steps, row[last]))
-    return found
-
-
-def rounds_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, list[Round]]:
-    """The rounds of every company the criteria select that has any (read once per `read_once` block)."""
-    return shared("rounds", view, criteria, lambda: _read_rounds(view, criteria))

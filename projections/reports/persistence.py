@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, literal_column, select, union_all
+from sqlalchemy import case, func, literal_column, or_, select, union_all
 
 from crm.vocabulary import CHANNELS, IN_OUTREACH, MEETING, OUTCOMES, PARTNER
 from projections.base import View
@@ -95,37 +95,44 @@ def attempts_until(view: View, criteria: ReportCriteria) -> list[AttemptsUntil]:
 def _attempts_until_query(criteria: ReportCriteria) -> Any:
     """Per milestone reached in the period, how many rounds needed each number of attempts."""
     a = attempts.c
-    made = (
-        select(
-            a.company_id,
-            a.round,
-            a.occurred_on,
-            # The first answer is the earliest day of an attempt that was answered at all.
-            func.min(case((a.outcome != NO_ANSWER, a.occurred_on)))
-            .over(partition_by=(a.company_id, a.round))
-            .label("answered"),
-        )
+    # The first answer is the earliest day of an attempt that was answered at all.
+    answers = (
+        select(a.company_id, a.round, func.min(case((a.outcome != NO_ANSWER, a.occurred_on))).label("answered"))
         .where(_valid_attempts(criteria))
-        .subquery("made")
+        .group_by(a.company_id, a.round)
+        .subquery("answers")
     )
-    rounds = rounds_query(criteria)
+    rounds = rounds_query(criteria).subquery("rounds")
     days = {
-        "answer": made.c.answered,
+        "answer": answers.c.answered,
         "meeting": rounds.c[f"reached_{MEETING}"],
         "agreement": rounds.c[f"reached_{PARTNER}"],
         "given_up": rounds.c.given_up,
     }
-    joined = rounds.outerjoin(made, (made.c.company_id == rounds.c.company_id) & (made.c.round == rounds.c.number))
+    # Only the rounds with a milestone in the period have their attempts counted.
+    milestones = (
+        select(rounds.c.company_id, rounds.c.number, *(day.label(milestone) for milestone, day in days.items()))
+        .select_from(
+            rounds.outerjoin(
+                answers, (answers.c.company_id == rounds.c.company_id) & (answers.c.round == rounds.c.number)
+            )
+        )
+        .where(or_(*(day.between(criteria.start, criteria.end) for day in days.values())))
+        .subquery("milestones")
+    )
+    m = milestones.c
+    # A round with no attempt counts none up to each milestone: its attempts are joined, not filtered.
+    made = milestones.outerjoin(attempts, (a.company_id == m.company_id) & (a.round == m.number) & a.voided.is_(False))
     per_round = (
         select(
-            *(func.max(day).label(f"{milestone}_on") for milestone, day in days.items()),
+            *(func.max(m[milestone]).label(f"{milestone}_on") for milestone in MILESTONES),
             *(
-                func.sum(case((made.c.occurred_on <= day, 1), else_=0)).label(f"{milestone}_made")
-                for milestone, day in days.items()
+                func.sum(case((a.occurred_on <= m[milestone], 1), else_=0)).label(f"{milestone}_made")
+                for milestone in MILESTONES
             ),
         )
-        .select_from(joined)
-        .group_by(rounds.c.company_id, rounds.c.number)
+        .select_from(made)
+        .group_by(m.company_id, m.number)
         .cte("per_round")
     )
     return union_all(

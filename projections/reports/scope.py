@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, false, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, Subquery, and_, false, func, select
 
 from projections.base import View
 from projections.leads import leads
@@ -171,6 +171,41 @@ def scope_ids(criteria: ReportCriteria) -> Select[Any]:
     return select(companies.c.company_id).select_from(joined).where(*_conditions(criteria, first_by))
 
 
+def in_scope(criteria: ReportCriteria, dimension: str | None = None) -> Subquery:
+    """The companies the filters select, as a subquery: company_id and, with a dimension (or "size_band"),
+    the columns its value is made of: `value`, or for the source `lead_by` and `partner` (see `value_of`)."""
+    first_by, joined = _with_first_lead()
+    values: dict[str, list[ColumnElement[Any]]] = {
+        "arena": [_or_none(companies.c.arena).label("value")],
+        "strategy": [_or_none(companies.c.strategy).label("value")],
+        "industry": [companies.c.industry.label("value")],
+        "size_band": [_or_none(companies.c.size_band).label("value")],
+        "source": [first_by.label("lead_by"), companies.c.source_partner_id.label("partner")],
+    }
+    columns = values[dimension] if dimension is not None else []
+    return (
+        select(companies.c.company_id, *columns)
+        .select_from(joined)
+        .where(*_conditions(criteria, first_by))
+        .subquery("in_scope")
+    )
+
+
+def value_of(dimension: str | None, columns: tuple[Any, ...]) -> str:
+    """A dimension's value from the columns `in_scope` gives for it ("" for no dimension)."""
+    if dimension is None:
+        return ""
+    if dimension == "source":
+        return source_of(*columns)
+    value: str = columns[0]
+    return value
+
+
+def _or_none(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The column as `CompanyFacts` reads it: no value (or an empty one) is "none"."""
+    return func.coalesce(func.nullif(column, ""), NO_VALUE)
+
+
 def _with_first_lead() -> tuple[ColumnElement[Any], FromClause]:
     """Who first shared each company as a lead (NULL for none), beside its owner's department."""
     ranked = select(
@@ -196,7 +231,7 @@ def _conditions(criteria: ReportCriteria, first_by: ColumnElement[Any]) -> list[
         found.append(users.c.department == criteria.department)
     for column, value in ((companies.c.arena, criteria.arena), (companies.c.strategy, criteria.strategy)):
         if value is not None:
-            found.append(func.coalesce(func.nullif(column, ""), NO_VALUE) == value)
+            found.append(_or_none(column) == value)
     if criteria.industry is not None:
         found.append(companies.c.industry == criteria.industry)
     if criteria.source is not None:

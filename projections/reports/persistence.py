@@ -1,7 +1,9 @@
 """Persistence: how many attempts it took, what each channel brought, and whether follow-ups were kept.
 
 Attempts are those of the outreach read model, voided ones left out. With a recruiter or a
-department among the criteria, the attempt figures count only that recruiter's (department's) attempts.
+department among the criteria, outcomes by channel and follow-ups count only that recruiter's
+(department's) attempts. Each figure is one query that groups and counts in the database, with the
+companies in scope as a subquery, so a page reads rows of the figures' size, not one per attempt.
 """
 
 from __future__ import annotations

@@ -99,8 +99,8 @@ def source_of(first_lead_by: UUID | None, source_partner_id: UUID | None) -> str
 
 @contextmanager
 def read_once() -> Iterator[None]:
-    """Within this block the figures share what they read (the companies in scope, their rounds, their
-    attempts), so a page of a dozen figures reads each once; outside it every figure reads afresh."""
+    """Within this block the figures share what they read (the companies in scope, the funnel), so a page
+    of a dozen figures reads each once; outside it every figure reads afresh."""
     token = _read.set({})
     try:
         yield

@@ -14,7 +14,7 @@ from projections.base import View
 from projections.reading import fetch
 from projections.reports.buy_in import commitments_report
 from projections.reports.funnel import funnel, reach_by
-from projections.reports.scope import ReportCriteria, companies_in_scope
+from projections.reports.scope import ReportCriteria, scope_ids
 from projections.reports.tables import deliveries
 
 
@@ -79,12 +79,10 @@ class ReAim:
 
 def delivery(view: View, criteria: ReportCriteria) -> Delivery:
     """Per company and per month, the checks, conversations and referrals delivered in the period."""
-    scope = companies_in_scope(view, criteria)
-    signed = {
-        row["agreement_id"]: row
-        for row in fetch(view, select(agreements).where(agreements.c.signed_on.is_not(None)))
-        if row["company_id"] in scope
-    }
+    query = select(agreements).where(
+        agreements.c.signed_on.is_not(None), agreements.c.company_id.in_(scope_ids(criteria))
+    )
+    signed = {row["agreement_id"]: row for row in fetch(view, query)}
     per_agreement = {aid: Counter[str]() for aid in signed}
     per_month: dict[str, Counter[str]] = {}
     for row in fetch(view, select(deliveries)):

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, literal_column, or_, select, union_all
+from sqlalchemy import case, func, literal_column, or_, select, tuple_, union_all
 
 from crm.vocabulary import CHANNELS, IN_OUTREACH, MEETING, OUTCOMES, PARTNER
 from projections.base import View
-from projections.outreach_tables import attempts
+from projections.outreach_tables import attempts, companies
 from projections.reading import fetch_rows
 from projections.reports.paths import rounds_query
-from projections.reports.scope import ReportCriteria, Spread, companies_in_scope, scope_ids, spread
+from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
 from projections.users import users
 
 # The milestones counted in attempts: the first answer, a meeting, an agreement, and giving up.
@@ -168,9 +168,19 @@ def outcomes_by_channel(view: View, criteria: ReportCriteria) -> list[ChannelOut
 
 def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
     """Of the companies in outreach as the read model stands, those whose latest attempt planned no follow-up."""
-    active = [facts for facts in companies_in_scope(view, criteria).values() if facts.stage in IN_OUTREACH]
-    without = sum(facts.next_follow_up is None for facts in active)
-    return NextStepShare(len(active), without, without / len(active) if active else None)
+    query = select(func.count(), func.count(companies.c.next_follow_up)).where(
+        companies.c.stage.in_(IN_OUTREACH), companies.c.company_id.in_(scope_ids(criteria))
+    )
+    active, planned = fetch_rows(view, query)[0]
+    without = active - planned
+    return NextStepShare(active, without, without / active if active else None)
+
+
+def _rounds_with_due(criteria: ReportCriteria) -> Any:
+    """The company rounds with a follow-up planned for a day in the period: only their attempts are ordered."""
+    return select(attempts.c.company_id, attempts.c.round).where(
+        attempts.c.voided.is_(False), attempts.c.next_follow_up.between(criteria.start, criteria.end)
+    )
 
 
 def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
@@ -189,7 +199,7 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
             .label("next_on"),
         )
         .select_from(attempts.outerjoin(users, users.c.user_id == a.user_id))
-        .where(_valid_attempts(criteria))
+        .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))
         .subquery("planned")
     )
     p = planned.c

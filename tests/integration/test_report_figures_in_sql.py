@@ -9,10 +9,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.vocabulary import IN_OUTREACH
+from projections.agreement_tables import agreements
 from projections.as_of import as_of
 from projections.outreach_tables import attempts
 from projections.reading import fetch_one, fetch_rows
-from projections.reports import delivery, funnel, persistence, scope
+from projections.reports import buy_in, delivery, funnel, persistence, scope
 from projections.reports.scope import DIMENSIONS, ReportCriteria
 from projections.reports.tables import stage_entries
 from projections.runner import Projector
@@ -69,6 +71,14 @@ def assert_same_figures(view, criteria: ReportCriteria) -> None:
     assert persistence.attempts_until(view, criteria) == oracle.attempts_until(view, criteria), criteria
     assert persistence.outcomes_by_channel(view, criteria) == oracle.outcomes_by_channel(view, criteria), criteria
     assert persistence.follow_ups(view, criteria) == oracle.follow_ups(view, criteria), criteria
+    facts = oracle.companies_in_scope(view, criteria)
+    active = [f for f in facts.values() if f.stage in IN_OUTREACH]
+    without = sum(f.next_follow_up is None for f in active)
+    expected = persistence.NextStepShare(len(active), without, without / len(active) if active else None)
+    assert persistence.without_next_step(view, criteria) == expected, criteria
+    every_agreement = fetch_rows(view, select(agreements.c.agreement_id, agreements.c.company_id))
+    assert set(buy_in._agreements(view, criteria)) == {a for a, company in every_agreement if company in facts}
+    assert {c.company_id for c in delivery.delivery(view, criteria).companies} <= set(facts)
     industry, size = oracle.adoption(view, criteria)
     found = delivery.re_aim(view, criteria)
     for adoption, counter in ((found.by_industry, industry), (found.by_size, size)):

@@ -189,16 +189,15 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
 
     The next attempt is the next of the company round in the order they happened, whoever made it."""
     a = attempts.c
+    # The window orders every attempt of those rounds, so it carries only the columns it needs.
     planned = (
         select(
             a.user_id,
-            users.c.department,
             a.next_follow_up.label("due"),
             func.lead(a.occurred_on)
             .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at))
             .label("next_on"),
         )
-        .select_from(attempts.outerjoin(users, users.c.user_id == a.user_id))
         .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))
         .subquery("planned")
     )
@@ -211,7 +210,8 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
     # Grouped a level up: PostgreSQL would not take the state, with its parameter, as the same in both places.
     states = (
         select(p.user_id, state)
-        .where(p.due.between(criteria.start, criteria.end), *_made_by(criteria, p.user_id, p.department))
+        .select_from(planned.outerjoin(users, users.c.user_id == p.user_id))
+        .where(p.due.between(criteria.start, criteria.end), *_made_by(criteria, p.user_id, users.c.department))
         .subquery("states")
     )
     query = select(states.c.user_id, states.c.state, func.count()).group_by(states.c.user_id, states.c.state)

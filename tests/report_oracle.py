@@ -190,7 +190,13 @@ def _attempts(view: Any, criteria: ReportCriteria) -> dict[tuple[UUID, int], lis
         )
         .select_from(attempts.outerjoin(users, users.c.user_id == attempts.c.user_id))
         .where(attempts.c.voided.is_(False))
-        .order_by(attempts.c.company_id, attempts.c.round, attempts.c.occurred_on, attempts.c.recorded_at)
+        .order_by(
+            attempts.c.company_id,
+            attempts.c.round,
+            attempts.c.occurred_on,
+            attempts.c.recorded_at,
+            attempts.c.attempt_id,  # the order of ties, which the old code left to the database
+        )
     )
     found: dict[tuple[UUID, int], list[dict[str, Any]]] = {}
     for row in fetch(view, query):

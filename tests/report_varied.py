@@ -93,6 +93,12 @@ def play_varied(app: CrmApplication, clock: SimulatedClock, companies: int = 24,
                         next_follow_up=due,
                     )
                     made.append((actor, attempt))
+                    if rng.random() < 0.2:  # a second one at the same instant: a tie in the order of attempts
+                        due = rng.choice((None, today, today + timedelta(days=5)))
+                        attempt = app.log_attempt(
+                            actor, company, "call", "no_answer", occurred_on=occurred, next_follow_up=due
+                        )
+                        made.append((actor, attempt))
                 elif action < 0.6 and made:
                     app.void_attempt(*made.pop(rng.randrange(len(made))), reason="Forkert virksomhed")
                 elif action < 0.66:

@@ -195,7 +195,9 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
             a.user_id,
             a.next_follow_up.label("due"),
             func.lead(a.occurred_on)
-            .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at))
+            # Attempts recorded at the same instant on the same day (an import) follow in the order of their ids,
+            # so which of them came last, and so whose follow-up was missed, does not depend on the query plan.
+            .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at, a.attempt_id))
             .label("next_on"),
         )
         .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))

@@ -93,6 +93,11 @@ def test_the_log_has_what_the_figures_must_handle(view):
     assert one(select(func.count().label("n")).where(attempts.c.voided.is_(True))) > 0
     assert one(select(func.max(attempts.c.round).label("n"))) >= 2
     assert one(select(func.count().label("n")).where(attempts.c.occurred_on < func.date(attempts.c.recorded_at))) > 0
+    a = attempts.c
+    same_instant = (
+        select(a.company_id).group_by(a.company_id, a.round, a.occurred_on, a.recorded_at).having(func.count() > 1)
+    )
+    assert fetch_rows(view, same_instant)  # ties in the order of attempts, broken by their ids
     stages = {row[0] for row in fetch_rows(view, select(stage_entries.c.stage))}
     assert {"meeting", "negotiating", "partner", "completed", "ended", "declined", "parked"} <= stages
 

@@ -70,7 +70,7 @@ from projections.pipeline import (
 )
 from projections.queue import SECTIONS as QUEUE_SECTIONS
 from projections.queue import QueueRow, my_day, queue_counts, queue_page, queue_row
-from projections.reading import SEARCH_MAX, fold, search_term
+from projections.reading import COUNT_CAP, SEARCH_MAX, fold, search_term
 from projections.replays import Replays
 from projections.reports.buy_in import (
     BuyIn,
@@ -108,6 +108,7 @@ from projections.users import UserRow
 from projections.verify import ProjectionCheck, verify_projections
 
 __all__ = [
+    "COUNT_CAP",
     "DIMENSIONS",
     "FOLLOW_UP_STATES",
     "FUNNEL_STAGES",

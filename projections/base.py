@@ -167,6 +167,7 @@ class View(SQLAlchemyTrackingRecorder):
         """Make this generation the one every query reads, and drop the generations before it."""
         tables = self.tables_of_generation
         mine = self.bound_generation
+        generations.analyze(self.engine, [physical.name for physical in tables.values()])
         with generations.not_writing(), self.datastore.transaction(commit=True) as session:
             if self.lock_position(session, even_if_failed=True) is None:
                 return False  # dropped meanwhile: a newer generation went live

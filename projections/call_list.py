@@ -68,11 +68,20 @@ def _open_lead() -> Any:
 
 
 def _decision_maker_known() -> ColumnElement[bool]:
-    return exists().where(
-        contacts.c.company_id == companies.c.company_id,
-        contacts.c.is_decision_maker.is_(True),
-        contacts.c.archived.is_(False),
+    # A correlated lookup by the contacts' company index, not EXISTS: PostgreSQL turns an EXISTS here into
+    # a hash of every decision maker of every company (a scan of all contacts per section: 11 ms at 10,000
+    # companies, growing with them) where the rows of one queue need a few hundred index probes.
+    first = (
+        select(contacts.c.contact_id)
+        .where(
+            contacts.c.company_id == companies.c.company_id,
+            contacts.c.is_decision_maker.is_(True),
+            contacts.c.archived.is_(False),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
+    return first.is_not(None)
 
 
 def _last_note() -> Any:

@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
-from projections.outreach_tables import companies, contacts
+from projections.outreach_tables import companies, company_counts, contacts
 from projections.outreach_view import OutreachView
-from projections.reading import fetch, fold, search_term
+from projections.reading import COUNT_CAP, capped_count, fetch, fold, search_term
 
 SORTABLE = {
     "name": companies.c.search_name,
@@ -25,6 +25,8 @@ SORT_KEYS = tuple(SORTABLE)
 FILTERS = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
 # Beyond this a list is not read but searched; it also keeps OFFSET within every database's integer.
 MAX_PAGE = 100_000
+# A search matching more people than this matches them in a subquery instead of a list of companies.
+CONTACT_MATCHES = 200
 
 
 class ListedCompany(TypedDict):
@@ -45,16 +47,59 @@ class ListedCompany(TypedDict):
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, and enough to link to the others."""
+    """One page of a list, and enough to link to the others.
+
+    A search is counted only up to COUNT_CAP (or to the end of the page, further on): then `capped` is true,
+    more than `total` companies match, and `pages` counts only the pages known so far.
+    """
 
     rows: list[ListedCompany]
     total: int
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.capped or self.page < self.pages
+
+
+def _matching(view: OutreachView, text: str) -> ColumnElement[bool]:
+    """Companies whose name, CVR number or a contact's name holds the text.
+
+    The companies found by a contact come first, as a list of identifiers: the condition on the companies is
+    then one PostgreSQL can answer from indexes alone (the trigram index and the primary key) when few match,
+    or by reading the list in its order and stopping at the page's end when many do. A subquery in the OR
+    would have it read every company either way.
+    """
+    folded = fold(text)
+    by_contact = [
+        row["company_id"]
+        for row in fetch(
+            view,
+            select(contacts.c.company_id)
+            .where(contacts.c.search_folded.contains(folded, autoescape=True))
+            .distinct()
+            .limit(CONTACT_MATCHES + 1),
+        )
+    ]
+    matches = [companies.c.search_folded.contains(folded, autoescape=True)]
+    if len(by_contact) > CONTACT_MATCHES:
+        matches.append(
+            companies.c.company_id.in_(
+                select(contacts.c.company_id).where(contacts.c.search_folded.contains(folded, autoescape=True))
+            )
+        )
+    elif by_contact:
+        matches.append(companies.c.company_id.in_(by_contact))
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        matches.append(companies.c.cvr.startswith(digits, autoescape=True))
+    return or_(*matches)
 
 
 def search_companies(
@@ -88,17 +133,7 @@ def search_companies(
     conditions = []
     text = search_term(q)
     if text:
-        folded = fold(text)
-        matches = [
-            companies.c.search_folded.contains(folded, autoescape=True),
-            companies.c.company_id.in_(
-                select(contacts.c.company_id).where(contacts.c.search_folded.contains(folded, autoescape=True))
-            ),
-        ]
-        digits = text.replace(" ", "")
-        if digits.isdigit():
-            matches.append(companies.c.cvr.startswith(digits, autoescape=True))
-        conditions.append(or_(*matches))
+        conditions.append(_matching(view, text))
     for name in FILTERS:
         if filters.get(name):
             conditions.append(companies.c[name] == filters[name])
@@ -106,6 +141,13 @@ def search_companies(
     column = SORTABLE.get(sort, companies.c.search_name)
     order = [column.desc() if descending else column, companies.c.search_name, companies.c.company_id]
     page = min(max(1, page), MAX_PAGE)
-    total = fetch(view, select(func.count().label("total")).select_from(companies).where(*conditions))[0]["total"]
     rows = fetch(view, query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    return Page(cast(list[ListedCompany], rows), total, page, per_page)
+    if not text:
+        # Every filter is a counted dimension: the counters answer exactly, without reading the companies.
+        counted = select(func.coalesce(func.sum(company_counts.c.companies), 0).label("total")).where(
+            *(company_counts.c[name] == filters[name] for name in FILTERS if filters.get(name))
+        )
+        return Page(cast(list[ListedCompany], rows), int(fetch(view, counted)[0]["total"]), page, per_page)
+    cap = max(COUNT_CAP, page * per_page)
+    total = capped_count(view, select(companies.c.company_id).where(*conditions), cap)
+    return Page(cast(list[ListedCompany], rows), min(total, cap), page, per_page, capped=total > cap)

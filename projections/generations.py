@@ -193,6 +193,15 @@ def point_views_at(connection: Connection, tables: dict[Table, Table]) -> None:
         connection.execute(text(f"CREATE VIEW {logical.name} AS SELECT * FROM {physical.name}"))  # noqa: S608  # nosec B608  # names of our own tables, no input
 
 
+def analyze(engine: Engine, names: Iterable[str]) -> None:
+    """Gather the planner's statistics of freshly filled tables, as autovacuum would later (or never, where it
+    is off): a generation that goes live full of rows would otherwise be read with plans made for an empty
+    table (on PostgreSQL an EXISTS over an unanalysed table of 250,000 rows scanned it all: 80 ms, not 0.02)."""
+    with engine.begin() as connection:
+        for name in names:
+            connection.execute(text(f"ANALYZE {name}"))
+
+
 def drop_tables(connection: Connection, names: Iterable[str]) -> None:
     for name in names:
         connection.execute(text(f"DROP TABLE IF EXISTS {name}"))

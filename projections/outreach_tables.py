@@ -44,6 +44,10 @@ companies = Table(
     Column("register_ceased", Boolean, nullable=False),
     Column("register_protected", Boolean, nullable=False),
     Index("rm_companies_stage", "stage", "owner_id"),
+    # The board's first cards of a stage, longest there first, read in order instead of sorting the whole stage.
+    Index("rm_companies_board", "stage", "stage_since", "name", "company_id"),
+    # The stalled list, longest without an attempt first: read in order, stopping at its limit.
+    Index("rm_companies_stalled", "last_touched_on", "name", "company_id"),
     Index("rm_companies_follow_up", "next_follow_up"),
     Index("rm_companies_search_name", "search_name"),
     # On PostgreSQL a trigram index answers "contains" (LIKE '%...%') without reading every row.
@@ -53,6 +57,25 @@ companies = Table(
         postgresql_using="gin",
         postgresql_ops={"search_folded": "public.gin_trgm_ops"},
     ),
+)
+
+# The dimensions the board and the list count companies by, without a search.
+COUNTED = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
+
+# How many companies stand in each combination of COUNTED: kept by the outreach view in the transaction that
+# writes the companies, so counts read a few hundred rows (as many as the vocabularies and owners combine
+# into) instead of every company. `count_key` joins the values, a key without the NULLs a primary key refuses.
+company_counts = Table(
+    "rm_company_counts",
+    metadata,
+    Column("count_key", String(400), primary_key=True),
+    Column("stage", String(16), nullable=False),
+    Column("owner_id", Uuid),
+    Column("industry", String(32), nullable=False),
+    Column("arena", String(32)),
+    Column("strategy", String(16)),
+    Column("sector", String(16), nullable=False),
+    Column("companies", Integer, nullable=False),
 )
 
 workplaces = Table(

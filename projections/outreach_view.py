@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +19,7 @@ from crm.contacts import Contact
 from crm.partners import ChannelPartner
 from crm.vocabulary import ERASED_PERSON
 from projections.base import View
-from projections.outreach_tables import attempts, companies, contacts, partners, workplaces
+from projections.outreach_tables import COUNTED, attempts, companies, company_counts, contacts, partners, workplaces
 from projections.reading import fold, search_key
 from projections.schema import rows_changed, utc_naive
 
@@ -45,9 +47,65 @@ ADVANCED = frozenset(
     | {"next_follow_up"}
 )
 
+COUNTED_SET = frozenset(COUNTED)
+
 # Without .values() the SET clause comes from the parameters, so each shape of update compiles once.
 UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b_company_id"))
 UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
+
+CountKey = tuple[Any, ...]
+# Companies whose counted values are read back in one statement: well within every database's parameter limit.
+KEYS_PER_READ = 500
+
+
+def count_key(values: Mapping[str, Any]) -> CountKey:
+    return tuple(values[name] for name in COUNTED)
+
+
+def recount(session: Session, deltas: Mapping[CountKey, int]) -> None:
+    """Add each combination's change to its counter, and drop the counters that reach zero (as a rebuild,
+    which never makes them, would not have them)."""
+    emptied = False
+    for key, delta in deltas.items():
+        if not delta:
+            continue
+        joined = "|".join("" if value is None else str(value) for value in key)
+        bumped = session.execute(
+            company_counts.update()
+            .where(company_counts.c.count_key == joined)
+            .values(companies=company_counts.c.companies + delta)
+        )
+        if not rows_changed(bumped):
+            session.execute(
+                company_counts.insert().values(
+                    count_key=joined, companies=delta, **dict(zip(COUNTED, key, strict=True))
+                )
+            )
+        emptied = emptied or delta < 0
+    if emptied:
+        session.execute(company_counts.delete().where(company_counts.c.companies == 0))
+
+
+def counted_before(session: Session, company_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+    """The counted values the companies' rows hold now, before a change is written."""
+    ids, found = list(company_ids), {}
+    for start in range(0, len(ids), KEYS_PER_READ):
+        rows = session.execute(
+            select(companies.c.company_id, *(companies.c[name] for name in COUNTED)).where(
+                companies.c.company_id.in_(ids[start : start + KEYS_PER_READ])
+            )
+        )
+        found.update({row.company_id: dict(row._mapping) for row in rows})
+    return found
+
+
+def moves(before: Mapping[UUID, Mapping[str, Any]], changes: Mapping[UUID, Mapping[str, Any]]) -> Counter[CountKey]:
+    """The counters' changes when each company's row goes from `before` to `before` with its changes."""
+    deltas: Counter[CountKey] = Counter()
+    for company_id, old in before.items():
+        deltas[count_key(old)] -= 1
+        deltas[count_key({**old, **changes[company_id]})] += 1
+    return deltas
 
 
 def trigram_extension(engine: Engine) -> None:
@@ -65,9 +123,10 @@ def trigram_extension(engine: Engine) -> None:
 class OutreachView(View):
     name = "outreach"
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
-    # 5: archived channel partners
-    version = 5
-    view_tables = (companies, workplaces, contacts, attempts, partners)
+    # 5: archived channel partners; 6: counters of companies per stage and dimensions, indexes of the board and
+    # the stalled list
+    version = 6
+    view_tables = (companies, company_counts, workplaces, contacts, attempts, partners)
     # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
     reads_also = ("users", "leads", "agreements")
 
@@ -135,7 +194,9 @@ class OutreachView(View):
             return
         with self.transaction(commit=True) as session:
             self.flush(session)  # the row may still wait in this batch's buffer
+            counted = {} if COUNTED_SET.isdisjoint(values) else counted_before(session, [event.originator_id])
             session.execute(UPDATE_COMPANY, {"b_company_id": event.originator_id, **values})
+            recount(session, moves(counted, {event.originator_id: values}))
 
     def change_stage(self, event: Any, stage: str, **values: Any) -> None:
         self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
@@ -273,9 +334,13 @@ class OutreachView(View):
             self._refresh_next_step(session, company_id)
 
     def flush(self, session: Session) -> None:
+        """Write the batch's rows and changes, and move the counters with them in the same transaction."""
+        deltas = Counter(count_key(row) for row in self._new_companies.values())
+        changes, self._company_changes = self._company_changes, {}
+        before = counted_before(session, [i for i, values in changes.items() if not COUNTED_SET.isdisjoint(values)])
+        deltas.update(moves(before, changes))
         super().flush(session)
         self._new_companies = {}
-        changes, self._company_changes = self._company_changes, {}
         shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for company_id, values in changes.items():
             shapes.setdefault(tuple(sorted(values)), []).append({"b_company_id": company_id, **values})
@@ -283,6 +348,7 @@ class OutreachView(View):
             session.execute(UPDATE_COMPANY, rows)
         for company_id in list(self._advances):
             self._advance(session, company_id)
+        recount(session, deltas)
 
     def discard_buffer(self) -> None:
         super().discard_buffer()

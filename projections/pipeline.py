@@ -9,9 +9,9 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, func, select
 
 from crm.vocabulary import IN_OUTREACH, STAGES
-from projections.outreach_tables import companies
+from projections.outreach_tables import companies, company_counts
 from projections.outreach_view import OutreachView
-from projections.reading import fetch
+from projections.reading import capped_count, fetch
 
 FILTERS = ("owner_id", "industry", "arena", "strategy")
 DIMENSIONS = FILTERS
@@ -76,10 +76,21 @@ def _filtered(query: Select, filters: dict[str, Any]) -> Select:
     return query
 
 
+def _counted(query: Select, filters: dict[str, Any]) -> Select:
+    for name in FILTERS:
+        value = filters.get(name)
+        if value:
+            query = query.where(company_counts.c[name] == value)
+    return query
+
+
+COUNTED_COMPANIES = func.sum(company_counts.c.companies).label("count")
+
+
 def stage_counts(view: OutreachView, **filters: Any) -> dict[str, int]:
-    """How many companies stand at each stage (every stage listed, zeros included)."""
-    query = _filtered(select(companies.c.stage, func.count().label("count")).group_by(companies.c.stage), filters)
-    found = {row["stage"]: row["count"] for row in fetch(view, query)}
+    """How many companies stand at each stage (every stage listed, zeros included), from the counters."""
+    query = _counted(select(company_counts.c.stage, COUNTED_COMPANIES).group_by(company_counts.c.stage), filters)
+    found = {row["stage"]: int(row["count"]) for row in fetch(view, query)}
     return {stage: found.get(stage, 0) for stage in STAGES}
 
 
@@ -87,14 +98,17 @@ def counts_by(view: OutreachView, dimension: str, **filters: Any) -> list[Count]
     """Companies per value of one dimension (owner_id, industry, arena, strategy) and stage."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"no dimension {dimension!r}; there are {', '.join(DIMENSIONS)}")
-    column = companies.c[dimension]
-    query = _filtered(
-        select(column.label("value"), companies.c.stage, func.count().label("count")).group_by(
-            column, companies.c.stage
+    column = company_counts.c[dimension]
+    query = _counted(
+        select(column.label("value"), company_counts.c.stage, COUNTED_COMPANIES).group_by(
+            column, company_counts.c.stage
         ),
         filters,
     )
-    return cast(list[Count], fetch(view, query.order_by(column, companies.c.stage)))
+    rows = fetch(view, query.order_by(column, company_counts.c.stage))
+    for row in rows:
+        row["count"] = int(row["count"])
+    return cast(list[Count], rows)
 
 
 def _aged(row: dict[str, Any], today: date) -> Card:
@@ -154,7 +168,8 @@ def stalled(
     return cast(list[StalledRow], rows)
 
 
-def count_stalled(view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None) -> int:
-    """How many companies `stalled` would list without a limit."""
-    query = select(func.count().label("count")).select_from(companies).where(*_stalled_where(today, days, owner_id))
-    return int(fetch(view, query)[0]["count"])
+def count_stalled(
+    view: OutreachView, today: date, days: int = 14, owner_id: UUID | None = None, cap: int | None = None
+) -> int:
+    """How many companies `stalled` would list without a limit; with `cap`, counting stops after cap + 1."""
+    return capped_count(view, select(companies.c.company_id).where(*_stalled_where(today, days, owner_id)), cap)

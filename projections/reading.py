@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select, func, select
+
 from projections.base import View
 
 # The longest search term any query takes; longer text is cut here, so no caller can hand SQLite's LIKE
@@ -56,6 +58,18 @@ def fetch_one(view: View, query: Any) -> dict[str, Any] | None:
     with view.transaction(commit=False) as session:
         row = session.execute(query).first()
     return dict(row._mapping) if row is not None else None
+
+
+# Beyond this a count is not needed exactly: the screens say "more than 1,000", and counting stops there.
+COUNT_CAP = 1000
+
+
+def capped_count(view: View, query: Select, cap: int | None = None) -> int:
+    """How many rows `query` selects; with `cap`, at most cap + 1 (more than `cap`), reading no further."""
+    if cap is not None:
+        query = query.limit(cap + 1)
+    with view.transaction(commit=False) as session:
+        return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
 def fetch_rows(view: View, query: Any) -> list[tuple[Any, ...]]:

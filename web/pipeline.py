@@ -124,7 +124,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     columns, shown = _columns(view, day, filters, names, focus)
     stalled_days, owner_id = current_app.config["STALLED_DAYS"], filters.get("owner_id")
     stalled = projections.stalled(view, day, stalled_days, owner_id, limit=STALLED_SHOWN)
-    stalled_total = projections.count_stalled(view, day, stalled_days, owner_id)
+    stalled_total = projections.count_stalled(view, day, stalled_days, owner_id, cap=projections.COUNT_CAP)
     stalled_rows = [{**row, "owner_name": names.get(row["owner_id"])} for row in stalled]
     loose_card = None
     if focus is not None and not shown:
@@ -143,6 +143,8 @@ def _render(focus: dict | None = None, notice: dict | None = None):
         notice=notice,
         stalled=stalled_rows,
         stalled_more=stalled_total - len(stalled),
+        stalled_capped=stalled_total > projections.COUNT_CAP,
+        stalled_cap=projections.COUNT_CAP,
         stalled_days=current_app.config["STALLED_DAYS"],
         stages=[(s, label("stage", s)) for s in STAGES],
         summary=_summary(view, dimension, filters, names),

@@ -180,6 +180,16 @@ class TestCompanyList:
         assert [r["company_id"] for r in search_companies(view, "mørk").rows] == [soltoft]
         assert search_companies(view, "100%").total == 0
 
+    def test_a_search_matching_many_people_finds_their_companies_all_the_same(self, app, team, monkeypatch):
+        monkeypatch.setattr("projections.company_list.CONTACT_MATCHES", 1)  # 200 in use: past it, a subquery
+        hansen = hansen_transport(app, team.recruiter)
+        soltoft = app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning")
+        app.register_contact(team.recruiter, soltoft, name="Karin Mørk", role="hr")
+        app.register_contact(team.recruiter, hansen, name="Ole Mørk", role="hr")
+        view = project(app)
+        found = search_companies(view, "mørk")
+        assert {r["company_id"] for r in found.rows} == {hansen, soltoft} and found.total == 2
+
     def test_filters_sorting_and_pages(self, app, team):
         for i in range(7):
             app.register_company(team.recruiter, name=f"Vognmand {i}", industry="transport")

@@ -176,3 +176,32 @@ def test_a_process_whose_generation_another_process_replaced_moves_to_the_new_on
     # Check a thread still holding the old view finds its position gone rather than writing to dropped tables.
     with app.factory.datastore.transaction(commit=True) as session:
         assert stale.view.lock_position(session) is None
+
+
+def _planner_rows(engine, table: str) -> int | None:
+    """The rows the planner's statistics hold for a table (None: never gathered)."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            tuples = connection.execute(
+                text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}
+            ).scalar()
+            return None if tuples is None or tuples < 0 else int(tuples)
+        if not inspect(connection).has_table("sqlite_stat1"):
+            return None
+        stat = connection.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table}).scalar()
+        return None if stat is None else int(str(stat).split()[0])
+
+
+def test_a_rebuilt_generation_goes_live_with_the_planner_statistics_of_its_rows(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    for n in range(30):
+        hansen_transport(app, team.recruiter, name=f"Vognmand {n:02d}", cvr=None)
+    projector = Projector(app, projection_classes=(UsersProjection, OutreachProjection))
+    projector.catch_up()
+    projector.rebuild("outreach", batch_size=10)
+    view = projector["outreach"]
+    physical = view.tables_of_generation[companies].name
+    assert _planner_rows(view.engine, physical) == 30

@@ -95,6 +95,27 @@ class TestTheList:
         second = text_of(client.htmx_get("/companies?page=2", "company-rows"))
         assert second.count("Vognmand nr.") == 3 and "Vognmand nr. 52" in second and "Forrige" in second
 
+    def test_a_search_counts_only_so_far_and_says_more_than_with_a_next_page(
+        self, app, as_role, crm, team, monkeypatch
+    ):
+        # The cap is 1,000 and a page 50 rows; smaller here, the same rules.
+        monkeypatch.setattr("projections.company_list.COUNT_CAP", 2)
+        app.config["PAGE_SIZE"] = 2
+        for number in range(5):
+            crm.register_company(team.recruiter, f"Vognmand nr. {number}", "transport")
+        client = as_role("recruiter")
+        first = text_of(client.htmx_get("/companies?q=vognmand", "company-rows"))
+        assert "Over 2 virksomheder matcher “vognmand”" in first and "Side 1<" in first and 'rel="next"' in first
+        second = text_of(client.htmx_get("/companies?q=vognmand&page=2", "company-rows"))
+        assert "Over 4 virksomheder" in second and 'rel="next"' in second and "Vognmand nr. 3" in second
+        last = text_of(client.htmx_get("/companies?q=vognmand&page=3", "company-rows"))
+        assert "5 virksomheder matcher" in last and "Side 3 af 3" in last and 'rel="next"' not in last
+        # Without a search the counters give the exact number, however many.
+        assert "5 virksomheder<" in text_of(client.htmx_get("/companies", "company-rows"))
+        client.post("/language", data={"language": "en", "next": "/companies"})
+        english = text_of(client.htmx_get("/companies?q=vognmand", "company-rows"))
+        assert "More than 2 companies match “vognmand”" in english and "Page 1<" in english
+
     def test_a_nonsense_page_number_shows_the_first_page(self, as_role, hansen):
         assert "Hansen Transport" in text_of(as_role("recruiter").get("/companies?page=x&sort=evil"))
 

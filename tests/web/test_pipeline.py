@@ -123,6 +123,13 @@ class TestTheBoard:
         stalled = section(as_role("project_lead").get("/pipeline").get_data(as_text=True), "stalled-heading")
         assert stalled.count("<li>") == 1 and "og 1 mere, der har stået stille i kortere tid." in stalled
 
+    def test_beyond_the_cap_the_stalled_are_counted_as_more_than(self, as_role, clock, monkeypatch, hansen, soltoft):
+        monkeypatch.setattr("web.pipeline.STALLED_SHOWN", 1)
+        monkeypatch.setattr("projections.COUNT_CAP", 1)  # 1,000 on the board; smaller here, the same rule
+        clock.advance(timedelta(days=30))
+        stalled = section(as_role("project_lead").get("/pipeline").get_data(as_text=True), "stalled-heading")
+        assert stalled.count("<li>") == 1 and "og flere: over 1 står stille i alt." in stalled
+
     def test_an_auditor_sees_the_board_but_no_move_menus(self, as_role, hansen):
         html = as_role("auditor").get("/pipeline").get_data(as_text=True)
         assert "Hansen Transport ApS" in html and 'name="stage"' not in html

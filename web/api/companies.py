@@ -67,9 +67,9 @@ def list_companies():
         if found:
             people = [person["contact_id"] for person in found]
             crm().access_log.record(current_user.id, "api", people, criterion=args.q, place=request.path)
-    more = page.page < page.pages and page.page < projections.MAX_PAGE
+    more = page.has_next and page.page < projections.MAX_PAGE
     next_cursor = encode_cursor({"page": page.page + 1, "size": page.per_page}) if more else None
-    return respond({"items": page.rows, "total": page.total, "next_cursor": next_cursor})
+    return respond({"items": page.rows, "total": page.total, "total_capped": page.capped, "next_cursor": next_cursor})
 
 
 @operation("GET", "/companies/<uuid:company_id>", tag="companies", response=s.Company, errors=(404,))

@@ -129,7 +129,11 @@ class ListedCompany(Answer):
 
 class CompanyList(Answer):
     items: list[ListedCompany]
-    total: int
+    total: int = Field(
+        description="How many companies match. A search (`q`) is counted only up to 1,000, or to the end of the "
+        "page asked for: then `total_capped` is true and more than `total` match."
+    )
+    total_capped: bool = False
     next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
 
 

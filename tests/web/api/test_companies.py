@@ -42,6 +42,21 @@ def test_the_list_searches_filters_and_pages_by_cursor(api, crm, team):
     assert [row["name"] for row in retail["items"]] == ["Bageriet"]
 
 
+def test_a_search_beyond_the_cap_says_so_and_still_pages_to_its_end(api, crm, team, monkeypatch):
+    monkeypatch.setattr("projections.company_list.COUNT_CAP", 2)  # 1,000 in use; smaller here, the same rule
+    for number in range(5):
+        hansen_transport(crm, team.recruiter, name=f"Firma {number}", cvr=None)
+    client = api("recruiter")
+    answer = client.get("/api/v1/companies?q=firma&limit=2").get_json()
+    assert (answer["total"], answer["total_capped"]) == (2, True)
+    names = [row["name"] for row in answer["items"]]
+    while answer["next_cursor"]:
+        answer = client.get(f"/api/v1/companies?q=firma&cursor={answer['next_cursor']}").get_json()
+        names += [row["name"] for row in answer["items"]]
+    assert names == [f"Firma {number}" for number in range(5)]
+    assert (answer["total"], answer["total_capped"]) == (5, False)
+
+
 def test_a_cursor_the_server_never_gave_or_a_bad_parameter_is_a_400_naming_it(api):
     client = api("recruiter")
     for url, field in (

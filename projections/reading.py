@@ -70,3 +70,10 @@ def capped_count(view: View, query: Select, cap: int | None = None) -> int:
         query = query.limit(cap + 1)
     with view.transaction(commit=False) as session:
         return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def fetch_rows(view: View, query: Any) -> list[tuple[Any, ...]]:
+    """Every row the query selects, as tuples in the order of its columns: for reads of many rows,
+    where building a dict per row would cost more than the query."""
+    with view.transaction(commit=False) as session:
+        return [tuple(row) for row in session.execute(query)]

@@ -91,7 +91,7 @@ class Asked:
 def _tables(projector: Any, criteria: projections.ReportCriteria, by: str) -> list[ReportTable]:
     view = projector["reports"]
     names = _namer(projector, by)
-    with projections.reports_read_once():  # the figures share the companies, rounds and attempts they read
+    with projections.reports_read_once():  # the figures share the companies and the funnel
         return _every_table(projector, view, criteria, by, names)
 
 

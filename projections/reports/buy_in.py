@@ -15,7 +15,7 @@ from crm.vocabulary import COMMITMENT_KINDS
 from projections.agreement_tables import agreements, commitments, requirements
 from projections.base import View
 from projections.reading import fetch
-from projections.reports.scope import ReportCriteria, Spread, companies_in_scope, spread
+from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
 from projections.reports.tables import commitments_made
 
 SPONSOR = "top_management_sponsor"
@@ -74,7 +74,6 @@ def six_months_after(day: date) -> date:
 
 
 def _agreements(view: View, criteria: ReportCriteria) -> dict[UUID, dict]:
-    scope = companies_in_scope(view, criteria)
     query = select(
         agreements.c.agreement_id,
         agreements.c.company_id,
@@ -82,8 +81,8 @@ def _agreements(view: View, criteria: ReportCriteria) -> dict[UUID, dict]:
         agreements.c.opened_at,
         agreements.c.signed_on,
         agreements.c.closed_on,
-    )
-    return {row["agreement_id"]: row for row in fetch(view, query) if row["company_id"] in scope}
+    ).where(agreements.c.company_id.in_(scope_ids(criteria)))
+    return {row["agreement_id"]: row for row in fetch(view, query)}
 
 
 def buy_in(view: View, criteria: ReportCriteria) -> BuyIn:

@@ -13,9 +13,8 @@ from projections.agreement_tables import agreements
 from projections.base import View
 from projections.reading import fetch
 from projections.reports.buy_in import commitments_report
-from projections.reports.funnel import funnel
-from projections.reports.paths import rounds_in_scope
-from projections.reports.scope import ReportCriteria, companies_in_scope
+from projections.reports.funnel import funnel, reach_by
+from projections.reports.scope import ReportCriteria, scope_ids
 from projections.reports.tables import deliveries
 
 
@@ -80,12 +79,10 @@ class ReAim:
 
 def delivery(view: View, criteria: ReportCriteria) -> Delivery:
     """Per company and per month, the checks, conversations and referrals delivered in the period."""
-    scope = companies_in_scope(view, criteria)
-    signed = {
-        row["agreement_id"]: row
-        for row in fetch(view, select(agreements).where(agreements.c.signed_on.is_not(None)))
-        if row["company_id"] in scope
-    }
+    query = select(agreements).where(
+        agreements.c.signed_on.is_not(None), agreements.c.company_id.in_(scope_ids(criteria))
+    )
+    signed = {row["agreement_id"]: row for row in fetch(view, query)}
     per_agreement = {aid: Counter[str]() for aid in signed}
     per_month: dict[str, Counter[str]] = {}
     for row in fetch(view, select(deliveries)):
@@ -126,17 +123,6 @@ def _share(part: int, whole: int) -> float | None:
 def re_aim(view: View, criteria: ReportCriteria) -> ReAim:
     """Adoption, reach, implementation and maintenance of the companies in scope, for the period."""
     stages = {stage.stage: stage.companies for stage in funnel(view, criteria)}
-    scope = companies_in_scope(view, criteria)
-    rounds = rounds_in_scope(view, criteria)
-    industry, size = Counter[tuple[str, bool]](), Counter[tuple[str, bool]]()
-    for company_id, facts in scope.items():
-        company = rounds.get(company_id, [])
-        if not any(criteria.within(r.reached_on("contacted")) for r in company):
-            continue
-        adopted = any(criteria.within(r.reached_on("partner")) for r in company)
-        for counter, value in ((industry, facts.industry), (size, facts.size_band)):
-            counter[(value, False)] += 1
-            counter[(value, True)] += adopted
     done = delivery(view, criteria)
     checks = sum(c.health_checks for c in done.companies)
     conversations = sum(c.conversations for c in done.companies)
@@ -148,8 +134,8 @@ def re_aim(view: View, criteria: ReportCriteria) -> ReAim:
         approached=stages["contacted"],
         adopted=stages["partner"],
         adoption=_share(stages["partner"], stages["contacted"]),
-        by_industry=_adoption(industry),
-        by_size=_adoption(size),
+        by_industry=[Adoption(*found) for found in reach_by(view, criteria, "industry")],
+        by_size=[Adoption(*found) for found in reach_by(view, criteria, "size_band")],
         reached_health_checks=checks,
         reached_conversations=conversations,
         planned=planned,
@@ -161,8 +147,3 @@ def re_aim(view: View, criteria: ReportCriteria) -> ReAim:
         active_after_six_months=kept.active_after_six_months,
         maintenance=_share(kept.active_after_six_months, kept.after_six_months),
     )
-
-
-def _adoption(counter: Counter[tuple[str, bool]]) -> list[Adoption]:
-    values = sorted({value for value, _ in counter})
-    return [Adoption(value, counter[(value, False)], counter[(value, True)]) for value in values]

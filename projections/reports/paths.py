@@ -1,73 +1,105 @@
-"""Each company's path as rounds of stage entries, read from the reports read model."""
+"""Each company's path as rounds of stage entries, summed up per round in the database.
+
+A round runs from registering (or re-approaching, both entering "identified") to the next re-approach.
+The figures need of each round only a few days: when it first reached each funnel stage (or one beyond
+it: skipping counts as passing), when it was given up, and for each step of the funnel the first entry
+into the stage before and the first entry into the stage after it. The database works these out with
+window functions over the stage entries, so a page reads one row per company round, not every entry.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from uuid import UUID
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery, case, func, select
 
-from crm.vocabulary import COMPLETED, CONTACTED, IDENTIFIED, MEETING, NEGOTIATING, PARTNER
-from projections.base import View
-from projections.reading import fetch
-from projections.reports.scope import ReportCriteria, companies_in_scope, shared
+from crm.vocabulary import COMPLETED, CONTACTED, DECLINED, IDENTIFIED, MEETING, NEGOTIATING, PARKED, PARTNER
+from projections.reports.scope import ReportCriteria, scope_ids
 from projections.reports.tables import stage_entries
 
 # The stages of the funnel, in the order a company reaches them; reaching one means having reached those before.
 FUNNEL_STAGES = (CONTACTED, MEETING, NEGOTIATING, PARTNER, COMPLETED)
+# The stages that give a round up.
+GIVEN_UP = (DECLINED, PARKED)
 
 
-@dataclass(frozen=True)
-class Entry:
-    stage: str
-    entered_on: date
-    entered_at: datetime
+def rounds_query(criteria: ReportCriteria) -> Select[Any]:
+    """One row per round of the companies in scope: company_id, number, reached_<stage> for each funnel
+    stage, given_up, and from_<i>/to_<i> for each step i of the funnel (1 to 4)."""
+    e = stage_entries.c
+    # A company's first entry begins round 1 whatever it is; each later "identified" begins the next round.
+    opened = func.sum(case((e.stage == IDENTIFIED, 1), else_=0)).over(
+        partition_by=e.company_id, order_by=e.version, rows=(None, 0)
+    )
+    first_is_identified = (
+        func.first_value(e.stage).over(partition_by=e.company_id, order_by=e.version, rows=(None, 0)) == IDENTIFIED
+    )
+    numbered = (
+        select(
+            e.company_id,
+            e.version,
+            e.stage,
+            e.entered_on,
+            (opened + case((first_is_identified, 0), else_=1)).label("number"),
+        )
+        .where(e.company_id.in_(scope_ids(criteria)))
+        .subquery("numbered")
+    )
+    n = numbered.c
+    in_round = (n.company_id, n.number)
+    firsts = select(
+        *numbered.c,
+        *(
+            func.min(case((n.stage == stage, n.version))).over(partition_by=in_round).label(f"first_{i}")
+            for i, stage in enumerate(FUNNEL_STAGES[:-1])
+        ),
+        func.min(case((n.stage.in_(GIVEN_UP), n.version))).over(partition_by=in_round).label("closing"),
+    ).subquery("firsts")
+    f = firsts.c
+    steps = select(
+        *firsts.c,
+        *(
+            func.min(case(((f.stage == FUNNEL_STAGES[i]) & (f.version > f[f"first_{i - 1}"]), f.version)))
+            .over(partition_by=(f.company_id, f.number))
+            .label(f"after_{i}")
+            for i in range(1, len(FUNNEL_STAGES))
+        ),
+    ).subquery("steps")
+    s = steps.c
+
+    def on(condition: Any) -> Any:
+        return func.min(case((condition, s.entered_on)))
+
+    return select(
+        s.company_id,
+        s.number,
+        *(on(s.stage.in_(FUNNEL_STAGES[i:])).label(f"reached_{stage}") for i, stage in enumerate(FUNNEL_STAGES)),
+        on(s.version == s.closing).label("given_up"),
+        *(
+            column
+            for i in range(1, len(FUNNEL_STAGES))
+            for column in (
+                on(s.version == s[f"first_{i - 1}"]).label(f"from_{i}"),
+                on(s.version == s[f"after_{i}"]).label(f"to_{i}"),
+            )
+        ),
+    ).group_by(s.company_id, s.number)
 
 
-@dataclass
-class Round:
-    """One round of a company's path: from registering (or re-approaching) to the next re-approach."""
-
-    number: int
-    entries: list[Entry] = field(default_factory=list)
-
-    def first(self, stage: str, after: int = 0) -> tuple[int, Entry] | None:
-        """The first entry into `stage` at or after position `after` in the round, with its position."""
-        for position in range(after, len(self.entries)):
-            if self.entries[position].stage == stage:
-                return position, self.entries[position]
-        return None
-
-    def reached_on(self, stage: str) -> date | None:
-        """The day the round first reached `stage` or a funnel stage beyond it (skipping counts as passing)."""
-        later = FUNNEL_STAGES[FUNNEL_STAGES.index(stage) :]
-        days = [entry.entered_on for entry in self.entries if entry.stage in later]
-        return min(days) if days else None
-
-    def closed_as(self, stages: Collection[str]) -> Entry | None:
-        """The entry that closed the round in one of `stages` (declined, parked...), if it did."""
-        return next((entry for entry in self.entries if entry.stage in stages), None)
-
-
-def company_rounds(view: View, company_ids: Collection[UUID]) -> dict[UUID, list[Round]]:
-    """The rounds of each of these companies, from the stages they entered, in the order they entered them."""
-    query = select(
-        stage_entries.c.company_id, stage_entries.c.stage, stage_entries.c.entered_on, stage_entries.c.entered_at
-    ).order_by(stage_entries.c.company_id, stage_entries.c.version)
-    found: dict[UUID, list[Round]] = {}
-    for row in fetch(view, query):
-        company_id = row["company_id"]
-        if company_id not in company_ids:
-            continue
-        rounds = found.setdefault(company_id, [])
-        if row["stage"] == IDENTIFIED or not rounds:
-            rounds.append(Round(len(rounds) + 1))
-        rounds[-1].entries.append(Entry(row["stage"], row["entered_on"], row["entered_at"]))
-    return found
-
-
-def rounds_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, list[Round]]:
-    """The rounds of every company the criteria select (read once per `read_once` block)."""
-    return shared("rounds", view, criteria, lambda: company_rounds(view, companies_in_scope(view, criteria)))
+def reached_per_company(criteria: ReportCriteria) -> Subquery:
+    """Per company in scope with any round: `reached_<i>` is 1 when one of its rounds first reached
+    FUNNEL_STAGES[i] (or beyond) within the period, else 0."""
+    rounds = rounds_query(criteria).subquery("rounds")
+    return (
+        select(
+            rounds.c.company_id,
+            *(
+                func.max(case((rounds.c[f"reached_{stage}"].between(criteria.start, criteria.end), 1), else_=0)).label(
+                    f"reached_{i}"
+                )
+                for i, stage in enumerate(FUNNEL_STAGES)
+            ),
+        )
+        .group_by(rounds.c.company_id)
+        .subquery("reached")
+    )

@@ -1,30 +1,32 @@
 """Persistence: how many attempts it took, what each channel brought, and whether follow-ups were kept.
 
 Attempts are those of the outreach read model, voided ones left out. With a recruiter or a
-department among the criteria, the attempt figures count only that recruiter's (department's) attempts.
+department among the criteria, outcomes by channel and follow-ups count only that recruiter's
+(department's) attempts. Each figure is one query that groups and counts in the database, with the
+companies in scope as a subquery, so a page reads rows of the figures' size, not one per attempt.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal_column, or_, select, tuple_, union_all
 
-from crm.vocabulary import CHANNELS, DECLINED, IN_OUTREACH, MEETING, OUTCOMES, PARKED, PARTNER
+from crm.vocabulary import CHANNELS, IN_OUTREACH, MEETING, OUTCOMES, PARTNER
 from projections.base import View
-from projections.outreach_tables import attempts
-from projections.reading import fetch
-from projections.reports.paths import Round, rounds_in_scope
-from projections.reports.scope import ReportCriteria, Spread, companies_in_scope, shared, spread
+from projections.outreach_tables import attempts, companies
+from projections.reading import fetch_rows
+from projections.reports.paths import rounds_query
+from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
 from projections.users import users
 
 # The milestones counted in attempts: the first answer, a meeting, an agreement, and giving up.
 MILESTONES = ("answer", "meeting", "agreement", "given_up")
 FOLLOW_UP_STATES = ("on_time", "late", "missed", "pending")
+NO_ANSWER = "no_answer"
 
 
 @dataclass(frozen=True)
@@ -63,101 +65,161 @@ class FollowUps:
     pending: int
 
 
-def _attempts(view: View, criteria: ReportCriteria) -> dict[tuple[UUID, int], list[dict[str, Any]]]:
-    """The valid attempts of the companies in scope, per company and round, in the order they happened."""
-    return shared("attempts", view, criteria, lambda: _read_attempts(view, set(companies_in_scope(view, criteria))))
+def _valid_attempts(criteria: ReportCriteria) -> Any:
+    """The attempts that count: not voided, of a company in scope."""
+    return (attempts.c.voided.is_(False)) & attempts.c.company_id.in_(scope_ids(criteria))
 
 
-def _read_attempts(view: View, scope: set[UUID]) -> dict[tuple[UUID, int], list[dict[str, Any]]]:
-    query = (
-        select(
-            attempts.c.company_id,
-            attempts.c.round,
-            attempts.c.user_id,
-            attempts.c.channel,
-            attempts.c.outcome,
-            attempts.c.occurred_on,
-            attempts.c.next_follow_up,
-            users.c.department,
-        )
-        .select_from(attempts.outerjoin(users, users.c.user_id == attempts.c.user_id))
-        .where(attempts.c.voided.is_(False))
-        .order_by(attempts.c.company_id, attempts.c.round, attempts.c.occurred_on, attempts.c.recorded_at)
-    )
-    found: dict[tuple[UUID, int], list[dict[str, Any]]] = {}
-    for row in fetch(view, query):
-        if row["company_id"] in scope:
-            found.setdefault((row["company_id"], row["round"]), []).append(row)
+def _made_by(criteria: ReportCriteria, user_id: Any, department: Any) -> list[Any]:
+    """With a recruiter or a department chosen, only that recruiter's (department's) attempts."""
+    found = []
+    if criteria.recruiter is not None:
+        found.append(user_id == criteria.recruiter)
+    if criteria.department is not None:
+        found.append(department == criteria.department)
     return found
-
-
-def _by_recruiter(row: dict[str, Any], criteria: ReportCriteria) -> bool:
-    return (criteria.recruiter is None or row["user_id"] == criteria.recruiter) and (
-        criteria.department is None or row["department"] == criteria.department
-    )
 
 
 def attempts_until(view: View, criteria: ReportCriteria) -> list[AttemptsUntil]:
     """Attempts up to the first answer (not "no answer"), up to a meeting, up to an agreement, and up to
-    giving up (declined or parked), for each company round that reached the milestone in the period."""
-    rounds = rounds_in_scope(view, criteria)
-    by_round = _attempts(view, criteria)
-    counts: dict[str, list[int]] = {milestone: [] for milestone in MILESTONES}
-    for company_id, company in rounds.items():
-        for round_ in company:
-            made = by_round.get((company_id, round_.number), [])
-            for milestone, day in _milestones(round_, made).items():
-                if criteria.within(day):
-                    counts[milestone].append(sum(a["occurred_on"] <= day for a in made) if day else 0)
+    giving up (declined or parked), for each company round that reached the milestone in the period.
+
+    Every attempt of the round counts, whoever made it; an attempt on the milestone's day counts too."""
+    found: dict[str, Counter[int]] = {milestone: Counter() for milestone in MILESTONES}
+    for index, made, rounds in fetch_rows(view, _attempts_until_query(criteria)):
+        found[MILESTONES[index]][made] = rounds
     return [
-        AttemptsUntil(milestone, dict(sorted(Counter(values).items())), spread(values))
-        for milestone, values in counts.items()
+        AttemptsUntil(milestone, dict(sorted(counts.items())), spread(sorted(counts.elements())))
+        for milestone, counts in found.items()
     ]
 
 
-def _milestones(round_: Round, made: list[dict[str, Any]]) -> dict[str, date | None]:
-    answered = next((a for a in made if a["outcome"] != "no_answer"), None)
-    closed = round_.closed_as((DECLINED, PARKED))
-    return {
-        "answer": answered["occurred_on"] if answered else None,
-        "meeting": round_.reached_on(MEETING),
-        "agreement": round_.reached_on(PARTNER),
-        "given_up": closed.entered_on if closed else None,
+def _attempts_until_query(criteria: ReportCriteria) -> Any:
+    """Per milestone reached in the period, how many rounds needed each number of attempts."""
+    a = attempts.c
+    # The first answer is the earliest day of an attempt that was answered at all.
+    answers = (
+        select(a.company_id, a.round, func.min(case((a.outcome != NO_ANSWER, a.occurred_on))).label("answered"))
+        .where(_valid_attempts(criteria))
+        .group_by(a.company_id, a.round)
+        .subquery("answers")
+    )
+    rounds = rounds_query(criteria).subquery("rounds")
+    days = {
+        "answer": answers.c.answered,
+        "meeting": rounds.c[f"reached_{MEETING}"],
+        "agreement": rounds.c[f"reached_{PARTNER}"],
+        "given_up": rounds.c.given_up,
     }
+    # Only the rounds with a milestone in the period have their attempts counted.
+    milestones = (
+        select(rounds.c.company_id, rounds.c.number, *(day.label(milestone) for milestone, day in days.items()))
+        .select_from(
+            rounds.outerjoin(
+                answers, (answers.c.company_id == rounds.c.company_id) & (answers.c.round == rounds.c.number)
+            )
+        )
+        .where(or_(*(day.between(criteria.start, criteria.end) for day in days.values())))
+        .subquery("milestones")
+    )
+    m = milestones.c
+    # A round with no attempt counts none up to each milestone: its attempts are joined, not filtered.
+    made = milestones.outerjoin(attempts, (a.company_id == m.company_id) & (a.round == m.number) & a.voided.is_(False))
+    per_round = (
+        select(
+            *(func.max(m[milestone]).label(f"{milestone}_on") for milestone in MILESTONES),
+            *(
+                func.sum(case((a.occurred_on <= m[milestone], 1), else_=0)).label(f"{milestone}_made")
+                for milestone in MILESTONES
+            ),
+        )
+        .select_from(made)
+        .group_by(m.company_id, m.number)
+        .cte("per_round")
+    )
+    return union_all(
+        *(
+            # The milestone by its position, a constant in the statement (a parameter would need a type).
+            select(literal_column(str(index)), per_round.c[f"{milestone}_made"], func.count())
+            .where(per_round.c[f"{milestone}_on"].between(criteria.start, criteria.end))
+            .group_by(per_round.c[f"{milestone}_made"])
+            for index, milestone in enumerate(MILESTONES)
+        )
+    )
 
 
 def outcomes_by_channel(view: View, criteria: ReportCriteria) -> list[ChannelOutcomes]:
     """Attempts made in the period per channel and outcome (every channel and outcome listed)."""
     table = {channel: dict.fromkeys(OUTCOMES, 0) for channel in CHANNELS}
-    for made in _attempts(view, criteria).values():
-        for attempt in made:
-            if criteria.within(attempt["occurred_on"]) and _by_recruiter(attempt, criteria):
-                table[attempt["channel"]][attempt["outcome"]] += 1
+    query = (
+        select(attempts.c.channel, attempts.c.outcome, func.count())
+        .select_from(attempts.outerjoin(users, users.c.user_id == attempts.c.user_id))
+        .where(
+            _valid_attempts(criteria),
+            attempts.c.occurred_on.between(criteria.start, criteria.end),
+            *_made_by(criteria, attempts.c.user_id, users.c.department),
+        )
+        .group_by(attempts.c.channel, attempts.c.outcome)
+    )
+    for channel, outcome, count in fetch_rows(view, query):
+        table[channel][outcome] += count
     return [ChannelOutcomes(channel, outcomes, sum(outcomes.values())) for channel, outcomes in table.items()]
 
 
 def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
     """Of the companies in outreach as the read model stands, those whose latest attempt planned no follow-up."""
-    active = [facts for facts in companies_in_scope(view, criteria).values() if facts.stage in IN_OUTREACH]
-    without = sum(facts.next_follow_up is None for facts in active)
-    return NextStepShare(len(active), without, without / len(active) if active else None)
+    query = select(func.count(), func.count(companies.c.next_follow_up)).where(
+        companies.c.stage.in_(IN_OUTREACH), companies.c.company_id.in_(scope_ids(criteria))
+    )
+    active, planned = fetch_rows(view, query)[0]
+    without = active - planned
+    return NextStepShare(active, without, without / active if active else None)
+
+
+def _rounds_with_due(criteria: ReportCriteria) -> Any:
+    """The company rounds with a follow-up planned for a day in the period: only their attempts are ordered."""
+    return select(attempts.c.company_id, attempts.c.round).where(
+        attempts.c.voided.is_(False), attempts.c.next_follow_up.between(criteria.start, criteria.end)
+    )
 
 
 def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
     """Per recruiter, the follow-ups they planned for a day in the period: on time when the company's next
-    attempt came by that day, late when after it, missed when none came and the day is before `today`."""
+    attempt came by that day, late when after it, missed when none came and the day is before `today`.
+
+    The next attempt is the next of the company round in the order they happened, whoever made it."""
+    a = attempts.c
+    # The window orders every attempt of those rounds, so it carries only the columns it needs.
+    planned = (
+        select(
+            a.user_id,
+            a.next_follow_up.label("due"),
+            func.lead(a.occurred_on)
+            # Attempts recorded at the same instant on the same day (an import) follow in the order of their ids,
+            # so which of them came last, and so whose follow-up was missed, does not depend on the query plan.
+            .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at, a.attempt_id))
+            .label("next_on"),
+        )
+        .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))
+        .subquery("planned")
+    )
+    p = planned.c
+    state = case(
+        (p.next_on.is_not(None), case((p.next_on <= p.due, "on_time"), else_="late")),
+        (p.due < criteria.today, "missed"),
+        else_="pending",
+    ).label("state")
+    # Grouped a level up: PostgreSQL would not take the state, with its parameter, as the same in both places.
+    states = (
+        select(p.user_id, state)
+        .select_from(planned.outerjoin(users, users.c.user_id == p.user_id))
+        .where(p.due.between(criteria.start, criteria.end), *_made_by(criteria, p.user_id, users.c.department))
+        .subquery("states")
+    )
+    query = select(states.c.user_id, states.c.state, func.count()).group_by(states.c.user_id, states.c.state)
     tally: dict[UUID, Counter[str]] = {}
-    for made in _attempts(view, criteria).values():
-        for index, attempt in enumerate(made):
-            due = attempt["next_follow_up"]
-            if not criteria.within(due) or not _by_recruiter(attempt, criteria):
-                continue
-            later = made[index + 1] if index + 1 < len(made) else None
-            if later is not None:
-                state = "on_time" if later["occurred_on"] <= due else "late"
-            else:
-                state = "missed" if due < criteria.today else "pending"
-            tally.setdefault(attempt["user_id"], Counter())[state] += 1
+    for recruiter, kept, count in fetch_rows(view, query):
+        tally.setdefault(recruiter, Counter())[kept] += count
     return [
         FollowUps(recruiter, *(counts[state] for state in FOLLOW_UP_STATES))
         for recruiter, counts in sorted(tally.items(), key=lambda item: str(item[0]))

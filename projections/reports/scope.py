@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, FromClause, Select, Subquery, and_, false, func, select
 
 from projections.base import View
 from projections.leads import leads
 from projections.outreach_tables import companies
-from projections.reading import fetch
+from projections.reading import fetch_rows
 from projections.users import users
 
 T = TypeVar("T")
@@ -99,8 +99,8 @@ def source_of(first_lead_by: UUID | None, source_partner_id: UUID | None) -> str
 
 @contextmanager
 def read_once() -> Iterator[None]:
-    """Within this block the figures share what they read (the companies in scope, their rounds, their
-    attempts), so a page of a dozen figures reads each once; outside it every figure reads afresh."""
+    """Within this block the figures share what they read (the companies in scope, the funnel), so a page
+    of a dozen figures reads each once; outside it every figure reads afresh."""
     token = _read.set({})
     try:
         yield
@@ -127,47 +127,132 @@ def companies_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, Compa
 
 
 def _companies_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, CompanyFacts]:
-    query = select(
-        companies.c.company_id,
-        companies.c.owner_id,
-        users.c.department,
-        companies.c.arena,
-        companies.c.strategy,
-        companies.c.industry,
-        companies.c.size_band,
-        companies.c.source_partner_id,
-        companies.c.stage,
-        companies.c.next_follow_up,
-    ).select_from(companies.outerjoin(users, users.c.user_id == companies.c.owner_id))
-    first_lead: dict[UUID, UUID] = {}
-    for lead in fetch(view, select(leads.c.company_id, leads.c.shared_by).order_by(leads.c.shared_at.desc())):
-        first_lead[lead["company_id"]] = lead["shared_by"]  # the earliest is written last
-    found = {}
-    for row in fetch(view, query):
-        facts = CompanyFacts(
-            company_id=row["company_id"],
-            owner_id=row["owner_id"],
-            department=row["department"],
-            arena=row["arena"] or NO_VALUE,
-            strategy=row["strategy"] or NO_VALUE,
-            industry=row["industry"],
-            size_band=row["size_band"] or NO_VALUE,
-            source=source_of(first_lead.get(row["company_id"]), row["source_partner_id"]),
-            stage=row["stage"],
-            next_follow_up=row["next_follow_up"],
+    first_by, joined = _with_first_lead()
+    query = (
+        select(
+            companies.c.company_id,
+            companies.c.owner_id,
+            users.c.department,
+            companies.c.arena,
+            companies.c.strategy,
+            companies.c.industry,
+            companies.c.size_band,
+            first_by,
+            companies.c.source_partner_id,
+            companies.c.stage,
+            companies.c.next_follow_up,
         )
-        if selected(facts, criteria):
-            found[facts.company_id] = facts
+        .select_from(joined)
+        .where(*_conditions(criteria, first_by))
+    )
+    found = {}
+    for company_id, owner, department, arena, strategy, industry, size, lead_by, partner, stage, due in fetch_rows(
+        view, query
+    ):
+        found[company_id] = CompanyFacts(
+            company_id=company_id,
+            owner_id=owner,
+            department=department,
+            arena=arena or NO_VALUE,
+            strategy=strategy or NO_VALUE,
+            industry=industry,
+            size_band=size or NO_VALUE,
+            source=source_of(lead_by, partner),
+            stage=stage,
+            next_follow_up=due,
+        )
     return found
 
 
-def selected(facts: CompanyFacts, criteria: ReportCriteria) -> bool:
-    wanted: dict[str, Any] = {
-        "owner_id": criteria.recruiter,
-        "department": criteria.department,
-        "arena": criteria.arena,
-        "strategy": criteria.strategy,
-        "industry": criteria.industry,
-        "source": criteria.source,
+def scope_ids(criteria: ReportCriteria) -> Select[Any]:
+    """The ids of the companies the filters select, as a subquery: the figures over attempts and stage
+    entries filter on it in the database instead of reading every row and testing it here."""
+    first_by, joined = _with_first_lead()
+    return select(companies.c.company_id).select_from(joined).where(*_conditions(criteria, first_by))
+
+
+def in_scope(criteria: ReportCriteria, dimension: str | None = None) -> Subquery:
+    """The companies the filters select, as a subquery: company_id and, with a dimension (or "size_band"),
+    the columns its value is made of: `value`, or for the source `lead_by` and `partner` (see `value_of`)."""
+    first_by, joined = _with_first_lead()
+    values: dict[str, list[ColumnElement[Any]]] = {
+        "arena": [_or_none(companies.c.arena).label("value")],
+        "strategy": [_or_none(companies.c.strategy).label("value")],
+        "industry": [companies.c.industry.label("value")],
+        "size_band": [_or_none(companies.c.size_band).label("value")],
+        "source": [first_by.label("lead_by"), companies.c.source_partner_id.label("partner")],
     }
-    return all(value is None or getattr(facts, name) == value for name, value in wanted.items())
+    columns = values[dimension] if dimension is not None else []
+    return (
+        select(companies.c.company_id, *columns)
+        .select_from(joined)
+        .where(*_conditions(criteria, first_by))
+        .subquery("in_scope")
+    )
+
+
+def value_of(dimension: str | None, columns: tuple[Any, ...]) -> str:
+    """A dimension's value from the columns `in_scope` gives for it ("" for no dimension)."""
+    if dimension is None:
+        return ""
+    if dimension == "source":
+        return source_of(*columns)
+    value: str = columns[0]
+    return value
+
+
+def _or_none(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The column as `CompanyFacts` reads it: no value (or an empty one) is "none"."""
+    return func.coalesce(func.nullif(column, ""), NO_VALUE)
+
+
+def _with_first_lead() -> tuple[ColumnElement[Any], FromClause]:
+    """Who first shared each company as a lead (NULL for none), beside its owner's department."""
+    ranked = select(
+        leads.c.company_id,
+        leads.c.shared_by,
+        func.row_number()
+        .over(partition_by=leads.c.company_id, order_by=(leads.c.shared_at, leads.c.lead_id))
+        .label("n"),
+    ).subquery("ranked_leads")
+    first = select(ranked.c.company_id, ranked.c.shared_by).where(ranked.c.n == 1).subquery("first_leads")
+    joined = companies.outerjoin(users, users.c.user_id == companies.c.owner_id).outerjoin(
+        first, first.c.company_id == companies.c.company_id
+    )
+    return first.c.shared_by, joined
+
+
+def _conditions(criteria: ReportCriteria, first_by: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """The filters as SQL, each as `CompanyFacts` reads its value (no arena or strategy reads as "none")."""
+    found: list[ColumnElement[bool]] = []
+    if criteria.recruiter is not None:
+        found.append(companies.c.owner_id == criteria.recruiter)
+    if criteria.department is not None:
+        found.append(users.c.department == criteria.department)
+    for column, value in ((companies.c.arena, criteria.arena), (companies.c.strategy, criteria.strategy)):
+        if value is not None:
+            found.append(_or_none(column) == value)
+    if criteria.industry is not None:
+        found.append(companies.c.industry == criteria.industry)
+    if criteria.source is not None:
+        found.append(_source_condition(criteria.source, first_by))
+    return found
+
+
+def _source_condition(source: str, first_by: ColumnElement[Any]) -> ColumnElement[bool]:
+    """`source_of` turned round: the companies whose source is `source`; none for a value it never gives."""
+    partner = companies.c.source_partner_id
+    if source == NO_VALUE:
+        return and_(first_by.is_(None), partner.is_(None))
+    kind, _sep, rest = source.partition(":")
+    try:
+        ident = UUID(rest)
+    except ValueError:
+        return false()
+    if str(ident) != rest:
+        return false()
+    if kind == "consultant":
+        return first_by == ident
+    if kind == "partner":
+        return and_(first_by.is_(None), partner == ident)
+    return false()

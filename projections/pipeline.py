@@ -68,20 +68,17 @@ CARD = (
 )
 
 
-def _filtered(query: Select, filters: dict[str, Any]) -> Select:
+def _filtered(query: Select, filters: dict[str, Any], table: Any = companies) -> Select:
+    """The query narrowed to the filters given, on the companies or on their counters (same column names)."""
     for name in FILTERS:
         value = filters.get(name)
         if value:
-            query = query.where(companies.c[name] == value)
+            query = query.where(table.c[name] == value)
     return query
 
 
 def _counted(query: Select, filters: dict[str, Any]) -> Select:
-    for name in FILTERS:
-        value = filters.get(name)
-        if value:
-            query = query.where(company_counts.c[name] == value)
-    return query
+    return _filtered(query, filters, company_counts)
 
 
 COUNTED_COMPANIES = func.sum(company_counts.c.companies).label("count")

@@ -141,13 +141,18 @@ def test_older_code_refuses_a_read_model_of_a_newer_version_rather_than_switchin
         Projector(app, projection_classes=(UsersProjection,))
 
 
-def test_a_rebuild_runs_beside_the_live_view_so_no_screen_goes_empty(sql_database, clock):
+def thirty_hauliers_caught_up(sql_database, clock) -> Projector:
     app = sql_database.app(clock=clock)
     team = make_team(app)
     for n in range(30):
         hansen_transport(app, team.recruiter, name=f"Vognmand {n:02d}", cvr=None)
     projector = Projector(app, projection_classes=(UsersProjection, OutreachProjection))
     projector.catch_up()
+    return projector
+
+
+def test_a_rebuild_runs_beside_the_live_view_so_no_screen_goes_empty(sql_database, clock):
+    projector = thirty_hauliers_caught_up(sql_database, clock)
     live = projector["outreach"].rows(companies)
     seen_during = []
 
@@ -195,12 +200,7 @@ def _planner_rows(engine, table: str) -> int | None:
 
 
 def test_a_rebuilt_generation_goes_live_with_the_planner_statistics_of_its_rows(sql_database, clock):
-    app = sql_database.app(clock=clock)
-    team = make_team(app)
-    for n in range(30):
-        hansen_transport(app, team.recruiter, name=f"Vognmand {n:02d}", cvr=None)
-    projector = Projector(app, projection_classes=(UsersProjection, OutreachProjection))
-    projector.catch_up()
+    projector = thirty_hauliers_caught_up(sql_database, clock)
     projector.rebuild("outreach", batch_size=10)
     view = projector["outreach"]
     physical = view.tables_of_generation[companies].name

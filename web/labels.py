@@ -140,6 +140,7 @@ LABELS = {
         "rm_commitments": _l("structural commitments"),
         "rm_commitments_made": _l("commitments made (reports)"),
         "rm_companies": _l("companies"),
+        "rm_company_counts": _l("companies counted per stage (screens)"),
         "rm_contacts": _l("contacts"),
         "rm_deliveries": _l("deliveries (reports)"),
         "rm_leads": _l("leads"),

@@ -30,6 +30,9 @@ from web.services import crm, the_past, views
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 PAGE_SIZE = 50
+# Counted exactly up to here, "over 10.000" beyond: the total of millions would cost a scan of the index on
+# every page, and the chain page gives the exact number of stored events.
+EVENT_COUNT_CAP = 10_000
 FILTER_ARGS = ("from", "to", "actor", "company", "company_id", "aggregate", "type")
 
 
@@ -83,6 +86,7 @@ def index():
     page = index_view.page(
         filters, after=after, before=before, last=after is None and not args.get("first"), limit=PAGE_SIZE
     )
+    total = index_view.count(filters, cap=EVENT_COUNT_CAP)
     events, people = logged_events(crm(), views(), list(reversed(page.positions)))
     record_shown(people)
     return page_or_fragment(
@@ -91,7 +95,8 @@ def index():
         "audit-events",
         events=events,
         pages=page,
-        total=index_view.count(filters),
+        total=min(total, EVENT_COUNT_CAP),
+        total_capped=total > EVENT_COUNT_CAP,
         keep={k: v for k, v in args.items() if k in FILTER_ARGS and v},
         errors=errors,
         users=views()["users"].all_users(),

@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 import web.audit
 from crm.audit.export import verify_export
 from crm.clock import COPENHAGEN, local_date
+from projections import EventFilters
 from tests.audit_history import build_history
 from tests.support import hansen_transport, store_version_1_decline
 
@@ -143,6 +144,23 @@ class TestTheEventLog:
         filtered = positions(html(auditor.get(f"/audit/?aggregate=agreement&before={every[5]}")))
         assert filtered[:4] == every[6:] and len(filtered) == 5  # 11 agreement events, 10 a page here
         assert "11 hændelser passer" in html(auditor.get("/audit/?aggregate=agreement"))
+
+    def test_the_total_is_counted_up_to_the_cap_and_says_over_beyond_it(self, auditor, crm, monkeypatch):
+        monkeypatch.setattr(web.audit, "EVENT_COUNT_CAP", 10)
+        head = crm.recorder.max_notification_id()
+        assert head > 11
+        page = html(auditor.get("/audit/"))
+        assert "Over 10 hændelser i alt" in page and f"{head} hændelser" not in page
+        assert "Over 10 hændelser passer" in html(auditor.get("/audit/?aggregate=agreement"))  # 11 of them
+        assert "4 hændelser passer" in html(auditor.get("/audit/?type=PartnershipAgreement.RequirementConfirmed"))
+
+    def test_the_index_counts_no_further_than_the_cap(self, app, auditor, crm):
+        auditor.get("/audit/")  # the index caught up
+        index = app.extensions["crm"].projector["audit_events"]
+        every = index.count(EventFilters())
+        assert every == crm.recorder.max_notification_id()
+        assert index.count(EventFilters(), cap=5) == 6
+        assert index.count(EventFilters(), cap=every) == every
 
     def test_events_showing_a_person_are_recorded_in_the_access_log(self, auditor, crm, history, team):
         auditor.get("/audit/?aggregate=contact")

@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 
 from crm.cvr_register import CvrRegister
 from storage.location import database_url, instance_path
-from web import access, headers, i18n, services, session_policy
+from web import access, headers, i18n, row_urls, services, session_policy
 from web.extensions import babel, csrf, htmx, login_manager
 
 
@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     services.init_app(app, clock=app.config.get("CLOCK"))
     headers.init_app(app)
+    row_urls.init_app(app)
     htmx.init_app(app)
     session_policy.init_app(app)  # before CSRFProtect: an expired session's token must not pass
     csrf.init_app(app)

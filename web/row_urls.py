@@ -48,7 +48,7 @@ def _all_filled(values: dict[str, Any]) -> bool:
 
 def _template(endpoint: str, values: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
     """The address with a `{name}` in place of each value, or None when its shape is not one string."""
-    standins: dict[str, UUID | int] = {}
+    standins: dict[str, Any] = {}
     for position, (name, value) in enumerate(values.items()):
         standins[name] = _UUID_STANDINS[position] if isinstance(value, UUID) else _INT_STANDINS[position]
     built = flask_url_for(endpoint, **standins)

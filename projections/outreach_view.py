@@ -125,6 +125,7 @@ class Rows:
     def add(self, row: Row) -> None:
         key = row[self.key]
         self.rows[key] = row
+        self.stored.pop(key, None)  # a key made twice is inserted, not replaced: refused, as one at a time
         self.looked_up.add(key)
         self.changed[key] = None
 

@@ -1,14 +1,21 @@
-"""The outreach read model's writes: each event's change to the companies, contacts, attempts and partners."""
+"""The outreach read model's writes: each event's change to the companies, contacts, attempts and partners.
+
+A batch is applied to rows held in memory: the rows its events touch are read first, one statement per
+table (a company's attempts only when its next step must be worked out again), every event then changes
+those rows in order, and `flush` writes them back at the batch's end, one statement per table (COPY on
+PostgreSQL for a large batch), with the counters moved in the same transaction. Applied one event at a
+time (the runner's search for an event a view cannot apply) the same code reads and writes per event.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy.exc
-from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -21,91 +28,61 @@ from crm.vocabulary import ERASED_PERSON
 from projections.base import View
 from projections.outreach_tables import COUNTED, attempts, companies, company_counts, contacts, partners, workplaces
 from projections.reading import fold, search_key
-from projections.schema import rows_changed, utc_naive
-
-ADVANCE_NEXT_STEP = (
-    companies.update()
-    .where(
-        companies.c.company_id == bindparam("b_company_id"),
-        companies.c.round == bindparam("b_round"),
-        or_(companies.c.last_attempt_on.is_(None), companies.c.last_attempt_on <= bindparam("b_first_on")),
-    )
-    .values(
-        attempts_in_round=companies.c.attempts_in_round + bindparam("b_count"),
-        last_attempt_on=bindparam("b_occurred_on"),
-        last_touched_on=bindparam("b_occurred_on"),
-        last_outcome=bindparam("b_outcome"),
-        last_attempt_user_id=bindparam("b_user_id"),
-        next_follow_up=bindparam("b_next_follow_up"),
-    )
-)
-
-
-# What ADVANCE_NEXT_STEP reads or writes: an update touching these cannot wait for the batch's end.
-ADVANCED = frozenset(
-    {"round", "last_attempt_on", "attempts_in_round", "last_touched_on", "last_outcome", "last_attempt_user_id"}
-    | {"next_follow_up"}
-)
-
-COUNTED_SET = frozenset(COUNTED)
-
-# Without .values() the SET clause comes from the parameters, so each shape of update compiles once.
-UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b_company_id"))
-UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
+from projections.schema import utc_naive
 
 CountKey = tuple[Any, ...]
-# Companies whose counted values are read back in one statement: well within every database's parameter limit.
+Row = dict[str, Any]
+# Keys named in one statement: well within every database's parameter limit.
 KEYS_PER_READ = 500
+
+# The attempts' events (besides a new round) whose companies' attempts are read with the batch's rows: each
+# works out the company's next step again.
+RECOUNTING = (OutreachAttempt.Corrected, OutreachAttempt.Voided)
+CREATING = (Company.Registered, Contact.Registered, OutreachAttempt.Logged)
 
 
 def count_key(values: Mapping[str, Any]) -> CountKey:
     return tuple(values[name] for name in COUNTED)
 
 
+def joined_key(key: CountKey) -> str:
+    return "|".join("" if value is None else str(value) for value in key)
+
+
+def chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(keys), KEYS_PER_READ):
+        yield keys[start : start + KEYS_PER_READ]
+
+
 def recount(session: Session, deltas: Mapping[CountKey, int]) -> None:
     """Add each combination's change to its counter, and drop the counters that reach zero (as a rebuild,
-    which never makes them, would not have them)."""
-    emptied = False
-    for key, delta in deltas.items():
-        if not delta:
-            continue
-        joined = "|".join("" if value is None else str(value) for value in key)
-        bumped = session.execute(
-            company_counts.update()
-            .where(company_counts.c.count_key == joined)
-            .values(companies=company_counts.c.companies + delta)
+    which never makes them, would not have them): the counters read, deleted and written back in one
+    statement each."""
+    moved = {joined_key(key): (key, delta) for key, delta in deltas.items() if delta}
+    stored: dict[str, int] = {}
+    for keys in chunks(list(moved)):
+        query = select(company_counts.c.count_key, company_counts.c.companies)
+        stored.update(
+            {row.count_key: row.companies for row in session.execute(query.where(company_counts.c.count_key.in_(keys)))}
         )
-        if not rows_changed(bumped):
-            session.execute(
-                company_counts.insert().values(
-                    count_key=joined, companies=delta, **dict(zip(COUNTED, key, strict=True))
-                )
-            )
-        emptied = emptied or delta < 0
-    if emptied:
-        session.execute(company_counts.delete().where(company_counts.c.companies == 0))
+    for keys in chunks(list(stored)):
+        session.execute(company_counts.delete().where(company_counts.c.count_key.in_(keys)))
+    rows = [
+        dict(count_key=joined, companies=total, **dict(zip(COUNTED, key, strict=True)))
+        for joined, (key, delta) in moved.items()
+        if (total := stored.get(joined, 0) + delta)
+    ]
+    if rows:
+        session.execute(company_counts.insert(), rows)
 
 
-def counted_before(session: Session, company_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
-    """The counted values the companies' rows hold now, before a change is written."""
-    ids, found = list(company_ids), {}
-    for start in range(0, len(ids), KEYS_PER_READ):
-        rows = session.execute(
-            select(companies.c.company_id, *(companies.c[name] for name in COUNTED)).where(
-                companies.c.company_id.in_(ids[start : start + KEYS_PER_READ])
-            )
-        )
-        found.update({row.company_id: dict(row._mapping) for row in rows})
+def read_rows(session: Session, table: Table, column: str, keys: Iterable[Any]) -> list[Row]:
+    """The table's rows whose `column` is one of `keys`, as plain dicts."""
+    found: list[Row] = []
+    for chunk in chunks(list(keys)):
+        rows = session.execute(select(table).where(table.c[column].in_(chunk)))
+        found.extend(dict(row._mapping) for row in rows)
     return found
-
-
-def moves(before: Mapping[UUID, Mapping[str, Any]], changes: Mapping[UUID, Mapping[str, Any]]) -> Counter[CountKey]:
-    """The counters' changes when each company's row goes from `before` to `before` with its changes."""
-    deltas: Counter[CountKey] = Counter()
-    for company_id, old in before.items():
-        deltas[count_key(old)] -= 1
-        deltas[count_key({**old, **changes[company_id]})] += 1
-    return deltas
 
 
 def trigram_extension(engine: Engine) -> None:
@@ -120,6 +97,54 @@ def trigram_extension(engine: Engine) -> None:
         pass  # another process made it at the same moment
 
 
+class Rows:
+    """One table's rows a batch touches, by key: those stored before it (with what they were) and new ones."""
+
+    def __init__(self, table: Table, key: str) -> None:
+        self.table, self.key = table, key
+        self.rows: dict[Any, Row] = {}
+        self.stored: dict[Any, Row] = {}  # the rows as read, before the batch changed them
+        self.looked_up: set[Any] = set()
+        self.changed: dict[Any, None] = {}  # ordered: written back in the order first changed
+
+    def missing(self, keys: Iterable[Any]) -> set[Any]:
+        return {key for key in keys if key not in self.looked_up}
+
+    def load(self, session: Session, keys: Iterable[Any]) -> None:
+        wanted = self.missing(keys)
+        self.looked_up |= wanted
+        self.found(read_rows(session, self.table, self.key, wanted))
+
+    def found(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            key = row[self.key]
+            if key not in self.rows:
+                self.rows[key], self.stored[key] = row, dict(row)
+                self.looked_up.add(key)
+
+    def add(self, row: Row) -> None:
+        key = row[self.key]
+        self.rows[key] = row
+        self.stored.pop(key, None)  # a key made twice is inserted, not replaced: refused, as one at a time
+        self.looked_up.add(key)
+        self.changed[key] = None
+
+    def change(self, key: Any, values: Mapping[str, Any]) -> Row | None:
+        """The row with the values applied; None (and nothing changed) when the view has no such row."""
+        row = self.rows.get(key)
+        if row is not None:
+            row.update(values)
+            self.changed[key] = None
+        return row
+
+    def write(self, session: Session, view: View) -> None:
+        """Delete the changed rows stored before, and buffer every changed row for the view's insert."""
+        replaced = [key for key in self.changed if key in self.stored]
+        for keys in chunks(replaced):
+            session.execute(self.table.delete().where(self.table.c[self.key].in_(keys)))
+        view.buffer_many(self.table, [self.rows[key] for key in self.changed])
+
+
 class OutreachView(View):
     name = "outreach"
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
@@ -132,21 +157,93 @@ class OutreachView(View):
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)
-        self._advances: dict[UUID, dict[str, Any]] = {}
-        # Within a batch: the rows of companies registered in it (still buffered), and the changes to
-        # other companies, merged per company and written at the batch's end, one statement per shape.
-        self._new_companies: dict[UUID, dict[str, Any]] = {}
-        self._company_changes: dict[UUID, dict[str, Any]] = {}
+        self._start_batch()
+
+    def _start_batch(self) -> None:
+        self._companies = Rows(companies, "company_id")
+        self._contacts = Rows(contacts, "contact_id")
+        self._attempts = Rows(attempts, "attempt_id")
+        self._attempts_of: dict[UUID, dict[UUID, None]] = {}  # each company's attempts held here
+        self._attempts_read: set[UUID] = set()  # the companies whose stored attempts have been read
+        self._workplaces_added: dict[str, Row] = {}
+        self._workplaces_removed: set[str] = set()
 
     def _bind(self, generation: int) -> None:
         if self.engine.dialect.name == "postgresql":
             trigram_extension(self.engine)
         super()._bind(generation)
 
+    # --- the batch's rows ---------------------------------------------------------------------
+    def read_rows_for(self, events: Iterable[Any]) -> None:
+        """Read the stored rows the events change (those made earlier in the batch are held already)."""
+        company_ids: set[UUID] = set()
+        contact_ids: set[UUID] = set()
+        recounted: set[UUID] = set()
+        for event in events:
+            if isinstance(event, CREATING):
+                if isinstance(event, OutreachAttempt.Logged):
+                    company_ids.add(event.company_id)
+            elif isinstance(event, Company.Event):
+                company_ids.add(event.originator_id)
+                if isinstance(event, Company.Reapproached):
+                    recounted.add(event.originator_id)
+            elif isinstance(event, Contact.Event):
+                contact_ids.add(event.originator_id)
+            elif isinstance(event, RECOUNTING):
+                company_ids.add(event.company_id)
+                recounted.add(event.company_id)
+        company_ids = self._companies.missing(company_ids)
+        contact_ids = self._contacts.missing(contact_ids)
+        recounted -= self._attempts_read
+        if not (company_ids or contact_ids or recounted):
+            return
+        with self.transaction(commit=True) as session:
+            self._companies.load(session, company_ids)
+            self._contacts.load(session, contact_ids)
+            self._read_attempts(session, recounted)
+
+    def _read_attempts(self, session: Session, company_ids: set[UUID]) -> None:
+        self._attempts_read |= company_ids
+        stored = read_rows(session, attempts, "company_id", company_ids)
+        self._attempts.found(stored)
+        for row in stored:
+            self._attempts_of.setdefault(row["company_id"], {})[row["attempt_id"]] = None
+
+    def _attempts_of_company(self, company_id: UUID) -> list[Row]:
+        if company_id not in self._attempts_read:
+            with self.transaction(commit=True) as session:
+                self._read_attempts(session, {company_id})
+        rows = self._attempts.rows
+        return [rows[attempt_id] for attempt_id in self._attempts_of.get(company_id, ())]
+
+    def flush(self, session: Session) -> None:
+        """Write the batch's rows back, one statement per table, and move the counters in the same transaction."""
+        deltas: Counter[CountKey] = Counter()
+        held = self._companies
+        for company_id in held.changed:
+            before = held.stored.get(company_id)
+            if before is not None:
+                deltas[count_key(before)] -= 1
+            deltas[count_key(held.rows[company_id])] += 1
+        removed = sorted(self._workplaces_removed)
+        for keys in chunks(removed):
+            session.execute(workplaces.delete().where(workplaces.c.workplace_id.in_(keys)))
+        self.buffer_many(workplaces, list(self._workplaces_added.values()))
+        for table in (self._companies, self._contacts, self._attempts):
+            table.write(session, self)
+        super().flush(session)
+        recount(session, deltas)
+        self._start_batch()
+
+    def discard_buffer(self) -> None:
+        super().discard_buffer()
+        self._start_batch()
+
     # --- companies -----------------------------------------------------------------
     def add_company(self, event: Company.Registered) -> None:
         moment = utc_naive(event.timestamp)
-        self._new_companies[event.originator_id] = row = dict(
+        row = dict.fromkeys(companies.c.keys())
+        row.update(
             company_id=event.originator_id,
             version=event.originator_version,
             name=event.name,
@@ -169,76 +266,56 @@ class OutreachView(View):
             round_started_on=local_date(event.timestamp),
             attempts_in_round=0,
             last_touched_on=local_date(event.timestamp),
-            last_attempt_on=None,
-            last_outcome=None,
-            last_attempt_user_id=None,
-            next_follow_up=None,
             register_ceased=False,
             register_protected=False,
         )
-        self.buffer(companies, row)
+        self._companies.add(row)
 
-    def update_company(self, event: Any, **values: Any) -> None:
+    def update_company(self, event: Any, **values: Any) -> Row | None:
         """Apply changed columns and the aggregate's new version (forms send it back as expected_version)."""
         if "name" in values and "search_name" not in values:
             values["search_name"] = search_key(values["name"])
             values["search_folded"] = fold(values["name"])
         values["version"] = event.originator_version
-        if ADVANCED.isdisjoint(values):
-            # Columns no pending run of attempts touches: changed in the buffered row, or at the batch's end.
-            row = self._new_companies.get(event.originator_id)
-            if row is not None:
-                row.update(values)
-            else:
-                self._company_changes.setdefault(event.originator_id, {}).update(values)
-            return
-        with self.transaction(commit=True) as session:
-            self.flush(session)  # the row may still wait in this batch's buffer
-            counted = {} if COUNTED_SET.isdisjoint(values) else counted_before(session, [event.originator_id])
-            session.execute(UPDATE_COMPANY, {"b_company_id": event.originator_id, **values})
-            recount(session, moves(counted, {event.originator_id: values}))
+        return self._companies.change(event.originator_id, values)
 
     def change_stage(self, event: Any, stage: str, **values: Any) -> None:
         self.update_company(event, stage=stage, stage_since=utc_naive(event.timestamp), **values)
 
     def start_round(self, event: Company.Reapproached) -> None:
-        with self.transaction(commit=True) as session:
-            self.flush(session)  # attempts of the closing round that still wait in this batch
-            self.update_company(
-                event,
-                stage="identified",
-                stage_since=utc_naive(event.timestamp),
-                round=event.round,
-                round_started_on=local_date(event.timestamp),
-                closed_reason=None,
-                closed_attempt_id=None,
-                approach_again_after=None,
-                agreement_id=None,
-            )
-            self._refresh_next_step(session, event.originator_id)
+        row = self.update_company(
+            event,
+            stage="identified",
+            stage_since=utc_naive(event.timestamp),
+            round=event.round,
+            round_started_on=local_date(event.timestamp),
+            closed_reason=None,
+            closed_attempt_id=None,
+            approach_again_after=None,
+            agreement_id=None,
+        )
+        if row is not None:
+            self._refresh_next_step(row)
 
     def add_workplace(self, event: Company.WorkplaceAdded) -> None:
-        with self.transaction(commit=True) as session:
-            session.execute(
-                workplaces.insert().values(
-                    workplace_id=event.workplace_id,
-                    company_id=event.originator_id,
-                    p_number=event.p_number,
-                    name=event.name,
-                    address=event.address,
-                )
-            )
-            self.update_company(event)
+        self._workplaces_added[event.workplace_id] = dict(
+            workplace_id=event.workplace_id,
+            company_id=event.originator_id,
+            p_number=event.p_number,
+            name=event.name,
+            address=event.address,
+        )
+        self.update_company(event)
 
     def remove_workplace(self, event: Company.WorkplaceRemoved) -> None:
-        with self.transaction(commit=True) as session:
-            session.execute(workplaces.delete().where(workplaces.c.workplace_id == event.workplace_id))
-            self.update_company(event)
+        # Deleted before the batch's new workplaces are inserted: one removed and added again stays.
+        self._workplaces_added.pop(event.workplace_id, None)
+        self._workplaces_removed.add(event.workplace_id)
+        self.update_company(event)
 
     # --- contacts ----------------------------------------------------------------------
     def add_contact(self, event: Contact.Registered) -> None:
-        self.buffer(
-            contacts,
+        self._contacts.add(
             dict(
                 contact_id=event.originator_id,
                 company_id=event.company_id,
@@ -251,18 +328,14 @@ class OutreachView(View):
                 email=event.email,
                 is_decision_maker=event.is_decision_maker,
                 archived=False,
-            ),
+            )
         )
 
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
             values["search_name"] = search_key(values["name"])
             values["search_folded"] = fold(values["name"])
-        with self.transaction(commit=True) as session:
-            self.flush(session)  # the row may still wait in this batch's buffer
-            session.execute(
-                UPDATE_CONTACT, {"b_contact_id": event.originator_id, "version": event.originator_version, **values}
-            )
+        self._contacts.change(event.originator_id, {**values, "version": event.originator_version})
 
     def erase_contact(self, event: Contact.Erased) -> None:
         """The person's row stays, so lists show "slettet person" where they stood; nothing of them is left in it."""
@@ -270,8 +343,7 @@ class OutreachView(View):
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:
-        self.buffer(
-            attempts,
+        self._attempts.add(
             dict(
                 attempt_id=event.originator_id,
                 company_id=event.company_id,
@@ -290,102 +362,53 @@ class OutreachView(View):
                 recorded_at=utc_naive(event.timestamp),
                 corrected=False,
                 voided=False,
-            ),
-        )
-        latest = dict(
-            b_occurred_on=event.occurred_on,
-            b_outcome=event.outcome,
-            b_user_id=event.user_id,
-            b_next_follow_up=event.next_follow_up,
-        )
-        row = self._new_companies.get(event.company_id)
-        if (
-            row is not None
-            and event.company_id not in self._advances
-            and row["round"] == event.round
-            and (row["last_attempt_on"] is None or row["last_attempt_on"] <= event.occurred_on)
-        ):
-            # Registered in this batch: its buffered row takes the attempt, as ADVANCE_NEXT_STEP would.
-            row.update(
-                attempts_in_round=row["attempts_in_round"] + 1,
-                last_attempt_on=event.occurred_on,
-                last_touched_on=event.occurred_on,
-                last_outcome=event.outcome,
-                last_attempt_user_id=event.user_id,
-                next_follow_up=event.next_follow_up,
             )
-            return
-        pending = self._advances.get(event.company_id)
-        if pending and pending["b_round"] == event.round and event.occurred_on >= pending["b_occurred_on"]:
-            # A run of newer attempts of one company in one batch becomes one update at the end of the batch.
-            pending.update(b_count=pending["b_count"] + 1, **latest)
-            return
-        with self.transaction(commit=True) as session:
-            self._advance(session, event.company_id)
-        self._advances[event.company_id] = dict(
-            b_company_id=event.company_id, b_round=event.round, b_first_on=event.occurred_on, b_count=1, **latest
         )
-
-    def _advance(self, session: Session, company_id: UUID) -> None:
-        """Apply a company's pending run of attempts: the common case, newer attempts of the current round,
-        is one update; anything else (an attempt dated before the last one, another round) recomputes."""
-        pending = self._advances.pop(company_id, None)
-        if pending and not rows_changed(session.execute(ADVANCE_NEXT_STEP, pending)):
-            self._refresh_next_step(session, company_id)
-
-    def flush(self, session: Session) -> None:
-        """Write the batch's rows and changes, and move the counters with them in the same transaction."""
-        deltas = Counter(count_key(row) for row in self._new_companies.values())
-        changes, self._company_changes = self._company_changes, {}
-        before = counted_before(session, [i for i, values in changes.items() if not COUNTED_SET.isdisjoint(values)])
-        deltas.update(moves(before, changes))
-        super().flush(session)
-        self._new_companies = {}
-        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for company_id, values in changes.items():
-            shapes.setdefault(tuple(sorted(values)), []).append({"b_company_id": company_id, **values})
-        for rows in shapes.values():
-            session.execute(UPDATE_COMPANY, rows)
-        for company_id in list(self._advances):
-            self._advance(session, company_id)
-        recount(session, deltas)
-
-    def discard_buffer(self) -> None:
-        super().discard_buffer()
-        self._advances = {}
-        self._new_companies = {}
-        self._company_changes = {}
+        self._attempts_of.setdefault(event.company_id, {})[event.originator_id] = None
+        row = self._companies.rows.get(event.company_id)
+        if row is None:
+            return
+        if row["round"] == event.round and (
+            row["last_attempt_on"] is None or row["last_attempt_on"] <= event.occurred_on
+        ):
+            # The common case, the newest attempt of the current round: the next step is this attempt's.
+            self._companies.change(
+                event.company_id,
+                dict(
+                    attempts_in_round=row["attempts_in_round"] + 1,
+                    last_attempt_on=event.occurred_on,
+                    last_touched_on=event.occurred_on,
+                    last_outcome=event.outcome,
+                    last_attempt_user_id=event.user_id,
+                    next_follow_up=event.next_follow_up,
+                ),
+            )
+        else:
+            self._refresh_next_step(row)
 
     def update_attempt(self, event: Any, **values: Any) -> None:
-        with self.transaction(commit=True) as session:
-            self.flush(session)  # the attempt may still be waiting in this batch's buffer
-            session.execute(attempts.update().where(attempts.c.attempt_id == event.originator_id).values(**values))
-            self._refresh_next_step(session, event.company_id)
+        self._attempts.change(event.originator_id, values)
+        row = self._companies.rows.get(event.company_id)
+        if row is not None:
+            self._refresh_next_step(row)
 
-    def _refresh_next_step(self, session: Session, company_id: UUID) -> None:
-        """The company's next step is the latest valid attempt of its current round."""
-        self.flush(session)  # attempts of this batch may still be waiting in the buffer
-        round_ = select(companies.c.round).where(companies.c.company_id == company_id).scalar_subquery()
-        in_round = and_(attempts.c.company_id == company_id, attempts.c.round == round_, attempts.c.voided.is_(False))
-        latest = session.execute(
-            select(attempts.c.occurred_on, attempts.c.outcome, attempts.c.user_id, attempts.c.next_follow_up)
-            .where(in_round)
-            .order_by(attempts.c.occurred_on.desc(), attempts.c.recorded_at.desc())
-            .limit(1)
-        ).first()
-        count = session.execute(select(func.count()).select_from(attempts).where(in_round)).scalar_one()
-        started = select(companies.c.round_started_on).where(companies.c.company_id == company_id).scalar_subquery()
-        session.execute(
-            companies.update()
-            .where(companies.c.company_id == company_id)
-            .values(
-                last_touched_on=latest.occurred_on if latest else started,
-                attempts_in_round=count,
-                last_attempt_on=latest.occurred_on if latest else None,
-                last_outcome=latest.outcome if latest else None,
-                last_attempt_user_id=latest.user_id if latest else None,
-                next_follow_up=latest.next_follow_up if latest else None,
-            )
+    def _refresh_next_step(self, row: Row) -> None:
+        """The company's next step is the latest valid attempt of its current round (the latest recorded of a
+        day, then the greatest id, so it never depends on the order rows are read in)."""
+        in_round = [
+            a for a in self._attempts_of_company(row["company_id"]) if a["round"] == row["round"] and not a["voided"]
+        ]
+        latest = max(in_round, key=lambda a: (a["occurred_on"], a["recorded_at"], a["attempt_id"]), default=None)
+        self._companies.change(
+            row["company_id"],
+            dict(
+                last_touched_on=latest["occurred_on"] if latest else row["round_started_on"],
+                attempts_in_round=len(in_round),
+                last_attempt_on=latest["occurred_on"] if latest else None,
+                last_outcome=latest["outcome"] if latest else None,
+                last_attempt_user_id=latest["user_id"] if latest else None,
+                next_follow_up=latest["next_follow_up"] if latest else None,
+            ),
         )
 
     # --- partners ----------------------------------------------------------------------------

@@ -52,11 +52,11 @@ class CrashingOutreach(OutreachProjection):
         self.fail_after = fail_after
         self.seen = 0
 
-    def process_event(self, event, tracking):
+    def apply(self, event, tracking):  # each event, whether applied in a batch or on its own
         self.seen += 1
         if self.seen > self.fail_after:
             raise PowerCut()
-        super().process_event(event, tracking)
+        super().apply(event, tracking)
 
 
 def test_a_catch_up_killed_mid_batch_ends_where_an_uninterrupted_run_ends(sql_database, clock):

@@ -16,10 +16,21 @@ from crm.attempts import OutreachAttempt
 from crm.clock import local_date
 from crm.companies import Company
 from crm.contacts import Contact
+from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.vocabulary import ERASED_PERSON
 from projections.base import View
-from projections.outreach_tables import COUNTED, attempts, companies, company_counts, contacts, partners, workplaces
+from projections.leads import URGENCY_RANK
+from projections.outreach_tables import (
+    COUNTED,
+    attempts,
+    companies,
+    company_counts,
+    contacts,
+    live_leads,
+    partners,
+    workplaces,
+)
 from projections.reading import fold, search_key
 from projections.schema import rows_changed, utc_naive
 
@@ -54,6 +65,8 @@ UPDATE_COMPANY = companies.update().where(companies.c.company_id == bindparam("b
 UPDATE_CONTACT = contacts.update().where(contacts.c.contact_id == bindparam("b_contact_id"))
 
 CountKey = tuple[Any, ...]
+# A company's lead_rank without a live lead: after every urgency.
+NO_LEAD = len(URGENCY_RANK)
 # Companies whose counted values are read back in one statement: well within every database's parameter limit.
 KEYS_PER_READ = 500
 
@@ -124,9 +137,9 @@ class OutreachView(View):
     name = "outreach"
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
     # 5: archived channel partners; 6: counters of companies per stage and dimensions, indexes of the board and
-    # the stalled list
-    version = 6
-    view_tables = (companies, company_counts, workplaces, contacts, attempts, partners)
+    # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads)
+    version = 7
+    view_tables = (companies, company_counts, workplaces, contacts, attempts, partners, live_leads)
     # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
     reads_also = ("users", "leads", "agreements")
 
@@ -175,6 +188,8 @@ class OutreachView(View):
             next_follow_up=None,
             register_ceased=False,
             register_protected=False,
+            lead_rank=NO_LEAD,
+            decision_maker_known=False,
         )
         self.buffer(companies, row)
 
@@ -253,6 +268,8 @@ class OutreachView(View):
                 archived=False,
             ),
         )
+        if event.is_decision_maker:
+            self._change_call_order(event.company_id, decision_maker_known=True)
 
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
@@ -263,10 +280,69 @@ class OutreachView(View):
             session.execute(
                 UPDATE_CONTACT, {"b_contact_id": event.originator_id, "version": event.originator_version, **values}
             )
+            if "is_decision_maker" in values or "archived" in values:
+                self._refresh_decision_maker(session, event.originator_id)
 
     def erase_contact(self, event: Contact.Erased) -> None:
         """The person's row stays, so lists show "slettet person" where they stood; nothing of them is left in it."""
         self.update_contact(event, name=ERASED_PERSON, search_name="", phone=None, email=None, archived=True)
+
+    # --- the call list's order (projections/call_list.py) ---------------------------------------
+    def _change_call_order(self, company_id: UUID, **values: Any) -> None:
+        """Change columns of the call list's order, which no other write touches: in the buffered row, or at
+        the batch's end. Not the company's version: the event is a contact's or a lead's."""
+        row = self._new_companies.get(company_id)
+        if row is not None:
+            row.update(values)
+        else:
+            self._company_changes.setdefault(company_id, {}).update(values)
+
+    def _refresh_decision_maker(self, session: Session, contact_id: UUID) -> None:
+        """Whether the contact's company has a current decision maker, after the contact changed."""
+        company_id = select(contacts.c.company_id).where(contacts.c.contact_id == contact_id).scalar_subquery()
+        known = (
+            select(contacts.c.contact_id)
+            .where(
+                contacts.c.company_id == company_id,
+                contacts.c.is_decision_maker.is_(True),
+                contacts.c.archived.is_(False),
+            )
+            .exists()
+        )
+        session.execute(
+            companies.update().where(companies.c.company_id == company_id).values(decision_maker_known=known)
+        )
+
+    def share_lead(self, event: Lead.Shared) -> None:
+        """A live lead: the company's lead_rank becomes its urgency's when that is more urgent."""
+        rank = URGENCY_RANK.get(event.urgency, NO_LEAD)
+        self.buffer(live_leads, dict(lead_id=event.originator_id, company_id=event.company_id, urgency_rank=rank))
+        row = self._new_companies.get(event.company_id)
+        if row is not None:
+            row["lead_rank"] = min(row["lead_rank"], rank)
+            return
+        with self.transaction(commit=True) as session:
+            session.execute(
+                companies.update()
+                .where(companies.c.company_id == event.company_id, companies.c.lead_rank > rank)
+                .values(lead_rank=rank)
+            )
+
+    def decline_lead(self, event: Lead.Declined) -> None:
+        """No longer live: the company's lead_rank is that of its most urgent lead still live."""
+        with self.transaction(commit=True) as session:
+            self.flush(session)  # the lead, or the company, may still wait in this batch's buffer
+            session.execute(live_leads.delete().where(live_leads.c.lead_id == event.originator_id))
+            most_urgent = (
+                select(func.min(live_leads.c.urgency_rank))
+                .where(live_leads.c.company_id == event.company_id)
+                .scalar_subquery()
+            )
+            session.execute(
+                companies.update()
+                .where(companies.c.company_id == event.company_id)
+                .values(lead_rank=func.coalesce(most_urgent, NO_LEAD))
+            )
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:

@@ -322,6 +322,7 @@ class OutreachView(View):
             row["lead_rank"] = min(row["lead_rank"], rank)
             return
         with self.transaction(commit=True) as session:
+            self.flush(session)  # whatever of the company still waits in this batch's buffer
             session.execute(
                 companies.update()
                 .where(companies.c.company_id == event.company_id, companies.c.lead_rank > rank)

@@ -23,6 +23,7 @@ from sqlalchemy import event
 from benchmarks import load
 
 SCREENS = (
+    ("My day", "/my-day"),
     ("Company list, first page", "/companies"),
     ("Company list, search 'virksomhed 77'", "/companies?q=virksomhed+77"),
     ("Company list, search 'virksomhed' (every company)", "/companies?q=virksomhed"),

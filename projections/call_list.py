@@ -12,11 +12,11 @@ from datetime import date, datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import case, exists, or_, select
 
 from crm.vocabulary import IN_OUTREACH
 from projections.leads import URGENCY_RANK, leads
-from projections.outreach_tables import attempts, companies, contacts
+from projections.outreach_tables import attempts, companies
 from projections.outreach_view import OutreachView
 from projections.queue import DUE, ROW, SECTIONS, QueueRow, _conditions, _labelled, _mine
 from projections.reading import fetch, fetch_one
@@ -26,7 +26,6 @@ from projections.schema import utc_naive
 TO_CALL = ("overdue", "due_today", "no_next_step")
 # Furthest along the path first: a company in negotiation is closer to an agreement than one just identified.
 STAGE_RANK = {stage: rank for rank, stage in enumerate(reversed(IN_OUTREACH))}
-LIVE_LEAD = ("open", "claimed")
 
 
 class CallRow(QueueRow):
@@ -38,19 +37,6 @@ class CallRow(QueueRow):
     decision_maker_known: bool
     last_note: str | None
     lead_id: UUID | None
-
-
-def _urgency_rank() -> Any:
-    """The rank of the company's most urgent live lead (0 high), or one past the last without one."""
-    rank = case(URGENCY_RANK, value=leads.c.urgency, else_=len(URGENCY_RANK))
-    most_urgent = (
-        select(rank)
-        .where(leads.c.company_id == companies.c.company_id, leads.c.status.in_(LIVE_LEAD))
-        .order_by(rank)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(most_urgent, len(URGENCY_RANK))
 
 
 def _open_lead() -> Any:
@@ -65,23 +51,6 @@ def _open_lead() -> Any:
         .limit(1)
         .scalar_subquery()
     )
-
-
-def _decision_maker_known() -> ColumnElement[bool]:
-    # A correlated lookup by the contacts' company index, not EXISTS: PostgreSQL turns an EXISTS here into
-    # a hash of every decision maker of every company (a scan of all contacts per section: 11 ms at 10,000
-    # companies, growing with them) where the rows of one queue need a few hundred index probes.
-    first = (
-        select(contacts.c.contact_id)
-        .where(
-            contacts.c.company_id == companies.c.company_id,
-            contacts.c.is_decision_maker.is_(True),
-            contacts.c.archived.is_(False),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
-    return first.is_not(None)
 
 
 def _last_note() -> Any:
@@ -100,21 +69,22 @@ def _last_note() -> Any:
 
 
 def _extras() -> tuple[Any, ...]:
-    urgency = _urgency_rank()
     return (
         companies.c.round,
-        urgency.label("urgency_rank"),
-        _decision_maker_known().label("decision_maker_known"),
+        companies.c.lead_rank.label("urgency_rank"),
+        companies.c.decision_maker_known,
         _last_note().label("last_note"),
         _open_lead().label("lead_id"),
     )
 
 
 def _what_next() -> tuple[Any, ...]:
+    # Columns of the company's row, kept by the outreach view as leads and contacts change
+    # (projections/outreach_view.py): a section sorts its rows without a lookup per company.
     return (
-        _urgency_rank(),
+        companies.c.lead_rank,
         case(STAGE_RANK, value=companies.c.stage, else_=len(STAGE_RANK)),
-        case((_decision_maker_known(), 0), else_=1),
+        companies.c.decision_maker_known.desc(),
     )
 
 
@@ -144,20 +114,14 @@ def call_list(
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
     conditions = _conditions(today)
     mine = _mine(view, user_id, today)
-    return {
-        name: _finished(
-            fetch(
-                view,
-                select(*ROW, *_extras())
-                .where(mine, conditions[name])
-                .order_by(*ORDER[name], companies.c.company_id)
-                .limit(limit),
-            ),
-            name,
-            today,
-        )
-        for name in sections
-    }
+    found = {}
+    for name in sections:
+        order = (*ORDER[name], companies.c.company_id)
+        # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
+        shown = select(companies.c.company_id).where(mine, conditions[name]).order_by(*order).limit(limit).subquery()
+        query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
+        found[name] = _finished(fetch(view, query.order_by(*order)), name, today)
+    return found
 
 
 def call_row(view: OutreachView, company_id: UUID, today: date) -> CallRow | None:

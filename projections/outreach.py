@@ -1,4 +1,4 @@
-"""Outreach read model: companies with their stage and next step, contacts, attempts, partners.
+"""Outreach read model: companies with their stage and next step, contacts, attempts, partners, live leads.
 
 The tables are in projections/outreach_tables.py, the writes in outreach_view.py; the
 pipeline, the recruiter's queue, the company list and the department overlap are
@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 from crm.attempts import OutreachAttempt
 from crm.companies import Company
 from crm.contacts import Contact
+from crm.leads import Lead
 from crm.partners import ChannelPartner
 from projections.base import UPSTREAM, CrmProjection
 from projections.outreach_view import OutreachView
@@ -43,6 +44,8 @@ CONSUMED = (
     OutreachAttempt.Logged,
     OutreachAttempt.Corrected,
     OutreachAttempt.Voided,
+    Lead.Shared,
+    Lead.Declined,
     ChannelPartner.Registered,
     ChannelPartner.Renamed,
     ChannelPartner.Archived,
@@ -167,6 +170,14 @@ class OutreachProjection(CrmProjection[OutreachView]):
     @apply.register
     def attempt_voided(self, event: OutreachAttempt.Voided, tracking: Tracking) -> None:
         self.view.update_attempt(event, voided=True)
+
+    @apply.register
+    def lead_shared(self, event: Lead.Shared, tracking: Tracking) -> None:
+        self.view.share_lead(event)
+
+    @apply.register
+    def lead_declined(self, event: Lead.Declined, tracking: Tracking) -> None:
+        self.view.decline_lead(event)
 
     @apply.register
     def partner_registered(self, event: ChannelPartner.Registered, tracking: Tracking) -> None:

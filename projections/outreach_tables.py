@@ -43,7 +43,14 @@ companies = Table(
     Column("next_follow_up", Date),
     Column("register_ceased", Boolean, nullable=False),
     Column("register_protected", Boolean, nullable=False),
+    # What the call list orders by, kept on the row so a section sorts plain columns (projections/call_list.py):
+    # the rank of the most urgent live lead (URGENCY_RANK, one past the last without one), from rm_live_leads,
+    # and whether a current decision maker is among the contacts.
+    Column("lead_rank", Integer, nullable=False),
+    Column("decision_maker_known", Boolean, nullable=False),
     Index("rm_companies_stage", "stage", "owner_id"),
+    # A user's queue: their companies, and those without an owner whose last attempt they made.
+    Index("rm_companies_queue", "owner_id", "last_attempt_user_id"),
     # The board's first cards of a stage, longest there first, read in order instead of sorting the whole stage.
     Index("rm_companies_board", "stage", "stage_since", "name", "company_id"),
     # The stalled list, longest without an attempt first: read in order, stopping at its limit.
@@ -132,6 +139,15 @@ attempts = Table(
     Column("voided", Boolean, nullable=False),
     Index("rm_attempts_company", "company_id", "round", "occurred_on"),
     Index("rm_attempts_occurred", "occurred_on"),
+)
+
+# The leads about a company that are not declined (shared, or claimed): what its lead_rank is the least of.
+live_leads = Table(
+    "rm_live_leads",
+    metadata,
+    Column("lead_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False, index=True),
+    Column("urgency_rank", Integer, nullable=False),
 )
 
 partners = Table(

@@ -23,10 +23,21 @@ from crm.attempts import OutreachAttempt
 from crm.clock import local_date
 from crm.companies import Company
 from crm.contacts import Contact
+from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.vocabulary import ERASED_PERSON
 from projections.base import View
-from projections.outreach_tables import COUNTED, attempts, companies, company_counts, contacts, partners, workplaces
+from projections.leads import URGENCY_RANK
+from projections.outreach_tables import (
+    COUNTED,
+    attempts,
+    companies,
+    company_counts,
+    contacts,
+    live_leads,
+    partners,
+    workplaces,
+)
 from projections.reading import fold, search_key
 from projections.schema import utc_naive
 
@@ -34,11 +45,15 @@ CountKey = tuple[Any, ...]
 Row = dict[str, Any]
 # Keys named in one statement: well within every database's parameter limit.
 KEYS_PER_READ = 500
+# A company's lead_rank without a live lead: after every urgency.
+NO_LEAD = len(URGENCY_RANK)
 
 # The attempts' events (besides a new round) whose companies' attempts are read with the batch's rows: each
 # works out the company's next step again.
 RECOUNTING = (OutreachAttempt.Corrected, OutreachAttempt.Voided)
 CREATING = (Company.Registered, Contact.Registered, OutreachAttempt.Logged)
+# Events of a contact or a lead that move the call list's order on their company's row.
+ORDERING = (Lead.Shared, Lead.Declined)
 
 
 def count_key(values: Mapping[str, Any]) -> CountKey:
@@ -106,6 +121,7 @@ class Rows:
         self.stored: dict[Any, Row] = {}  # the rows as read, before the batch changed them
         self.looked_up: set[Any] = set()
         self.changed: dict[Any, None] = {}  # ordered: written back in the order first changed
+        self.removed: dict[Any, None] = {}
 
     def missing(self, keys: Iterable[Any]) -> set[Any]:
         return {key for key in keys if key not in self.looked_up}
@@ -125,9 +141,16 @@ class Rows:
     def add(self, row: Row) -> None:
         key = row[self.key]
         self.rows[key] = row
-        self.stored.pop(key, None)  # a key made twice is inserted, not replaced: refused, as one at a time
+        if key not in self.removed:
+            self.stored.pop(key, None)  # a key made twice is inserted, not replaced: refused, as one at a time
         self.looked_up.add(key)
         self.changed[key] = None
+
+    def remove(self, key: Any) -> None:
+        """The row gone: deleted at the batch's end if it was stored, forgotten if made in the batch."""
+        self.rows.pop(key, None)
+        self.changed.pop(key, None)
+        self.removed[key] = None
 
     def change(self, key: Any, values: Mapping[str, Any]) -> Row | None:
         """The row with the values applied; None (and nothing changed) when the view has no such row."""
@@ -139,7 +162,7 @@ class Rows:
 
     def write(self, session: Session, view: View) -> None:
         """Delete the changed rows stored before, and buffer every changed row for the view's insert."""
-        replaced = [key for key in self.changed if key in self.stored]
+        replaced = [key for key in {**self.changed, **self.removed} if key in self.stored]
         for keys in chunks(replaced):
             session.execute(self.table.delete().where(self.table.c[self.key].in_(keys)))
         view.buffer_many(self.table, [self.rows[key] for key in self.changed])
@@ -149,9 +172,9 @@ class OutreachView(View):
     name = "outreach"
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
     # 5: archived channel partners; 6: counters of companies per stage and dimensions, indexes of the board and
-    # the stalled list
-    version = 6
-    view_tables = (companies, company_counts, workplaces, contacts, attempts, partners)
+    # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads)
+    version = 7
+    view_tables = (companies, company_counts, workplaces, contacts, attempts, partners, live_leads)
     # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
     reads_also = ("users", "leads", "agreements")
 
@@ -163,6 +186,9 @@ class OutreachView(View):
         self._companies = Rows(companies, "company_id")
         self._contacts = Rows(contacts, "contact_id")
         self._attempts = Rows(attempts, "attempt_id")
+        self._live_leads = Rows(live_leads, "lead_id")
+        self._contacts_read: set[UUID] = set()  # the companies whose stored contacts have been read
+        self._leads_read: set[UUID] = set()  # the companies whose stored live leads have been read
         self._attempts_of: dict[UUID, dict[UUID, None]] = {}  # each company's attempts held here
         self._attempts_read: set[UUID] = set()  # the companies whose stored attempts have been read
         self._workplaces_added: dict[str, Row] = {}
@@ -181,7 +207,9 @@ class OutreachView(View):
         recounted: set[UUID] = set()
         for event in events:
             if isinstance(event, CREATING):
-                if isinstance(event, OutreachAttempt.Logged):
+                if isinstance(event, OutreachAttempt.Logged) or (
+                    isinstance(event, Contact.Registered) and event.is_decision_maker
+                ):
                     company_ids.add(event.company_id)
             elif isinstance(event, Company.Event):
                 company_ids.add(event.originator_id)
@@ -192,6 +220,8 @@ class OutreachView(View):
             elif isinstance(event, RECOUNTING):
                 company_ids.add(event.company_id)
                 recounted.add(event.company_id)
+            elif isinstance(event, ORDERING):
+                company_ids.add(event.company_id)
         company_ids = self._companies.missing(company_ids)
         contact_ids = self._contacts.missing(contact_ids)
         recounted -= self._attempts_read
@@ -229,7 +259,7 @@ class OutreachView(View):
         for keys in chunks(removed):
             session.execute(workplaces.delete().where(workplaces.c.workplace_id.in_(keys)))
         self.buffer_many(workplaces, list(self._workplaces_added.values()))
-        for table in (self._companies, self._contacts, self._attempts):
+        for table in (self._companies, self._contacts, self._attempts, self._live_leads):
             table.write(session, self)
         super().flush(session)
         recount(session, deltas)
@@ -268,6 +298,8 @@ class OutreachView(View):
             last_touched_on=local_date(event.timestamp),
             register_ceased=False,
             register_protected=False,
+            lead_rank=NO_LEAD,
+            decision_maker_known=False,
         )
         self._companies.add(row)
 
@@ -330,16 +362,66 @@ class OutreachView(View):
                 archived=False,
             )
         )
+        if event.is_decision_maker:
+            self._change_call_order(event.company_id, decision_maker_known=True)
 
     def update_contact(self, event: Any, **values: Any) -> None:
         if "name" in values:
             values["search_name"] = search_key(values["name"])
             values["search_folded"] = fold(values["name"])
-        self._contacts.change(event.originator_id, {**values, "version": event.originator_version})
+        row = self._contacts.change(event.originator_id, {**values, "version": event.originator_version})
+        if row is not None and ("is_decision_maker" in values or "archived" in values):
+            self._refresh_decision_maker(row["company_id"])
 
     def erase_contact(self, event: Contact.Erased) -> None:
         """The person's row stays, so lists show "slettet person" where they stood; nothing of them is left in it."""
         self.update_contact(event, name=ERASED_PERSON, search_name="", phone=None, email=None, archived=True)
+
+    # --- the call list's order (projections/call_list.py) ---------------------------------------
+    def _company_row(self, company_id: UUID) -> Row | None:
+        if company_id not in self._companies.looked_up:
+            with self.transaction(commit=True) as session:
+                self._companies.load(session, {company_id})
+        return self._companies.rows.get(company_id)
+
+    def _change_call_order(self, company_id: UUID, **values: Any) -> None:
+        """Change columns of the call list's order, which no other write touches. Not the company's version:
+        the event is a contact's or a lead's."""
+        if self._company_row(company_id) is not None:
+            self._companies.change(company_id, values)
+
+    def _held_of_company(self, held: Rows, read: set[UUID], company_id: UUID) -> list[Row]:
+        """Every row of `held` (contacts or live leads) about the company: those stored, read once, and the batch's."""
+        if company_id not in read:
+            read.add(company_id)
+            with self.transaction(commit=True) as session:
+                held.found(
+                    row
+                    for row in read_rows(session, held.table, "company_id", {company_id})
+                    if row[held.key] not in held.removed
+                )
+        return [row for row in held.rows.values() if row["company_id"] == company_id]
+
+    def _refresh_decision_maker(self, company_id: UUID) -> None:
+        """Whether the company has a current decision maker, after one of its contacts changed."""
+        people = self._held_of_company(self._contacts, self._contacts_read, company_id)
+        known = any(person["is_decision_maker"] and not person["archived"] for person in people)
+        self._change_call_order(company_id, decision_maker_known=known)
+
+    def share_lead(self, event: Lead.Shared) -> None:
+        """A live lead: the company's lead_rank becomes its urgency's when that is more urgent."""
+        rank = URGENCY_RANK.get(event.urgency, NO_LEAD)
+        self._live_leads.add(dict(lead_id=event.originator_id, company_id=event.company_id, urgency_rank=rank))
+        row = self._company_row(event.company_id)
+        if row is not None and row["lead_rank"] > rank:
+            self._companies.change(event.company_id, {"lead_rank": rank})
+
+    def decline_lead(self, event: Lead.Declined) -> None:
+        """No longer live: the company's lead_rank is that of its most urgent lead still live."""
+        live = self._held_of_company(self._live_leads, self._leads_read, event.company_id)
+        self._live_leads.remove(event.originator_id)
+        rest = [lead["urgency_rank"] for lead in live if lead["lead_id"] != event.originator_id]
+        self._change_call_order(event.company_id, lead_rank=min(rest, default=NO_LEAD))
 
     # --- attempts ------------------------------------------------------------------------
     def add_attempt(self, event: OutreachAttempt.Logged) -> None:

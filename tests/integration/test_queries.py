@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
 import projections
 from crm.agreements import PartnershipAgreement
+from crm.commands.leads import NewCompany
 from crm.permissions import SYSTEM_ACTOR_ID
+from projections.call_list import RANK_TO_URGENCY, STAGE_RANK
+from projections.leads import URGENCY_RANK
 from tests.support import SOLTOFT_PLEJE_CVR, Team, hansen_transport, make_team
 
 MONDAY = date(2026, 3, 2)
@@ -320,3 +323,101 @@ class TestQueuePage:
         assert [r["company_id"] for page in pages for r in page] == [r["company_id"] for r in whole]
         assert [len(page) for page in pages] == [2, 2, len(whole) - 4]
         assert projections.queue_page(town.outreach, recruiter, day, "overdue", 10**9, per_page=2) == []
+
+
+class TestCallListOrder:
+    """The call list orders by the company's most urgent live lead and whether a decision maker is known:
+    columns the outreach view keeps on the company's row, which must follow every lead and contact."""
+
+    DAY = MONDAY + timedelta(days=3)
+
+    def expected(self, town, company_ids):
+        """Each company's lead rank and known decision maker as the leads and the contacts say, and the
+        due-today section in the call list's order worked out from them."""
+        leads = town.projector["leads"]
+        people = projections.current_contacts(town.outreach, company_ids)
+        facts = {}
+        for company_id in company_ids:
+            live = [lead["urgency"] for lead in leads.of_company(company_id) if lead["status"] != "declined"]
+            rank = min((URGENCY_RANK[urgency] for urgency in live), default=len(URGENCY_RANK))
+            known = any(person["is_decision_maker"] for person in people[company_id])
+            facts[company_id] = (rank, known)
+        rows = {row["company_id"]: row for row in projections.call_list(town.outreach, None, self.DAY)["due_today"]}
+        order = sorted(
+            company_ids,
+            key=lambda c: (
+                facts[c][0],
+                STAGE_RANK[rows[c]["stage"]],
+                not facts[c][1],
+                rows[c]["name"],
+                c,
+            ),
+        )
+        return facts, order
+
+    def check(self, town, company_ids):
+        town.projector.catch_up()
+        facts, order = self.expected(town, company_ids)
+        listed = projections.call_list(town.outreach, town.team.recruiter, self.DAY)["due_today"]
+        assert [row["company_id"] for row in listed] == order
+        for row in listed:
+            rank, known = facts[row["company_id"]]
+            assert (row["lead_urgency"], row["decision_maker_known"]) == (RANK_TO_URGENCY.get(rank), known)
+            swapped = projections.call_row(town.outreach, row["company_id"], self.DAY)
+            assert (swapped["lead_urgency"], swapped["decision_maker_known"]) == (RANK_TO_URGENCY.get(rank), known)
+        limited = projections.call_list(town.outreach, town.team.recruiter, self.DAY, limit=2)["due_today"]
+        assert [row["company_id"] for row in limited] == order[:2]
+        offered = projections.to_call(town.outreach, town.team.recruiter, self.DAY, called_since=datetime.now(UTC))
+        assert [c for c in offered if c in company_ids] == order
+        return facts
+
+    def test_the_order_follows_leads_shared_claimed_and_declined_and_decision_makers_added_and_gone(self, town):
+        app, recruiter, consultant = town.app, town.team.recruiter, town.team.consultant
+        # Registered, with people and leads, before the view applies any of it: one batch.
+        ids = [app.register_company(recruiter, name=f"Ring {n}", industry="care", owner_id=recruiter) for n in range(5)]
+        for company_id in ids:
+            app.log_attempt(recruiter, company_id, "call", "no_answer", next_follow_up=self.DAY)
+        decider = app.register_contact(recruiter, ids[3], "Kim Dam", "top_management", is_decision_maker=True)
+        other = app.register_contact(recruiter, ids[4], "Eva Ny", "hr")
+        low = app.share_lead(consultant, ids[2], "Lidt sygefravær", urgency="low")
+        facts = self.check(town, ids)
+        assert [facts[c] for c in ids] == [(3, False), (3, False), (2, False), (3, True), (3, False)]
+
+        normal = app.share_lead(consultant, ids[0], "Sygefravær", urgency="normal")
+        high = app.share_lead(consultant, ids[0], "Højt sygefravær", urgency="high")
+        app.share_lead(consultant, ids[0], "Lidt", urgency="low")
+        assert self.check(town, ids)[ids[0]] == (0, False)
+        app.claim_lead(recruiter, high)
+        app.decline_lead(recruiter, normal, reason="Kendt i forvejen")
+        assert self.check(town, ids)[ids[0]] == (0, False)  # claimed is still live
+        urgent = app.share_lead(consultant, ids[1], "Højt sygefravær", urgency="high")
+        app.share_lead(consultant, ids[1], "Sygefravær", urgency="normal")
+        assert self.check(town, ids)[ids[1]] == (0, False)
+        app.decline_lead(recruiter, urgent, reason="Kendt i forvejen")
+        assert self.check(town, ids)[ids[1]] == (1, False)
+        app.decline_lead(recruiter, low, reason="Kendt i forvejen")
+        assert self.check(town, ids)[ids[2]] == (3, False)
+
+        app.change_contact_role(recruiter, other, "top_management", True)
+        assert self.check(town, ids)[ids[4]] == (3, True)
+        app.archive_contact(recruiter, decider)
+        assert self.check(town, ids)[ids[3]] == (3, False)
+        second = app.register_contact(recruiter, ids[4], "Ole Ny", "top_management", is_decision_maker=True)
+        app.change_contact_role(recruiter, other, "hr", False)
+        assert self.check(town, ids)[ids[4]] == (3, True)  # the other decision maker is still there
+        app.erase_contact(town.team.project_lead, second, "art17_1_c_objection", reason="Sag 2026-14")
+        assert self.check(town, ids)[ids[4]] == (3, False)
+
+    def test_a_lead_about_a_new_company_ranks_it_in_the_same_batch(self, town):
+        app = town.app
+        lead = app.share_lead(
+            town.team.consultant,
+            None,
+            "Ny virksomhed med sygefravær",
+            urgency="high",
+            new_company=NewCompany(name="Ny Vognmand", industry="transport"),
+        )
+        town.projector.catch_up()
+        company_id = town.projector["leads"].lead(lead)["company_id"]
+        row = projections.call_row(town.outreach, company_id, self.DAY)
+        assert (row["lead_urgency"], row["decision_maker_known"]) == ("high", False)

@@ -56,6 +56,12 @@ class View(SQLAlchemyTrackingRecorder):
     # The other views whose tables this view's queries join: reading this view reads them too,
     # so a request that brings this view up to date brings them up to date as well.
     reads_also: ClassVar[tuple[str, ...]] = ()
+    # Indexes (by their names on the logical tables) that nothing reads while the view applies events:
+    # a generation being built is filled without them, and they are made when it goes live (a bulk load
+    # and then one sort per index costs less than keeping each index in order row by row).
+    deferred_indexes: ClassVar[frozenset[str]] = frozenset()
+    # Columns the planner needs no statistics of (long text no query compares as stored): not sampled on PostgreSQL.
+    unanalysed_columns: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -172,7 +178,9 @@ class View(SQLAlchemyTrackingRecorder):
         """Make this generation the one every query reads, and drop the generations before it."""
         tables = self.tables_of_generation
         mine = self.bound_generation
-        generations.analyze(self.engine, [physical.name for physical in tables.values()])
+        if self.deferred_indexes:
+            generations.create_indexes(self.engine, tables.values(), self._deferred_in_generation())
+        generations.analyze(self.engine, tables.values(), self.unanalysed_columns)
         with generations.not_writing(), self.datastore.transaction(commit=True) as session:
             if self.lock_position(session, even_if_failed=True) is None:
                 return False  # dropped meanwhile: a newer generation went live
@@ -204,7 +212,13 @@ class View(SQLAlchemyTrackingRecorder):
 
     def _bind(self, generation: int) -> None:
         self.generation = generation
-        generations.create_generation_tables(self.engine, self.tables_of_generation)
+        state = self.state() if self.deferred_indexes else None
+        deferred = self._deferred_in_generation() if state is not None and not state.live else frozenset()
+        generations.create_generation_tables(self.engine, self.tables_of_generation, deferred)
+
+    def _deferred_in_generation(self) -> frozenset[str]:
+        """The deferred indexes by the names they have in this view's generation."""
+        return frozenset(generations.physical_name(name, self.bound_generation) for name in self.deferred_indexes)
 
     def _new_generation(self) -> int:
         for _ in range(20):

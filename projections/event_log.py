@@ -121,6 +121,8 @@ class EventIndexView(View):
     name = "audit_events"
     view_tables = (audit_events,)
     reads_also = ("timeline",)  # the company filter
+    # The filters' indexes: read by the audit screens, never while applying.
+    deferred_indexes = frozenset(str(index.name) for index in audit_events.indexes)
 
     def add(self, notification: Notification) -> None:
         self.buffer(audit_events, index_row(notification.id, notification.topic, notification.state))

@@ -44,9 +44,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import quoted_name
 
-from storage.ddl import DDL_LOCK_KEY, create_tables
+from storage.ddl import DDL_LOCK_KEY, create_tables, schema_lock
 
 registry_metadata = MetaData()
 registry = Table(
@@ -114,8 +115,12 @@ def physical_tables(tables: tuple[Table, ...], generation: int) -> dict[Table, T
     return copies
 
 
-def create_generation_tables(engine: Engine, tables: dict[Table, Table]) -> None:
-    physical = list(tables.values())
+def create_generation_tables(
+    engine: Engine, tables: dict[Table, Table], deferred: frozenset[str] = frozenset()
+) -> None:
+    """Create the generation's tables that are missing, leaving out the indexes named in `deferred` (as the
+    generation names them): a generation being built fills faster without them; `create_indexes` adds them."""
+    physical = _without(tuple(tables.values()), deferred) if deferred else list(tables.values())
     try:
         create_tables(engine, physical[0].metadata, physical)
     except Exception:
@@ -123,6 +128,28 @@ def create_generation_tables(engine: Engine, tables: dict[Table, Table]) -> None
         existing = set(inspect(engine).get_table_names())
         if not all(table.name in existing for table in physical):
             raise
+
+
+@lru_cache(maxsize=64)
+def _without(tables: tuple[Table, ...], deferred: frozenset[str]) -> list[Table]:
+    """Copies of the tables without the deferred indexes."""
+    metadata = MetaData()
+    copies = []
+    for table in tables:
+        copy = table.to_metadata(metadata)
+        for index in [i for i in copy.indexes if i.name in deferred]:
+            copy.indexes.discard(index)
+        copies.append(copy)
+    return copies
+
+
+def create_indexes(engine: Engine, tables: Iterable[Table], names: frozenset[str]) -> None:
+    """Create the tables' indexes named in `names` (as the generation names them) where they are missing."""
+    with schema_lock(engine) as connection:
+        for table in tables:
+            for index in table.indexes:
+                if index.name in names:
+                    connection.execute(CreateIndex(index, if_not_exists=True))
 
 
 # --- writing a generation ---------------------------------------------------------------------------
@@ -198,13 +225,20 @@ def point_views_at(connection: Connection, tables: dict[Table, Table]) -> None:
         connection.execute(text(f"CREATE VIEW {logical.name} AS SELECT * FROM {physical.name}"))  # noqa: S608  # nosec B608  # names of our own tables, no input
 
 
-def analyze(engine: Engine, names: Iterable[str]) -> None:
+def analyze(engine: Engine, tables: Iterable[Table], skipped: frozenset[str] = frozenset()) -> None:
     """Gather the planner's statistics of freshly filled tables, as autovacuum would later (or never, where it
     is off): a generation that goes live full of rows would otherwise be read with plans made for an empty
-    table (on PostgreSQL an EXISTS over an unanalysed table of 250,000 rows scanned it all: 80 ms, not 0.02)."""
+    table (on PostgreSQL an EXISTS over an unanalysed table of 250,000 rows scanned it all: 80 ms, not 0.02).
+
+    PostgreSQL leaves the columns named in `skipped` out: long text that no query compares as it is stored
+    (sampling it cost about as much as the rest of the timeline's columns together)."""
     with engine.begin() as connection:
-        for name in names:
-            connection.execute(text(f"ANALYZE {name}"))
+        for table in tables:
+            columns = [c.name for c in table.columns if c.name not in skipped]
+            if engine.dialect.name == "postgresql" and len(columns) < len(table.columns):
+                connection.execute(text(f"ANALYZE {table.name} ({', '.join(columns)})"))
+            else:
+                connection.execute(text(f"ANALYZE {table.name}"))
 
 
 def drop_tables(connection: Connection, names: Iterable[str]) -> None:

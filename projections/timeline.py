@@ -14,6 +14,7 @@ carries the name from there when it is read.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from functools import singledispatchmethod
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Column, DateTime, Index, String, Table, Text, Uuid, and_, bindparam, func, select
@@ -87,18 +89,46 @@ def event_data(event: Any) -> str:
     A contact's name, phone and e-mail are left out; of a change to them, only which fields changed.
     """
     values: dict[str, Any] = {}
+    plain = True
     for name in _own_fields(type(event)):
         value = getattr(event, name)  # a field missing from an older event reads its class default
         kind = type(value)
-        # What _plain would make of the usual ids and dates, without the encoder calling back for each.
-        if kind is UUID:
-            value = str(value)
-        elif kind is datetime or kind is date:
-            value = value.isoformat()
+        if kind is float or kind is dict or kind is list or kind is tuple:
+            plain = plain and _finite(value)
         values[name] = value
     if aggregate_of(type(event)) == "contact" and isinstance(values.get("changes"), dict):
         values["changes"] = sorted(values["changes"])
+    if plain:
+        try:
+            return orjson.dumps(values, default=_plain, option=_ORJSON).decode()
+        except orjson.JSONEncodeError:
+            pass  # an integer beyond 64 bits, a key that is not text, a value of another type: as the json module
     return _ENCODE(values)
+
+
+# orjson writes ids as str() does; dates, datetimes and subclasses of the JSON types go to `_plain`, as with
+# the json module, and a dataclass too (which it refuses, as the json module does).
+_ORJSON = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def _finite(value: Any) -> bool:
+    """False when a float that is NaN or infinite is in the value: orjson writes it as null, json as NaN."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is float and not math.isfinite(item):
+            return False
+        if kind is dict:
+            pending.extend(item.values())
+        elif kind is list or kind is tuple:
+            pending.extend(item)
+    return True
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -142,6 +172,9 @@ class TimelineView(View):
     version = 2
     view_tables = (subjects, timeline)
     reads_also = ("outreach",)  # a contact's name beside the entry of their registration
+    deferred_indexes = frozenset({"rm_timeline_company"})  # read by the screens, never while applying
+    # Free text: searched as lower(reason) and lower(data) (projections/free_texts.py), never compared as stored.
+    unanalysed_columns = frozenset({"data", "reason"})
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)

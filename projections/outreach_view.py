@@ -175,6 +175,9 @@ class OutreachView(View):
     # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads)
     version = 7
     view_tables = (companies, company_counts, workplaces, contacts, attempts, partners, live_leads)
+    # Read by the screens only, never while applying (which finds rows by their keys): a rebuild fills its
+    # generation without them and makes them in one go when it goes live.
+    deferred_indexes = frozenset(str(index.name) for index in companies.indexes)
     # The department overlap names the users' departments; the call list and the follow-ups join leads and agreements.
     reads_also = ("users", "leads", "agreements")
 

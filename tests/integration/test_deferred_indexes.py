@@ -11,13 +11,27 @@ from sqlalchemy import inspect, text
 
 from projections.event_log import EventIndexProjection, audit_events
 from projections.generations import physical_name
+from projections.outreach import OutreachProjection
+from projections.outreach_tables import companies
 from projections.runner import Projector
 from projections.timeline import TimelineProjection, timeline
 from tests.support import hansen_transport, make_team
 
-VIEWS = (TimelineProjection, EventIndexProjection)
+VIEWS = (TimelineProjection, EventIndexProjection, OutreachProjection)
 DEFERRED = {
     "timeline": (timeline, {"rm_timeline_company"}),
+    "outreach": (
+        companies,
+        {
+            "rm_companies_stage",
+            "rm_companies_queue",
+            "rm_companies_board",
+            "rm_companies_stalled",
+            "rm_companies_follow_up",
+            "rm_companies_search_name",
+            "rm_companies_search_folded",
+        },
+    ),
     "audit_events": (
         audit_events,
         {

@@ -35,7 +35,7 @@ def main() -> None:
     print(f"all: {time.perf_counter() - began:.0f} s", flush=True)
     engine = app.recorder.datastore.engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE"))
+        connection.execute(text("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
 
 
 if __name__ == "__main__":

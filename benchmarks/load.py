@@ -305,7 +305,7 @@ def prepare(url: str, companies: int, attempts_per_company: int = 20) -> list[tu
     # keeps them in production (this machine's server runs with autovacuum off: a load this size would
     # otherwise be read with empty-table plans, and every search would read through the GIN pending list).
     with projector.datastore.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE"))
+        connection.execute(text("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
     users = []
     with projector.datastore.transaction(commit=False) as session:
         for i in range(20):

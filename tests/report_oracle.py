@@ -121,6 +121,23 @@ def company_rounds(view: Any, company_ids: Collection[UUID]) -> dict[UUID, list[
     return found
 
 
+def round_rows(view: Any) -> set[tuple[Any, ...]]:
+    """Every company round as the reports view sums it up (rm_report_rounds), worked out from its entries."""
+    every = {row["company_id"] for row in fetch(view, select(stage_entries.c.company_id))}
+    found = set()
+    for company_id, company in company_rounds(view, every).items():
+        for round_ in company:
+            closed = round_.closed_as((DECLINED, PARKED))
+            steps: list[date | None] = []
+            for index in range(1, len(FUNNEL_STAGES)):
+                before = round_.first(FUNNEL_STAGES[index - 1])
+                after = round_.first(FUNNEL_STAGES[index], before[0]) if before else None
+                steps += [before[1].entered_on if before else None, after[1].entered_on if after else None]
+            reached = (round_.reached_on(stage) for stage in FUNNEL_STAGES)
+            found.add((company_id, round_.number, *reached, closed.entered_on if closed else None, *steps))
+    return found
+
+
 def funnel(view: Any, criteria: ReportCriteria) -> list[FunnelStage]:
     return _funnel(company_rounds(view, companies_in_scope(view, criteria)), criteria)
 

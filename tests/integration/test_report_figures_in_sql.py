@@ -16,7 +16,7 @@ from projections.outreach_tables import attempts
 from projections.reading import fetch_one, fetch_rows
 from projections.reports import buy_in, delivery, funnel, persistence, scope
 from projections.reports.scope import DIMENSIONS, ReportCriteria
-from projections.reports.tables import stage_entries
+from projections.reports.tables import report_rounds, stage_entries
 from projections.runner import Projector
 from tests import report_oracle as oracle
 from tests.report_varied import DAYS, Varied, play_varied
@@ -100,6 +100,25 @@ def test_the_log_has_what_the_figures_must_handle(view):
     assert fetch_rows(view, same_instant)  # ties in the order of attempts, broken by their ids
     stages = {row[0] for row in fetch_rows(view, select(stage_entries.c.stage))}
     assert {"meeting", "negotiating", "partner", "completed", "ended", "declined", "parked"} <= stages
+
+
+def kept_rounds(view) -> set[tuple]:
+    return {tuple(row) for row in fetch_rows(view, select(report_rounds))}
+
+
+def test_the_rounds_kept_are_those_worked_out_from_every_stage_entry(view):
+    assert {number for _company, number, *_days in kept_rounds(view)} >= {1, 2, 3}
+    assert kept_rounds(view) == oracle.round_rows(view)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7])
+def test_the_rounds_kept_over_many_batches_are_the_same(varied, batch_size):
+    """A company's entries spread over batches (or one event a batch, as after a command): its latest round
+    is read back and carried on, as when a batch is applied again event by event to find a failing one."""
+    projector = Projector(varied.app)
+    assert projector.catch_up(["reports"], batch_size=batch_size) > 100
+    view = projector["reports"]
+    assert kept_rounds(view) == oracle.round_rows(view)
 
 
 def test_the_figures_are_those_computed_from_every_row(view, varied):

@@ -6,7 +6,7 @@ The outreach read model keeps only where a company stands now; the funnel needs 
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table, Uuid
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table, Uuid
 
 from crm.vocabulary import COMPLETED, CONTACTED, DECLINED, MEETING, NEGOTIATING, PARKED, PARTNER
 from projections.schema import metadata
@@ -17,6 +17,15 @@ FUNNEL_STAGES = (CONTACTED, MEETING, NEGOTIATING, PARTNER, COMPLETED)
 GIVEN_UP = (DECLINED, PARKED)
 # The steps of the funnel, by the position of the stage they lead into (1 to 4).
 STEPS = range(1, len(FUNNEL_STAGES))
+# The milestones counted in attempts: the first answer, a meeting, an agreement, and giving up.
+MILESTONES = ("answer", "meeting", "agreement", "given_up")
+# The column of a round's row holding the day it reached each milestone.
+MILESTONE_DAYS = {
+    "answer": "answered",
+    "meeting": f"reached_{MEETING}",
+    "agreement": f"reached_{PARTNER}",
+    "given_up": "given_up",
+}
 
 # One row per stage a company entered: registering and re-approaching enter "identified" and so begin a round.
 stage_entries = Table(
@@ -36,7 +45,9 @@ stage_entries = Table(
 # day the round entered the funnel stage or one beyond it (skipping counts as passing); `given_up`: the
 # day of its first entry into a stage that gives it up; for each step i of the funnel, `from_<i>`: the
 # day of the round's first entry into the stage before, and `to_<i>`: of its first entry into the stage
-# after that (None when it entered that stage only before).
+# after that (None when it entered that stage only before). Of its attempts (not voided): `answered`, the
+# day of the first answered one (an outcome other than "no answer"), and for each milestone,
+# `<milestone>_made`, how many were made by the day it was reached (on that day too; 0 when not reached).
 report_rounds = Table(
     "rm_report_rounds",
     metadata,
@@ -45,6 +56,23 @@ report_rounds = Table(
     *(Column(f"reached_{stage}", Date) for stage in FUNNEL_STAGES),
     Column("given_up", Date),
     *(Column(f"{end}_{i}", Date) for i in STEPS for end in ("from", "to")),
+    Column("answered", Date),
+    *(Column(f"{milestone}_made", Integer, nullable=False) for milestone in MILESTONES),
+)
+
+# Each attempt's round and day, whether it was answered and whether it was voided, as logged and corrected:
+# what the rounds' attempt counts are worked out from (the outreach view's attempts are another view's,
+# at another position in the log).
+report_attempts = Table(
+    "rm_report_attempts",
+    metadata,
+    Column("attempt_id", Uuid, primary_key=True),
+    Column("company_id", Uuid, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("answered", Boolean, nullable=False),
+    Column("voided", Boolean, nullable=False),
+    Index("rm_report_attempts_company", "company_id"),
 )
 
 # One row per delivery recorded on an agreement (the agreements read model keeps only the totals).

@@ -20,7 +20,7 @@ from projections.base import View
 from projections.outreach_tables import attempts, companies
 from projections.reading import fetch_rows
 from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
-from projections.reports.tables import MILESTONE_DAYS, MILESTONES, report_rounds
+from projections.reports.tables import MILESTONE_DAYS, MILESTONES, report_attempts, report_rounds
 from projections.users import users
 
 FOLLOW_UP_STATES = ("on_time", "late", "missed", "pending")
@@ -140,8 +140,9 @@ def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
 
 def _rounds_with_due(criteria: ReportCriteria) -> Any:
     """The company rounds with a follow-up planned for a day in the period: only their attempts are ordered."""
-    return select(attempts.c.company_id, attempts.c.round).where(
-        attempts.c.voided.is_(False), attempts.c.next_follow_up.between(criteria.start, criteria.end)
+    a = report_attempts.c
+    return select(a.company_id, a.round).where(
+        a.voided.is_(False), a.next_follow_up.between(criteria.start, criteria.end)
     )
 
 
@@ -149,8 +150,9 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
     """Per recruiter, the follow-ups they planned for a day in the period: on time when the company's next
     attempt came by that day, late when after it, missed when none came and the day is before `today`.
 
-    The next attempt is the next of the company round in the order they happened, whoever made it."""
-    a = attempts.c
+    The next attempt is the next of the company round in the order they happened, whoever made it. The
+    attempts are the reports view's own (rm_report_attempts), indexed by the day of their follow-up."""
+    a = report_attempts.c
     # The window orders every attempt of those rounds, so it carries only the columns it needs.
     planned = (
         select(
@@ -162,7 +164,11 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
             .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at, a.attempt_id))
             .label("next_on"),
         )
-        .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))
+        .where(
+            a.voided.is_(False),
+            a.company_id.in_(scope_ids(criteria)),
+            tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)),
+        )
         .subquery("planned")
     )
     p = planned.c

@@ -60,9 +60,9 @@ report_rounds = Table(
     *(Column(f"{milestone}_made", Integer, nullable=False) for milestone in MILESTONES),
 )
 
-# Each attempt's round and day, whether it was answered and whether it was voided, as logged and corrected:
-# what the rounds' attempt counts are worked out from (the outreach view's attempts are another view's,
-# at another position in the log).
+# Each attempt's round and day, whether it was answered, whether it was voided, who made it when and the
+# follow-up it planned, as logged and corrected: what the rounds' attempt counts and the follow-ups kept are
+# worked out from (the outreach view's attempts are another view's, at another position in the log).
 report_attempts = Table(
     "rm_report_attempts",
     metadata,
@@ -72,7 +72,11 @@ report_attempts = Table(
     Column("occurred_on", Date, nullable=False),
     Column("answered", Boolean, nullable=False),
     Column("voided", Boolean, nullable=False),
-    Index("rm_report_attempts_company", "company_id"),
+    Column("user_id", Uuid, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("next_follow_up", Date),
+    Index("rm_report_attempts_round", "company_id", "round"),
+    Index("rm_report_attempts_due", "next_follow_up"),
 )
 
 # One row per delivery recorded on an agreement (the agreements read model keeps only the totals).

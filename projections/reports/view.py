@@ -41,7 +41,12 @@ NO_ANSWER = "no_answer"
 UPDATE_ATTEMPT = (
     report_attempts.update()
     .where(report_attempts.c.attempt_id == bindparam("b_attempt_id"))
-    .values(occurred_on=bindparam("b_occurred_on"), answered=bindparam("b_answered"), voided=bindparam("b_voided"))
+    .values(
+        occurred_on=bindparam("b_occurred_on"),
+        answered=bindparam("b_answered"),
+        voided=bindparam("b_voided"),
+        next_follow_up=bindparam("b_next_follow_up"),
+    )
 )
 
 
@@ -125,11 +130,14 @@ class ReportsView(View):
             occurred_on=event.occurred_on,
             answered=event.outcome != NO_ANSWER,
             voided=False,
+            user_id=event.user_id,
+            recorded_at=utc_naive(event.timestamp),
+            next_follow_up=event.next_follow_up,
         )
         self._counted.add(event.company_id)
 
     def change_attempt(self, event: Any, **values: Any) -> None:
-        """An attempt corrected (its day, its outcome) or voided; logged in this batch or read back."""
+        """An attempt corrected (its day, its outcome, its follow-up) or voided; logged in this batch or read back."""
         row = self._new_attempts.get(event.originator_id) or self._changed_attempts.get(event.originator_id)
         if row is None:
             # Within the batch's transaction: an attempt of an earlier event flushed in it is read too.
@@ -154,7 +162,7 @@ class ReportsView(View):
         if new:
             insert_rows(session, report_attempts, list(new.values()))
         if changed:
-            keys = ("attempt_id", "occurred_on", "answered", "voided")
+            keys = ("attempt_id", "occurred_on", "answered", "voided", "next_follow_up")
             session.execute(UPDATE_ATTEMPT, [{f"b_{key}": row[key] for key in keys} for row in changed.values()])
         if not touched:
             return
@@ -289,8 +297,9 @@ class ReportsProjection(CrmProjection[ReportsView]):
     def attempt_corrected(self, event: OutreachAttempt.Corrected, tracking: Tracking) -> None:
         changes = event.changes
         values: dict[str, Any] = {}
-        if "occurred_on" in changes:
-            values["occurred_on"] = changes["occurred_on"]
+        for kept in ("occurred_on", "next_follow_up"):
+            if kept in changes:
+                values[kept] = changes[kept]
         if "outcome" in changes:
             values["answered"] = changes["outcome"] != NO_ANSWER
         if values:

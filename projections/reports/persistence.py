@@ -1,6 +1,8 @@
 """Persistence: how many attempts it took, what each channel brought, and whether follow-ups were kept.
 
-Attempts are those of the outreach read model, voided ones left out. With a recruiter or a
+Voided attempts are left out. Outcomes by channel count the outreach read model's attempts; attempts up to
+each milestone, the reports view's rounds (counted there as attempts come in); follow-ups, the reports
+view's own record of the attempts, which finds those due in the period by an index. With a recruiter or a
 department among the criteria, outcomes by channel and follow-ups count only that recruiter's
 (department's) attempts. Each figure is one query that groups and counts in the database, with the
 companies in scope as a subquery, so a page reads rows of the figures' size, not one per attempt.

@@ -121,6 +121,35 @@ def company_rounds(view: Any, company_ids: Collection[UUID]) -> dict[UUID, list[
     return found
 
 
+def round_rows(view: Any) -> set[tuple[Any, ...]]:
+    """Every company round as the reports view sums it up (rm_report_rounds), worked out from its stage
+    entries and from the outreach view's attempts."""
+    every = {row["company_id"] for row in fetch(view, select(stage_entries.c.company_id))}
+    made: dict[tuple[UUID, int], list[dict[str, Any]]] = {}
+    for attempt in fetch(view, select(attempts).where(attempts.c.voided.is_(False))):
+        made.setdefault((attempt["company_id"], attempt["round"]), []).append(attempt)
+    found = set()
+    for company_id, company in company_rounds(view, every).items():
+        for round_ in company:
+            closed = round_.closed_as((DECLINED, PARKED))
+            steps: list[date | None] = []
+            for index in range(1, len(FUNNEL_STAGES)):
+                before = round_.first(FUNNEL_STAGES[index - 1])
+                after = round_.first(FUNNEL_STAGES[index], before[0]) if before else None
+                steps += [before[1].entered_on if before else None, after[1].entered_on if after else None]
+            reached = [round_.reached_on(stage) for stage in FUNNEL_STAGES]
+            in_round = made.get((company_id, round_.number), [])
+            answers = [a["occurred_on"] for a in in_round if a["outcome"] != "no_answer"]
+            answered = min(answers) if answers else None
+            given_up = closed.entered_on if closed else None
+            counts = [
+                0 if day is None else sum(a["occurred_on"] <= day for a in in_round)
+                for day in (answered, round_.reached_on(MEETING), round_.reached_on(PARTNER), given_up)
+            ]
+            found.add((company_id, round_.number, *reached, given_up, *steps, answered, *counts))
+    return found
+
+
 def funnel(view: Any, criteria: ReportCriteria) -> list[FunnelStage]:
     return _funnel(company_rounds(view, companies_in_scope(view, criteria)), criteria)
 

@@ -145,6 +145,8 @@ LABELS = {
         "rm_deliveries": _l("deliveries (reports)"),
         "rm_leads": _l("leads"),
         "rm_partners": _l("channel partners"),
+        "rm_report_attempts": _l("attempts by round (reports)"),
+        "rm_report_rounds": _l("company rounds summed up (reports)"),
         "rm_requirements": _l("buy-in requirements"),
         "rm_stage_entries": _l("stages reached (reports)"),
         "rm_timeline": _l("timeline entries"),

@@ -1,6 +1,8 @@
 """Persistence: how many attempts it took, what each channel brought, and whether follow-ups were kept.
 
-Attempts are those of the outreach read model, voided ones left out. With a recruiter or a
+Voided attempts are left out. Outcomes by channel count the outreach read model's attempts; attempts up to
+each milestone, the reports view's rounds (counted there as attempts come in); follow-ups, the reports
+view's own record of the attempts, which finds those due in the period by an index. With a recruiter or a
 department among the criteria, outcomes by channel and follow-ups count only that recruiter's
 (department's) attempts. Each figure is one query that groups and counts in the database, with the
 companies in scope as a subquery, so a page reads rows of the figures' size, not one per attempt.
@@ -13,18 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, literal_column, or_, select, tuple_, union_all
+from sqlalchemy import case, func, literal_column, select, tuple_, union_all
 
-from crm.vocabulary import CHANNELS, IN_OUTREACH, MEETING, OUTCOMES, PARTNER
+from crm.vocabulary import CHANNELS, IN_OUTREACH, OUTCOMES
 from projections.base import View
 from projections.outreach_tables import attempts, companies
 from projections.reading import fetch_rows
-from projections.reports.paths import rounds_query
 from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
+from projections.reports.tables import MILESTONE_DAYS, MILESTONES, report_attempts, report_rounds
 from projections.users import users
 
-# The milestones counted in attempts: the first answer, a meeting, an agreement, and giving up.
-MILESTONES = ("answer", "meeting", "agreement", "given_up")
 FOLLOW_UP_STATES = ("on_time", "late", "missed", "pending")
 NO_ANSWER = "no_answer"
 
@@ -95,54 +95,18 @@ def attempts_until(view: View, criteria: ReportCriteria) -> list[AttemptsUntil]:
 
 
 def _attempts_until_query(criteria: ReportCriteria) -> Any:
-    """Per milestone reached in the period, how many rounds needed each number of attempts."""
-    a = attempts.c
-    # The first answer is the earliest day of an attempt that was answered at all.
-    answers = (
-        select(a.company_id, a.round, func.min(case((a.outcome != NO_ANSWER, a.occurred_on))).label("answered"))
-        .where(_valid_attempts(criteria))
-        .group_by(a.company_id, a.round)
-        .subquery("answers")
-    )
-    rounds = rounds_query(criteria).subquery("rounds")
-    days = {
-        "answer": answers.c.answered,
-        "meeting": rounds.c[f"reached_{MEETING}"],
-        "agreement": rounds.c[f"reached_{PARTNER}"],
-        "given_up": rounds.c.given_up,
-    }
-    # Only the rounds with a milestone in the period have their attempts counted.
-    milestones = (
-        select(rounds.c.company_id, rounds.c.number, *(day.label(milestone) for milestone, day in days.items()))
-        .select_from(
-            rounds.outerjoin(
-                answers, (answers.c.company_id == rounds.c.company_id) & (answers.c.round == rounds.c.number)
-            )
-        )
-        .where(or_(*(day.between(criteria.start, criteria.end) for day in days.values())))
-        .subquery("milestones")
-    )
-    m = milestones.c
-    # A round with no attempt counts none up to each milestone: its attempts are joined, not filtered.
-    made = milestones.outerjoin(attempts, (a.company_id == m.company_id) & (a.round == m.number) & a.voided.is_(False))
-    per_round = (
-        select(
-            *(func.max(m[milestone]).label(f"{milestone}_on") for milestone in MILESTONES),
-            *(
-                func.sum(case((a.occurred_on <= m[milestone], 1), else_=0)).label(f"{milestone}_made")
-                for milestone in MILESTONES
-            ),
-        )
-        .select_from(made)
-        .group_by(m.company_id, m.number)
-        .cte("per_round")
-    )
+    """Per milestone reached in the period, how many rounds needed each number of attempts, counted in the
+    rounds the reports view keeps summed up with their attempts."""
+    r = report_rounds.c
     return union_all(
         *(
             # The milestone by its position, a constant in the statement (a parameter would need a type).
-            select(literal_column(str(index)), per_round.c[f"{milestone}_made"], func.count())
-            .where(per_round.c[f"{milestone}_on"].between(criteria.start, criteria.end))
-            .group_by(per_round.c[f"{milestone}_made"])
+            select(literal_column(str(index)), r[f"{milestone}_made"], func.count())
+            .where(
+                r.company_id.in_(scope_ids(criteria)),
+                r[MILESTONE_DAYS[milestone]].between(criteria.start, criteria.end),
+            )
+            .group_by(r[f"{milestone}_made"])
             for index, milestone in enumerate(MILESTONES)
         )
     )
@@ -178,8 +142,9 @@ def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
 
 def _rounds_with_due(criteria: ReportCriteria) -> Any:
     """The company rounds with a follow-up planned for a day in the period: only their attempts are ordered."""
-    return select(attempts.c.company_id, attempts.c.round).where(
-        attempts.c.voided.is_(False), attempts.c.next_follow_up.between(criteria.start, criteria.end)
+    a = report_attempts.c
+    return select(a.company_id, a.round).where(
+        a.voided.is_(False), a.next_follow_up.between(criteria.start, criteria.end)
     )
 
 
@@ -187,8 +152,9 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
     """Per recruiter, the follow-ups they planned for a day in the period: on time when the company's next
     attempt came by that day, late when after it, missed when none came and the day is before `today`.
 
-    The next attempt is the next of the company round in the order they happened, whoever made it."""
-    a = attempts.c
+    The next attempt is the next of the company round in the order they happened, whoever made it. The
+    attempts are the reports view's own (rm_report_attempts), indexed by the day of their follow-up."""
+    a = report_attempts.c
     # The window orders every attempt of those rounds, so it carries only the columns it needs.
     planned = (
         select(
@@ -200,7 +166,11 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
             .over(partition_by=(a.company_id, a.round), order_by=(a.occurred_on, a.recorded_at, a.attempt_id))
             .label("next_on"),
         )
-        .where(_valid_attempts(criteria), tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)))
+        .where(
+            a.voided.is_(False),
+            a.company_id.in_(scope_ids(criteria)),
+            tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)),
+        )
         .subquery("planned")
     )
     p = planned.c

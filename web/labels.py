@@ -144,6 +144,7 @@ LABELS = {
         "rm_contacts": _l("contacts"),
         "rm_deliveries": _l("deliveries (reports)"),
         "rm_leads": _l("leads"),
+        "rm_live_leads": _l("live leads per company (call list)"),
         "rm_partners": _l("channel partners"),
         "rm_report_attempts": _l("attempts by round (reports)"),
         "rm_report_rounds": _l("company rounds summed up (reports)"),

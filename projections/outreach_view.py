@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy.exc
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,8 @@ CountKey = tuple[Any, ...]
 Row = dict[str, Any]
 # Keys named in one statement: well within every database's parameter limit.
 KEYS_PER_READ = 500
+# Up to this many stored rows of a table a batch changes are updated in place; more are deleted and inserted again.
+UPDATE_IN_PLACE_ROWS = 50
 # A company's lead_rank without a live lead: after every urgency.
 NO_LEAD = len(URGENCY_RANK)
 
@@ -161,11 +163,34 @@ class Rows:
         return row
 
     def write(self, session: Session, view: View) -> None:
-        """Delete the changed rows stored before, and buffer every changed row for the view's insert."""
-        replaced = [key for key in {**self.changed, **self.removed} if key in self.stored]
-        for keys in chunks(replaced):
+        """Write the batch's changes back: rows made in the batch buffered for the view's insert, stored rows
+        removed deleted, and stored rows changed updated in place when few (the catch-up after a command), else
+        deleted and inserted again with the new ones (one COPY costs less than many UPDATEs in a rebuild)."""
+        changed_stored = [key for key in self.changed if key in self.stored]
+        gone = [key for key in self.removed if key in self.stored and key not in self.changed]
+        in_place = len(changed_stored) <= UPDATE_IN_PLACE_ROWS
+        for keys in chunks(gone if in_place else gone + changed_stored):
             session.execute(self.table.delete().where(self.table.c[self.key].in_(keys)))
-        view.buffer_many(self.table, [self.rows[key] for key in self.changed])
+        if in_place:
+            self._update(session, changed_stored)
+        view.buffer_many(self.table, [self.rows[key] for key in self.changed if not (in_place and key in self.stored)])
+
+    def _update(self, session: Session, keys: Sequence[Any]) -> None:
+        """Each row's columns that differ from what was read, one executemany per set of columns changed."""
+        by_columns: dict[tuple[str, ...], list[Row]] = {}
+        for key in keys:
+            row, before = self.rows[key], self.stored[key]
+            columns = tuple(name for name, value in row.items() if before.get(name) != value)
+            if columns:
+                values = {f"new_{name}": row[name] for name in columns}
+                by_columns.setdefault(columns, []).append({"old_key": key, **values})
+        for columns, rows in by_columns.items():
+            statement = (
+                self.table.update()
+                .where(self.table.c[self.key] == bindparam("old_key"))
+                .values({name: bindparam(f"new_{name}") for name in columns})
+            )
+            session.execute(statement, rows)
 
 
 class OutreachView(View):

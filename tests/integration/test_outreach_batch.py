@@ -9,15 +9,16 @@ round after a decline, and counted dimensions that change under the counters.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from contextlib import suppress
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.errors import CrmError
-from projections import bulk
+from projections import bulk, outreach_view
 from projections.event_log import EventIndexProjection
 from projections.outreach import OutreachProjection
 from projections.outreach_tables import COUNTED, attempts, companies, company_counts
@@ -94,6 +95,35 @@ def test_a_batch_writes_what_its_events_write_one_at_a_time(log, monkeypatch):
     monkeypatch.setattr(bulk, "COPY_FROM_ROWS", 10**9)
     projector.rebuild("outreach", batch_size=60)
     assert every_row(projector) == caught_up
+
+    # Stored rows a batch changes: every one updated in place, then every one deleted and inserted again.
+    monkeypatch.setattr(outreach_view, "UPDATE_IN_PLACE_ROWS", 10**9)
+    projector.rebuild("outreach", batch_size=400)
+    assert every_row(projector) == caught_up
+    monkeypatch.setattr(outreach_view, "UPDATE_IN_PLACE_ROWS", 0)
+    projector.rebuild("outreach", batch_size=7)
+    assert every_row(projector) == caught_up
+
+
+def test_an_attempt_caught_up_updates_its_company_row_in_place(log):
+    """The catch-up after a command changes the company's row with one UPDATE of the columns that moved,
+    not a delete and an insert of the whole row (and of every index entry)."""
+    app, projector = log
+    view = projector["outreach"]
+    company = next(row for row in view.rows(companies) if row["owner_id"] and row["stage"] == "identified")
+    app.log_attempt(company["owner_id"], company["company_id"], "call", "no_answer")
+    statements: list[str] = []
+    engine = view.engine
+    record = lambda *args: statements.append(args[2])  # noqa: E731  # (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        projector.catch_up()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    touching = [s.split()[0].upper() for s in statements if re.search(r"\brm_companies__g\d+\b", s)]
+    assert "UPDATE" in touching and "DELETE" not in touching and "INSERT" not in touching
+    after = next(row for row in view.rows(companies) if row["company_id"] == company["company_id"])
+    assert (after["attempts_in_round"], after["last_outcome"]) == (company["attempts_in_round"] + 1, "no_answer")
 
 
 def test_the_counters_after_a_batch_equal_a_count_of_the_rows(log):

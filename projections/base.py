@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
@@ -25,7 +26,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import Table, delete, func, insert, inspect, or_, select
+from sqlalchemy import Table, bindparam, delete, func, insert, inspect, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SAWarning
 from sqlalchemy.orm import Session
@@ -288,9 +289,6 @@ class View(SQLAlchemyTrackingRecorder):
     def move_position(self, session: Session, notification_id: int) -> None:
         session.execute(self._own_update().values(position=notification_id))
 
-    def is_at(self, position: int) -> Any:
-        return self._is_own() & (registry.c.position == position) & registry.c.failed_position.is_(None)
-
     def position(self) -> int:
         with self.datastore.transaction(commit=False) as session:
             return self.read_position(session)
@@ -373,5 +371,23 @@ def claim_positions(session: Session, positions: dict[View, int], stop: int) -> 
     waits for this transaction, then finds the position changed), one has stopped at an event it cannot apply,
     or its generation is gone: the caller must then roll back, as some views may have moved. The caller applies
     the events in the same transaction."""
-    matching = or_(*(view.is_at(position) for view, position in positions.items()))
-    return rows_changed(session.execute(registry.update().where(matching).values(position=stop))) == len(positions)
+    values: dict[str, Any] = {"stop": stop}
+    for i, (view, position) in enumerate(positions.items()):
+        values.update({f"name_{i}": view.name, f"generation_{i}": view.bound_generation, f"position_{i}": position})
+    return rows_changed(session.execute(_claim_statement(len(positions)), values)) == len(positions)
+
+
+@lru_cache(maxsize=32)
+def _claim_statement(views: int) -> Any:
+    """The claim of `views` views, made once per count: built anew for each catch-up, its expression cost more
+    than the statement's run."""
+    r = registry.c
+    matching = or_(
+        *(
+            (r.name == bindparam(f"name_{i}"))
+            & (r.generation == bindparam(f"generation_{i}"))
+            & (r.position == bindparam(f"position_{i}"))
+            for i in range(views)
+        )
+    )
+    return registry.update().where(matching, r.failed_position.is_(None)).values(position=bindparam("stop"))

@@ -51,7 +51,7 @@ from sqlalchemy.engine import Engine
 from projections.applying import Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
-from projections.upstream import Upstream, datastore_of, head_position, read_notifications
+from projections.upstream import Upstream, datastore_of, head_position, head_subquery, read_notifications
 
 Progress = Callable[[int, int], None]
 
@@ -219,11 +219,11 @@ class Projector:
         progress: Progress | None,
         include: Include,
     ) -> int:
-        head = head_position(self.app)
         applied = 0
+        # The head as it stands now: a catch-up applies what was recorded before it began, and ends.
+        group, states, head = self._states_and_head(group)
         while True:
             # Read and decode outside the lock, so the views' write locks are held only to apply.
-            group, states = self._states(group)
             working = [p for p in group if states[p].failure is None]
             behind = [p for p in working if states[p].position < head]
             if not behind:
@@ -248,19 +248,38 @@ class Projector:
             # The usual catch-up after a command: one batch took every view to the head, none is being built.
             if all_at_stop and stop == head and in_batch == behind and all(s.live for s in states.values()):
                 return applied
+            group, states = self._states(group)
 
     def _states(self, group: list[CrmProjection]) -> tuple[list[CrmProjection], dict[CrmProjection, Generation]]:
-        """Every view's generation in one short read.
+        """Every view's generation in one short read."""
+        group, states, _head = self._read_states(group, None)
+        return group, states
+
+    def _states_and_head(
+        self, group: list[CrmProjection]
+    ) -> tuple[list[CrmProjection], dict[CrmProjection, Generation], int]:
+        """Every view's generation and the log's head, in one statement where the events live beside the views
+        (the catch-up after a command then reads once before its batch, not twice)."""
+        group, states, head = self._read_states(group, head_subquery(self.app, self.datastore))
+        return group, states, head_position(self.app) if head is None else head
+
+    def _read_states(
+        self, group: list[CrmProjection], head_column: Any | None
+    ) -> tuple[list[CrmProjection], dict[CrmProjection, Generation], int | None]:
+        """Every view's generation (and `head_column`'s value, when given and a view has a generation).
 
         A view whose generation another process dropped (it switched to a newer one) is
         replaced by a new view object on the live generation; the old object keeps its
         generation, so a thread still writing with it finds its position gone and stops.
         """
         names = sorted({p.view.name for p in group})
+        query = select(registry).where(registry.c.name.in_(names))
+        if head_column is not None:
+            query = query.add_columns(head_column.label("head"))
         for _ in range(3):
             with self.datastore.transaction(commit=False) as session:
-                rows = session.execute(select(registry).where(registry.c.name.in_(names)))
-                found = {(g.name, g.generation): g for g in map(Generation.from_row, rows)}
+                rows = session.execute(query).all()
+            found = {(g.name, g.generation): g for g in map(Generation.from_row, rows)}
             missing = [p for p in group if (p.view.name, p.view.generation) not in found]
             if not missing:
                 break
@@ -273,7 +292,8 @@ class Projector:
                 self.failures[projection.view.name] = state.failure
             else:
                 self.failures.pop(projection.view.name, None)
-        return group, states
+        head = int(rows[0].head) if head_column is not None and rows else None
+        return group, states, head
 
     def _rebound(self, projection: CrmProjection) -> CrmProjection:
         rebound = type(projection).on(self.datastore)

@@ -76,6 +76,16 @@ def read_notifications(
     ]
 
 
+def head_subquery(app: Upstream, datastore: SQLAlchemyDatastore) -> Any | None:
+    """The last recorded position (0 for an empty log) as a scalar subquery, to be read in the same statement
+    as the views' positions; None when the events are not kept in that database."""
+    recorder = app.recorder
+    if not isinstance(recorder, SQLAlchemyApplicationRecorder) or recorder.datastore is not datastore:
+        return None
+    events: Table = recorder.events_record_cls.__table__
+    return select(func.coalesce(func.max(events.c.id), 0)).scalar_subquery()
+
+
 def head_position(app: Upstream) -> int:
     """The last recorded position (0 for an empty log): one `max(id)` read, where the library's
     max_notification_id loads the whole last event as an ORM object to read its id."""

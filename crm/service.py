@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Mapper, Transcoder
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
@@ -30,6 +30,7 @@ from crm.erasure_ledger import ErasureLedger, ledger_path
 from crm.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound
 from crm.idempotency import IdempotencyKeys
 from crm.leads import Lead
+from crm.outreach_rules import OutreachRules
 from crm.partners import ChannelPartner
 from crm.permissions import SYSTEM_ACTOR_ID, may
 from crm.persistence import DateAsISO, FastJSONTranscoder, UUIDAsHexRemembered
@@ -114,6 +115,25 @@ def command(
     return decorate
 
 
+class CachedRecords(LRUCache[UUID, Any]):
+    """The library's aggregate cache, keeping only the records whose state holds no free text: users and the
+    outreach rules.
+
+    Every request loads its user (to check the session and each command's permission), and a screen with the
+    attempt form the rules; cached, a load is one read of the record's events after the cached version (the
+    library fast-forwards it), not a snapshot and its events, and each process sees at once what others
+    recorded. Other records stay uncached: a free text of theirs is redacted by destroying its key
+    (crm/commands/privacy.py), which a decoded copy would not notice.
+    """
+
+    def put(self, key: UUID, value: Any) -> Any:
+        return super().put(key, value) if isinstance(value, (User, OutreachRules)) else None
+
+
+# Records kept decoded per process: every user of a large municipality, at a few kilobytes each.
+CACHED_RECORDS = 5000
+
+
 class CrmService(Application):
     """The application's plumbing; the use cases are in crm/application.py."""
 
@@ -154,6 +174,11 @@ class CrmService(Application):
         self.webhooks = Webhooks(beside)
         self.calendar_feeds = CalendarFeeds(beside)
         self.call_claims = CallClaims(beside, self.clock)
+
+    def construct_repository(self) -> Repository[UUID]:
+        repository = super().construct_repository()
+        repository.cache = CachedRecords(maxsize=CACHED_RECORDS)
+        return repository
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = self.factory.transcoder()

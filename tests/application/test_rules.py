@@ -33,3 +33,14 @@ def test_values_out_of_bounds_are_refused(app, attempts, gap, follow_up):
     with pytest.raises(InvalidInput):
         app.set_outreach_rules(team.project_lead, attempts, gap, follow_up)
     assert app.outreach_rules() == DEFAULTS
+
+
+def test_rules_changed_by_another_process_hold_at_once_in_this_one(sql_database, clock):
+    """The rules are kept decoded in each process's cache and brought up to date on every read."""
+    here, there = sql_database.app(clock=clock), sql_database.app(clock=clock)
+    team = make_team(here)
+    follow_up = dict(DEFAULTS["default_follow_up"])
+    here.set_outreach_rules(team.project_lead, 4, 120, follow_up)
+    assert here.outreach_rules()["attempts_before_flag"] == 4
+    there.set_outreach_rules(team.project_lead, 7, 30, follow_up)
+    assert here.outreach_rules() == {"attempts_before_flag": 7, "min_gap_minutes": 30, "default_follow_up": follow_up}

@@ -149,3 +149,33 @@ def test_a_registration_that_lost_the_race_stores_no_password_either(sql_databas
     # Check the losing registration's password was rolled back with its events.
     assert app.verify_password("mette", "hestehave-ved-skoven") == team.recruiter
     assert app.verify_password("mette", "tre-grønne-frøer") is None
+
+
+def test_a_user_disabled_by_another_process_can_no_longer_act_in_this_one(sql_database, clock):
+    """Each process keeps loaded aggregates in the library's cache and fast-forwards them from the store on
+    every load: what another process recorded since is seen at once."""
+    here, there = sql_database.app(clock=clock), sql_database.app(clock=clock)
+    team = make_team(here)
+    hansen_transport(here, team.recruiter)  # the recruiter is cached here now
+    assert here.active_user(team.recruiter) is not None
+    there.disable_user(team.admin, team.recruiter)
+    assert here.active_user(team.recruiter) is None
+    with pytest.raises(UserDisabled):
+        hansen_transport(here, team.recruiter)
+
+
+def test_a_cached_user_is_loaded_with_one_read_of_the_events_after_it(sql_database, clock):
+    from sqlalchemy import event
+
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    app.active_user(team.recruiter)
+    statements: list[str] = []
+    engine = app.factory.datastore.engine
+    record = lambda *args: statements.append(args[2])  # noqa: E731  # (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert app.active_user(team.recruiter)["username"] == "mette"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and "crm_snapshots" not in statements[0]

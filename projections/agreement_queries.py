@@ -224,7 +224,8 @@ class AgreementQueries(View):
 
 def agreement_companies(view: View, agreement_ids: Iterable[UUID]) -> dict[UUID, UUID]:
     """The company of each of these agreements (an unknown id is simply missing)."""
-    query = select(agreements.c.agreement_id, agreements.c.company_id).where(
-        agreements.c.agreement_id.in_(list(agreement_ids))
-    )
+    wanted = list(agreement_ids)
+    if not wanted:
+        return {}  # no round trip for a page that names no agreement
+    query = select(agreements.c.agreement_id, agreements.c.company_id).where(agreements.c.agreement_id.in_(wanted))
     return {row["agreement_id"]: row["company_id"] for row in fetch(view, query)}

@@ -156,5 +156,8 @@ def partner_names(view: OutreachView, partner_ids: Iterable[UUID] | None = None)
     """Channel partners' names by id, in name order: the named ones, or all of them."""
     query = select(partners.c.partner_id, partners.c.name).order_by(partners.c.name, partners.c.partner_id)
     if partner_ids is not None:
-        query = query.where(partners.c.partner_id.in_(partner_ids))
+        wanted = list(partner_ids)
+        if not wanted:
+            return {}  # no round trip for a page that names no partner
+        query = query.where(partners.c.partner_id.in_(wanted))
     return {row["partner_id"]: row["name"] for row in fetch(view, query)}

@@ -15,7 +15,7 @@ from crm.errors import CrmError, InvalidInput
 from web import params
 from web.i18n import as_date
 from web.messages import describe
-from web.services import crm, perform, today, views
+from web.services import crm, perform, today, user_names, views
 
 bp = Blueprint("absence", __name__, url_prefix="/absence")
 
@@ -27,7 +27,7 @@ def render(error: str | None = None, form: dict | None = None):
         "absence/index.html",
         absences=projections.absences_of(projector["users"], current_user.id, today()),
         colleagues=colleagues,
-        names=projector["users"].names(),
+        names=user_names(),
         error=error,
         form=form or {},
     )

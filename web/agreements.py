@@ -21,7 +21,7 @@ from web.access_record import record_people
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import today, views
+from web.services import today, user_names, views
 from web.workdays import follow_up_due
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -46,7 +46,7 @@ def _log_personal_data(contact_ids: set) -> None:
 def index():
     """The buy-in tracker (agreements in negotiation) and the structural-commitment tracker."""
     projector, day = views(), today()
-    names = projector["users"].names()
+    names = user_names()
     tracker = projector["agreements"].buy_in_tracker()
     for agreement in tracker:
         for requirement in agreement["requirements"]:
@@ -100,7 +100,7 @@ def _render(agreement_id: UUID, notice: dict | None = None):
     agreement = projector["agreements"].agreement(agreement_id, day)
     if agreement is None:
         abort(404)
-    names = projector["users"].names()
+    names = user_names()
     people = projections.contacts_of(
         projector["outreach"], agreement["company_id"], current_only=True, order="sponsors"
     )

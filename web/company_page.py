@@ -18,7 +18,7 @@ from web.i18n import as_datetime
 from web.logged_events import LoggedEvent, logged_events
 from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, today, views
+from web.services import crm, today, user_names, views
 
 TIMELINE_PAGE = 20
 # The newest attempts of the round the page shows; the rest on asking (a persistent recruiter's round can be long).
@@ -95,7 +95,7 @@ def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
     shown, more_attempts = round_attempts(company, extra.get("correcting") or extra.get("voiding"))
     return {
         "company": company,
-        "names": projector["users"].names(),
+        "names": user_names(),
         "people": people,
         "person_names": {p["contact_id"]: p["name"] for p in people},
         "current_people": [p for p in people if not p["archived"]],

@@ -20,7 +20,7 @@ from web.companies import list_query
 from web.labels import label
 from web.leads import INBOX_STATUSES
 from web.pipeline import board_filters
-from web.services import crm, today, views
+from web.services import crm, today, user_names, views
 from web.sheets import FORMATS, MAX_ROWS, send_table
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -49,7 +49,7 @@ def _log_export(contact_ids: Iterable[UUID | None]) -> None:
 def companies(fmt: str):
     """The company list with the search and filters applied, every page of it."""
     query = list_query()
-    names = views()["users"].names()
+    names = user_names()
     result = projections.search_companies(
         views()["outreach"],
         query["q"],
@@ -95,7 +95,7 @@ def companies(fmt: str):
 @bp.get(f"/pipeline.{FORMAT}")
 def pipeline(fmt: str):
     """The pipeline board with its filters: every company, stage by stage."""
-    names = views()["users"].names()
+    names = user_names()
     board = projections.board(views()["outreach"], today(), per_stage=MAX_ROWS, **board_filters())
     headers = [_("Stage"), _("Company"), _("Owner"), _("Days in stage"), _("Next follow-up"), _("Last outcome")]
     rows = (
@@ -161,7 +161,7 @@ def leads(fmt: str):
     projector, day = views(), today()
     found = projector["leads"].inbox(day, None if status == "all" else status, limit=MAX_ROWS)
     people = projections.contacts_by_id(projector["outreach"], [r["suggested_contact_id"] for r in found])
-    names = projector["users"].names()
+    names = user_names()
     _log_export(people)
     headers = [
         _("Company"),
@@ -199,7 +199,7 @@ def leads(fmt: str):
 def buy_in(fmt: str):
     """The buy-in tracker: one row per requirement of every agreement in negotiation."""
     projector = views()
-    names = projector["users"].names()
+    names = user_names()
     tracker = projector["agreements"].buy_in_tracker()
     _log_export(r["contact_id"] for a in tracker for r in a["requirements"])
     headers = [_("Company"), _("Requirement"), _("Met"), _("Confirmed by"), _("Confirmed on"), _("Contact")]

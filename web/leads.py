@@ -17,7 +17,7 @@ from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, perform, today, views
+from web.services import crm, perform, today, user_names, views
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
 
@@ -99,7 +99,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         _log(c["contact_id"] for c in company_contacts)
     if "inbox" in parts:
         leads, wanted = projector["leads"], None if status == "all" else status
-        inbox = _inbox_rows(leads.inbox(day, wanted, limit=INBOX_SHOWN), projector["users"].names(), projector)
+        inbox = _inbox_rows(leads.inbox(day, wanted, limit=INBOX_SHOWN), user_names(), projector)
         inbox_more = max(0, leads.count_inbox(wanted) - INBOX_SHOWN)
     if "shared" in parts:
         shared = projector["leads"].shared_by(current_user.id, day)
@@ -225,7 +225,7 @@ def _decide(lead_id: UUID, run, success: str):
         row = projector["leads"].lead(lead_id, today())
         if row is None:
             abort(404)
-        lead = _inbox_rows([row], projector["users"].names(), projector)[0]
+        lead = _inbox_rows([row], user_names(), projector)[0]
         return page_or_fragment(
             "leads/index.html",
             "leads/_inbox_row.html",

@@ -20,7 +20,7 @@ from web.attempt_form import attempt_values, classification, form_options
 from web.messages import describe
 from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, perform, today, views
+from web.services import crm, perform, today, user_names, views
 from web.workdays import follow_up_due
 
 bp = Blueprint("my_day", __name__, url_prefix="/my-day")
@@ -81,7 +81,7 @@ def queue_context() -> dict[str, Any]:
     stalled_days, overlap_days = current_app.config["STALLED_DAYS"], current_app.config["OVERLAP_DAYS"]
     return {
         "sections": sections,
-        "owner_names": views()["users"].names(),
+        "owner_names": user_names(),
         **counts_context(),
         "people": people_at([row["company_id"] for rows in sections.values() for row in rows]),
         "overlap": projections.department_overlap(outreach, day, overlap_days, responsible_for=current_user.id),
@@ -114,7 +114,7 @@ def respond_with_row(company_id: UUID, error: str | None = None, logged: str | N
     open_form = open_form or error is not None
     options = attempt_form_options(company_id) if open_form else {}
     context = {
-        "owner_names": views()["users"].names(),
+        "owner_names": user_names(),
         "row": row,
         "people": people_at([company_id]),
         "error": error,

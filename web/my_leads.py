@@ -25,7 +25,7 @@ from web.access_record import record_people
 from web.i18n import as_date
 from web.labels import label
 from web.leads import bp
-from web.services import crm, today, views
+from web.services import crm, today, user_names, views
 
 
 @bp.get("/mine")
@@ -34,7 +34,7 @@ def mine():
     log = crm().access_log
     seen = log.last_visit(current_user.id, request.path)
     projector = views()
-    outreach, names = projector["outreach"], projector["users"].names()
+    outreach, names = projector["outreach"], user_names()
     leads = projector["leads"].shared_by(current_user.id, today())
     company_ids = [lead["company_id"] for lead in leads]
     attempts = {company_id: projections.attempts_of(outreach, company_id) for company_id in company_ids}

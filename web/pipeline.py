@@ -27,7 +27,7 @@ from web import params
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
-from web.services import crm, perform, today, views
+from web.services import crm, perform, today, user_names, views
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
@@ -113,7 +113,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
     filters = board_filters()
     projector = views()
     view, day = projector["outreach"], today()
-    names = projector["users"].names()
+    names = user_names()
     dimension = params.choice(request.args, "by", DIMENSIONS, "industry")
     dimensions = [
         ("owner_id", _("Owner")),

@@ -27,7 +27,7 @@ from web.report_tables import (
     funnel_table,
     next_step_table,
 )
-from web.services import crm, the_past, today, views
+from web.services import crm, the_past, today, user_names, views
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -112,7 +112,8 @@ def _every_table(projector: Any, view: Any, criteria: projections.ReportCriteria
 
 def _namer(projector: Any, dimension: str):
     """How a dimension's value or a person is named on screen ("user:<id>", "consultant:<id>", "partner:<id>")."""
-    users = projector["users"].names()
+    # The request's own views name users once a page; a replay of the past names them as they stood.
+    users = user_names() if projector is views() else projector["users"].names()
     partners = projections.partner_names(projector["outreach"])
 
     def name(value: str) -> str:

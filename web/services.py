@@ -117,6 +117,14 @@ def views() -> RequestViews:
     return found
 
 
+def user_names() -> dict[Any, str]:  # keyed by UUID; looked up with an owner that may be None
+    """Every user's display name by id, read once per request: a page names users in several of its parts."""
+    found = g.get("user_names")
+    if found is None:
+        found = g.user_names = views()["users"].names()
+    return found
+
+
 def _learn_reads(response: Any) -> Any:
     read = g.get("views_read")
     if read:

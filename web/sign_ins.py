@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.sign_in import log
 from web.rendering import page_or_fragment
-from web.services import crm, views
+from web.services import crm, user_names
 
 bp = Blueprint("sign_ins", __name__, url_prefix="/sign-ins")
 
@@ -67,4 +67,4 @@ def _row(entry: dict[str, Any], names: dict[Any, str]) -> dict[str, Any]:
 def _user_names(user_ids: set[Any]) -> dict[Any, str]:
     if not user_ids - {SYSTEM_ACTOR_ID}:
         return {SYSTEM_ACTOR_ID: str(_l("the command line"))}
-    return {**views()["users"].names(), SYSTEM_ACTOR_ID: str(_l("the command line"))}
+    return {**user_names(), SYSTEM_ACTOR_ID: str(_l("the command line"))}

@@ -177,7 +177,8 @@ class CrmService(Application):
 
     def construct_repository(self) -> Repository[UUID]:
         repository = super().construct_repository()
-        repository.cache = CachedRecords(maxsize=CACHED_RECORDS)
+        if not self.env.get(self.AGGREGATE_CACHE_MAXSIZE):  # else the library's cache, as the environment sets it
+            repository.cache = CachedRecords(maxsize=CACHED_RECORDS)
         return repository
 
     def construct_transcoder(self) -> Transcoder:

@@ -104,6 +104,11 @@ def milestone_days(row: dict[str, Any]) -> tuple[date | None, ...]:
     return tuple(row[day] for day in MILESTONE_DAYS.values())
 
 
+def counts_as(attempt: dict[str, Any]) -> tuple[date, bool, bool]:
+    """What of an attempt its round's counts depend on: its day, whether it was answered, whether it was voided."""
+    return attempt["occurred_on"], attempt["answered"], attempt["voided"]
+
+
 def made_per_round(attempts: Iterable[dict[str, Any]]) -> dict[RoundKey, Made]:
     """The attempts that count (not voided), their days and whether each was answered, per company round."""
     made: dict[RoundKey, Made] = {}
@@ -136,8 +141,8 @@ def sum_up(
     new: list[dict[str, Any]],
     changed: list[dict[str, Any]],
 ) -> None:
-    """Sum a batch's stage entries and attempts (`new` not stored yet, `changed` stored as they now stand) up
-    into the touched companies' rounds, and write the rounds that changed.
+    """Sum a batch's stage entries and attempts (`new` not stored yet; `changed`, stored as they now stand, those
+    whose day, answer or void changed) up into the touched companies' rounds, and write the rounds that changed.
 
     A stored round holds the counts of its stored attempts (`counted` over them), so the batch's new attempts
     are added to them; only a round that is new, whose milestone days moved, that was answered before its first
@@ -260,7 +265,8 @@ class ReportsView(View):
         # The batch's attempts logged, and those of earlier batches changed: their rows as they now stand.
         self._new_attempts: dict[UUID, dict[str, Any]] = {}
         self._changed_attempts: dict[UUID, dict[str, Any]] = {}
-        self._counted: set[UUID] = set()  # the companies whose rounds' attempts changed
+        # What each attempt of an earlier batch changed counted as when read back (see `counts_as`).
+        self._counted_as: dict[UUID, tuple[date, bool, bool]] = {}
 
     def enter_stage(self, event: Any, stage: str) -> None:
         # Insert-only rows, so a batch of them is one executemany at its end.
@@ -289,7 +295,6 @@ class ReportsView(View):
             recorded_at=utc_naive(event.timestamp),
             next_follow_up=event.next_follow_up,
         )
-        self._counted.add(event.company_id)
 
     def change_attempt(self, event: Any, **values: Any) -> None:
         """An attempt corrected (its day, its outcome, its follow-up) or voided; logged in this batch or read back."""
@@ -302,8 +307,8 @@ class ReportsView(View):
             if found is None:
                 return  # not logged as far as this read model goes: it counts in no round
             row = self._changed_attempts[event.originator_id] = dict(found)
+            self._counted_as[event.originator_id] = counts_as(row)
         row.update(values)
-        self._counted.add(event.company_id)
 
     def flush(self, session: Session) -> None:
         """Insert the buffered rows, and sum the batch's stage entries and attempts up into their companies'
@@ -311,14 +316,16 @@ class ReportsView(View):
         entered, self._entered = self._entered, {}
         new, self._new_attempts = self._new_attempts, {}
         changed, self._changed_attempts = self._changed_attempts, {}
-        touched = set(entered) | self._counted
-        self._counted = set()
+        counted_as, self._counted_as = self._counted_as, {}
         super().flush(session)
         if changed:
             keys = ("attempt_id", "occurred_on", "answered", "voided", "next_follow_up")
             session.execute(UPDATE_ATTEMPT, [{f"b_{key}": row[key] for key in keys} for row in changed.values()])
+        # A follow-up corrected, or an outcome for another answer, changes no count.
+        moved = [row for row in changed.values() if counts_as(row) != counted_as[row["attempt_id"]]]
+        touched = set(entered) | {row["company_id"] for row in (*new.values(), *moved)}
         if touched:
-            sum_up(session, touched, entered, list(new.values()), list(changed.values()))
+            sum_up(session, touched, entered, list(new.values()), moved)
         if new:
             insert_rows(session, report_attempts, list(new.values()))
 
@@ -327,7 +334,7 @@ class ReportsView(View):
         self._entered = {}
         self._new_attempts = {}
         self._changed_attempts = {}
-        self._counted = set()
+        self._counted_as = {}
 
     def add_delivery(self, event: PartnershipAgreement.DeliveryRecorded) -> None:
         self.buffer(

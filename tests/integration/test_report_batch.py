@@ -143,18 +143,8 @@ def test_the_milestones_crossed_are_counted_as_from_every_attempt(sql_database, 
     )
 
 
-def test_catching_up_on_an_attempt_that_moves_no_stage_reads_no_attempts(sql_database, clock):
-    """One attempt logged adds itself to its round's counts: the round is read, written when it changed, and
-    the attempt inserted; the company's other attempts are not read."""
-    app = sql_database.app(clock=clock)
-    history = RandomHistory.start(app, clock, seed=3)
-    recruiter = history.users[0]
-    company = app.register_company(recruiter, name="Kragh Smedie ApS", industry="transport")
-    for outcome in ("no_answer", "call_back", "no_answer"):
-        app.log_attempt(recruiter, company, "call", outcome)
-    projector = Projector(app, projection_classes=CLASSES)
-    projector.catch_up()
-    app.log_attempt(recruiter, company, "email", "no_answer")
+def reports_statements(projector: Projector) -> list[str]:
+    """The statements on the reports view's tables of catching the reports view up."""
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *args):
@@ -166,9 +156,54 @@ def test_catching_up_on_an_attempt_that_moves_no_stage_reads_no_attempts(sql_dat
         assert projector.catch_up(["reports"]) > 0
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+    return [s for s in statements if "rm_report_" in s]
 
-    ours = [s for s in statements if "rm_report_" in s]
+
+@pytest.fixture
+def tried(sql_database, clock):
+    """A company tried three times, answered on the second, caught up."""
+    app = sql_database.app(clock=clock)
+    recruiter = RandomHistory.start(app, clock, seed=3).users[0]
+    company = app.register_company(recruiter, name="Kragh Smedie ApS", industry="transport")
+    attempts = [
+        app.log_attempt(recruiter, company, "call", outcome) for outcome in ("no_answer", "call_back", "no_answer")
+    ]
+    projector = Projector(app, projection_classes=CLASSES)
+    projector.catch_up()
+    return app, recruiter, company, attempts, projector
+
+
+def test_catching_up_on_an_attempt_that_moves_no_stage_reads_no_attempts(tried, clock):
+    """One attempt logged adds itself to its round's counts: the round is read, written when it changed, and
+    the attempt inserted; the company's other attempts are not read."""
+    app, recruiter, company, _attempts, projector = tried
+    app.log_attempt(recruiter, company, "email", "no_answer")
+
+    ours = reports_statements(projector)
+
     assert not [s for s in ours if s.startswith("select") and "from rm_report_attempts" in s]
     assert [s.split(" ")[0] for s in ours] == ["select", "update", "insert"]
     round_ = projector["reports"].rows(report_rounds)[0]
     assert (round_["answered"], round_["answer_made"]) == (clock.now().date(), 4)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"next_follow_up": timedelta(days=7)}, id="follow-up"),
+        pytest.param({"outcome": "meeting_booked"}, id="another-answer"),
+    ],
+)
+def test_catching_up_on_a_correction_that_changes_no_count_writes_no_round(tried, clock, change):
+    app, recruiter, _company, attempts, projector = tried
+    before = projector["reports"].rows(report_rounds)
+    if "next_follow_up" in change:
+        change = {"next_follow_up": clock.now().date() + change["next_follow_up"]}
+    app.correct_attempt(recruiter, attempts[1], reason="Rettelse", **change)
+
+    ours = reports_statements(projector)
+
+    # The attempt is read back by its id and updated; neither its round nor the round's attempts are read.
+    assert [s.split(" ")[0] for s in ours] == ["select", "update"]
+    assert "rm_report_attempts" in ours[0] and "rm_report_rounds" not in " ".join(ours)
+    assert projector["reports"].rows(report_rounds) == before

@@ -3,6 +3,7 @@ commitments, with their days."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from functools import singledispatchmethod
 from typing import Any
@@ -38,6 +39,13 @@ from projections.schema import utc_naive
 CHUNK = 500
 ROUND_COLUMNS = tuple(column.name for column in report_rounds.columns)
 NO_ANSWER = "no_answer"
+# From this many rounds changed in one batch on, their companies' rounds are deleted and inserted again (one
+# COPY on PostgreSQL) rather than updated one by one: psycopg pipelines an executemany, so the UPDATEs cost
+# less up to about a thousand rows (measured on PostgreSQL). A command changes one or two.
+REWRITTEN_FROM_ROWS = 1000
+# A company round, and the days of its attempts that count with whether each was answered.
+RoundKey = tuple[UUID, int]
+Made = list[tuple[date, bool]]
 UPDATE_ATTEMPT = (
     report_attempts.update()
     .where(report_attempts.c.attempt_id == bindparam("b_attempt_id"))
@@ -81,7 +89,7 @@ def summed_up(rounds: list[dict[str, Any]], company_id: UUID, stage: str, entere
         row["given_up"] = entered_on
 
 
-def counted(row: dict[str, Any], made: list[tuple[date, bool]]) -> None:
+def counted(row: dict[str, Any], made: Made) -> None:
     """The round's first answer and its attempts up to each milestone, from its attempts (not voided):
     their days, and whether each was answered."""
     answers = [day for day, answered in made if answered]
@@ -89,6 +97,158 @@ def counted(row: dict[str, Any], made: list[tuple[date, bool]]) -> None:
     for milestone in MILESTONES:
         reached = row[MILESTONE_DAYS[milestone]]
         row[f"{milestone}_made"] = 0 if reached is None else sum(day <= reached for day, _answered in made)
+
+
+def milestone_days(row: dict[str, Any]) -> tuple[date | None, ...]:
+    """The days a round reached its milestones: its attempts are counted up to them."""
+    return tuple(row[day] for day in MILESTONE_DAYS.values())
+
+
+def counts_as(attempt: dict[str, Any]) -> tuple[date, bool, bool]:
+    """What of an attempt its round's counts depend on: its day, whether it was answered, whether it was voided."""
+    return attempt["occurred_on"], attempt["answered"], attempt["voided"]
+
+
+def made_per_round(attempts: Iterable[dict[str, Any]]) -> dict[RoundKey, Made]:
+    """The attempts that count (not voided), their days and whether each was answered, per company round."""
+    made: dict[RoundKey, Made] = {}
+    for attempt in attempts:
+        if not attempt["voided"]:
+            made.setdefault((attempt["company_id"], attempt["round"]), []).append(
+                (attempt["occurred_on"], attempt["answered"])
+            )
+    return made
+
+
+def added_up(row: dict[str, Any], made: Made) -> bool:
+    """Add attempts the round's counts do not hold yet to them, as `counted` over all its attempts would count
+    them; False, the round left as it was, when one answered it before its first answer so far: the answer
+    milestone then moves, and the attempts up to it must be counted again."""
+    answers = [day for day, answered in made if answered]
+    if answers and (row["answered"] is None or min(answers) < row["answered"]):
+        return False
+    for milestone in MILESTONES:
+        reached = row[MILESTONE_DAYS[milestone]]
+        if reached is not None:
+            row[f"{milestone}_made"] += sum(day <= reached for day, _answered in made)
+    return True
+
+
+def sum_up(
+    session: Session,
+    touched: set[UUID],
+    entered: dict[UUID, list[tuple[str, date]]],
+    new: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+) -> None:
+    """Sum a batch's stage entries and attempts (`new` not stored yet; `changed`, stored as they now stand, those
+    whose day, answer or void changed) up into the touched companies' rounds, and write the rounds that changed.
+
+    A stored round holds the counts of its stored attempts (`counted` over them), so the batch's new attempts
+    are added to them; only a round that is new, whose milestone days moved, that was answered before its first
+    answer so far or whose stored attempts changed is counted again, from its stored attempts and the batch's."""
+    stored = stored_rounds(session, touched)
+    rounds, recount = entered_rounds(stored, touched, entered)
+    recount |= {(row["company_id"], row["round"]) for row in changed}
+    made = made_per_round(new)
+    for key, added in made.items():
+        if key in rounds and key not in recount and not added_up(rounds[key], added):
+            recount.add(key)
+    recount &= rounds.keys()  # an attempt of a round not begun yet counts in none
+    earlier = valid_attempts(session, recount) if recount else {}
+    for key in recount:
+        counted(rounds[key], earlier.get(key, []) + made.get(key, []))
+    written(session, stored, rounds)
+
+
+def entered_rounds(
+    stored: dict[UUID, dict[int, dict[str, Any]]], touched: set[UUID], entered: dict[UUID, list[tuple[str, date]]]
+) -> tuple[dict[RoundKey, dict[str, Any]], set[RoundKey]]:
+    """The touched companies' rounds with the batch's stage entries summed up into copies of the stored ones,
+    and those of them whose attempts must be counted again: the new ones and those whose milestone days moved."""
+    rounds: dict[RoundKey, dict[str, Any]] = {}
+    recount: set[RoundKey] = set()
+    for company_id in sorted(touched, key=str):
+        kept = stored.get(company_id, {})
+        company = [dict(row) for _number, row in sorted(kept.items())]
+        for stage, entered_on in entered.get(company_id, []):
+            summed_up(company, company_id, stage, entered_on)
+        for row in company:
+            rounds[company_id, row["number"]] = row
+            was = kept.get(row["number"])
+            if was is None or milestone_days(was) != milestone_days(row):
+                recount.add((company_id, row["number"]))
+    return rounds, recount
+
+
+def stored_rounds(session: Session, companies: set[UUID]) -> dict[UUID, dict[int, dict[str, Any]]]:
+    """The companies' rounds as stored, by company and number."""
+    stored: dict[UUID, dict[int, dict[str, Any]]] = {}
+    ids = sorted(companies, key=str)
+    for at in range(0, len(ids), CHUNK):
+        query = select(report_rounds).where(report_rounds.c.company_id.in_(ids[at : at + CHUNK]))
+        for row in session.execute(query).mappings():
+            stored.setdefault(row["company_id"], {})[row["number"]] = dict(row)
+    return stored
+
+
+def valid_attempts(session: Session, rounds: set[RoundKey]) -> dict[RoundKey, Made]:
+    """The stored attempts of these company rounds that count (not voided): their days, whether each was answered."""
+    a = report_attempts.c
+    ids = sorted({company_id for company_id, _number in rounds}, key=str)
+    made: dict[RoundKey, Made] = {}
+    for at in range(0, len(ids), CHUNK):
+        chunk = ids[at : at + CHUNK]
+        within = set(chunk)
+        numbers = sorted({number for company_id, number in rounds if company_id in within})
+        query = select(a.company_id, a.round, a.occurred_on, a.answered).where(
+            a.company_id.in_(chunk), a.round.in_(numbers), a.voided.is_(False)
+        )
+        for company_id, number, occurred_on, answered in session.execute(query):
+            if (company_id, number) in rounds:
+                made.setdefault((company_id, number), []).append((occurred_on, answered))
+    return made
+
+
+def written(
+    session: Session, stored: dict[UUID, dict[int, dict[str, Any]]], rounds: dict[RoundKey, dict[str, Any]]
+) -> None:
+    """Write the rounds that differ from those stored: a new one inserted, a changed one updated by its key in
+    the columns that changed; with many changed, their companies' rounds are deleted and all inserted again."""
+    inserted: list[dict[str, Any]] = []
+    changes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for (company_id, number), row in rounds.items():
+        was = stored.get(company_id, {}).get(number)
+        if was is None:
+            inserted.append(row)
+        elif differ := tuple(column for column in ROUND_COLUMNS if row[column] != was[column]):
+            changes.setdefault(differ, []).append(row)
+    if sum(len(rows) for rows in changes.values()) >= REWRITTEN_FROM_ROWS:
+        rewritten = {row["company_id"] for rows in changes.values() for row in rows}
+        again = sorted(rewritten, key=str)
+        for at in range(0, len(again), CHUNK):
+            session.execute(report_rounds.delete().where(report_rounds.c.company_id.in_(again[at : at + CHUNK])))
+        inserted = [
+            row
+            for (company_id, number), row in rounds.items()
+            if company_id in rewritten or number not in stored.get(company_id, {})
+        ]
+        changes = {}
+    for columns, rows in changes.items():
+        keyed = ("company_id", "number", *columns)
+        session.execute(round_update(columns), [{f"b_{column}": row[column] for column in keyed} for row in rows])
+    if inserted:
+        insert_rows(session, report_rounds, inserted)
+
+
+def round_update(columns: tuple[str, ...]) -> Any:
+    """An UPDATE of these columns of one round, by its company and number."""
+    r = report_rounds.c
+    return (
+        report_rounds.update()
+        .where(r.company_id == bindparam("b_company_id"), r.number == bindparam("b_number"))
+        .values({column: bindparam(f"b_{column}") for column in columns})
+    )
 
 
 class ReportsView(View):
@@ -105,7 +265,8 @@ class ReportsView(View):
         # The batch's attempts logged, and those of earlier batches changed: their rows as they now stand.
         self._new_attempts: dict[UUID, dict[str, Any]] = {}
         self._changed_attempts: dict[UUID, dict[str, Any]] = {}
-        self._counted: set[UUID] = set()  # the companies whose rounds' attempts changed
+        # What each attempt of an earlier batch changed counted as when read back (see `counts_as`).
+        self._counted_as: dict[UUID, tuple[date, bool, bool]] = {}
 
     def enter_stage(self, event: Any, stage: str) -> None:
         # Insert-only rows, so a batch of them is one executemany at its end.
@@ -134,7 +295,6 @@ class ReportsView(View):
             recorded_at=utc_naive(event.timestamp),
             next_follow_up=event.next_follow_up,
         )
-        self._counted.add(event.company_id)
 
     def change_attempt(self, event: Any, **values: Any) -> None:
         """An attempt corrected (its day, its outcome, its follow-up) or voided; logged in this batch or read back."""
@@ -147,56 +307,34 @@ class ReportsView(View):
             if found is None:
                 return  # not logged as far as this read model goes: it counts in no round
             row = self._changed_attempts[event.originator_id] = dict(found)
+            self._counted_as[event.originator_id] = counts_as(row)
         row.update(values)
-        self._counted.add(event.company_id)
 
     def flush(self, session: Session) -> None:
         """Insert the buffered rows, and sum the batch's stage entries and attempts up into their companies'
-        rounds: each company's rounds are read once, changed here, and written again."""
+        rounds: each company's rounds are read once, changed here, and only the rows that changed written."""
         entered, self._entered = self._entered, {}
         new, self._new_attempts = self._new_attempts, {}
         changed, self._changed_attempts = self._changed_attempts, {}
-        touched = set(entered) | self._counted
-        self._counted = set()
+        counted_as, self._counted_as = self._counted_as, {}
         super().flush(session)
-        if new:
-            insert_rows(session, report_attempts, list(new.values()))
         if changed:
             keys = ("attempt_id", "occurred_on", "answered", "voided", "next_follow_up")
             session.execute(UPDATE_ATTEMPT, [{f"b_{key}": row[key] for key in keys} for row in changed.values()])
-        if not touched:
-            return
-        ids = sorted(touched, key=str)
-        rounds: dict[UUID, list[dict[str, Any]]] = {}
-        made: dict[tuple[UUID, int], list[tuple[date, bool]]] = {}
-        a = report_attempts.c
-        for at in range(0, len(ids), CHUNK):
-            chunk = ids[at : at + CHUNK]
-            for kept in session.execute(select(report_rounds).where(report_rounds.c.company_id.in_(chunk))).mappings():
-                rounds.setdefault(kept["company_id"], []).append(dict(kept))
-            valid = select(a.company_id, a.round, a.occurred_on, a.answered).where(
-                a.company_id.in_(chunk), a.voided.is_(False)
-            )
-            for company_id, number, occurred_on, answered in session.execute(valid):
-                made.setdefault((company_id, number), []).append((occurred_on, answered))
-            session.execute(report_rounds.delete().where(report_rounds.c.company_id.in_(chunk)))
-        written: list[dict[str, Any]] = []
-        for company_id in ids:
-            company = sorted(rounds.get(company_id, []), key=lambda row: row["number"])
-            for stage, entered_on in entered.get(company_id, []):
-                summed_up(company, company_id, stage, entered_on)
-            for row in company:
-                counted(row, made.get((company_id, row["number"]), []))
-            written.extend(company)
-        if written:
-            insert_rows(session, report_rounds, written)
+        # A follow-up corrected, or an outcome for another answer, changes no count.
+        moved = [row for row in changed.values() if counts_as(row) != counted_as[row["attempt_id"]]]
+        touched = set(entered) | {row["company_id"] for row in (*new.values(), *moved)}
+        if touched:
+            sum_up(session, touched, entered, list(new.values()), moved)
+        if new:
+            insert_rows(session, report_attempts, list(new.values()))
 
     def discard_buffer(self) -> None:
         super().discard_buffer()
         self._entered = {}
         self._new_attempts = {}
         self._changed_attempts = {}
-        self._counted = set()
+        self._counted_as = {}
 
     def add_delivery(self, event: PartnershipAgreement.DeliveryRecorded) -> None:
         self.buffer(

@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy.exc
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from crm.leads import Lead
 from crm.partners import ChannelPartner
 from crm.vocabulary import ERASED_PERSON
 from projections.base import View
+from projections.bulk import update_changed
 from projections.leads import URGENCY_RANK
 from projections.outreach_tables import (
     COUNTED,
@@ -172,25 +173,8 @@ class Rows:
         for keys in chunks(gone if in_place else gone + changed_stored):
             session.execute(self.table.delete().where(self.table.c[self.key].in_(keys)))
         if in_place:
-            self._update(session, changed_stored)
+            update_changed(session, self.table, (self.key,), ((self.rows[k], self.stored[k]) for k in changed_stored))
         view.buffer_many(self.table, [self.rows[key] for key in self.changed if not (in_place and key in self.stored)])
-
-    def _update(self, session: Session, keys: Sequence[Any]) -> None:
-        """Each row's columns that differ from what was read, one executemany per set of columns changed."""
-        by_columns: dict[tuple[str, ...], list[Row]] = {}
-        for key in keys:
-            row, before = self.rows[key], self.stored[key]
-            columns = tuple(name for name, value in row.items() if before.get(name) != value)
-            if columns:
-                values = {f"new_{name}": row[name] for name in columns}
-                by_columns.setdefault(columns, []).append({"old_key": key, **values})
-        for columns, rows in by_columns.items():
-            statement = (
-                self.table.update()
-                .where(self.table.c[self.key] == bindparam("old_key"))
-                .values({name: bindparam(f"new_{name}") for name in columns})
-            )
-            session.execute(statement, rows)
 
 
 class OutreachView(View):

@@ -20,7 +20,7 @@ from crm.clock import local_date
 from crm.companies import Company
 from crm.vocabulary import IDENTIFIED
 from projections.base import CrmProjection, View
-from projections.bulk import insert_rows
+from projections.bulk import insert_rows, update_changed
 from projections.reports.tables import (
     FUNNEL_STAGES,
     GIVEN_UP,
@@ -216,15 +216,15 @@ def written(
     """Write the rounds that differ from those stored: a new one inserted, a changed one updated by its key in
     the columns that changed; with many changed, their companies' rounds are deleted and all inserted again."""
     inserted: list[dict[str, Any]] = []
-    changes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for (company_id, number), row in rounds.items():
         was = stored.get(company_id, {}).get(number)
         if was is None:
             inserted.append(row)
-        elif differ := tuple(column for column in ROUND_COLUMNS if row[column] != was[column]):
-            changes.setdefault(differ, []).append(row)
-    if sum(len(rows) for rows in changes.values()) >= REWRITTEN_FROM_ROWS:
-        rewritten = {row["company_id"] for rows in changes.values() for row in rows}
+        elif any(row[column] != was[column] for column in ROUND_COLUMNS):
+            changes.append((row, was))
+    if len(changes) >= REWRITTEN_FROM_ROWS:
+        rewritten = {row["company_id"] for row, _was in changes}
         again = sorted(rewritten, key=str)
         for at in range(0, len(again), CHUNK):
             session.execute(report_rounds.delete().where(report_rounds.c.company_id.in_(again[at : at + CHUNK])))
@@ -233,22 +233,10 @@ def written(
             for (company_id, number), row in rounds.items()
             if company_id in rewritten or number not in stored.get(company_id, {})
         ]
-        changes = {}
-    for columns, rows in changes.items():
-        keyed = ("company_id", "number", *columns)
-        session.execute(round_update(columns), [{f"b_{column}": row[column] for column in keyed} for row in rows])
+        changes = []
+    update_changed(session, report_rounds, ("company_id", "number"), changes)
     if inserted:
         insert_rows(session, report_rounds, inserted)
-
-
-def round_update(columns: tuple[str, ...]) -> Any:
-    """An UPDATE of these columns of one round, by its company and number."""
-    r = report_rounds.c
-    return (
-        report_rounds.update()
-        .where(r.company_id == bindparam("b_company_id"), r.number == bindparam("b_number"))
-        .values({column: bindparam(f"b_{column}") for column in columns})
-    )
 
 
 class ReportsView(View):

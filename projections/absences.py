@@ -61,15 +61,19 @@ def due_on() -> ColumnElement[Any]:
     return func.coalesce(moved, companies.c.next_follow_up)
 
 
-def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[bool]]:
-    """One condition per running absence `user_id` stands in for: the absent user's company, its follow-up
-    due within the absence. Read first, so the queue's filter stays on the owner index (and is unchanged
-    when nobody is away)."""
+def stood_in_for(view: Any, user_id: UUID, today: date) -> list[tuple[UUID, date, date]]:
+    """The running absences `user_id` stands in for: the absent user, the first and the last day."""
     query = select(absences.c.user_id, absences.c.first_day, absences.c.last_day).where(
         absences.c.stand_in_id == user_id, absences.c.last_day >= today
     )
     with view.transaction(commit=False) as session:
-        covered = list(session.execute(query))
+        return [(absent, first, last) for absent, first, last in session.execute(query)]
+
+
+def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[bool]]:
+    """One condition per running absence `user_id` stands in for: the absent user's company, its follow-up
+    due within the absence. Read first, so the queue's filter stays on the owner index (and is unchanged
+    when nobody is away)."""
     return [
         and_(
             or_(
@@ -79,8 +83,17 @@ def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[boo
             companies.c.next_follow_up >= first,
             companies.c.next_follow_up <= last,
         )
-        for absent, first, last in covered
+        for absent, first, last in stood_in_for(view, user_id, today)
     ]
+
+
+def moving_absences(view: Any, user_id: UUID) -> list[tuple[date, date]]:
+    """The user's absences with no stand-in, over or not: the days whose follow-ups `due_on` moves past them."""
+    query = select(absences.c.first_day, absences.c.last_day).where(
+        absences.c.user_id == user_id, absences.c.stand_in_id.is_(None)
+    )
+    with view.transaction(commit=False) as session:
+        return [(first, last) for first, last in session.execute(query)]
 
 
 def absences_of(view: Any, user_id: UUID, today: date) -> list[AbsenceRow]:

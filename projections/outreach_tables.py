@@ -66,6 +66,25 @@ companies = Table(
     ),
 )
 
+# Whose queue a company is on: its owner, or with no owner whoever made its last attempt (projections/queue.py
+# reads a user's sections as parts, one per person, each on one of these indexes in its order, up to the page's end).
+queue_user = func.coalesce(companies.c.owner_id, companies.c.last_attempt_user_id)
+# Overdue, one stage at a time, in the call list's order: read in order, stopping at the section's limit.
+Index(
+    "rm_companies_calls",
+    queue_user,
+    companies.c.stage,
+    companies.c.lead_rank,
+    companies.c.decision_maker_known.desc(),
+    companies.c.next_follow_up,
+    companies.c.name,
+    companies.c.company_id,
+)
+# Due on a day, with no next step, or within an absence: the user's rows with those follow-ups only.
+Index("rm_companies_due", queue_user, companies.c.next_follow_up, companies.c.name, companies.c.company_id)
+# Ready to approach again, the longest ready first.
+Index("rm_companies_reapproach", queue_user, companies.c.approach_again_after, companies.c.name, companies.c.company_id)
+
 # The dimensions the board and the list count companies by, without a search.
 COUNTED = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
 

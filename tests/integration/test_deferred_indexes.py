@@ -30,6 +30,9 @@ DEFERRED = {
             "rm_companies_follow_up",
             "rm_companies_search_name",
             "rm_companies_search_folded",
+            "rm_companies_calls",
+            "rm_companies_due",
+            "rm_companies_reapproach",
         },
     ),
     "audit_events": (

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, NamedTuple, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, true, union, union_all
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
 from projections.absences import due_on, moving_absences, standing_in, stood_in_for
@@ -103,11 +103,17 @@ ORDER = _order()
 
 
 class Part(NamedTuple):
-    """Companies of one person on a user's queue; `planned`: no absence moves their follow-ups, so each
-    falls due on its next_follow_up, a column an index holds in order (DUE is not)."""
+    """Companies on `person`'s queue (all companies with no person) that meet `which`; `planned`: no absence
+    moves their follow-ups, so each falls due on its next_follow_up, a column an index holds in order (DUE
+    is not)."""
 
-    where: ColumnElement[bool]
+    person: UUID | None
+    which: ColumnElement[bool]
     planned: bool
+
+    @property
+    def where(self) -> ColumnElement[bool]:
+        return self.which if self.person is None else (queue_user == self.person) & self.which
 
     @property
     def due(self) -> ColumnElement[Any]:
@@ -115,19 +121,18 @@ class Part(NamedTuple):
 
 
 def parts(view: OutreachView, user_id: UUID, today: date) -> list[Part]:
-    """The user's queue as parts that do not overlap, except where absences do (so read them with UNION):
-    their own companies whose follow-ups no absence of theirs moves, those it moves, and those of each
-    colleague they stand in for, due within the absence."""
+    """The user's queue as parts: their own companies whose follow-ups no absence of theirs moves, those it
+    moves, and those of each colleague they stand in for, due within the absence. The parts do not overlap,
+    as no two absences of one user do and nobody stands in for themselves (crm/users.py,
+    crm/commands/users.py)."""
     follow_up = companies.c.next_follow_up
-    own = queue_user == user_id
     moved = moving_absences(view, user_id)
-    found = [
-        Part(and_(own, *(or_(follow_up.is_(None), follow_up < first, follow_up > last) for first, last in moved)), True)
-    ]
+    kept = and_(true(), *(or_(follow_up.is_(None), follow_up < first, follow_up > last) for first, last in moved))
+    found = [Part(user_id, kept, True)]
     if moved:
-        found.append(Part(own & or_(*(follow_up.between(first, last) for first, last in moved)), False))
+        found.append(Part(user_id, or_(*(follow_up.between(first, last) for first, last in moved)), False))
     found += [
-        Part((queue_user == absent) & follow_up.between(first, last), False)
+        Part(absent, follow_up.between(first, last), False)
         for absent, first, last in stood_in_for(view, user_id, today)
     ]
     return found
@@ -149,8 +154,8 @@ KEYS = ("company_id", "lead_rank", "stage", "decision_maker_known", "name", "las
 def first_of_each(reads: Iterable[Read], limit: int | None) -> Subquery:
     """The first `limit` rows of each read, with KEYS and `due`, each company once: the rows a page can show.
 
-    UNION, not UNION ALL: a company in two parts (absences that overlap) has the same values in both, its
-    `due` being the day it falls due whichever part finds it."""
+    UNION, not UNION ALL, so a page could not show a company twice even if parts overlapped: a company in
+    two parts has the same values in both, its `due` being the day it falls due whichever part finds it."""
     firsts = [
         select(*(companies.c[key] for key in KEYS), read.due.label("due"))
         .where(read.where)
@@ -172,7 +177,7 @@ def section_reads(
     """The section's reads, part by part (`read` gives a part's, with the section's condition on it), or
     with no user everyone's queue in one read."""
     if user_id is None:
-        return list(read(Part(literal(True), False), _conditions(today)[section]))
+        return list(read(Part(None, true(), False), _conditions(today)[section]))
     return [
         found for part in parts(view, user_id, today) for found in read(part, _conditions(today, part.due)[section])
     ]
@@ -233,13 +238,32 @@ def queue_page(
     return _section_rows(view, user_id, today, section, per_page, (page - 1) * per_page)
 
 
+def _counted(part: Part) -> list[ColumnElement[bool]]:
+    """The part as conditions on plain columns, the owner's companies and the unowned ones apart, so
+    rm_companies_queue (which holds every column the sections' conditions read) counts each from the
+    index alone, where the expression `queue_user` would send it to every row."""
+    if part.person is None:
+        return [part.which]
+    return [
+        (companies.c.owner_id == part.person) & part.which,
+        companies.c.owner_id.is_(None) & (companies.c.last_attempt_user_id == part.person) & part.which,
+    ]
+
+
 def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:
-    """How many companies each section of the user's queue holds."""
-    conditions = _conditions(today)
-    mine = _mine(view, user_id, today)
-    query = select(*(func.count(case((conditions[name], 1))).label(name) for name in SECTIONS)).where(mine)
-    found = fetch_one(view, query.select_from(companies)) or {}
-    return {name: int(found.get(name) or 0) for name in SECTIONS}
+    """How many companies each section of the user's queue holds.
+
+    Counted part by part and added up, the parts not overlapping (`parts`)."""
+    reads = [Part(None, true(), False)] if user_id is None else parts(view, user_id, today)
+    counts = [
+        select(*(func.count(case((_conditions(today, part.due)[name], 1))).label(name) for name in SECTIONS))
+        .select_from(companies)
+        .where(where)
+        for part in reads
+        for where in _counted(part)
+    ]
+    found = fetch(view, union_all(*counts))
+    return {name: sum(int(row[name] or 0) for row in found) for name in SECTIONS}
 
 
 def queue_row(view: OutreachView, company_id: UUID, today: date) -> QueueRow | None:

@@ -102,6 +102,9 @@ def test_a_stand_ins_day_holds_each_company_once_in_the_order_of_one_list_and_pa
     ]
     for limit in range(1, 6):
         assert projections.call_list(outreach, sofie, FRIDAY, limit=limit)["overdue"] == every[:limit]
+    assert projections.queue_counts(outreach, sofie, FRIDAY) == dict(
+        overdue=5, due_today=1, no_next_step=0, reapproach=0
+    )
     by_day = [row["name"] for row in projections.my_day(outreach, sofie, FRIDAY)["overdue"]]
     assert by_day == ["Bøgely ApS", "Cederholm", "Ærø Møde ApS", "Onsdag ApS", "Uden Ejer ApS"]
     pages = [projections.queue_page(outreach, sofie, FRIDAY, "overdue", page, per_page=2) for page in (1, 2, 3)]

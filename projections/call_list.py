@@ -29,6 +29,7 @@ from projections.queue import (
     _labelled,
     _mine,
     first_of_each,
+    parts,
     section_reads,
 )
 from projections.reading import fetch, fetch_one
@@ -144,11 +145,12 @@ def call_list(
     sections: Iterable[str] = SECTIONS,
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
+    queue = parts(view, user_id, today)
     found = {}
     for name in sections:
         order = (*ORDER[name], companies.c.company_id)
         # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
-        firsts = first_of_each(section_reads(view, user_id, today, name, _reads(name)), limit)
+        firsts = first_of_each(section_reads(queue, today, name, _reads(name)), limit)
         by_keys = (*_order(firsts.c.due, c=firsts.c)[name], firsts.c.company_id)
         shown = select(firsts.c.company_id).order_by(*by_keys).limit(limit).subquery()
         query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)

@@ -22,7 +22,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, true, union, union_all
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
-from projections.absences import due_on, moving_absences, standing_in, stood_in_for
+from projections.absences import due_on, queue_absences, standing_in
 from projections.outreach_tables import closed_reason, companies, queue_user
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one
@@ -120,21 +120,20 @@ class Part(NamedTuple):
         return companies.c.next_follow_up if self.planned else DUE
 
 
-def parts(view: OutreachView, user_id: UUID, today: date) -> list[Part]:
+def parts(view: OutreachView, user_id: UUID | None, today: date) -> list[Part]:
     """The user's queue as parts: their own companies whose follow-ups no absence of theirs moves, those it
-    moves, and those of each colleague they stand in for, due within the absence. The parts do not overlap,
-    as no two absences of one user do and nobody stands in for themselves (crm/users.py,
-    crm/commands/users.py)."""
+    moves, and those of each colleague they stand in for, due within the absence; with no user, everyone's
+    in one. The parts do not overlap, as no two absences of one user do and nobody stands in for themselves
+    (crm/users.py, crm/commands/users.py)."""
+    if user_id is None:
+        return [Part(None, true(), False)]
     follow_up = companies.c.next_follow_up
-    moved = moving_absences(view, user_id)
+    moved, covered = queue_absences(view, user_id, today)
     kept = and_(true(), *(or_(follow_up.is_(None), follow_up < first, follow_up > last) for first, last in moved))
     found = [Part(user_id, kept, True)]
     if moved:
         found.append(Part(user_id, or_(*(follow_up.between(first, last) for first, last in moved)), False))
-    found += [
-        Part(absent, follow_up.between(first, last), False)
-        for absent, first, last in stood_in_for(view, user_id, today)
-    ]
+    found += [Part(absent, follow_up.between(first, last), False) for absent, first, last in covered]
     return found
 
 
@@ -168,19 +167,10 @@ def first_of_each(reads: Iterable[Read], limit: int | None) -> Subquery:
 
 
 def section_reads(
-    view: OutreachView,
-    user_id: UUID | None,
-    today: date,
-    section: str,
-    read: Callable[[Part, ColumnElement[bool]], Iterable[Read]],
+    queue: Iterable[Part], today: date, section: str, read: Callable[[Part, ColumnElement[bool]], Iterable[Read]]
 ) -> list[Read]:
-    """The section's reads, part by part (`read` gives a part's, with the section's condition on it), or
-    with no user everyone's queue in one read."""
-    if user_id is None:
-        return list(read(Part(None, true(), False), _conditions(today)[section]))
-    return [
-        found for part in parts(view, user_id, today) for found in read(part, _conditions(today, part.due)[section])
-    ]
+    """The section's reads, part by part of the queue (`read` gives a part's, with the section's condition)."""
+    return [found for part in queue for found in read(part, _conditions(today, part.due)[section])]
 
 
 def _mine(view: OutreachView, user_id: UUID | None, today: date) -> ColumnElement[bool]:
@@ -205,11 +195,11 @@ def _queue_read(section: str) -> Callable[[Part, ColumnElement[bool]], Iterable[
 
 
 def _section_rows(
-    view: OutreachView, user_id: UUID | None, today: date, section: str, limit: int | None, offset: int = 0
+    view: OutreachView, queue: list[Part], today: date, section: str, limit: int | None, offset: int = 0
 ) -> list[QueueRow]:
     """A section's rows from `offset`, at most `limit`, read part by part up to the page's end."""
     first = None if limit is None else offset + limit
-    firsts = first_of_each(section_reads(view, user_id, today, section, _queue_read(section)), first)
+    firsts = first_of_each(section_reads(queue, today, section, _queue_read(section)), first)
     order = (*_order(firsts.c.due, firsts.c)[section], firsts.c.company_id)
     shown = select(firsts.c.company_id).order_by(*order).limit(limit).offset(offset or None).subquery()
     query = select(*ROW).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
@@ -227,7 +217,8 @@ def my_day(
 
     `limit` caps each section's rows (a day's work, not a backlog); `queue_counts` says how many there are.
     """
-    return {name: _section_rows(view, user_id, today, name, limit) for name in sections}
+    queue = parts(view, user_id, today)
+    return {name: _section_rows(view, queue, today, name, limit) for name in sections}
 
 
 def queue_page(
@@ -235,7 +226,7 @@ def queue_page(
 ) -> list[QueueRow]:
     """One page of one section of the queue, in the queue's order: only the rows a screen shows."""
     page = max(1, min(page, MAX_QUEUE_PAGE))
-    return _section_rows(view, user_id, today, section, per_page, (page - 1) * per_page)
+    return _section_rows(view, parts(view, user_id, today), today, section, per_page, (page - 1) * per_page)
 
 
 def _counted(part: Part) -> list[ColumnElement[bool]]:
@@ -254,12 +245,11 @@ def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[
     """How many companies each section of the user's queue holds.
 
     Counted part by part and added up, the parts not overlapping (`parts`)."""
-    reads = [Part(None, true(), False)] if user_id is None else parts(view, user_id, today)
     counts = [
         select(*(func.count(case((_conditions(today, part.due)[name], 1))).label(name) for name in SECTIONS))
         .select_from(companies)
         .where(where)
-        for part in reads
+        for part in parts(view, user_id, today)
         for where in _counted(part)
     ]
     found = fetch(view, union_all(*counts))

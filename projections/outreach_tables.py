@@ -50,8 +50,16 @@ companies = Table(
     Column("decision_maker_known", Boolean, nullable=False),
     Index("rm_companies_stage", "stage", "owner_id"),
     # A user's queue: their companies, and those without an owner whose last attempt they made; with the
-    # columns the queue's sections are conditions on, so the sections are counted from the index alone.
-    Index("rm_companies_queue", "owner_id", "last_attempt_user_id", "stage", "next_follow_up", "approach_again_after"),
+    # columns the queue's sections and the stalled list are conditions on, so My day counts from the index alone.
+    Index(
+        "rm_companies_queue",
+        "owner_id",
+        "last_attempt_user_id",
+        "stage",
+        "next_follow_up",
+        "approach_again_after",
+        "last_touched_on",
+    ),
     # The board's first cards of a stage, longest there first, read in order instead of sorting the whole stage.
     Index("rm_companies_board", "stage", "stage_since", "name", "company_id"),
     # The stalled list, longest without an attempt first: read in order, stopping at its limit.

@@ -65,11 +65,6 @@ def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[boo
     """One condition per running absence `user_id` stands in for: the absent user's company, its follow-up
     due within the absence. Read first, so the queue's filter stays on the owner index (and is unchanged
     when nobody is away)."""
-    query = select(absences.c.user_id, absences.c.first_day, absences.c.last_day).where(
-        absences.c.stand_in_id == user_id, absences.c.last_day >= today
-    )
-    with view.transaction(commit=False) as session:
-        covered = list(session.execute(query))
     return [
         and_(
             or_(
@@ -79,8 +74,25 @@ def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[boo
             companies.c.next_follow_up >= first,
             companies.c.next_follow_up <= last,
         )
-        for absent, first, last in covered
+        for absent, first, last in queue_absences(view, user_id, today)[1]
     ]
+
+
+def queue_absences(
+    view: Any, user_id: UUID, today: date
+) -> tuple[list[tuple[date, date]], list[tuple[UUID, date, date]]]:
+    """What the user's queue reads of absences, in one query: their own with no stand-in, over or not (the
+    days whose follow-ups `due_on` moves past them), and the running ones they stand in for (the absent
+    user, the first and the last day)."""
+    moving = (absences.c.user_id == user_id) & absences.c.stand_in_id.is_(None)
+    query = select(absences.c.user_id, absences.c.first_day, absences.c.last_day, absences.c.stand_in_id).where(
+        moving | ((absences.c.stand_in_id == user_id) & (absences.c.last_day >= today))
+    )
+    with view.transaction(commit=False) as session:
+        rows = list(session.execute(query))
+    own = [(first, last) for absent, first, last, stand_in in rows if stand_in is None and absent == user_id]
+    covered = [(absent, first, last) for absent, first, last, stand_in in rows if stand_in == user_id]
+    return own, covered
 
 
 def absences_of(view: Any, user_id: UUID, today: date) -> list[AbsenceRow]:

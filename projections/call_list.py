@@ -18,7 +18,20 @@ from crm.vocabulary import IN_OUTREACH
 from projections.leads import URGENCY_RANK, leads
 from projections.outreach_tables import attempts, companies
 from projections.outreach_view import OutreachView
-from projections.queue import DUE, ROW, SECTIONS, QueueRow, _conditions, _labelled, _mine
+from projections.queue import (
+    DUE,
+    ROW,
+    SECTIONS,
+    Part,
+    QueueRow,
+    Read,
+    _conditions,
+    _labelled,
+    _mine,
+    first_of_each,
+    parts,
+    section_reads,
+)
 from projections.reading import fetch, fetch_one
 from projections.schema import utc_naive
 
@@ -78,22 +91,42 @@ def _extras() -> tuple[Any, ...]:
     )
 
 
-def _what_next() -> tuple[Any, ...]:
+def _what_next(ranked: bool = True, c: Any = companies.c) -> tuple[Any, ...]:
     # Columns of the company's row, kept by the outreach view as leads and contacts change
     # (projections/outreach_view.py): a section sorts its rows without a lookup per company.
-    return (
-        companies.c.lead_rank,
-        case(STAGE_RANK, value=companies.c.stage, else_=len(STAGE_RANK)),
-        companies.c.decision_maker_known.desc(),
-    )
+    # Not `ranked`: one stage's rows, where the rank of stages says nothing.
+    stage = (case(STAGE_RANK, value=c.stage, else_=len(STAGE_RANK)),) if ranked else ()
+    return (c.lead_rank, *stage, c.decision_maker_known.desc())
 
 
-ORDER = {
-    "overdue": (*_what_next(), DUE, companies.c.name),
-    "due_today": (*_what_next(), companies.c.name),
-    "no_next_step": (*_what_next(), companies.c.last_touched_on, companies.c.name),
-    "reapproach": (companies.c.approach_again_after, companies.c.name),
-}
+def _order(due: Any = DUE, ranked: bool = True, c: Any = companies.c) -> dict[str, tuple[Any, ...]]:
+    """Each section's order, of the companies' columns `c` (or of the columns `first_of_each` reads)."""
+    return {
+        "overdue": (*_what_next(ranked, c), due, c.name),
+        "due_today": (*_what_next(ranked, c), c.name),
+        "no_next_step": (*_what_next(ranked, c), c.last_touched_on, c.name),
+        "reapproach": (c.approach_again_after, c.name),
+    }
+
+
+ORDER = _order()
+
+
+def _reads(section: str) -> Any:
+    """How a part of the section is read: in the sections ordered by stage, one stage at a time (the stage
+    then orders nothing, so an index of stage, lead rank, decision maker and follow-up holds the order)."""
+
+    def read(part: Part, condition: Any) -> list[Read]:
+        if not part.planned or section not in TO_CALL:
+            return [Read(part.where & condition, _order(part.due)[section], part.due)]
+        by_stage = _order(part.due, ranked=False)[section]
+        return [
+            Read(part.where & condition & (companies.c.stage == stage), by_stage, part.due) for stage in IN_OUTREACH
+        ]
+
+    return read
+
+
 RANK_TO_URGENCY = {rank: urgency for urgency, rank in URGENCY_RANK.items()}
 
 
@@ -112,13 +145,14 @@ def call_list(
     sections: Iterable[str] = SECTIONS,
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
-    conditions = _conditions(today)
-    mine = _mine(view, user_id, today)
+    queue = parts(view, user_id, today)
     found = {}
     for name in sections:
         order = (*ORDER[name], companies.c.company_id)
         # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
-        shown = select(companies.c.company_id).where(mine, conditions[name]).order_by(*order).limit(limit).subquery()
+        firsts = first_of_each(section_reads(queue, today, name, _reads(name)), limit)
+        by_keys = (*_order(firsts.c.due, c=firsts.c)[name], firsts.c.company_id)
+        shown = select(firsts.c.company_id).order_by(*by_keys).limit(limit).subquery()
         query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
         found[name] = _finished(fetch(view, query.order_by(*order)), name, today)
     return found

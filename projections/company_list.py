@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from projections.outreach_tables import companies, company_counts, contacts
 from projections.outreach_view import OutreachView
@@ -27,6 +27,9 @@ FILTERS = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
 MAX_PAGE = 100_000
 # A search matching more people than this matches them in a subquery instead of a list of companies.
 CONTACT_MATCHES = 200
+# A search matching at most this many companies reads them all by the trigram index and sorts them (a few
+# milliseconds); one matching more reads the companies in the list's order until its page is full.
+SORTED_MATCHES = 10 * COUNT_CAP
 
 
 class ListedCompany(TypedDict):
@@ -115,7 +118,7 @@ def search_companies(
 
     The text is cut to SEARCH_MAX characters; an unknown sort key sorts by name; pages run from 1 to MAX_PAGE.
     """
-    query = select(
+    listed = (
         companies.c.company_id,
         companies.c.name,
         companies.c.cvr,
@@ -137,17 +140,37 @@ def search_companies(
     for name in FILTERS:
         if filters.get(name):
             conditions.append(companies.c[name] == filters[name])
-    query = query.where(*conditions)
-    column = SORTABLE.get(sort, companies.c.search_name)
-    order = [column.desc() if descending else column, companies.c.search_name, companies.c.company_id]
     page = min(max(1, page), MAX_PAGE)
-    rows = fetch(view, query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
     if not text:
+        rows = fetch(view, _page_of(select(*listed).where(*conditions), companies.c, sort, descending, page, per_page))
         # Every filter is a counted dimension: the counters answer exactly, without reading the companies.
         counted = select(func.coalesce(func.sum(company_counts.c.companies), 0).label("total")).where(
             *(company_counts.c[name] == filters[name] for name in FILTERS if filters.get(name))
         )
         return Page(cast(list[ListedCompany], rows), int(fetch(view, counted)[0]["total"]), page, per_page)
     cap = max(COUNT_CAP, page * per_page)
-    total = capped_count(view, select(companies.c.company_id).where(*conditions), cap)
+    # Counted further than the screen says, to choose how to read the page.
+    total = capped_count(view, select(companies.c.company_id).where(*conditions), max(cap, SORTED_MATCHES))
+    found, columns = select(*listed).where(*conditions), companies.c
+    if total <= SORTED_MATCHES:
+        found, columns = _all_matches(found, listed)
+    rows = fetch(view, _page_of(found, columns, sort, descending, page, per_page))
     return Page(cast(list[ListedCompany], rows), min(total, cap), page, per_page, capped=total > cap)
+
+
+def _page_of(query: Select, columns: Any, sort: str, descending: bool, page: int, per_page: int) -> Select:
+    """The query's page in the list's order, of `columns` (the companies', or a subquery's of them)."""
+    column = columns[SORTABLE.get(sort, companies.c.search_name).name]
+    order = [column.desc() if descending else column, columns.search_name, columns.company_id]
+    return query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+
+
+def _all_matches(found: Select, listed: tuple[ColumnElement[Any], ...]) -> tuple[Select, Any]:
+    """The matches, read whole and then sorted, when the count says there are few enough of them.
+
+    Left to itself, PostgreSQL may walk the name index in order, expecting a page of matches soon, and read
+    most of the companies before it meets them: matches cluster ("virksomhed 77" sorts late). Read by the
+    trigram index, the few matches cost what they are. OFFSET 0 keeps the planner from merging the
+    subquery into the ordered read (SQLite, without a trigram index, reads the same rows either way)."""
+    matched = found.add_columns(companies.c.search_name).offset(0).subquery()
+    return select(*(matched.c[str(column.name)] for column in listed)), matched.c

@@ -49,8 +49,17 @@ companies = Table(
     Column("lead_rank", Integer, nullable=False),
     Column("decision_maker_known", Boolean, nullable=False),
     Index("rm_companies_stage", "stage", "owner_id"),
-    # A user's queue: their companies, and those without an owner whose last attempt they made.
-    Index("rm_companies_queue", "owner_id", "last_attempt_user_id"),
+    # A user's queue: their companies, and those without an owner whose last attempt they made; with the
+    # columns the queue's sections and the stalled list are conditions on, so My day counts from the index alone.
+    Index(
+        "rm_companies_queue",
+        "owner_id",
+        "last_attempt_user_id",
+        "stage",
+        "next_follow_up",
+        "approach_again_after",
+        "last_touched_on",
+    ),
     # The board's first cards of a stage, longest there first, read in order instead of sorting the whole stage.
     Index("rm_companies_board", "stage", "stage_since", "name", "company_id"),
     # The stalled list, longest without an attempt first: read in order, stopping at its limit.
@@ -65,6 +74,25 @@ companies = Table(
         postgresql_ops={"search_folded": "public.gin_trgm_ops"},
     ),
 )
+
+# Whose queue a company is on: its owner, or with no owner whoever made its last attempt (projections/queue.py
+# reads a user's sections as parts, one per person, each on one of these indexes in its order, up to the page's end).
+queue_user = func.coalesce(companies.c.owner_id, companies.c.last_attempt_user_id)
+# Overdue, one stage at a time, in the call list's order: read in order, stopping at the section's limit.
+Index(
+    "rm_companies_calls",
+    queue_user,
+    companies.c.stage,
+    companies.c.lead_rank,
+    companies.c.decision_maker_known.desc(),
+    companies.c.next_follow_up,
+    companies.c.name,
+    companies.c.company_id,
+)
+# Due on a day, with no next step, or within an absence: the user's rows with those follow-ups only.
+Index("rm_companies_due", queue_user, companies.c.next_follow_up, companies.c.name, companies.c.company_id)
+# Ready to approach again, the longest ready first.
+Index("rm_companies_reapproach", queue_user, companies.c.approach_again_after, companies.c.name, companies.c.company_id)
 
 # The dimensions the board and the list count companies by, without a search.
 COUNTED = ("stage", "owner_id", "industry", "arena", "strategy", "sector")

@@ -181,8 +181,9 @@ class OutreachView(View):
     name = "outreach"
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
     # 5: archived channel partners; 6: counters of companies per stage and dimensions, indexes of the board and
-    # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads)
-    version = 7
+    # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads);
+    # 8: indexes of the queue's sections by the user whose queue a company is on, counted from rm_companies_queue
+    version = 8
     view_tables = (companies, company_counts, workplaces, contacts, attempts, partners, live_leads)
     # Read by the screens only, never while applying (which finds rows by their keys): a rebuild fills its
     # generation without them and makes them in one go when it goes live.

@@ -3,20 +3,27 @@
 Each section is stated once, as a condition on a company's row: the day's
 lists select by it, and one company's row is labelled by it, so a row swapped
 in place after an attempt lands in the same section a reload would show.
+
+A user's section is read in parts (`parts`), one per person whose companies are
+on the queue and each on an index in the section's order, so a page reads about
+the rows it shows rather than all of the user's companies: the user's own, with
+their follow-ups due as planned; those an absence of theirs moves; and those of
+each colleague they stand in for. Each part stops at the page's end, and the
+parts' companies, once each, are ordered and cut to the page again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any, NamedTuple, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, true, union, union_all
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
-from projections.absences import due_on, standing_in
-from projections.outreach_tables import closed_reason, companies
+from projections.absences import due_on, queue_absences, standing_in
+from projections.outreach_tables import closed_reason, companies, queue_user
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one
 
@@ -68,25 +75,102 @@ def responsible(user_id: UUID) -> ColumnElement[bool]:
     )
 
 
-def _conditions(today: date) -> dict[str, ColumnElement[bool]]:
-    """Where a company stands today, section by section."""
+def _conditions(today: date, due: ColumnElement[Any] = DUE) -> dict[str, ColumnElement[bool]]:
+    """Where a company stands today, section by section (`due`: the next_follow_up column where no absence
+    moves a follow-up)."""
     c = companies.c
     active = c.stage.in_(IN_OUTREACH)
     return {
-        "overdue": active & (today > DUE),
-        "due_today": active & (today == DUE),
+        "overdue": active & (today > due),
+        "due_today": active & (today == due),
         "no_next_step": active & c.next_follow_up.is_(None),
         "reapproach": c.stage.in_((DECLINED, PARKED)) & (c.approach_again_after <= today),
-        "later": active & (today < DUE),
+        "later": active & (today < due),
     }
 
 
-ORDER = {
-    "overdue": (DUE, companies.c.name),
-    "due_today": (companies.c.name,),
-    "no_next_step": (companies.c.last_touched_on, companies.c.name),
-    "reapproach": (companies.c.approach_again_after, companies.c.name),
-}
+def _order(due: ColumnElement[Any] = DUE, c: Any = companies.c) -> dict[str, tuple[ColumnElement[Any], ...]]:
+    """Each section's order, of the companies' columns `c` (or of the columns `first_of_each` reads)."""
+    return {
+        "overdue": (due, c.name),
+        "due_today": (c.name,),
+        "no_next_step": (c.last_touched_on, c.name),
+        "reapproach": (c.approach_again_after, c.name),
+    }
+
+
+ORDER = _order()
+
+
+class Part(NamedTuple):
+    """Companies on `person`'s queue (all companies with no person) that meet `which`; `planned`: no absence
+    moves their follow-ups, so each falls due on its next_follow_up, a column an index holds in order (DUE
+    is not)."""
+
+    person: UUID | None
+    which: ColumnElement[bool]
+    planned: bool
+
+    @property
+    def where(self) -> ColumnElement[bool]:
+        return self.which if self.person is None else (queue_user == self.person) & self.which
+
+    @property
+    def due(self) -> ColumnElement[Any]:
+        return companies.c.next_follow_up if self.planned else DUE
+
+
+def parts(view: OutreachView, user_id: UUID | None, today: date) -> list[Part]:
+    """The user's queue as parts: their own companies whose follow-ups no absence of theirs moves, those it
+    moves, and those of each colleague they stand in for, due within the absence; with no user, everyone's
+    in one. The parts do not overlap, as no two absences of one user do and nobody stands in for themselves
+    (crm/users.py, crm/commands/users.py)."""
+    if user_id is None:
+        return [Part(None, true(), False)]
+    follow_up = companies.c.next_follow_up
+    moved, covered = queue_absences(view, user_id, today)
+    kept = and_(true(), *(or_(follow_up.is_(None), follow_up < first, follow_up > last) for first, last in moved))
+    found = [Part(user_id, kept, True)]
+    if moved:
+        found.append(Part(user_id, or_(*(follow_up.between(first, last) for first, last in moved)), False))
+    found += [Part(absent, follow_up.between(first, last), False) for absent, first, last in covered]
+    return found
+
+
+class Read(NamedTuple):
+    """A part of a section: its condition, and its order, in which an index reads it; `due` as in Part."""
+
+    where: ColumnElement[bool]
+    order: tuple[ColumnElement[Any], ...]
+    due: ColumnElement[Any]
+
+
+# What the sections order by, read with each company so the parts' rows are ordered together without
+# looking the companies up again (a join the planner may answer by reading every company).
+KEYS = ("company_id", "lead_rank", "stage", "decision_maker_known", "name", "last_touched_on", "approach_again_after")
+
+
+def first_of_each(reads: Iterable[Read], limit: int | None) -> Subquery:
+    """The first `limit` rows of each read, with KEYS and `due`, each company once: the rows a page can show.
+
+    UNION, not UNION ALL, so a page could not show a company twice even if parts overlapped: a company in
+    two parts has the same values in both, its `due` being the day it falls due whichever part finds it."""
+    firsts = [
+        select(*(companies.c[key] for key in KEYS), read.due.label("due"))
+        .where(read.where)
+        .order_by(*read.order, companies.c.company_id)
+        .limit(limit)
+        .subquery()
+        for read in reads
+    ]
+    return union(*(select(first) for first in firsts)).subquery()
+
+
+def section_reads(
+    queue: Iterable[Part], today: date, section: str, read: Callable[[Part, ColumnElement[bool]], Iterable[Read]]
+) -> list[Read]:
+    """The section's reads, part by part of the queue (`read` gives a part's, with the section's condition)."""
+    return [found for part in queue for found in read(part, _conditions(today, part.due)[section])]
 
 
 def _mine(view: OutreachView, user_id: UUID | None, today: date) -> ColumnElement[bool]:
@@ -106,6 +190,22 @@ def _labelled(rows: list[dict[str, Any]], section: str | None, today: date) -> l
     return cast(list[QueueRow], rows)
 
 
+def _queue_read(section: str) -> Callable[[Part, ColumnElement[bool]], Iterable[Read]]:
+    return lambda part, condition: [Read(part.where & condition, _order(part.due)[section], part.due)]
+
+
+def _section_rows(
+    view: OutreachView, queue: list[Part], today: date, section: str, limit: int | None, offset: int = 0
+) -> list[QueueRow]:
+    """A section's rows from `offset`, at most `limit`, read part by part up to the page's end."""
+    first = None if limit is None else offset + limit
+    firsts = first_of_each(section_reads(queue, today, section, _queue_read(section)), first)
+    order = (*_order(firsts.c.due, firsts.c)[section], firsts.c.company_id)
+    shown = select(firsts.c.company_id).order_by(*order).limit(limit).offset(offset or None).subquery()
+    query = select(*ROW).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
+    return _labelled(fetch(view, query.order_by(*ORDER[section], companies.c.company_id)), section, today)
+
+
 def my_day(
     view: OutreachView,
     user_id: UUID | None,
@@ -117,19 +217,8 @@ def my_day(
 
     `limit` caps each section's rows (a day's work, not a backlog); `queue_counts` says how many there are.
     """
-    conditions = _conditions(today)
-    mine = _mine(view, user_id, today)
-    return {
-        name: _labelled(
-            fetch(
-                view,
-                select(*ROW).where(mine, conditions[name]).order_by(*ORDER[name], companies.c.company_id).limit(limit),
-            ),
-            name,
-            today,
-        )
-        for name in sections
-    }
+    queue = parts(view, user_id, today)
+    return {name: _section_rows(view, queue, today, name, limit) for name in sections}
 
 
 def queue_page(
@@ -137,18 +226,34 @@ def queue_page(
 ) -> list[QueueRow]:
     """One page of one section of the queue, in the queue's order: only the rows a screen shows."""
     page = max(1, min(page, MAX_QUEUE_PAGE))
-    query = select(*ROW).where(_mine(view, user_id, today), _conditions(today)[section])
-    query = query.order_by(*ORDER[section], companies.c.company_id).limit(per_page).offset((page - 1) * per_page)
-    return _labelled(fetch(view, query), section, today)
+    return _section_rows(view, parts(view, user_id, today), today, section, per_page, (page - 1) * per_page)
+
+
+def _counted(part: Part) -> list[ColumnElement[bool]]:
+    """The part as conditions on plain columns, the owner's companies and the unowned ones apart, so
+    rm_companies_queue (which holds every column the sections' conditions read) counts each from the
+    index alone, where the expression `queue_user` would send it to every row."""
+    if part.person is None:
+        return [part.which]
+    return [
+        (companies.c.owner_id == part.person) & part.which,
+        companies.c.owner_id.is_(None) & (companies.c.last_attempt_user_id == part.person) & part.which,
+    ]
 
 
 def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[str, int]:
-    """How many companies each section of the user's queue holds."""
-    conditions = _conditions(today)
-    mine = _mine(view, user_id, today)
-    query = select(*(func.count(case((conditions[name], 1))).label(name) for name in SECTIONS)).where(mine)
-    found = fetch_one(view, query.select_from(companies)) or {}
-    return {name: int(found.get(name) or 0) for name in SECTIONS}
+    """How many companies each section of the user's queue holds.
+
+    Counted part by part and added up, the parts not overlapping (`parts`)."""
+    counts = [
+        select(*(func.count(case((_conditions(today, part.due)[name], 1))).label(name) for name in SECTIONS))
+        .select_from(companies)
+        .where(where)
+        for part in parts(view, user_id, today)
+        for where in _counted(part)
+    ]
+    found = fetch(view, union_all(*counts))
+    return {name: sum(int(row[name] or 0) for row in found) for name in SECTIONS}
 
 
 def queue_row(view: OutreachView, company_id: UUID, today: date) -> QueueRow | None:

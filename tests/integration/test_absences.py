@@ -73,3 +73,39 @@ def test_a_cancelled_absence_puts_the_follow_ups_back(office):
     projector.catch_up()
     assert names(projections.my_day(projector["outreach"], team.recruiter, WEDNESDAY), "due_today") == ["Onsdag ApS"]
     assert projections.absences_of(projector["users"], team.recruiter, MONDAY) == []
+
+
+def test_a_stand_ins_day_holds_each_company_once_in_the_order_of_one_list_and_pages_cut_it(office):
+    """The queue is read in parts (own companies by stage, unowned ones last attempted, the absent
+    colleague's): together they give the rows, each once and in order, that one list of them would."""
+    app, team, due, projector = office
+    sofie = team.health_consultant
+    app.mark_absence(team.recruiter, MONDAY, FRIDAY, stand_in_id=sofie)
+    own = {}
+    for name, outcome in (("Ærø Møde ApS", "meeting_booked"), ("Bøgely ApS", "no_answer"), ("Cederholm", "no_answer")):
+        own[name] = app.register_company(sofie, name=name, industry="care", owner_id=sofie)
+        app.log_attempt(sofie, own[name], "call", outcome, next_follow_up=MONDAY)
+    unowned = app.register_company(sofie, name="Uden Ejer ApS", industry="care")
+    app.log_attempt(sofie, unowned, "call", "no_answer", next_follow_up=WEDNESDAY)
+    projector.catch_up()
+    outreach = projector["outreach"]
+
+    every = projections.call_list(outreach, sofie, FRIDAY)["overdue"]
+    # The meeting first (a stage further along), then the others by day due and name; Mette's two within
+    # her absence, not the Tuesday after.
+    assert [row["name"] for row in every] == [
+        "Ærø Møde ApS",
+        "Bøgely ApS",
+        "Cederholm",
+        "Onsdag ApS",
+        "Uden Ejer ApS",
+    ]
+    for limit in range(1, 6):
+        assert projections.call_list(outreach, sofie, FRIDAY, limit=limit)["overdue"] == every[:limit]
+    assert projections.queue_counts(outreach, sofie, FRIDAY) == dict(
+        overdue=5, due_today=1, no_next_step=0, reapproach=0
+    )
+    by_day = [row["name"] for row in projections.my_day(outreach, sofie, FRIDAY)["overdue"]]
+    assert by_day == ["Bøgely ApS", "Cederholm", "Ærø Møde ApS", "Onsdag ApS", "Uden Ejer ApS"]
+    pages = [projections.queue_page(outreach, sofie, FRIDAY, "overdue", page, per_page=2) for page in (1, 2, 3)]
+    assert [row["name"] for page in pages for row in page] == by_day

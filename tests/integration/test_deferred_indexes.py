@@ -30,6 +30,9 @@ DEFERRED = {
             "rm_companies_follow_up",
             "rm_companies_search_name",
             "rm_companies_search_folded",
+            "rm_companies_calls",
+            "rm_companies_due",
+            "rm_companies_reapproach",
         },
     ),
     "audit_events": (
@@ -45,9 +48,19 @@ DEFERRED = {
 
 
 def index_names(projector: Projector, name: str, generation: int) -> set[str]:
+    """The table's indexes, read from the catalog: SQLAlchemy does not reflect SQLite's indexes on
+    expressions (rm_companies_calls), and the primary key's is left out."""
     table, _deferred = DEFERRED[name]
     engine = projector.datastore.engine
-    return {str(i["name"]) for i in inspect(engine).get_indexes(physical_name(table.name, generation))}
+    physical = physical_name(table.name, generation)
+    if engine.dialect.name == "postgresql":
+        keys = {inspect(engine).get_pk_constraint(physical)["name"]}
+        query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :name"
+    else:
+        keys = set()
+        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name AND sql IS NOT NULL"
+    with engine.connect() as connection:
+        return set(connection.execute(text(query), {"name": physical}).scalars()) - keys
 
 
 def rebuilt_seeing_indexes(projector: Projector, name: str, generation: int) -> list[set[str]]:

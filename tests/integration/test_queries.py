@@ -307,6 +307,28 @@ class TestDanishFolding:
             assert [c["company_id"] for c in projections.companies_named(town.outreach, text)] == [bogely]
             assert [r["company_id"] for r in projections.search_companies(town.outreach, text).rows] == [bogely]
 
+    def test_few_matches_sorted_whole_page_as_many_read_in_order(self, town, monkeypatch):
+        """A search matching few companies reads them all and sorts them; one matching many reads the list
+        in order: the same rows, order, pages and count either way."""
+        app, recruiter = town.app, town.team.recruiter
+        for n, industry in enumerate(("care", "transport", "care", "production", "care", "transport")):
+            company = app.register_company(recruiter, name=f"Bøgely {n % 4} Hjem", industry=industry)
+            if n % 2:
+                app.log_attempt(recruiter, company, "call", "no_answer", next_follow_up=MONDAY + timedelta(days=n))
+        app.register_contact(recruiter, town.bakery, "Anne Boegely", "hr")
+        town.projector.catch_up()
+
+        def pages(sort, descending):
+            found = [projections.search_companies(town.outreach, "bogely", sort, descending, p, 3) for p in (1, 2, 3)]
+            return [([r["company_id"] for r in f.rows], f.total, f.capped) for f in found]
+
+        keys = [(sort, descending) for sort in projections.SORT_KEYS for descending in (False, True)]
+        sorted_whole = {key: pages(*key) for key in keys}
+        monkeypatch.setattr("projections.company_list.SORTED_MATCHES", 0)
+        assert {key: pages(*key) for key in keys} == sorted_whole
+        by_name = sorted_whole["name", False]
+        assert by_name[0][1] == 7 and town.bakery in [company for rows, _, _ in by_name for company in rows]
+
 
 class TestQueuePage:
     def test_one_page_of_a_section_in_the_queue_order(self, town, clock):

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
+
+from sqlalchemy import event
 
 from crm.application import CrmApplication
 from crm.permissions import SYSTEM_ACTOR_ID
+
+
+@contextmanager
+def statements_on(engine: Any) -> Iterator[list[str]]:
+    """The SQL statements the engine runs within, each on one line and in lower case."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
 
 # Valid CVR numbers (8 digits passing the modulus-11 check).
 HANSEN_TRANSPORT_CVR = "10000009"

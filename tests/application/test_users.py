@@ -5,7 +5,7 @@ from crm.errors import AlreadyExists, ConcurrentChange, InvalidInput, NotAllowed
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.persistence import sqlalchemy_env
 from crm.users import User
-from tests.support import hansen_transport, make_team
+from tests.support import hansen_transport, make_team, statements_on
 
 
 def test_an_admin_registers_users_with_department_and_role(app):
@@ -165,17 +165,9 @@ def test_a_user_disabled_by_another_process_can_no_longer_act_in_this_one(sql_da
 
 
 def test_a_cached_user_is_loaded_with_one_read_of_the_events_after_it(sql_database, clock):
-    from sqlalchemy import event
-
     app = sql_database.app(clock=clock)
     team = make_team(app)
     app.active_user(team.recruiter)
-    statements: list[str] = []
-    engine = app.factory.datastore.engine
-    record = lambda *args: statements.append(args[2])  # noqa: E731  # (conn, cursor, statement, ...)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_on(app.factory.datastore.engine) as statements:
         assert app.active_user(team.recruiter)["username"] == "mette"
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(statements) == 1 and "crm_snapshots" not in statements[0]

@@ -7,12 +7,13 @@ from datetime import datetime
 from uuid import UUID
 
 import pytest
-from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Text, Uuid, event, select
+from sqlalchemy import BigInteger, Column, DateTime, MetaData, Table, Text, Uuid, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from projections import bulk
 from projections.upstream import datastore_of
+from tests.support import statements_on
 
 probe = Table(
     "bulk_probe",
@@ -46,17 +47,8 @@ def engine(sql_database, clock):
 
 def inserted(engine, batch: list[dict]) -> tuple[list[dict], list[str]]:
     """The rows read back after inserting the batch, and the INSERT statements SQLAlchemy sent for it."""
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        with Session(engine) as session, session.begin():
-            bulk.insert_rows(session, probe, batch)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    with statements_on(engine) as statements, Session(engine) as session, session.begin():
+        bulk.insert_rows(session, probe, batch)
     with engine.connect() as connection:
         found = [dict(row._mapping) for row in connection.execute(select(probe).order_by(probe.c.position))]
     return found, [s for s in statements if "bulk_probe" in s]

@@ -15,7 +15,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from crm.errors import CrmError
 from projections import bulk, outreach_view
@@ -28,6 +28,7 @@ from projections.timeline import TimelineProjection
 from projections.users import UsersProjection
 from tests.integration.test_batch_apply import story
 from tests.random_commands import RandomHistory
+from tests.support import statements_on
 
 CLASSES = (UsersProjection, OutreachProjection, TimelineProjection, EventIndexProjection)
 
@@ -112,16 +113,10 @@ def test_an_attempt_caught_up_updates_its_company_row_in_place(log):
     view = projector["outreach"]
     company = next(row for row in view.rows(companies) if row["owner_id"] and row["stage"] == "identified")
     app.log_attempt(company["owner_id"], company["company_id"], "call", "no_answer")
-    statements: list[str] = []
-    engine = view.engine
-    record = lambda *args: statements.append(args[2])  # noqa: E731  # (conn, cursor, statement, ...)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_on(view.engine) as statements:
         projector.catch_up()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    touching = [s.split()[0].upper() for s in statements if re.search(r"\brm_companies__g\d+\b", s)]
-    assert "UPDATE" in touching and "DELETE" not in touching and "INSERT" not in touching
+    touching = [s.split()[0] for s in statements if re.search(r"\brm_companies__g\d+\b", s)]
+    assert "update" in touching and "delete" not in touching and "insert" not in touching
     after = next(row for row in view.rows(companies) if row["company_id"] == company["company_id"])
     assert (after["attempts_in_round"], after["last_outcome"]) == (company["attempts_in_round"] + 1, "no_answer")
 

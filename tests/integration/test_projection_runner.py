@@ -17,7 +17,7 @@ from projections.pipeline import stage_counts
 from projections.runner import Projector
 from projections.users import UsersProjection
 from projections.worker import NewEventSignal, run_forever
-from tests.support import hansen_transport, make_team
+from tests.support import hansen_transport, make_team, statements_on
 
 CLASSES = (UsersProjection, OutreachProjection)
 
@@ -213,25 +213,14 @@ def test_on_postgresql_the_worker_is_woken_by_the_events_notification_not_by_its
 def test_a_catch_up_moves_every_view_it_applies_to_in_one_statement(sql_database, clock):
     """The views' positions are claimed and moved together: the catch-up a command adds must not cost a round
     trip or three per view."""
-    from sqlalchemy import event
-
     app = sql_database.app(clock=clock)
     team = make_team(app)
     projector = Projector(app)
     views = ["users", "outreach", "leads", "agreements", "timeline"]
     projector.catch_up(views)
     hansen_transport(app, team.recruiter)
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()).lower())
-
-    engine = projector.datastore.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_on(projector.datastore.engine) as statements:
         assert projector.catch_up(views) > 0
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
     assert len([s for s in statements if s.startswith("update projection_generations")]) == 1
     # Their positions are read once, before the batch, with the log's head: after it, the claim says where they are.

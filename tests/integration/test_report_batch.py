@@ -15,7 +15,6 @@ from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from sqlalchemy import event
 
 from crm.errors import CrmError
 from projections import bulk
@@ -28,6 +27,7 @@ from projections.runner import Projector
 from projections.users import UsersProjection
 from tests import report_oracle as oracle
 from tests.random_commands import RandomHistory
+from tests.support import statements_on
 
 CLASSES = (UsersProjection, OutreachProjection, ReportsProjection)
 
@@ -145,17 +145,8 @@ def test_the_milestones_crossed_are_counted_as_from_every_attempt(sql_database, 
 
 def reports_statements(projector: Projector) -> list[str]:
     """The statements on the reports view's tables of catching the reports view up."""
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()).lower())
-
-    engine = projector.datastore.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_on(projector.datastore.engine) as statements:
         assert projector.catch_up(["reports"]) > 0
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     return [s for s in statements if "rm_report_" in s]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from projections.reports.persistence import (
     ChannelOutcomes,
@@ -18,6 +17,7 @@ from projections.reports.scope import ReportCriteria
 from projections.reports.scope import read_once as reports_read_once
 from projections.runner import Projector
 from tests.report_history import History, day, play
+from tests.support import statements_on
 
 WHOLE = ReportCriteria(start=day(0), end=day(60), today=day(60))
 
@@ -95,19 +95,9 @@ def test_a_follow_up_not_yet_due_is_pending(view, history):
 
 def statements_reading(view, table: str, work) -> list[str]:
     """The SQL statements `work()` sends to the view's database that read `table`."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = view.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_on(view.engine) as seen:
         work()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    reads = ("SELECT", "WITH")
-    return [statement for statement in seen if table in statement and statement.lstrip().upper().startswith(reads)]
+    return [statement for statement in seen if table in statement and statement.startswith(("select", "with"))]
 
 
 def test_each_attempt_figure_is_counted_in_the_database_in_one_statement(view):

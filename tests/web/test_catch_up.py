@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from projections.worker import run_forever
-from tests.support import hansen_transport
+from tests.support import hansen_transport, statements_on
 
 
 @pytest.fixture
@@ -130,22 +130,14 @@ def test_with_a_worker_that_does_not_come_the_request_catches_up_itself(
 def test_a_company_page_reads_the_users_names_once_and_nothing_it_does_not_show(as_role, crm, team, app):
     """The page names users in its head, its attempts and its timeline: one read serves them all. The rules of
     the attempt form and the signed-in user come from the process's cache, fast-forwarded, not a snapshot."""
-    from sqlalchemy import event
-
     recruiter = as_role("recruiter")
     hansen = hansen_transport(crm, team.recruiter, owner_id=team.recruiter)
     crm.log_attempt(team.recruiter, hansen, "call", "no_answer")
     rules = crm.outreach_rules()
     crm.set_outreach_rules(team.project_lead, 6, rules["min_gap_minutes"], rules["default_follow_up"])
     recruiter.get(f"/companies/{hansen}")
-    statements: list[str] = []
-    engine = app.extensions["crm"].projector.datastore.engine
-    record = lambda *args: statements.append(" ".join(args[2].split()).lower())  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_on(app.extensions["crm"].projector.datastore.engine) as statements:
         assert recruiter.get(f"/companies/{hansen}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     names = [s for s in statements if s.startswith("select rm_users.user_id, rm_users.display_name from rm_users")]
     assert len(names) == 1
     assert not [s for s in statements if "in (null)" in s or "crm_snapshots" in s]

@@ -38,6 +38,7 @@ once it has caught up, so no screen goes empty.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ class Projector:
         self.on_read: Callable[[str], None] | None = None
         # The failed views as the last catch-up found them, by name.
         self.failures: dict[str, Failure] = {}
+        # Where this process last left each live view (see `_catch_up_from_last_claim`).
+        self._left_at: dict[CrmProjection, int] = {}
         for cls in projection_classes:
             projection = cls.on(self.datastore)
             self.projections[projection.view.name] = projection
@@ -219,6 +222,10 @@ class Projector:
         progress: Progress | None,
         include: Include,
     ) -> int:
+        if progress is None and include is None:
+            done = self._catch_up_from_last_claim(group, batch_size)
+            if done is not None:
+                return done
         applied = 0
         # The head as it stands now: a catch-up applies what was recorded before it began, and ends.
         group, states, head = self._states_and_head(group)
@@ -228,6 +235,7 @@ class Projector:
             behind = [p for p in working if states[p].position < head]
             if not behind:
                 self._go_live_when_ready(group, head, states)
+                self._remember({p: states[p].position for p in group}, states)
                 return applied
             start = min(states[p].position for p in behind)
             stop = min(head, start + batch_size)
@@ -247,8 +255,55 @@ class Projector:
                 progress(stop, head)
             # The usual catch-up after a command: one batch took every view to the head, none is being built.
             if all_at_stop and stop == head and in_batch == behind and all(s.live for s in states.values()):
+                self._remember({p: stop if p in positions else states[p].position for p in group}, states)
                 return applied
             group, states = self._states(group)
+
+    def _catch_up_from_last_claim(self, group: list[CrmProjection], batch_size: int) -> int | None:
+        """The usual catch-up of a single process (the web without a worker): every view of the group is where
+        this process last left it, so the events after that are read at once, every topic (the last one read is
+        then the head), and the claim of those positions proves them. None, and nothing applied, when that does
+        not hold: a view unknown here, more events than one batch, or a claim another process overtook (or a
+        view that failed or was rebuilt meanwhile); the caller then reads the views' positions as usual."""
+        left_at = self._left_at
+        if not group or any(p not in left_at for p in group):
+            return None
+        positions = {p: left_at[p] for p in group}
+        start = min(positions.values())
+        notifications = read_notifications(self.app, start + 1, sys.maxsize, batch_size)
+        if not notifications:
+            return 0  # nothing recorded since: every view is still at least where this process left it
+        if len(notifications) >= batch_size:
+            return None
+        stop = notifications[-1].id
+        in_batch = [p for p in group if positions[p] < stop]
+        decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
+        mine = [n for n in notifications if n.topic in decoded or any(p.raw for p in in_batch)]
+        prefetch = getattr(self.app.mapper, "prefetch", None)
+        if prefetch is not None:
+            prefetch([n for n in mine if n.topic in decoded])
+        deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in mine]
+        claimed = {p: positions[p] for p in in_batch}
+        applied, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, claimed, stop, None)
+        for projection in in_batch:
+            left_at.pop(projection, None)
+        if not all_at_stop:
+            return None if applied == 0 else self._catch_up_after(group, applied, batch_size)
+        left_at.update(dict.fromkeys(in_batch, stop))
+        return applied
+
+    def _catch_up_after(self, group: list[CrmProjection], applied: int, batch_size: int) -> int:
+        """After a view of the batch stopped at an event it cannot apply: the rest as usual, with its failure."""
+        return applied + self._catch_up(group, batch_size, None, None)
+
+    def _remember(self, positions: dict[CrmProjection, int], states: dict[CrmProjection, Generation]) -> None:
+        """Where a catch-up left the views, for the next one (only of live views that have not failed)."""
+        for projection, position in positions.items():
+            state = states.get(projection)
+            if state is not None and state.live and state.failure is None:
+                self._left_at[projection] = position
+            else:
+                self._left_at.pop(projection, None)
 
     def _states(self, group: list[CrmProjection]) -> tuple[list[CrmProjection], dict[CrmProjection, Generation]]:
         """Every view's generation in one short read."""

@@ -212,18 +212,17 @@ def test_on_postgresql_the_worker_is_woken_by_the_events_notification_not_by_its
 
 def test_a_catch_up_moves_every_view_it_applies_to_in_one_statement(sql_database, clock):
     """The views' positions are claimed and moved together: the catch-up a command adds must not cost a round
-    trip or three per view."""
+    trip or three per view. A process that did not leave the views where they are reads their positions once,
+    with the log's head; the one that did reads only the events after them, and its claim proves them."""
     app = sql_database.app(clock=clock)
     team = make_team(app)
-    projector = Projector(app)
     views = ["users", "outreach", "leads", "agreements", "timeline"]
-    projector.catch_up(views)
+    Projector(app).catch_up(views)
     hansen_transport(app, team.recruiter)
+    projector = Projector(app)  # another process: where the views stand is not known to it
     with statements_on(projector.datastore.engine) as statements:
         assert projector.catch_up(views) > 0
-
     assert len([s for s in statements if s.startswith("update projection_generations")]) == 1
-    # Their positions are read once, before the batch, with the log's head: after it, the claim says where they are.
     states = [s for s in statements if s.startswith("select") and "from projection_generations" in s]
     assert len(states) == 1 and "max(crm_events.id)" in states[0]
     assert [s for s in statements if "crm_events" in s and s != states[0]] == [
@@ -231,8 +230,38 @@ def test_a_catch_up_moves_every_view_it_applies_to_in_one_statement(sql_database
         for s in statements
         if s.startswith("select crm_events.id")  # the batch's events, nothing else
     ]
+
+    app.log_attempt(
+        team.recruiter, app.register_company(team.recruiter, name="Soltoft", industry="cleaning"), "call", "no_answer"
+    )
+    with statements_on(projector.datastore.engine) as statements:
+        assert projector.catch_up(views) > 0
+    assert len([s for s in statements if s.startswith("update projection_generations")]) == 1
+    assert not [s for s in statements if s.startswith("select") and "from projection_generations" in s]
+    assert len([s for s in statements if s.startswith("select crm_events.id")]) == 1
     assert {view: projector[view].position() for view in views} == dict.fromkeys(
         views, app.recorder.max_notification_id()
+    )
+
+
+def test_a_catch_up_from_where_this_process_left_the_views_yields_to_another_process(sql_database, clock):
+    """Another process moved the views on meanwhile: the claim of the old positions fails, nothing is applied
+    twice, and the catch-up goes on from where they stand."""
+    app = sql_database.app(clock=clock)
+    team = make_team(
+        app,
+    )
+    here, there = Projector(app, projection_classes=CLASSES), Projector(app, projection_classes=CLASSES)
+    here.catch_up()
+    busy_history(app, team, companies_count=2, attempts_each=2)
+    there.catch_up()
+    busy_history(app, team, companies_count=1, attempts_each=1)
+    assert here.catch_up() > 0  # the last company, its contact and its attempt: the rest was applied there
+    assert there.catch_up() == 0
+    assert outreach_rows(here["outreach"]) == outreach_rows(there["outreach"])
+    assert len(here["outreach"].rows(companies)) == 3 and len(here["outreach"].rows(attempts)) == 5
+    assert {name: here[name].position() for name in here.projections} == dict.fromkeys(
+        here.projections, app.recorder.max_notification_id()
     )
 
 

@@ -58,6 +58,8 @@ def main() -> None:
         ("Company page", username, "GET", f"/companies/{company}"),
         ("Company list, first page", username, "GET", "/companies"),
         ("Company list, search 'virksomhed 77'", username, "GET", "/companies?q=virksomhed+77"),
+        # A term with a full first page at every size: 'virksomhed 77' shows 11 rows at about 1,000 companies.
+        ("Company list, search 'virksomhed 1'", username, "GET", "/companies?q=virksomhed+1"),
         ("Pipeline board", username, "GET", "/pipeline"),
         ("Leads (consultant)", consultant, "GET", "/leads"),
         ("Reports (project lead)", project_lead, "GET", "/reports"),

@@ -44,17 +44,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from projections.applying import Include, apply_batch, decode
+from projections.applying import Delivery, Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
 from projections.upstream import Upstream, datastore_of, head_position, head_subquery, read_notifications
 
 Progress = Callable[[int, int], None]
+
+
+def _topics(projections: Iterable[CrmProjection]) -> set[str]:
+    """The topics of the events the views take decoded."""
+    return {topic for p in projections if not p.raw for topic in p.topics}
 
 
 @dataclass(frozen=True)
@@ -240,14 +245,10 @@ class Projector:
             start = min(states[p].position for p in behind)
             stop = min(head, start + batch_size)
             in_batch = [p for p in behind if states[p].position < stop]
-            decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
             # A raw view (the event log's index) takes every notification: then the batch reads them all.
-            topics = () if any(p.raw for p in in_batch) else sorted(decoded)
+            topics = () if any(p.raw for p in in_batch) else sorted(_topics(in_batch))
             notifications = read_notifications(self.app, start + 1, stop, batch_size, topics)
-            prefetch = getattr(self.app.mapper, "prefetch", None)  # the keys of sealed values, in one query
-            if prefetch is not None:
-                prefetch([n for n in notifications if n.topic in decoded])
-            deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
+            deliveries = self._deliveries(in_batch, notifications)
             positions = {p: states[p].position for p in in_batch}
             applied_now, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
             applied += applied_now
@@ -277,24 +278,27 @@ class Projector:
             return None
         stop = notifications[-1].id
         in_batch = [p for p in group if positions[p] < stop]
-        decoded = {topic for p in in_batch if not p.raw for topic in p.topics}
-        mine = [n for n in notifications if n.topic in decoded or any(p.raw for p in in_batch)]
-        prefetch = getattr(self.app.mapper, "prefetch", None)
-        if prefetch is not None:
-            prefetch([n for n in mine if n.topic in decoded])
-        deliveries = [decode(self.app.mapper, n, n.topic in decoded) for n in mine]
+        deliveries = self._deliveries(in_batch, notifications)
         claimed = {p: positions[p] for p in in_batch}
         applied, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, claimed, stop, None)
         for projection in in_batch:
             left_at.pop(projection, None)
         if not all_at_stop:
-            return None if applied == 0 else self._catch_up_after(group, applied, batch_size)
+            # Overtaken (nothing applied), or a view stopped at an event: the rest as usual, with its failure.
+            return None if applied == 0 else applied + self._catch_up(group, batch_size, None, None)
         left_at.update(dict.fromkeys(in_batch, stop))
         return applied
 
-    def _catch_up_after(self, group: list[CrmProjection], applied: int, batch_size: int) -> int:
-        """After a view of the batch stopped at an event it cannot apply: the rest as usual, with its failure."""
-        return applied + self._catch_up(group, batch_size, None, None)
+    def _deliveries(self, in_batch: list[CrmProjection], notifications: list[Notification]) -> list[Delivery]:
+        """The notifications the batch's views read, decoded where a view takes decoded events (a raw view takes
+        every one as stored), with the keys of their sealed values read first, in one query."""
+        decoded = _topics(in_batch)
+        if not any(p.raw for p in in_batch):
+            notifications = [n for n in notifications if n.topic in decoded]
+        prefetch = getattr(self.app.mapper, "prefetch", None)
+        if prefetch is not None:
+            prefetch([n for n in notifications if n.topic in decoded])
+        return [decode(self.app.mapper, n, n.topic in decoded) for n in notifications]
 
     def _remember(self, positions: dict[CrmProjection, int], states: dict[CrmProjection, Generation]) -> None:
         """Where a catch-up left the views, for the next one (only of live views that have not failed)."""

@@ -97,9 +97,10 @@ Index("rm_companies_reapproach", queue_user, companies.c.approach_again_after, c
 # The dimensions the board and the list count companies by, without a search.
 COUNTED = ("stage", "owner_id", "industry", "arena", "strategy", "sector")
 
-# How many companies stand in each combination of COUNTED: kept by the outreach view in the transaction that
-# writes the companies, so counts read a few hundred rows (as many as the vocabularies and owners combine
-# into) instead of every company. `count_key` joins the values, a key without the NULLs a primary key refuses.
+# How many companies stand in each combination of COUNTED, with a follow-up planned or not: kept by the
+# outreach view in the transaction that writes the companies, so counts read a few hundred rows (as many as
+# the vocabularies and owners combine into) instead of every company. `count_key` joins the values, a key
+# without the NULLs a primary key refuses.
 company_counts = Table(
     "rm_company_counts",
     metadata,
@@ -110,6 +111,8 @@ company_counts = Table(
     Column("arena", String(32)),
     Column("strategy", String(16)),
     Column("sector", String(16), nullable=False),
+    # Whether the companies have a follow-up planned (the reports count those in outreach without one).
+    Column("planned", Boolean, nullable=False),
     Column("companies", Integer, nullable=False),
 )
 

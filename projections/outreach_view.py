@@ -60,7 +60,8 @@ ORDERING = (Lead.Shared, Lead.Declined)
 
 
 def count_key(values: Mapping[str, Any]) -> CountKey:
-    return tuple(values[name] for name in COUNTED)
+    """A company row's combination of the counted values, whether a follow-up is planned last."""
+    return (*(values[name] for name in COUNTED), values["next_follow_up"] is not None)
 
 
 def joined_key(key: CountKey) -> str:
@@ -86,7 +87,7 @@ def recount(session: Session, deltas: Mapping[CountKey, int]) -> None:
     for keys in chunks(list(stored)):
         session.execute(company_counts.delete().where(company_counts.c.count_key.in_(keys)))
     rows = [
-        dict(count_key=joined, companies=total, **dict(zip(COUNTED, key, strict=True)))
+        dict(count_key=joined, companies=total, **dict(zip((*COUNTED, "planned"), key, strict=True)))
         for joined, (key, delta) in moved.items()
         if (total := stored.get(joined, 0) + delta)
     ]
@@ -182,8 +183,9 @@ class OutreachView(View):
     # 2: closed_attempt_id; 3: what the CVR register says; 4: search_folded, a trigram index on PostgreSQL;
     # 5: archived channel partners; 6: counters of companies per stage and dimensions, indexes of the board and
     # the stalled list; 7: the call list's order on the company's row (lead_rank, decision_maker_known, live leads);
-    # 8: indexes of the queue's sections by the user whose queue a company is on, counted from rm_companies_queue
-    version = 8
+    # 8: indexes of the queue's sections by the user whose queue a company is on, counted from rm_companies_queue;
+    # 9: the counters keep whether a follow-up is planned
+    version = 9
     view_tables = (companies, company_counts, workplaces, contacts, attempts, partners, live_leads)
     # Read by the screens only, never while applying (which finds rows by their keys): a rebuild fills its
     # generation without them and makes them in one go when it goes live.

@@ -15,7 +15,7 @@ from crm.vocabulary import COMMITMENT_KINDS
 from projections.agreement_tables import agreements, commitments, requirements
 from projections.base import View
 from projections.reading import fetch
-from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
+from projections.reports.scope import ReportCriteria, Spread, spread, within_scope
 from projections.reports.tables import commitments_made
 
 SPONSOR = "top_management_sponsor"
@@ -81,7 +81,7 @@ def _agreements(view: View, criteria: ReportCriteria) -> dict[UUID, dict]:
         agreements.c.opened_at,
         agreements.c.signed_on,
         agreements.c.closed_on,
-    ).where(agreements.c.company_id.in_(scope_ids(criteria)))
+    ).where(within_scope(agreements.c.company_id, criteria))
     return {row["agreement_id"]: row for row in fetch(view, query)}
 
 

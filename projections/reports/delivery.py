@@ -14,7 +14,7 @@ from projections.base import View
 from projections.reading import fetch
 from projections.reports.buy_in import commitments_report
 from projections.reports.funnel import funnel, reach_by
-from projections.reports.scope import ReportCriteria, scope_ids
+from projections.reports.scope import ReportCriteria, within_scope
 from projections.reports.tables import deliveries
 
 
@@ -80,13 +80,14 @@ class ReAim:
 def delivery(view: View, criteria: ReportCriteria) -> Delivery:
     """Per company and per month, the checks, conversations and referrals delivered in the period."""
     query = select(agreements).where(
-        agreements.c.signed_on.is_not(None), agreements.c.company_id.in_(scope_ids(criteria))
+        agreements.c.signed_on.is_not(None), within_scope(agreements.c.company_id, criteria)
     )
     signed = {row["agreement_id"]: row for row in fetch(view, query)}
     per_agreement = {aid: Counter[str]() for aid in signed}
     per_month: dict[str, Counter[str]] = {}
-    for row in fetch(view, select(deliveries)):
-        if row["agreement_id"] not in signed or not criteria.within(row["delivered_on"]):
+    in_period = deliveries.c.delivered_on.between(criteria.start, criteria.end)
+    for row in fetch(view, select(deliveries).where(in_period)):
+        if row["agreement_id"] not in signed:
             continue
         for counts in (
             per_agreement[row["agreement_id"]],

@@ -17,7 +17,16 @@ from crm.vocabulary import CONTACTED, PARTNER
 from projections.base import View
 from projections.reading import fetch_rows
 from projections.reports.paths import FUNNEL_STAGES, reached_per_company, rounds_query
-from projections.reports.scope import DIMENSIONS, ReportCriteria, Spread, in_scope, shared, spread, value_of
+from projections.reports.scope import (
+    DIMENSIONS,
+    ReportCriteria,
+    Spread,
+    in_scope,
+    shared,
+    spread,
+    value_of,
+    values_in_scope,
+)
 
 
 @dataclass(frozen=True)
@@ -84,11 +93,12 @@ def _funnels(view: View, criteria: ReportCriteria, dimension: str | None) -> lis
     scoped = in_scope(criteria, dimension)
     values = [column for column in scoped.c if column.key != "company_id"]
     width = len(values)
-    tallies: dict[str, _Tally] = {}
+    # Every value in scope has its funnel, zeros included; the counts come from the period's rounds alone.
+    tallies = {value: _Tally() for value in values_in_scope(view, criteria, dimension)}
     reached = reached_per_company(criteria)
     counts = (
         select(*values, *(func.coalesce(func.sum(reached.c[f"reached_{i}"]), 0) for i in range(len(FUNNEL_STAGES))))
-        .select_from(scoped.outerjoin(reached, reached.c.company_id == scoped.c.company_id))
+        .select_from(reached.join(scoped, scoped.c.company_id == reached.c.company_id))
         .group_by(*values)
     )
     for found in fetch_rows(view, counts):

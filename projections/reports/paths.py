@@ -13,21 +13,34 @@ from typing import Any
 
 from sqlalchemy import Select, Subquery, case, func, select
 
-from projections.reports.scope import ReportCriteria, scope_ids
-from projections.reports.tables import FUNNEL_STAGES, GIVEN_UP, report_rounds
+from projections.reports.scope import ReportCriteria, within_scope
+from projections.reports.tables import FUNNEL_STAGES, GIVEN_UP, report_rounds, stage_entries
 
-__all__ = ("FUNNEL_STAGES", "GIVEN_UP", "reached_per_company", "rounds_query")
+__all__ = ("FUNNEL_STAGES", "GIVEN_UP", "entered_in_period", "reached_per_company", "rounds_query")
 
 
 def rounds_query(criteria: ReportCriteria) -> Select[Any]:
-    """One row per round of the companies in scope: company_id, number, reached_<stage> for each funnel
-    stage, given_up, and from_<i>/to_<i> for each step i of the funnel (1 to 4), as the reports view keeps them."""
-    return select(report_rounds).where(report_rounds.c.company_id.in_(scope_ids(criteria)))
+    """One row per round of the companies in scope that entered a stage in the period: company_id, number,
+    reached_<stage> for each funnel stage, given_up, and from_<i>/to_<i> for each step i of the funnel (1 to 4),
+    as the reports view keeps them.
+
+    A round that reached a stage, or took a step, in the period entered that stage in the period, so the
+    rounds of the companies with a stage entry in the period (found by its day's index) are all the figures
+    over the period need: a page reads as many rounds as the period holds, not every company's."""
+    r = report_rounds.c
+    return select(report_rounds).where(
+        r.company_id.in_(entered_in_period(criteria)), within_scope(r.company_id, criteria)
+    )
+
+
+def entered_in_period(criteria: ReportCriteria) -> Select[Any]:
+    """The companies with a stage entry in the period (a company once per entry), by the entries' day index."""
+    return select(stage_entries.c.company_id).where(stage_entries.c.entered_on.between(criteria.start, criteria.end))
 
 
 def reached_per_company(criteria: ReportCriteria) -> Subquery:
-    """Per company in scope with any round: `reached_<i>` is 1 when one of its rounds first reached
-    FUNNEL_STAGES[i] (or beyond) within the period, else 0."""
+    """Per company in scope with a round that entered a stage in the period: `reached_<i>` is 1 when one of
+    its rounds first reached FUNNEL_STAGES[i] (or beyond) within the period, else 0."""
     rounds = rounds_query(criteria).subquery("rounds")
     return (
         select(

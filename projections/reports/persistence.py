@@ -19,9 +19,10 @@ from sqlalchemy import case, func, literal_column, select, tuple_, union_all
 
 from crm.vocabulary import CHANNELS, IN_OUTREACH, OUTCOMES
 from projections.base import View
-from projections.outreach_tables import attempts, companies
+from projections.outreach_tables import attempts, companies, company_counts
 from projections.reading import fetch_rows
-from projections.reports.scope import ReportCriteria, Spread, scope_ids, spread
+from projections.reports.paths import entered_in_period
+from projections.reports.scope import ReportCriteria, Spread, counted_scope, spread, within_scope
 from projections.reports.tables import MILESTONE_DAYS, MILESTONES, report_attempts, report_rounds
 from projections.users import users
 
@@ -67,7 +68,7 @@ class FollowUps:
 
 def _valid_attempts(criteria: ReportCriteria) -> Any:
     """The attempts that count: not voided, of a company in scope."""
-    return (attempts.c.voided.is_(False)) & attempts.c.company_id.in_(scope_ids(criteria))
+    return (attempts.c.voided.is_(False)) & within_scope(attempts.c.company_id, criteria)
 
 
 def _made_by(criteria: ReportCriteria, user_id: Any, department: Any) -> list[Any]:
@@ -103,13 +104,23 @@ def _attempts_until_query(criteria: ReportCriteria) -> Any:
             # The milestone by its position, a constant in the statement (a parameter would need a type).
             select(literal_column(str(index)), r[f"{milestone}_made"], func.count())
             .where(
-                r.company_id.in_(scope_ids(criteria)),
+                r.company_id.in_(_active_in_period(criteria, milestone)),
+                within_scope(r.company_id, criteria),
                 r[MILESTONE_DAYS[milestone]].between(criteria.start, criteria.end),
             )
             .group_by(r[f"{milestone}_made"])
             for index, milestone in enumerate(MILESTONES)
         )
     )
+
+
+def _active_in_period(criteria: ReportCriteria, milestone: str) -> Any:
+    """The companies that may have a round reaching the milestone in the period, found by a day's index: the
+    first answer is an attempt's day, the other milestones are stage entries (see paths.rounds_query)."""
+    if milestone == "answer":
+        a = report_attempts.c
+        return select(a.company_id).where(a.occurred_on.between(criteria.start, criteria.end))
+    return entered_in_period(criteria)
 
 
 def outcomes_by_channel(view: View, criteria: ReportCriteria) -> list[ChannelOutcomes]:
@@ -132,10 +143,22 @@ def outcomes_by_channel(view: View, criteria: ReportCriteria) -> list[ChannelOut
 
 def without_next_step(view: View, criteria: ReportCriteria) -> NextStepShare:
     """Of the companies in outreach as the read model stands, those whose latest attempt planned no follow-up."""
-    query = select(func.count(), func.count(companies.c.next_follow_up)).where(
-        companies.c.stage.in_(IN_OUTREACH), companies.c.company_id.in_(scope_ids(criteria))
-    )
-    active, planned = fetch_rows(view, query)[0]
+    counted = counted_scope(criteria)
+    if counted is None:
+        query = select(func.count(), func.count(companies.c.next_follow_up)).where(
+            companies.c.stage.in_(IN_OUTREACH), within_scope(companies.c.company_id, criteria)
+        )
+    else:
+        # From the counters, which keep whether a follow-up is planned: as many rows as the values combine into.
+        joined, conditions = counted
+        n = company_counts.c.companies
+        with_follow_up = case((company_counts.c.planned, n), else_=0)
+        query = (
+            select(func.coalesce(func.sum(n), 0), func.coalesce(func.sum(with_follow_up), 0))
+            .select_from(joined)
+            .where(company_counts.c.stage.in_(IN_OUTREACH), *conditions)
+        )
+    active, planned = (int(count) for count in fetch_rows(view, query)[0])
     without = active - planned
     return NextStepShare(active, without, without / active if active else None)
 
@@ -168,7 +191,7 @@ def follow_ups(view: View, criteria: ReportCriteria) -> list[FollowUps]:
         )
         .where(
             a.voided.is_(False),
-            a.company_id.in_(scope_ids(criteria)),
+            within_scope(a.company_id, criteria),
             tuple_(a.company_id, a.round).in_(_rounds_with_due(criteria)),
         )
         .subquery("planned")

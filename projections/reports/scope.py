@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, FromClause, Select, Subquery, and_, false, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, Subquery, Table, and_, false, func, null, select, true
 
 from projections.base import View
 from projections.leads import leads
-from projections.outreach_tables import companies
+from projections.outreach_tables import companies, company_counts
 from projections.reading import fetch_rows
 from projections.users import users
 
@@ -164,17 +164,28 @@ def _companies_in_scope(view: View, criteria: ReportCriteria) -> dict[UUID, Comp
     return found
 
 
+def filtered(criteria: ReportCriteria) -> bool:
+    """True when the criteria select companies (by owner, department or a dimension), not every one."""
+    return any(getattr(criteria, name) is not None for name in ("recruiter", "department", *DIMENSIONS))
+
+
 def scope_ids(criteria: ReportCriteria) -> Select[Any]:
     """The ids of the companies the filters select, as a subquery: the figures over attempts and stage
     entries filter on it in the database instead of reading every row and testing it here."""
-    first_by, joined = _with_first_lead()
+    first_by, joined = _joined(criteria)
     return select(companies.c.company_id).select_from(joined).where(*_conditions(criteria, first_by))
+
+
+def within_scope(company_id: ColumnElement[Any], criteria: ReportCriteria) -> ColumnElement[bool]:
+    """The condition that the company is one the filters select: none without filters, so a figure over
+    the period's rows reads those rows and not every company as well."""
+    return company_id.in_(scope_ids(criteria)) if filtered(criteria) else true()
 
 
 def in_scope(criteria: ReportCriteria, dimension: str | None = None) -> Subquery:
     """The companies the filters select, as a subquery: company_id and, with a dimension (or "size_band"),
     the columns its value is made of: `value`, or for the source `lead_by` and `partner` (see `value_of`)."""
-    first_by, joined = _with_first_lead()
+    first_by, joined = _joined(criteria, first_lead=dimension == "source")
     values: dict[str, list[ColumnElement[Any]]] = {
         "arena": [_or_none(companies.c.arena).label("value")],
         "strategy": [_or_none(companies.c.strategy).label("value")],
@@ -206,6 +217,15 @@ def _or_none(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.coalesce(func.nullif(column, ""), NO_VALUE)
 
 
+def _joined(criteria: ReportCriteria, first_lead: bool = False) -> tuple[ColumnElement[Any], FromClause]:
+    """The companies, with their owner's department when filtered by it, and with who first shared each as
+    a lead when `first_lead` or filtered by source (ranking every lead costs what the leads are)."""
+    if first_lead or criteria.source is not None:
+        return _with_first_lead()
+    joined = companies.outerjoin(users, users.c.user_id == companies.c.owner_id)
+    return null(), joined if criteria.department is not None else companies
+
+
 def _with_first_lead() -> tuple[ColumnElement[Any], FromClause]:
     """Who first shared each company as a lead (NULL for none), beside its owner's department."""
     ranked = select(
@@ -222,18 +242,48 @@ def _with_first_lead() -> tuple[ColumnElement[Any], FromClause]:
     return first.c.shared_by, joined
 
 
-def _conditions(criteria: ReportCriteria, first_by: ColumnElement[Any]) -> list[ColumnElement[bool]]:
-    """The filters as SQL, each as `CompanyFacts` reads its value (no arena or strategy reads as "none")."""
+def counted_scope(criteria: ReportCriteria) -> tuple[FromClause, list[ColumnElement[bool]]] | None:
+    """The outreach view's counters of companies (rm_company_counts) the filters select, and the conditions
+    that select them: a figure over where the companies stand now reads a few hundred counters instead of
+    every company. None when filtered by source, which the counters do not keep."""
+    if criteria.source is not None:
+        return None
+    joined: FromClause = company_counts
+    if criteria.department is not None:
+        joined = company_counts.outerjoin(users, users.c.user_id == company_counts.c.owner_id)
+    return joined, _conditions(criteria, null(), company_counts)
+
+
+def values_in_scope(view: View, criteria: ReportCriteria, dimension: str | None) -> set[str]:
+    """The values of the dimension that the companies in scope have ("" for no dimension)."""
+    if dimension is None:
+        return {""}
+    counted = counted_scope(criteria)
+    if counted is not None and dimension != "source":
+        joined, conditions = counted
+        column = company_counts.c[dimension]
+        value = column if dimension == "industry" else _or_none(column)
+        return {row[0] for row in fetch_rows(view, select(value).distinct().select_from(joined).where(*conditions))}
+    scoped = in_scope(criteria, dimension)
+    columns = [column for column in scoped.c if column.key != "company_id"]
+    return {value_of(dimension, tuple(row)) for row in fetch_rows(view, select(*columns).distinct())}
+
+
+def _conditions(
+    criteria: ReportCriteria, first_by: ColumnElement[Any], table: Table = companies
+) -> list[ColumnElement[bool]]:
+    """The filters as SQL, each as `CompanyFacts` reads its value (no arena or strategy reads as "none"), on the
+    companies or on their counters (the same column names; the counters take no filter by source)."""
     found: list[ColumnElement[bool]] = []
     if criteria.recruiter is not None:
-        found.append(companies.c.owner_id == criteria.recruiter)
+        found.append(table.c.owner_id == criteria.recruiter)
     if criteria.department is not None:
         found.append(users.c.department == criteria.department)
-    for column, value in ((companies.c.arena, criteria.arena), (companies.c.strategy, criteria.strategy)):
+    for column, value in ((table.c.arena, criteria.arena), (table.c.strategy, criteria.strategy)):
         if value is not None:
             found.append(_or_none(column) == value)
     if criteria.industry is not None:
-        found.append(companies.c.industry == criteria.industry)
+        found.append(table.c.industry == criteria.industry)
     if criteria.source is not None:
         found.append(_source_condition(criteria.source, first_by))
     return found

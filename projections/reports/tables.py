@@ -77,6 +77,7 @@ report_attempts = Table(
     Column("next_follow_up", Date),
     Index("rm_report_attempts_round", "company_id", "round"),
     Index("rm_report_attempts_due", "next_follow_up"),
+    Index("rm_report_attempts_on", "occurred_on"),
 )
 
 # One row per delivery recorded on an agreement (the agreements read model keeps only the totals).

@@ -241,8 +241,11 @@ def written(
 
 class ReportsView(View):
     name = "reports"
-    version = 2  # 2: the rounds summed up (rm_report_rounds) with their attempts (rm_report_attempts)
+    # 2: the rounds summed up (rm_report_rounds) with their attempts (rm_report_attempts); 3: the attempts'
+    # day indexed, so the figures of a period find its rounds by it.
+    version = 3
     view_tables = (stage_entries, report_rounds, report_attempts, deliveries, commitments_made)
+    deferred_indexes = frozenset({"rm_report_attempts_on"})  # read by the screens, never while applying
     # The figures join the companies, attempts, agreements, leads and users of these views.
     reads_also = ("outreach", "agreements", "leads", "users")
 

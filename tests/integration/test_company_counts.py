@@ -7,32 +7,17 @@ batch boundaries, and come out alike from a rebuild and from an older release's 
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
-from sqlalchemy import func, select
-
 from projections import outreach_view
 from projections.company_list import FILTERS as LIST_FILTERS
 from projections.company_list import search_companies
 from projections.outreach import OutreachProjection
-from projections.outreach_tables import COUNTED, companies, company_counts
+from projections.outreach_tables import COUNTED, company_counts
 from projections.outreach_view import OutreachView
 from projections.pipeline import counts_by, stage_counts
-from projections.reading import fetch
 from projections.runner import Projector
 from projections.users import UsersProjection
+from tests.company_counting import counted_rows, counters
 from tests.support import hansen_transport, make_team
-
-
-def counters(view: OutreachView) -> Counter[tuple[Any, ...]]:
-    return Counter({tuple(row[name] for name in COUNTED): row["companies"] for row in view.rows(company_counts)})
-
-
-def counted_rows(view: OutreachView) -> Counter[tuple[Any, ...]]:
-    columns = [companies.c[name] for name in COUNTED]
-    rows = fetch(view, select(*columns, func.count().label("n")).group_by(*columns))
-    return Counter({tuple(row[name] for name in COUNTED): row["n"] for row in rows})
 
 
 def a_busy_fortnight(app, team) -> list:

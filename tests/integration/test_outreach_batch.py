@@ -10,22 +10,20 @@ round after a decline, and counted dimensions that change under the counters.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from contextlib import suppress
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from crm.errors import CrmError
 from projections import bulk, outreach_view
 from projections.event_log import EventIndexProjection
 from projections.outreach import OutreachProjection
-from projections.outreach_tables import COUNTED, attempts, companies, company_counts
-from projections.reading import fetch
+from projections.outreach_tables import attempts, companies
 from projections.runner import Projector
 from projections.timeline import TimelineProjection
 from projections.users import UsersProjection
+from tests.company_counting import counted_rows, counters
 from tests.integration.test_batch_apply import story
 from tests.random_commands import RandomHistory
 from tests.support import statements_on
@@ -125,11 +123,7 @@ def test_the_counters_after_a_batch_equal_a_count_of_the_rows(log):
     _app, projector = log
     projector.rebuild("outreach", batch_size=5000)
     view = projector["outreach"]
-    columns = [companies.c[name] for name in COUNTED]
-    rows = fetch(view, select(*columns, func.count().label("n")).group_by(*columns))
-    counted = Counter({tuple(row[name] for name in COUNTED): row["n"] for row in rows})
-    counters = Counter({tuple(r[name] for name in COUNTED): r["companies"] for r in view.rows(company_counts)})
-    assert counters == counted and 0 not in counters.values()
+    assert counters(view) == counted_rows(view) and 0 not in counters(view).values()
 
 
 def test_every_next_step_after_a_batch_is_its_rounds_latest_valid_attempt(log):

@@ -133,7 +133,8 @@ class SealingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
         if self.keys is not None and b'"sealed"' in stored_event.state:
-            object.__setattr__(event, "__dict__", self._opened(vars(event), self.keys))
+            # The state was decoded for this event alone, so its sealed values are opened where they lie.
+            self._open_within(vars(event), self.keys)
         return event
 
     @staticmethod
@@ -145,15 +146,16 @@ class SealingMapper(Mapper[UUID]):
 
         return sealer
 
-    def _opened(self, value: Any, keys: PersonalKeys) -> Any:
-        if isinstance(value, Sealed):
-            return open_sealed(keys.for_opening(value.key_id), value)
-        if isinstance(value, dict):
-            # Called only for what may hold a sealed value: a replay opens every event's state.
-            return {k: self._opened(v, keys) if isinstance(v, (Sealed, dict, list)) else v for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._opened(v, keys) if isinstance(v, (Sealed, dict, list)) else v for v in value]
-        return value
+    def _open_within(self, container: dict[Any, Any] | list[Any], keys: PersonalKeys) -> None:
+        """Replace every sealed value in the container, at any depth, by its opening (values replaced, no key
+        added: safe while iterating). A replay opens every event's state, so this is one walk, building nothing."""
+        items = container.items() if type(container) is dict else enumerate(container)
+        for place, value in items:
+            kind = type(value)
+            if kind is Sealed:
+                container[place] = open_sealed(keys.for_opening(value.key_id), value)
+            elif kind is dict or kind is list:
+                self._open_within(value, keys)
 
 
 def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:

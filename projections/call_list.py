@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import case, exists, or_, select
+from sqlalchemy import Select, case, exists, select
 
 from crm.vocabulary import IN_OUTREACH
 from projections.leads import URGENCY_RANK, leads
@@ -27,7 +27,6 @@ from projections.queue import (
     Read,
     _conditions,
     _labelled,
-    _mine,
     first_of_each,
     parts,
     section_reads,
@@ -137,6 +136,19 @@ def _finished(rows: list[dict[str, Any]], section: str | None, today: date) -> l
     return cast(list[CallRow], _labelled(rows, section, today))
 
 
+def _first_in_section(
+    queue: list[Part], today: date, section: str, limit: int | None, offered: Any = None
+) -> Select[Any]:
+    """The ids of the section's first `limit` companies (of those `offered`, when given), in its order: the
+    first rows of each part of the queue, each read on an index in the section's order, ordered together."""
+    reads = section_reads(queue, today, section, _reads(section))
+    if offered is not None:
+        reads = [Read(read.where & offered, read.order, read.due) for read in reads]
+    firsts = first_of_each(reads, limit)
+    by_keys = (*_order(firsts.c.due, c=firsts.c)[section], firsts.c.company_id)
+    return select(firsts.c.company_id).order_by(*by_keys).limit(limit)
+
+
 def call_list(
     view: OutreachView,
     user_id: UUID | None,
@@ -150,9 +162,7 @@ def call_list(
     for name in sections:
         order = (*ORDER[name], companies.c.company_id)
         # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
-        firsts = first_of_each(section_reads(queue, today, name, _reads(name)), limit)
-        by_keys = (*_order(firsts.c.due, c=firsts.c)[name], firsts.c.company_id)
-        shown = select(firsts.c.company_id).order_by(*by_keys).limit(limit).subquery()
+        shown = _first_in_section(queue, today, name, limit).subquery()
         query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
         found[name] = _finished(fetch(view, query.order_by(*order)), name, today)
     return found
@@ -175,28 +185,27 @@ def to_call(
     limit: int = 20,
 ) -> list[UUID]:
     """The companies call mode offers the user next, in the call list's order: overdue, due today, then
-    those with no next step; a company called today since `called_since` (by anyone) is left out."""
-    conditions = _conditions(today)
+    those with no next step; a company called today since `called_since` (by anyone) is left out.
+
+    Read as the call list reads its sections (each part of the queue on an index in the section's order),
+    a section at a time until `limit` are found: what it costs follows the companies offered."""
     recent = exists().where(
         attempts.c.company_id == companies.c.company_id,
         attempts.c.voided.is_(False),
         attempts.c.recorded_at >= utc_naive(called_since),
         attempts.c.occurred_on >= today,
     )
-    section_rank = case(*((conditions[name], rank) for rank, name in enumerate(TO_CALL)), else_=len(TO_CALL))
-    query = (
-        select(companies.c.company_id)
-        .where(
-            _mine(view, user_id, today),
-            or_(*(conditions[name] for name in TO_CALL)),
-            ~recent,
-        )
-        .order_by(section_rank, *_what_next(), DUE, companies.c.name, companies.c.company_id)
-        .limit(limit)
-    )
+    offered = ~recent
     if leave_out:
-        query = query.where(companies.c.company_id.not_in(list(leave_out)))
-    return [row["company_id"] for row in fetch(view, query)]
+        offered = offered & companies.c.company_id.not_in(list(leave_out))
+    queue = parts(view, user_id, today)
+    found: list[UUID] = []
+    for name in TO_CALL:
+        wanted = limit - len(found)
+        if wanted <= 0:
+            break
+        found += [row["company_id"] for row in fetch(view, _first_in_section(queue, today, name, wanted, offered))]
+    return found
 
 
 def answered_lead(view: OutreachView, company_id: UUID) -> UUID | None:

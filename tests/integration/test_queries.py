@@ -346,6 +346,30 @@ class TestQueuePage:
         assert [len(page) for page in pages] == [2, 2, len(whole) - 4]
         assert projections.queue_page(town.outreach, recruiter, day, "overdue", 10**9, per_page=2) == []
 
+    def test_call_mode_offers_the_sections_of_the_call_list_in_its_order(self, town, clock):
+        """Overdue, due today, then no next step, each as the call list orders it (no next step: the company
+        left alone longest first, whatever its name), as many as asked, those left out skipped."""
+        app, recruiter = town.app, town.team.recruiter
+        day = MONDAY + timedelta(days=30)
+        for name, follow_up in (("Forfalden", day - timedelta(days=3)), ("I dag", day), ("Igår", day - timedelta(1))):
+            company = app.register_company(recruiter, name=name, industry="care", owner_id=recruiter)
+            app.log_attempt(recruiter, company, "call", "no_answer", next_follow_up=follow_up)
+        for name in ("Ørsted Pleje", "Aalborg Pleje"):  # left alone the longest first: not in the names' order
+            company = app.register_company(recruiter, name=name, industry="care", owner_id=recruiter)
+            app.log_attempt(recruiter, company, "call", "no_answer")
+            clock.advance(timedelta(days=1))
+        town.projector.catch_up()
+        listed = projections.call_list(town.outreach, recruiter, day)
+        expected = [row["company_id"] for section in projections.TO_CALL for row in listed[section]]
+        assert [r["name"] for r in listed["no_next_step"]][-2:] == ["Ørsted Pleje", "Aalborg Pleje"]
+
+        def offered(**kwargs):
+            return projections.to_call(town.outreach, recruiter, day, called_since=clock.now(), **kwargs)
+
+        assert offered(limit=len(expected) + 5) == expected and len(expected) >= 5
+        assert offered(limit=2) == expected[:2] and offered(limit=4) == expected[:4]
+        assert offered(leave_out={expected[0], expected[3]}, limit=100) == expected[1:3] + expected[4:]
+
 
 class TestCallListOrder:
     """The call list orders by the company's most urgent live lead and whether a decision maker is known:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import Column, ColumnElement, Date, Table, Uuid, and_, func, or_, select
+from sqlalchemy import Column, ColumnElement, Date, Table, Uuid, and_, func, select
 
 from projections.outreach_tables import companies
 from projections.schema import metadata
@@ -59,23 +59,6 @@ def due_on() -> ColumnElement[Any]:
         .scalar_subquery()
     )
     return func.coalesce(moved, companies.c.next_follow_up)
-
-
-def standing_in(view: Any, user_id: UUID, today: date) -> list[ColumnElement[bool]]:
-    """One condition per running absence `user_id` stands in for: the absent user's company, its follow-up
-    due within the absence. Read first, so the queue's filter stays on the owner index (and is unchanged
-    when nobody is away)."""
-    return [
-        and_(
-            or_(
-                companies.c.owner_id == absent,
-                companies.c.owner_id.is_(None) & (companies.c.last_attempt_user_id == absent),
-            ),
-            companies.c.next_follow_up >= first,
-            companies.c.next_follow_up <= last,
-        )
-        for absent, first, last in queue_absences(view, user_id, today)[1]
-    ]
 
 
 def queue_absences(

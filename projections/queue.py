@@ -19,10 +19,10 @@ from datetime import date
 from typing import Any, NamedTuple, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select, true, union, union_all
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select, true, union, union_all
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
-from projections.absences import due_on, queue_absences, standing_in
+from projections.absences import due_on, queue_absences
 from projections.outreach_tables import closed_reason, companies, queue_user
 from projections.outreach_view import OutreachView
 from projections.reading import fetch, fetch_one
@@ -171,13 +171,6 @@ def section_reads(
 ) -> list[Read]:
     """The section's reads, part by part of the queue (`read` gives a part's, with the section's condition)."""
     return [found for part in queue for found in read(part, _conditions(today, part.due)[section])]
-
-
-def _mine(view: OutreachView, user_id: UUID | None, today: date) -> ColumnElement[bool]:
-    """The user's own companies, and those whose follow-up is due while someone they stand in for is away."""
-    if user_id is None:
-        return literal(True)
-    return or_(responsible(user_id), *standing_in(view, user_id, today))
 
 
 MAX_QUEUE_PAGE = 10_000  # keeps OFFSET within every database's integer

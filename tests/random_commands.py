@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from crm.agreements import PartnershipAgreement
@@ -153,6 +155,17 @@ class RandomHistory:
                 lead_id=lead,
             )
         )
+
+    def run_caught_up(self, projector: Any, commands: int, every: int) -> None:
+        """`commands` random commands, the projector catching up in batches of 7 after every `every`th."""
+        self.run(commands, after_each=lambda i: projector.catch_up(batch_size=7) if i % every == 0 else None)
+
+    def change_earlier_attempts(self, corrected: int = 5, voided: int = 2) -> None:
+        """Correct, then void, attempts picked at random (of earlier batches, once caught up); a change a
+        command refuses (an attempt voided already) is skipped."""
+        for change in [self.correct_attempt] * corrected + [self.void_attempt] * voided:
+            with suppress(CrmError):
+                change()
 
     def correct_attempt(self) -> None:
         self.app.correct_attempt(

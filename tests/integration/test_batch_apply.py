@@ -131,7 +131,7 @@ def log(sql_database, clock):
     app = sql_database.app(clock=clock)
     history = RandomHistory.start(app, clock, seed=11)
     projector = Projector(app, projection_classes=BATCHED)
-    history.run(200, after_each=lambda i: projector.catch_up(batch_size=7) if i % 50 == 0 else None)
+    history.run_caught_up(projector, 200, every=50)
     birthe = story(app, clock, history.users)
     projector.catch_up(batch_size=7)  # the person's reasons shown, erased below
     app.erase_contact(history.users[3], birthe, "art17_1_c_objection", reason="Anmodning om sletning")

@@ -10,12 +10,10 @@ round after a decline, and counted dimensions that change under the counters.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from datetime import timedelta
 
 import pytest
 
-from crm.errors import CrmError
 from projections import bulk, outreach_view
 from projections.event_log import EventIndexProjection
 from projections.outreach import OutreachProjection
@@ -64,12 +62,10 @@ def log(sql_database, clock):
     app = sql_database.app(clock=clock)
     history = RandomHistory.start(app, clock, seed=5)
     projector = Projector(app, projection_classes=CLASSES)
-    history.run(300, after_each=lambda i: projector.catch_up(batch_size=7) if i % 40 == 0 else None)
+    history.run_caught_up(projector, 300, every=40)
     tangled_rounds(app, clock, history.users)
     projector.catch_up(batch_size=7)
-    for change in [history.correct_attempt] * 5 + [history.void_attempt] * 2:  # attempts of earlier batches
-        with suppress(CrmError):
-            change()
+    history.change_earlier_attempts()
     tangled_rounds(app, clock, history.users)
     story(app, clock, history.users)
     projector.catch_up(batch_size=7)

@@ -10,13 +10,11 @@ milestone, voids, attempts of an older round, and a round begun in the batch of 
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import timedelta
 from uuid import UUID
 
 import pytest
 
-from crm.errors import CrmError
 from projections import bulk
 from projections.outreach import OutreachProjection
 from projections.reading import fetch_rows
@@ -83,13 +81,11 @@ def log(sql_database, clock):
     app = sql_database.app(clock=clock)
     history = RandomHistory.start(app, clock, seed=11)
     projector = Projector(app, projection_classes=CLASSES)
-    history.run(300, after_each=lambda i: projector.catch_up(batch_size=7) if i % 40 == 0 else None)
+    history.run_caught_up(projector, 300, every=40)
     crossing_milestones(app, clock, history.users)
     projector.catch_up(batch_size=5)
     new_company_in_one_go(app, clock, history.users)
-    for change in [history.correct_attempt] * 5 + [history.void_attempt] * 2:  # attempts of earlier batches
-        with suppress(CrmError):
-            change()
+    history.change_earlier_attempts()
     crossing_milestones(app, clock, history.users)
     history.run(100)
     projector.catch_up(batch_size=3)

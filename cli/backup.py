@@ -39,7 +39,8 @@ def restore(path: Path) -> None:
     if not report.ok:
         raise click.ClickException("the restored chain does not verify: run crm audit verify")
     projector = open_projector(app)
-    for name in list(projector.projections):
-        projector.rebuild(name)
+    failed = projector.rebuild_together()
+    if failed:
+        raise click.ClickException(f"restored, but a read model stopped at an event: {'; '.join(map(str, failed))}")
     storage_backup.compact(database_url())
     click.echo(f"Restored {path} into {database_url()}: the chain verifies and every view is rebuilt.")

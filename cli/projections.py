@@ -68,14 +68,20 @@ def projections_rebuild(name: str | None) -> None:
     projector = open_projector()
     names = _names(projector, name)
     failed: list[RebuildFailed] = []
-    for each in names:
-        with progress_bar(each, projector.recorder.max_notification_id() or 0) as advance:
+    if name:
+        with progress_bar(name, projector.recorder.max_notification_id() or 0) as advance:
             try:
-                applied = projector.rebuild(each, progress=advance)
+                click.echo(f"{name}: {projector.rebuild(name, progress=advance)} events applied")
             except RebuildFailed as error:
                 failed.append(error)
-                continue
-        click.echo(f"{each}: {applied} events applied")
+    else:
+        # Every view in one replay: the log read and decoded once for all of them.
+        with progress_bar("every read model", projector.recorder.max_notification_id() or 0) as advance:
+            failed = projector.rebuild_together(names, progress=advance)
+        stopped = {refused.name for refused in failed}
+        for each in names:
+            if each not in stopped:
+                click.echo(f"{each}: rebuilt, at position {projector.projections[each].view.position()}")
     for refused in failed:
         click.echo(f"{refused.name}: {_stopped(refused.failure)}; the live read model is kept", err=True)
     if failed:

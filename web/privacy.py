@@ -73,9 +73,12 @@ def redact(contact_id: UUID):
         flash(describe(problem) if isinstance(problem, CrmError) else str(problem.description), "error")
         return redirect(url_for("privacy.erase", contact_id=contact_id))
     if chosen:
-        projector = services().projector
-        for name in list(projector.projections):
-            projector.rebuild(name)  # every copy of the redacted texts is replaced by a fresh replay
+        # Every copy of the redacted texts is replaced by a fresh replay of every view, together. A view an event
+        # stops keeps its live generation, texts and all: that is an error, as it was when they were rebuilt one
+        # after another (the others are rebuilt all the same).
+        failed = services().projector.rebuild_together()
+        if failed:
+            raise failed[0]
     flash(_("%(num)d texts redacted.", num=len(chosen)), "success")
     return redirect(url_for("privacy.erase", contact_id=contact_id))
 

@@ -117,6 +117,20 @@ def test_a_rebuild_that_meets_the_event_again_reports_it_and_keeps_the_live_view
     assert [s.generation for s in stopped.projector.status() if s.name == "agreements"] == [generation]
 
 
+def test_every_view_rebuilt_together_switches_but_the_one_the_event_stops_again(stopped):
+    before = stopped.projector["agreements"].rows(agreements)
+    generations = {s.name: s.generation for s in stopped.projector.status()}
+    failed = stopped.projector.rebuild_together()
+    assert [(f.name, f.failure.position) for f in failed] == [("agreements", stopped.poison)]
+    assert stopped.projector["agreements"].generation == generations["agreements"]
+    assert stopped.projector["agreements"].rows(agreements) == before
+    head = stopped.app.recorder.max_notification_id()
+    for name in ("users", "outreach", "leads", "timeline", "reports", "audit_events"):
+        view = stopped.projector[name]
+        assert view.generation > generations[name] and view.position() == head, name
+    assert {s.name for s in stopped.projector.status()} == set(generations)  # one generation each, the old dropped
+
+
 def test_after_the_fix_a_rebuild_clears_the_failure(stopped, monkeypatch):
     fix_the_view(monkeypatch)
     stopped.projector.rebuild("agreements")

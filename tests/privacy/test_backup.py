@@ -106,3 +106,31 @@ def test_a_postgresql_backup_from_before_an_erasure_restores_with_the_person_sti
         restored.factory.datastore.engine.dispose()
     verified = CliRunner().invoke(main, ["audit", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_restore_whose_log_stops_a_read_model_says_which_and_keeps_the_rest(tmp_path, monkeypatch):
+    """Every view is rebuilt together after a restore; one an event stops is named, the others serve."""
+    from projections.runner import Projector
+    from tests.integration.test_stopped_view import plan_as_an_older_version_did
+
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    app, team, _birthe, _lars = live_town(url, tmp_path, monkeypatch)
+    company_id = app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning")
+    poison = plan_as_an_older_version_did(app, app.open_agreement(team.recruiter, company_id), 10**20)
+    Projector(app).catch_up()  # the backup holds the read models as they served, the agreements view stopped
+    assert CliRunner().invoke(main, ["backup", str(tmp_path / "backup.sqlite3")]).exit_code == 0
+
+    restored_url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    monkeypatch.setenv("CRM_DATABASE_URL", restored_url)
+    result = CliRunner().invoke(main, ["restore", str(tmp_path / "backup.sqlite3")])
+    assert result.exit_code != 0
+    assert "restored, but a read model stopped at an event: agreements" in result.output
+    assert f"stopped before position {poison}" in result.output
+    restored = CrmApplication.for_database(restored_url)
+    projector = Projector(restored)
+    # The stopped view keeps the generation it served; every other one is a fresh replay, at the head.
+    generations = {s.name: (s.generation, s.position, s.failure is not None) for s in projector.status()}
+    assert generations.pop("agreements") == (1, poison - 1, True)
+    head = restored.recorder.max_notification_id()
+    assert set(generations.values()) == {(2, head, False)}
+    restored.factory.datastore.engine.dispose()

@@ -13,8 +13,10 @@ from cli import main
 from crm.application import CrmApplication
 from crm.contacts import Contact
 from crm.vocabulary import ERASED_PERSON
+from projections.runner import Projector
 from storage.location import driver_url
 from tests.databases import postgres_url
+from tests.integration.test_stopped_view import plan_as_an_older_version_did
 from tests.support import hansen_transport, make_team
 
 
@@ -110,9 +112,6 @@ def test_a_postgresql_backup_from_before_an_erasure_restores_with_the_person_sti
 
 def test_a_restore_whose_log_stops_a_read_model_says_which_and_keeps_the_rest(tmp_path, monkeypatch):
     """Every view is rebuilt together after a restore; one an event stops is named, the others serve."""
-    from projections.runner import Projector
-    from tests.integration.test_stopped_view import plan_as_an_older_version_did
-
     url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
     app, team, _birthe, _lars = live_town(url, tmp_path, monkeypatch)
     company_id = app.register_company(team.recruiter, name="Soltoft Rengøring", industry="cleaning")

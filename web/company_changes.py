@@ -37,7 +37,7 @@ def respond(company_id: UUID, section: str, error: CrmError | None = None, done:
     if error is None and not wants_fragment(target):
         flash(done or _("Saved."), "success")
         return redirect(url_for(".show", company_id=company_id, _anchor=target), 303)
-    context = company_context(company_id, **extra)
+    context = company_context(company_id, timeline=not wants_fragment(target), **extra)
     if error is not None:
         context["errors"] = {section: describe(error)}
         context["form"] = request.form

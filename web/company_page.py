@@ -81,13 +81,16 @@ def round_attempts(company: projections.CompanyRow, opened: str | None) -> tuple
     return rows[:ATTEMPTS_SHOWN], True
 
 
-def company_context(company_id: UUID, **extra: Any) -> dict[str, Any]:
-    """Everything the company page shows; sections re-render from the same context."""
+def company_context(company_id: UUID, *, timeline: bool = True, **extra: Any) -> dict[str, Any]:
+    """Everything the company page shows; sections re-render from the same context.
+
+    Without `timeline` its lines are left out: a part of the page swapped in alone (htmx) never shows them, and
+    reading and wording the timeline's events is the dearest part of the page."""
     company = company_or_404(company_id)
     projector, day = views(), today()
     outreach = projector["outreach"]
     people = projections.contacts_of(outreach, company_id)
-    lines, more = timeline_lines(company_id, None)
+    lines, more = timeline_lines(company_id, None) if timeline else ([], None)
     source = company["source_partner_id"]
     steps = next_steps(company["stage"])
     answered_id = projections.answered_lead(outreach, company_id)
@@ -151,12 +154,17 @@ def opened_attempt(name: str) -> str | None:
 def show(company_id: UUID):
     """The company page; ?edit=details or ?edit=<contact id> opens that part for editing, ?correct=<attempt id> or
     ?void=<attempt id> that attempt's form (the links for browsers without JavaScript); htmx gets one part."""
-    context = company_context(company_id, correcting=opened_attempt("correct"), voiding=opened_attempt("void"))
     parts = {**SECTIONS, **SELF_REFRESHING}
-    editing = context["editing"]
+    editing = params.filter_text(request.args, "edit")
     section = next(
         (name for name, target in parts.items() if wants_fragment(target)),
         "contacts" if editing and editing != "details" else "details",
+    )
+    context = company_context(
+        company_id,
+        timeline=not wants_fragment(parts[section]),
+        correcting=opened_attempt("correct"),
+        voiding=opened_attempt("void"),
     )
     if not wants_fragment(parts[section]) or section not in PEOPLE_FREE:
         log_people("page", [p["contact_id"] for p in context["people"]])

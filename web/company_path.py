@@ -18,7 +18,7 @@ from web.companies import bp, log_people
 from web.company_page import company_context
 from web.labels import label
 from web.messages import describe
-from web.rendering import page_or_fragment
+from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform
 
 
@@ -27,7 +27,9 @@ def path_step(company_id: UUID, run: Callable[[], Any], done: str) -> tuple[Any,
     try:
         result = run()
     except CrmError as error:
-        context = company_context(company_id, errors={"path": describe(error)}, form=request.form)
+        context = company_context(
+            company_id, timeline=not wants_fragment("company-path"), errors={"path": describe(error)}, form=request.form
+        )
         log_people("page", [p["contact_id"] for p in context["people"]])
         return page_or_fragment("companies/show.html", "companies/_path.html", "company-path", **context), None
     flash(done, "success")

@@ -20,10 +20,14 @@ class LoggedEvent:
     position: int
     recorded: RecordedEvent | None  # None when the stored row at this position is gone
     sentence: str
-    raw: str
     kind: str
     name: str
     occurred_at: datetime | None
+
+    @property
+    def raw(self) -> str:
+        """The stored state, indented: formatted when read, as only the event log shows it (not the timeline)."""
+        return self.recorded.raw if self.recorded else ""
 
     @property
     def stored(self) -> StoredEvent | None:
@@ -43,16 +47,13 @@ def logged_events(app: Any, projector: Any, positions: list[int]) -> tuple[list[
     for position in positions:
         each = found.get(position)
         if each is None:
-            logged.append(
-                LoggedEvent(position, None, _("The stored event at this position is gone."), "", "", "", None)
-            )
+            logged.append(LoggedEvent(position, None, _("The stored event at this position is gone."), "", "", None))
             continue
         logged.append(
             LoggedEvent(
                 position,
                 each,
                 sentence(each.event, names),
-                each.raw,
                 aggregate_label(aggregate_slug(each.event_type)),
                 event_name(each.event_type),
                 each.occurred_at,

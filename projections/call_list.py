@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Select, case, exists, select
+from sqlalchemy import BindParameter, Select, case, exists, select
 
 from crm.vocabulary import IN_OUTREACH
 from projections.leads import URGENCY_RANK, leads
@@ -22,14 +23,18 @@ from projections.queue import (
     DUE,
     ROW,
     SECTIONS,
+    TODAY,
     Part,
     QueueRow,
+    QueueShape,
     Read,
     _conditions,
     _labelled,
     first_of_each,
     parts,
+    queue_shape,
     section_reads,
+    shaped_parts,
 )
 from projections.reading import fetch, fetch_one
 from projections.schema import utc_naive
@@ -137,7 +142,7 @@ def _finished(rows: list[dict[str, Any]], section: str | None, today: date) -> l
 
 
 def _first_in_section(
-    queue: list[Part], today: date, section: str, limit: int | None, offered: Any = None
+    queue: list[Part], today: date | BindParameter[Any], section: str, limit: int | None, offered: Any = None
 ) -> Select[Any]:
     """The ids of the section's first `limit` companies (of those `offered`, when given), in its order: the
     first rows of each part of the queue, each read on an index in the section's order, ordered together."""
@@ -157,15 +162,18 @@ def call_list(
     sections: Iterable[str] = SECTIONS,
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
-    queue = parts(view, user_id, today)
-    found = {}
-    for name in sections:
-        order = (*ORDER[name], companies.c.company_id)
-        # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
-        shown = _first_in_section(queue, today, name, limit).subquery()
-        query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
-        found[name] = _finished(fetch(view, query.order_by(*order)), name, today)
-    return found
+    shape, values = queue_shape(view, user_id, today)
+    return {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in sections}
+
+
+@lru_cache(maxsize=256)
+def _section(shape: QueueShape, section: str, limit: int | None) -> Select[Any]:
+    """A section of a queue of this shape, over its parameters (projections/queue.py, `shaped_parts`)."""
+    order = (*ORDER[section], companies.c.company_id)
+    # The rows shown first, by plain columns; then the last note and the open lead of those rows only.
+    shown = _first_in_section(list(shaped_parts(shape)), TODAY, section, limit).subquery()
+    query = select(*ROW, *_extras()).join_from(companies, shown, shown.c.company_id == companies.c.company_id)
+    return query.order_by(*order)
 
 
 def call_row(view: OutreachView, company_id: UUID, today: date) -> CallRow | None:

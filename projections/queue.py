@@ -14,12 +14,27 @@ parts' companies, once each, are ordered and cut to the page again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple, TypedDict, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select, true, union, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 
 from crm.vocabulary import DECLINED, IN_OUTREACH, PARKED
 from projections.absences import due_on, queue_absences
@@ -75,7 +90,7 @@ def responsible(user_id: UUID) -> ColumnElement[bool]:
     )
 
 
-def _conditions(today: date, due: ColumnElement[Any] = DUE) -> dict[str, ColumnElement[bool]]:
+def _conditions(today: date | BindParameter[Any], due: ColumnElement[Any] = DUE) -> dict[str, ColumnElement[bool]]:
     """Where a company stands today, section by section (`due`: the next_follow_up column where no absence
     moves a follow-up)."""
     c = companies.c
@@ -127,14 +142,72 @@ def parts(view: OutreachView, user_id: UUID | None, today: date) -> list[Part]:
     (crm/users.py, crm/commands/users.py)."""
     if user_id is None:
         return [Part(None, true(), False)]
-    follow_up = companies.c.next_follow_up
     moved, covered = queue_absences(view, user_id, today)
+    return _parts(user_id, moved, covered)
+
+
+def _parts(user: Any, moved: Sequence[tuple[Any, Any]], covered: Sequence[tuple[Any, Any, Any]]) -> list[Part]:
+    """`parts` of the user (their id, or a bound parameter), the periods an absence of theirs moves and the
+    colleagues they cover (values, or bound parameters)."""
+    follow_up = companies.c.next_follow_up
     kept = and_(true(), *(or_(follow_up.is_(None), follow_up < first, follow_up > last) for first, last in moved))
-    found = [Part(user_id, kept, True)]
+    found = [Part(user, kept, True)]
     if moved:
-        found.append(Part(user_id, or_(*(follow_up.between(first, last) for first, last in moved)), False))
+        found.append(Part(user, or_(*(follow_up.between(first, last) for first, last in moved)), False))
     found += [Part(absent, follow_up.between(first, last), False) for absent, first, last in covered]
     return found
+
+
+# --- the queue's statements, built once for each shape of queue -------------------------------------
+#
+# My day reads the same few statements for every user and day; only the values differ. Built with bound
+# parameters and kept, a statement is neither built nor given its cache key again (together about a fifth
+# of the web processes' time under the load mix, docs/benchmarks.md), and the values go with each execution.
+
+TODAY = bindparam("today", type_=Date())
+
+
+class QueueShape(NamedTuple):
+    """What a user's queue statements depend on: whether it is one user's, and how many periods an absence of
+    theirs moves and colleagues they cover (the parts, `parts`); each shape's statements are built once."""
+
+    of_user: bool
+    moved: int
+    covered: int
+
+
+def queue_shape(view: OutreachView, user_id: UUID | None, today: date) -> tuple[QueueShape, dict[str, Any]]:
+    """The shape of the user's queue today and the values of its parameters (`shaped_parts`)."""
+    values: dict[str, Any] = {"today": today}
+    if user_id is None:
+        return QueueShape(False, 0, 0), values
+    moved, covered = queue_absences(view, user_id, today)
+    values["user"] = user_id
+    for i, (first, last) in enumerate(moved):
+        values |= {f"moved_first_{i}": first, f"moved_last_{i}": last}
+    for i, (absent, first, last) in enumerate(covered):
+        values |= {f"covered_{i}": absent, f"covered_first_{i}": first, f"covered_last_{i}": last}
+    return QueueShape(True, len(moved), len(covered)), values
+
+
+@lru_cache(maxsize=64)
+def shaped_parts(shape: QueueShape) -> tuple[Part, ...]:
+    """`parts` over bound parameters: "user", each moved period's first and last day, and each colleague
+    covered with the first and last day (`queue_shape` gives their values); "today" is TODAY."""
+    if not shape.of_user:
+        return (Part(None, true(), False),)
+
+    def day(name: str) -> BindParameter[Any]:
+        return bindparam(name, type_=Date())
+
+    def person(name: str) -> BindParameter[Any]:
+        return bindparam(name, type_=companies.c.owner_id.type)
+
+    moved = [(day(f"moved_first_{i}"), day(f"moved_last_{i}")) for i in range(shape.moved)]
+    covered = [
+        (person(f"covered_{i}"), day(f"covered_first_{i}"), day(f"covered_last_{i}")) for i in range(shape.covered)
+    ]
+    return tuple(_parts(person("user"), moved, covered))
 
 
 class Read(NamedTuple):
@@ -167,7 +240,10 @@ def first_of_each(reads: Iterable[Read], limit: int | None) -> Subquery:
 
 
 def section_reads(
-    queue: Iterable[Part], today: date, section: str, read: Callable[[Part, ColumnElement[bool]], Iterable[Read]]
+    queue: Iterable[Part],
+    today: date | BindParameter[Any],
+    section: str,
+    read: Callable[[Part, ColumnElement[bool]], Iterable[Read]],
 ) -> list[Read]:
     """The section's reads, part by part of the queue (`read` gives a part's, with the section's condition)."""
     return [found for part in queue for found in read(part, _conditions(today, part.due)[section])]
@@ -238,15 +314,22 @@ def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[
     """How many companies each section of the user's queue holds.
 
     Counted part by part and added up, the parts not overlapping (`parts`)."""
-    counts = [
-        select(*(func.count(case((_conditions(today, part.due)[name], 1))).label(name) for name in SECTIONS))
-        .select_from(companies)
-        .where(where)
-        for part in parts(view, user_id, today)
-        for where in _counted(part)
-    ]
-    found = fetch(view, union_all(*counts))
+    shape, values = queue_shape(view, user_id, today)
+    found = fetch(view, _counts_statement(shape), values)
     return {name: sum(int(row[name] or 0) for row in found) for name in SECTIONS}
+
+
+@lru_cache(maxsize=64)
+def _counts_statement(shape: QueueShape) -> Any:
+    return union_all(
+        *(
+            select(*(func.count(case((_conditions(TODAY, part.due)[name], 1))).label(name) for name in SECTIONS))
+            .select_from(companies)
+            .where(where)
+            for part in shaped_parts(shape)
+            for where in _counted(part)
+        )
+    )
 
 
 def queue_row(view: OutreachView, company_id: UUID, today: date) -> QueueRow | None:

@@ -47,10 +47,10 @@ def folded_term(text: str | None) -> str:
     return fold(search_term(text))[:SEARCH_MAX]
 
 
-def fetch(view: View, query: Any) -> list[dict[str, Any]]:
-    """Every row the query selects, as dicts keyed by column label."""
+def fetch(view: View, query: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every row the query selects, as dicts keyed by column label; `values` for its bound parameters."""
     with view.transaction(commit=False) as session:
-        return [dict(row._mapping) for row in session.execute(query)]
+        return [dict(row._mapping) for row in session.execute(query, values)]
 
 
 def fetch_one(view: View, query: Any) -> dict[str, Any] | None:

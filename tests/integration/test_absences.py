@@ -109,3 +109,26 @@ def test_a_stand_ins_day_holds_each_company_once_in_the_order_of_one_list_and_pa
     assert by_day == ["Bøgely ApS", "Cederholm", "Ærø Møde ApS", "Onsdag ApS", "Uden Ejer ApS"]
     pages = [projections.queue_page(outreach, sofie, FRIDAY, "overdue", page, per_page=2) for page in (1, 2, 3)]
     assert [row["name"] for page in pages for row in page] == by_day
+
+
+def test_the_statements_kept_for_a_shape_of_queue_take_each_users_and_days_values(office):
+    """call_list and queue_counts build their statements once for each shape of queue and keep them
+    (projections/queue.py): users and days of the same shape each get their own rows, as the statements
+    that my_day builds afresh, with the values in them, give them."""
+    app, team, _due, projector = office
+    sofie = team.health_consultant
+    for name, day in (("Mandag ApS", NEXT_MONDAY), ("Onsdag Sofie ApS", WEDNESDAY)):
+        company = app.register_company(sofie, name=name, industry="care", owner_id=sofie)
+        app.log_attempt(sofie, company, "call", "no_answer", next_follow_up=day)
+    for user in (team.recruiter, sofie):  # one moved period each, on different days: one shape
+        app.mark_absence(user, WEDNESDAY if user == sofie else FRIDAY, FRIDAY)
+    projector.catch_up()
+    outreach = projector["outreach"]
+
+    for user in (team.recruiter, sofie, team.recruiter):
+        for day in (WEDNESDAY, FRIDAY, NEXT_MONDAY, NEXT_TUESDAY):
+            fresh = projections.my_day(outreach, user, day)
+            listed = projections.call_list(outreach, user, day)
+            assert {s: sorted(names(listed, s)) for s in listed} == {s: sorted(names(fresh, s)) for s in fresh}
+            assert projections.queue_counts(outreach, user, day) == {s: len(rows) for s, rows in fresh.items()}
+    assert names(projections.call_list(outreach, sofie, NEXT_MONDAY), "due_today") == ["Mandag ApS", "Onsdag Sofie ApS"]

@@ -6,13 +6,13 @@ reading reports and an auditor reading the event log.
 
 Prepares the database once (benchmarks/dataset.py, passwords for the recruiters bench0..bench19),
 then for each number of web processes starts `crm serve --workers N` (waitress for 1 on SQLite,
-gunicorn with the projection worker on PostgreSQL) on 127.0.0.1, and for each number of clients
-replays the mix, then the trivial route /health alone (the ceiling of the same setup). Each client
-is signed in as its own recruiter and as the three others of a team's day, and picks each request
-by weight: recruiters' My day : company page : log an attempt = 50 : 30 : 20, a business-service
-consultant's leads page and sharing a lead 2 : 2, an auditor's event log 2, a project lead's
-reports page 1 (about one request in sixteen is not a recruiter's). `--mix recruiters` leaves the
-others out.
+gunicorn with the projection worker on PostgreSQL; `--threads` each, or crm serve's default) on
+127.0.0.1, and for each number of clients replays the mix, then the trivial route /health alone (the
+ceiling of the same setup). Each client is signed in as its own recruiter and as the three others of
+a team's day, and picks each request by weight: recruiters' My day : company page : log an attempt =
+50 : 30 : 20, a business-service consultant's leads page and sharing a lead 2 : 2, an auditor's
+event log 2, a project lead's reports page 1 (about one request in sixteen is not a recruiter's).
+`--mix recruiters` leaves the others out.
 Bounded: each run stops at --seconds or --requests, whichever comes first, and only 127.0.0.1 is
 ever contacted. Every attempt carries a unique note, so `check` can find each acknowledged write
 in the log exactly once, and every shared lead its unique reason.
@@ -325,11 +325,11 @@ def _uuid(value: Any) -> Any:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def serve(url: str, port: int, workers: int, threads: int = 8) -> subprocess.Popen[bytes]:
-    """`crm serve` on 127.0.0.1:port, once /health answers."""
+def serve(url: str, port: int, workers: int, threads: int | None = None) -> subprocess.Popen[bytes]:
+    """`crm serve` on 127.0.0.1:port, once /health answers; `threads` per process, or `crm serve`'s default."""
     env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_SECRET_KEY": "load-benchmark"}
     command = [sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+    command += ["--port", str(port), "--workers", str(workers)] + (["--threads", str(threads)] if threads else [])
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # nosec B603
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -381,6 +381,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=1, help="runs of each setting; the median is shown")
+    parser.add_argument("--threads", type=int, help="threads per web process [default: crm serve's]")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", help="write the figures here too (for the chart)")
     parser.add_argument("--check", action="store_true", help="verify the log and the views after the runs")
@@ -388,11 +389,13 @@ def main() -> None:
         "--mix", choices=("everyone", "recruiters"), default="everyone", help="who the clients are (see above)"
     )
     args = parser.parse_args()
+    from cli.serve import threads_per_process
+
     url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
     users = prepare(url, args.companies)
     rows, acknowledged = [], []
     for workers in args.workers:
-        server = serve(url, args.port, workers)
+        server = serve(url, args.port, workers, args.threads)
         try:
             for clients in args.clients:
                 with LagSampler(url) as lag:
@@ -417,6 +420,7 @@ def main() -> None:
                 rows.append(
                     {
                         "workers": workers,
+                        "threads": threads_per_process(workers, args.threads),
                         "clients": clients,
                         "rps": statistics.median(r.rate() for r in runs),
                         "trivial_rps": trivial.rate(),
@@ -434,16 +438,16 @@ def main() -> None:
             stop(server)
     print(f"\n{time.strftime('%Y-%m-%d')}, {url.split('://')[0]}, {args.companies} companies\n")
     print(
-        "| web processes | clients | requests/s | /health requests/s | ratio | p95 by kind "
+        "| web processes | threads each | clients | requests/s | /health requests/s | ratio | p95 by kind "
         "| errors | projection lag p95 | peak memory per process |"
     )
-    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
         lag = r["lag_p95_s"]
         p95 = ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in r["p95"].items())
         memory = ", ".join(f"{name.split()[0]} {mb:.0f}" for name, mb in sorted(r["memory_mb"].items()))
         print(
-            f"| {r['workers']} | {r['clients']} | {r['rps']:.1f} | {r['trivial_rps']:.0f} | "
+            f"| {r['workers']} | {r['threads']} | {r['clients']} | {r['rps']:.1f} | {r['trivial_rps']:.0f} | "
             f"{r['rps'] / r['trivial_rps']:.3f} | {p95} | {r['errors']} | "
             f"{'-' if lag is None else f'{lag:.2f} s'} | {memory} MB |"
         )

@@ -16,13 +16,31 @@ import click
 
 from storage.location import database_url
 
+# Threads per web process. One waitress process serves everyone: enough threads that a slow export does not hold
+# the others up. With several gunicorn processes, fewer: the screens are Python holding the GIL, and 4 threads in
+# each of 2 processes served about 11 % more of the load mix than 8 did on the 2 cores of docs/benchmarks.md's
+# machine (2 served about 18 % more, but leaves a process little room for a request that waits).
+WAITRESS_THREADS = 8
+GUNICORN_THREADS = 4
+
 WORKER_COMMAND = [sys.executable, "-c", "from cli import main; main()", "projections", "run"]
+
+
+def threads_per_process(workers: int, threads: int | None) -> int:
+    """The threads each web process runs: as asked, or the default for one process or for several."""
+    if threads is not None:
+        return threads
+    return WAITRESS_THREADS if workers == 1 else GUNICORN_THREADS
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per web process.")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1, max=64),
+    help=f"Threads per web process [default: {WAITRESS_THREADS} with one process, {GUNICORN_THREADS} each with more].",
+)
 @click.option(
     "--workers",
     default=1,
@@ -36,9 +54,10 @@ WORKER_COMMAND = [sys.executable, "-c", "from cli import main; main()", "project
     help="Start `crm projections run` beside the web processes [default: with --workers above 1]. "
     "Without it, each request catches up the views it reads.",
 )
-def serve(host: str, port: int, threads: int, workers: int, projection_worker: bool | None) -> None:
+def serve(host: str, port: int, threads: int | None, workers: int, projection_worker: bool | None) -> None:
     """Serve the web application with a production WSGI server."""
     url = database_url()
+    threads = threads_per_process(workers, threads)
     if projection_worker is None:
         projection_worker = workers > 1
     if workers > 1 and not url.startswith("postgresql"):

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import DEMO_PASSWORD, main
+from cli.serve import GUNICORN_THREADS, WAITRESS_THREADS, threads_per_process
 from crm.application import CrmApplication
 from storage import migrations
 
@@ -139,3 +140,9 @@ def test_a_token_made_on_the_command_line_is_printed_once_and_works_for_the_api(
 def test_several_web_processes_are_refused_on_sqlite_with_the_reason(database_url):
     refused = run("serve", "--workers", "2")
     assert refused.exit_code != 0 and "PostgreSQL" in refused.output
+
+
+def test_several_web_processes_run_fewer_threads_each_than_one_unless_told():
+    assert threads_per_process(1, None) == WAITRESS_THREADS
+    assert threads_per_process(2, None) == threads_per_process(4, None) == GUNICORN_THREADS < WAITRESS_THREADS
+    assert threads_per_process(2, 8) == 8 and threads_per_process(1, 3) == 3

@@ -243,7 +243,7 @@ class View(SQLAlchemyTrackingRecorder):
         raise RuntimeError(f"could not start a generation of the {self.name} view")
 
     def _create_registry(self) -> None:
-        create_tables(self.engine, generations.registry_metadata, [registry])
+        create_tables(self.engine, generations.registry_metadata, [registry, generations.redactions])
 
     def create_table(self) -> None:
         """Bind to a generation (replacing one of another version at once) and create its tables."""

@@ -65,6 +65,16 @@ registry = Table(
     Column("behind_since", DateTime),
 )
 
+# The redactions read and the rebuild of every view each owes (projections/redactions.py): beside the registry, as
+# it belongs to no generation.
+redactions = Table(
+    "projection_redactions",
+    registry_metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),  # of the TextRedacted event
+    Column("noted_at", DateTime, nullable=False),  # naive UTC
+    Column("rebuilt_at", DateTime),  # when a rebuild of every view settled it; None while owed
+)
+
 
 @dataclass(frozen=True)
 class Failure:

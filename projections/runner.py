@@ -49,6 +49,7 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from projections import redactions
 from projections.applying import Delivery, Include, apply_batch, decode
 from projections.base import CrmProjection, View
 from projections.generations import Failure, Generation, registry
@@ -109,6 +110,8 @@ class Projector:
         self.on_read: Callable[[str], None] | None = None
         # The failed views as the last catch-up found them, by name.
         self.failures: dict[str, Failure] = {}
+        # Set when a catch-up of this projector noted a redaction (redactions.py); the worker takes it.
+        self.noted_redactions = False
         # Where this process last left each live view (see `_catch_up_from_last_claim`).
         self._left_at: dict[CrmProjection, int] = {}
         for cls in projection_classes:
@@ -198,6 +201,8 @@ class Projector:
         Each view switches to its new generation, or, when an event stopped that generation, keeps its live one
         (the others switch all the same); returns those stopped, in the order named.
         """
+        every_view = names is None or set(names) >= set(self.projections)
+        began_after = head_position(self.app)
         fresh = {name: self.projections[name].fresh() for name in (names or list(self.projections))}
         self._catch_up(list(fresh.values()), batch_size, progress, None)
         failed = []
@@ -206,7 +211,22 @@ class Projector:
                 self._switch_to(name, projection)
             except RebuildFailed as error:
                 failed.append(error)
+        if every_view and not failed:
+            # Every view was replayed after these redactions were stored: their texts are gone from the screens.
+            redactions.settle(self.datastore, began_after)
         return failed
+
+    def rebuild_owed(self) -> int | None:
+        """The position of the latest redaction whose texts some view may still show (redactions.py), or None."""
+        return redactions.owed(self.datastore)
+
+    def rebuild_for_redactions(self, batch_size: int = 5000) -> list[RebuildFailed] | None:
+        """Rebuild every view together when a redaction owes it (redactions.py): None when none does, else the
+        views an event stopped (which keep their live generation, and the rebuild stays owed)."""
+        self.catch_up()  # notes the redactions stored since the last catch-up
+        if self.rebuild_owed() is None:
+            return None
+        return self.rebuild_together(batch_size=batch_size)
 
     def _switch_to(self, name: str, fresh: CrmProjection) -> None:
         """After a rebuild's catch-up: serve the new generation when it went live, else drop it and keep the live
@@ -271,8 +291,10 @@ class Projector:
             stop = min(head, start + batch_size)
             in_batch = [p for p in behind if states[p].position < stop]
             # A raw view (the event log's index) takes every notification: then the batch reads them all.
-            topics = () if any(p.raw for p in in_batch) else sorted(_topics(in_batch))
+            # The redactions too, whichever views take them, to note them (redactions.py).
+            topics = () if any(p.raw for p in in_batch) else sorted(_topics(in_batch) | redactions.REDACTION_TOPICS)
             notifications = read_notifications(self.app, start + 1, stop, batch_size, topics)
+            self._note_redactions(notifications)
             deliveries = self._deliveries(in_batch, notifications)
             positions = {p: states[p].position for p in in_batch}
             applied_now, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, positions, stop, include)
@@ -303,6 +325,7 @@ class Projector:
             return None
         stop = notifications[-1].id
         in_batch = [p for p in group if positions[p] < stop]
+        self._note_redactions(notifications)
         deliveries = self._deliveries(in_batch, notifications)
         claimed = {p: positions[p] for p in in_batch}
         applied, all_at_stop = apply_batch(self.datastore, in_batch, deliveries, claimed, stop, None)
@@ -313,6 +336,11 @@ class Projector:
             return None if applied == 0 else applied + self._catch_up(group, batch_size, None, None)
         left_at.update(dict.fromkeys(in_batch, stop))
         return applied
+
+    def _note_redactions(self, notifications: list[Notification]) -> None:
+        """Before the views apply a batch: the redactions in it owe a rebuild of every view (redactions.py)."""
+        if redactions.note(self.datastore, notifications):
+            self.noted_redactions = True
 
     def _deliveries(self, in_batch: list[CrmProjection], notifications: list[Notification]) -> list[Delivery]:
         """The notifications the batch's views read, decoded where a view takes decoded events (a raw view takes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import select
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,53 @@ class Every:
             logger.exception("The periodic task failed; trying again in %s s", self.period)
 
 
+class RedactionRebuild:
+    """The rebuild of every view a redaction owes (projections/redactions.py), in a thread of its own so the
+    worker keeps the views current meanwhile, on a projector of its own (`make_projector`).
+
+    Looked for at start (one owed before a restart is paid then) and whenever the worker's catch-up has noted a
+    redaction; when an event stopped a view's rebuild, tried again after `retry` seconds (the live views keep
+    their texts until the cause is fixed, and the log says so)."""
+
+    def __init__(self, make_projector: Callable[[], Projector], retry: float = 3600.0) -> None:
+        self.make_projector = make_projector
+        self.retry = retry
+        self.thread: threading.Thread | None = None
+        self._look = True
+        self._retry_at: float | None = None
+
+    def start_if_owed(self, projector: Projector) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return  # a redaction noted meanwhile stays noted on `projector` until this one is done
+        retry_due = self._retry_at is not None and time.monotonic() >= self._retry_at
+        if not (self._look or projector.noted_redactions or retry_due):
+            return
+        self._look, self._retry_at, projector.noted_redactions = False, None, False
+        if projector.rebuild_owed() is None:
+            return
+        self.thread = threading.Thread(target=self._rebuild, name="redaction-rebuild", daemon=True)
+        self.thread.start()
+
+    def _rebuild(self) -> None:
+        logger.info("Rebuilding every view: a redacted text is still in them")
+        try:
+            failed = self.make_projector().rebuild_for_redactions()
+        except Exception:
+            logger.exception("The rebuild for redacted texts failed; trying again in %s s", self.retry)
+            self._retry_at = time.monotonic() + self.retry
+            return
+        for stopped in failed or ():
+            logger.error("Redacted texts stay in the %s view until it is fixed and rebuilt: %s", stopped.name, stopped)
+        if failed:
+            self._retry_at = time.monotonic() + self.retry
+        else:
+            logger.info("Every view rebuilt: the redacted texts are gone from them")
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+
 def run_forever(
     projector: Projector,
     should_stop: Callable[[], bool],
@@ -74,6 +122,7 @@ def run_forever(
     periodic: Callable[[], object] | None = None,
     period: float = 3600.0,
     also: Sequence[Every] = (),
+    redaction: RedactionRebuild | None = None,
 ) -> None:
     """Catch up, then sleep until new events are signalled, until told to stop.
 
@@ -82,7 +131,13 @@ def run_forever(
     outlives a database restart. `periodic` (the audit checkpoint, given by the command
     line) runs at start and then every `period` seconds, as does each task in `also`
     with its own period (the access-log purge, daily); a failure is logged, not fatal.
+    A rebuild that redactions owe runs beside, in a thread (`redaction`; by default on a
+    projector of its own over the same application).
     """
+    if redaction is None:
+        from projections.runner import Projector as _Projector
+
+        redaction = RedactionRebuild(lambda: _Projector(projector.app, projector.datastore))
     signal = NewEventSignal(projector.app)
     tasks = [*([Every(periodic, period)] if periodic is not None else []), *also]
     try:
@@ -95,6 +150,10 @@ def run_forever(
                 logger.exception("Catching up the read models failed; trying again in %s s", wake_every)
                 time.sleep(wake_every)
                 continue
+            try:
+                redaction.start_if_owed(projector)
+            except Exception:  # the database, again: looked for at the next turn
+                logger.exception("Looking for a rebuild that redactions owe failed")
             if applied == 0:
                 signal.wait(min([wake_every, *(each.period for each in tasks)]))
     finally:

@@ -110,6 +110,12 @@ def projections_status() -> None:
     statuses = projector.status()
     for status in statuses:
         click.echo(_line(status))
+    owed = projector.rebuild_owed()
+    if owed is not None:
+        click.echo(
+            f"A rebuild of every view is owed: the text redacted at position {owed} (and any before) may still show. "
+            "The projection worker does it; without one, run `crm projections rebuild`."
+        )
     if any(status.failure for status in statuses):
         sys.exit(1)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import projections
@@ -54,6 +54,7 @@ def erase(contact_id: UUID):
         person=person,
         erased=erased,
         texts=[] if erased else projections.texts_naming(views()["timeline"], terms),
+        rebuild_owed=services().projector.rebuild_owed() is not None,
         bases=choices("legal_basis"),
         error=error,
         form=request.form,
@@ -72,14 +73,26 @@ def redact(contact_id: UUID):
     except (CrmError, params.BadParameter) as problem:
         flash(describe(problem) if isinstance(problem, CrmError) else str(problem.description), "error")
         return redirect(url_for("privacy.erase", contact_id=contact_id))
-    if chosen:
-        # Every copy of the redacted texts is replaced by a fresh replay of every view, together. A view an event
-        # stops keeps its live generation, texts and all: that is an error, as it was when they were rebuilt one
-        # after another (the others are rebuilt all the same).
-        failed = services().projector.rebuild_together()
-        if failed:
-            raise failed[0]
-    flash(_("%(num)d texts redacted.", num=len(chosen)), "success")
+    if chosen and current_app.config["PROJECTION_WORKER"]:
+        # The worker rebuilds every view beside the live ones (projections/redactions.py): on a large log that
+        # takes minutes, more than a request may last. Until it is done the screens may still show the texts.
+        flash(
+            _(
+                "%(num)d texts redacted. They are removed from every screen as the read models are rebuilt, "
+                "which takes a few minutes on a large log.",
+                num=len(chosen),
+            ),
+            "success",
+        )
+    else:
+        if chosen:
+            # Without a worker, this request rebuilds every view together. A view an event stops keeps its live
+            # generation, texts and all: that is an error (the others are rebuilt all the same, and the rebuild
+            # stays owed).
+            failed = services().projector.rebuild_for_redactions()
+            if failed:
+                raise failed[0]
+        flash(_("%(num)d texts redacted.", num=len(chosen)), "success")
     return redirect(url_for("privacy.erase", contact_id=contact_id))
 
 

@@ -18,6 +18,7 @@ from crm.cvr_register import CvrRegister
 from storage.location import database_url, instance_path
 from web import access, headers, i18n, row_urls, services, session_policy
 from web.extensions import babel, csrf, htmx, login_manager
+from web.templating import RowsEnvironment
 
 
 def _secret_key(folder: Path) -> str:
@@ -35,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web application; `test_config` overrides (DATABASE_URL, CLOCK, ...)."""
     folder = instance_path()
     app = Flask(__name__, instance_path=str(folder.resolve()))
+    app.jinja_environment = RowsEnvironment  # before anything makes app.jinja_env
     app.config.from_mapping(
         DATABASE_URL=database_url(),
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LANGUAGE,

@@ -161,8 +161,9 @@ def _parts(user: Any, moved: Sequence[tuple[Any, Any]], covered: Sequence[tuple[
 # --- the queue's statements, built once for each shape of queue -------------------------------------
 #
 # My day reads the same few statements for every user and day; only the values differ. Built with bound
-# parameters and kept, a statement is neither built nor given its cache key again (together about a fifth
-# of the web processes' time under the load mix, docs/benchmarks.md), and the values go with each execution.
+# parameters and kept, a statement is neither built nor given its cache key again, and the values go with each
+# execution. (Building statements and their cache keys was about a fifth of the web processes' time in a
+# profile under the load mix, My day's queue the largest part: docs/benchmarks.md, seventh session.)
 
 TODAY = bindparam("today", type_=Date())
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import NullTranslations
-from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask import Flask, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
-from web.labels import label
+from web.labels import label, request_translations
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
@@ -89,22 +88,13 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _request_translations() -> NullTranslations:
-    """The request's catalogue, looked up once per request: Flask-Babel looks up the context, the locale and its
-    cache on every call, and a screen's template translates a few hundred strings."""
-    found: NullTranslations | None = g.get("crm_translations")
-    if found is None:
-        found = g.crm_translations = get_translations()
-    return found
-
-
 def template_gettext(message: str) -> str:
     # Jinja's i18n extension (newstyle) escapes and fills in the variables itself.
-    return _request_translations().ugettext(message)
+    return request_translations().ugettext(message)
 
 
 def template_ngettext(singular: str, plural: str, count: int) -> str:
-    return _request_translations().ungettext(singular, plural, count)
+    return request_translations().ungettext(singular, plural, count)
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from babel.support import NullTranslations
+from flask import g, has_request_context
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
@@ -272,7 +277,25 @@ def label(vocabulary: str, value: object) -> str:
     if value is None:
         return ""
     found = LABELS.get(vocabulary, {}).get(str(value))
-    return str(found) if found is not None else str(value)
+    return _shown(found) if found is not None else str(value)
+
+
+def request_translations() -> NullTranslations:
+    """The request's catalogue, looked up once per request: Flask-Babel looks up the context, the locale and its
+    cache on every call, and a screen translates a few hundred strings (its labels and its template's)."""
+    found: NullTranslations | None = g.get("crm_translations")
+    if found is None:
+        found = g.crm_translations = get_translations()
+    return found
+
+
+def _shown(text: Any) -> str:
+    """A label (Flask-Babel's lazy string of one message) in the request's language, from `request_translations`;
+    as the lazy string itself says outside a request."""
+    message = getattr(text, "_args", None)
+    if not has_request_context() or not message or len(message) != 1 or getattr(text, "_kwargs", True):
+        return str(text)
+    return request_translations().ugettext(message[0])
 
 
 def choices(vocabulary: str) -> list[tuple[str, str]]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import session
 
-from web.labels import LABELS
+from web.labels import LABELS, label
 from web.messages import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +104,13 @@ def test_the_labels_are_also_found_by_scanning_the_source():
     source = (ROOT / "web" / "labels.py").read_text(encoding="utf-8")
     scanned = set(re.findall(r"""_l\(\s*"((?:[^"\\]|\\.)*)"\s*\)""", source))
     assert scanned == {msgid(text) for vocabulary in LABELS.values() for text in vocabulary.values()}
+
+
+def test_a_label_reads_the_requests_catalogue_in_its_language(app):
+    """label() looks the catalogue up once a request (web/labels.py), and says what Flask-Babel's own string says."""
+    stage = LABELS["stage"]["identified"]
+    for language, expected in (("da", translated()[msgid(stage)]), ("en", msgid(stage))):
+        with app.test_request_context("/"):
+            session["language"] = language
+            assert label("stage", "identified") == str(stage) == expected
+    assert label("stage", "no such stage") == "no such stage" and label("stage", None) == ""

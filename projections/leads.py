@@ -147,12 +147,20 @@ class LeadsView(View):
             query = query.where(leads.c.status == status)
         return int(fetch(self, query)[0]["count"])
 
-    def shared_by(self, user_id: UUID, today: date | None = None) -> list[LeadRow]:
-        """One consultant's leads, newest first, with the company's current stage and attempts."""
+    def shared_by(
+        self, user_id: UUID, today: date | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[LeadRow]:
+        """One consultant's leads, newest first, with the company's current stage and attempts; with `limit`,
+        that many from `offset` (`count_shared_by` says how many there are)."""
         query = (
             self._with_company().where(leads.c.shared_by == user_id).order_by(leads.c.shared_at.desc(), leads.c.lead_id)
         )
-        return self._fetch(query, today)
+        return self._fetch(query.limit(limit).offset(offset or None), today)
+
+    def count_shared_by(self, user_id: UUID) -> int:
+        """How many leads the consultant has shared."""
+        query = select(func.count().label("count")).select_from(leads).where(leads.c.shared_by == user_id)
+        return int(fetch(self, query)[0]["count"])
 
     def lead(self, lead_id: UUID, today: date | None = None) -> LeadRow | None:
         """One lead with its company's current stage, or None."""

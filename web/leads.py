@@ -39,6 +39,8 @@ PARTS = {
 INBOX_STATUSES = ("open", "claimed", "declined", "all")
 # The most urgent and oldest first; more than this is a backlog, not a list to read.
 INBOX_SHOWN = 50
+# The consultant's newest shared leads; every one, as a story, on My leads (web/my_leads.py), a page at a time.
+SHARED_SHOWN = 20
 
 
 class Incomplete(Exception):
@@ -101,8 +103,11 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         leads, wanted = projector["leads"], None if status == "all" else status
         inbox = _inbox_rows(leads.inbox(day, wanted, limit=INBOX_SHOWN), user_names(), projector)
         inbox_more = max(0, leads.count_inbox(wanted) - INBOX_SHOWN)
+    shared_more = 0
     if "shared" in parts:
-        shared = projector["leads"].shared_by(current_user.id, day)
+        shared = projector["leads"].shared_by(current_user.id, day, limit=SHARED_SHOWN)
+        if len(shared) == SHARED_SHOWN:
+            shared_more = projector["leads"].count_shared_by(current_user.id) - SHARED_SHOWN
     return page_or_fragment(
         "leads/index.html",
         FRAGMENTS[target or "lead-share"],
@@ -118,6 +123,7 @@ def _render(form=None, notice: dict | None = None, **extra: Any):
         inbox_status=status,
         inbox_statuses=[(s, _status_title(s)) for s in INBOX_STATUSES],
         shared=shared,
+        shared_more=shared_more,
         may_share=current_user.may("share_lead"),
         may_decide=current_user.may("decide_lead"),
         partners=projections.partner_choices(outreach),

@@ -12,6 +12,7 @@ from crm.contacts import Contact
 from crm.leads import Lead
 from projections.outreach_tables import companies
 from tests.support import HANSEN_TRANSPORT_CVR, SOLTOFT_PLEJE_CVR, hansen_transport
+from web.leads import SHARED_SHOWN
 
 
 @pytest.fixture
@@ -269,3 +270,21 @@ def test_searching_as_you_type_logs_no_personal_data(as_role, crm, team, hansen,
     crm.share_lead(team.consultant, hansen, "Højt sygefravær", suggested_contact_id=hr_manager)
     as_role("recruiter").htmx_get("/leads?q=hans", "company-results")
     assert crm.access_log.entries(contact_id=hr_manager) == []
+
+
+def test_the_leads_page_shows_the_consultants_newest_shared_leads_and_says_how_many_more(
+    as_role, crm, team, clock, hansen
+):
+    """The page most consultants open shows what it has room for: a consultant who shared for years does not
+    make it slower; every lead, with its story, is on My leads."""
+    for n in range(SHARED_SHOWN + 2):
+        crm.share_lead(team.consultant, hansen, f"Tip nummer {n:02d}")
+        clock.advance(timedelta(minutes=1))
+    consultant = as_role("consultant")
+    page = consultant.get("/leads").get_data(as_text=True)
+    mine = page.split('id="my-leads"', 1)[1].split("</table>", 1)[0]
+    shown = re.findall(r"Tip nummer (\d\d)", mine)
+    assert shown == [f"{n:02d}" for n in range(SHARED_SHOWN + 1, 1, -1)]  # the newest first
+    assert "2 ældre tip vises ikke her." in page and "Alle de tip, du har delt" in page
+    every = consultant.get("/leads/mine").get_data(as_text=True)
+    assert sorted(set(re.findall(r"Tip nummer (\d\d)", every))) == [f"{n:02d}" for n in range(SHARED_SHOWN + 2)]

@@ -39,10 +39,12 @@ def record_people(
     criterion: str | None = None,
     purpose: str | None = None,
     even_nobody: bool = False,
+    place: str | None = None,
 ) -> None:
     """Record this request's use of the people shown: once per page view (see the module's docstring).
 
-    `even_nobody`: record the use although it showed nobody (a search that found no one).
+    `even_nobody`: record the use although it showed nobody (a search that found no one). `place`: where,
+    when not the request's path (a page of a list that must not count as a visit to its first page).
     """
     people = list(dict.fromkeys(c for c in contact_ids if c is not None))
     remembered = session.get(SHOWN) or {}
@@ -55,4 +57,6 @@ def record_people(
     elif not _is_fragment():
         session[SHOWN] = {"page": request.path, "ids": [_short(c) for c in people][-REMEMBERED:]}
     if people or even_nobody:
-        crm().access_log.record(current_user.id, use, people, criterion=criterion, place=request.path, purpose=purpose)
+        crm().access_log.record(
+            current_user.id, use, people, criterion=criterion, place=place or request.path, purpose=purpose
+        )

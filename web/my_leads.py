@@ -7,6 +7,11 @@ The last visit comes from the access log (`AccessLog.last_visit`): the page name
 suggested contact, the people called), so it records them there anyway, and a visit that named
 nobody records one row with no person, as a search that found nobody does. No event per page view
 and no table of its own for a timestamp the log already holds.
+
+The newest STORIES_SHOWN leads make a page, older ones the pages after it: a consultant who has
+shared for years does not wait for every story. Only the first page is a visit: the older pages
+record the people they show under their own place (`?page=N`), so opening one does not take the
+"New" marks off the first.
 """
 
 from __future__ import annotations
@@ -21,21 +26,28 @@ from flask_login import current_user
 
 import projections
 from crm.clock import local_date
+from web import params
 from web.access_record import record_people
 from web.i18n import as_date
 from web.labels import label
 from web.leads import bp
 from web.services import crm, today, user_names, views
 
+STORIES_SHOWN = 20
+
 
 @bp.get("/mine")
 def mine():
-    """The consultant's own leads, each with its story, what is new since the last visit marked."""
+    """The consultant's own leads, newest first, each with its story, what is new since the last visit marked."""
+    page = params.page_number(request.args)
     log = crm().access_log
     seen = log.last_visit(current_user.id, request.path)
     projector = views()
     outreach, names = projector["outreach"], user_names()
-    leads = projector["leads"].shared_by(current_user.id, today())
+    leads = projector["leads"].shared_by(
+        current_user.id, today(), limit=STORIES_SHOWN + 1, offset=(page - 1) * STORIES_SHOWN
+    )
+    more, leads = len(leads) > STORIES_SHOWN, leads[:STORIES_SHOWN]
     company_ids = [lead["company_id"] for lead in leads]
     attempts = {company_id: projections.attempts_of(outreach, company_id) for company_id in company_ids}
     wanted = {a["contact_id"] for rows in attempts.values() for a in rows} | {
@@ -46,9 +58,12 @@ def mine():
         _story(lead, attempts[lead["company_id"]], projector["agreements"], names, people, seen) for lead in leads
     ]
     shown = sorted({c for s in stories for c in s["people"]}, key=str)
-    # Recorded even when it names nobody: the row is the visit that the next one's "Nyt" counts from.
-    record_people("page", shown, even_nobody=True)
-    return render_template("leads/mine.html", stories=stories, seen=seen)
+    if page == 1:
+        # Recorded even when it names nobody: the row is the visit that the next one's "Nyt" counts from.
+        record_people("page", shown, even_nobody=True)
+    else:
+        record_people("page", shown, place=f"{request.path}?page={page}")
+    return render_template("leads/mine.html", stories=stories, seen=seen, page=page, more=more)
 
 
 def _is_new(at: datetime | date | None, seen: datetime | None) -> bool:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.support import SOLTOFT_PLEJE_CVR
+from web.my_leads import STORIES_SHOWN
 
 
 def items(page: str) -> list[str]:
@@ -71,3 +72,24 @@ def test_a_declined_lead_says_why_and_the_visit_is_in_the_access_log(as_role, cr
 def test_only_those_who_share_leads_open_it(as_role):
     assert as_role("auditor").get("/leads/mine").status_code == 403
     assert as_role("recruiter").get("/leads/mine").status_code == 200
+
+
+def test_the_newest_leads_make_the_first_page_and_an_older_page_is_not_a_visit(as_role, crm, team, clock, shared):
+    """A consultant who shared for years gets their newest stories first, a page at a time; opening an older
+    page does not take the "New" marks off the first (only the first page counts as a visit)."""
+    for n in range(STORIES_SHOWN):
+        crm.share_lead(team.consultant, shared["soltoft"], f"Tip nummer {n:02d}")
+        clock.advance(timedelta(minutes=1))
+    jonas = as_role("consultant")
+    first = jonas.get("/leads/mine").get_data(as_text=True)
+    assert re.findall(r"Tip nummer (\d\d)", first) == [f"{n:02d}" for n in range(STORIES_SHOWN - 1, -1, -1)]
+    assert "Højt sygefravær" not in first and 'href="/leads/mine?page=2"' in first and "Ældre" in first
+
+    clock.advance(timedelta(minutes=1))
+    crm.claim_lead(team.recruiter, shared["lead"])  # the oldest lead, alone on page 2
+    second = jonas.get("/leads/mine?page=2").get_data(as_text=True)
+    assert "Højt sygefravær" in second and "Tip nummer" not in second and 'href="/leads/mine"' in second
+    assert "Nyt Overtaget af Mette Kjær" in " ".join(items(second))
+    again = jonas.get("/leads/mine?page=2").get_data(as_text=True)
+    assert "Nyt Overtaget af Mette Kjær" in " ".join(items(again))  # page 2 was not a visit
+    assert jonas.get("/leads/mine?page=0").status_code == 400

@@ -64,10 +64,20 @@ class FastJSONTranscoder(JSONTranscoder):
         for name, item in value.items():  # values replaced, no key added: safe while iterating
             kind = type(item)
             if kind is dict:
-                data = item.get("_data_")
-                transcoding = names.get(item.get("_type_")) if len(item) == 2 and type(data) is str else None
-                # The usual value: {"_type_": a registered name, "_data_": text}, decoded here without a call.
-                value[name] = transcoding.decode(data) if transcoding is not None else self._revive(item)
+                transcoding = names.get(item.get("_type_")) if len(item) == 2 and "_data_" in item else None
+                if transcoding is None:
+                    value[name] = self._revive(item)
+                    continue
+                # The usual value: {"_type_": a registered name, "_data_": text or an object (a sealed value's)},
+                # decoded here without the hook's checks, the object's own values first as the hook takes them.
+                data = item["_data_"]
+                kind = type(data)
+                if kind is str:
+                    value[name] = transcoding.decode(data)
+                elif kind is dict:
+                    value[name] = transcoding.decode(self._revive(data))
+                else:
+                    value[name] = self._revive(item)
             elif kind is list:
                 value[name] = self._revive(item)
             elif kind is float and fastjson.is_wide(item):

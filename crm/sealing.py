@@ -67,14 +67,21 @@ class Sealed:
 
 
 class SealedAsJSON(Transcoding):
+    """A sealed value in stored JSON; decoded as its opening once `opens_with` has the keys (a mapper's)."""
+
     type = Sealed
     name = "sealed"
+
+    def __init__(self) -> None:
+        self.opens_with: PersonalKeys | None = None
 
     def encode(self, obj: Sealed) -> dict[str, str]:
         return {"k": obj.key_id, "f": obj.field, "c": base64.b64encode(obj.blob).decode("ascii")}
 
-    def decode(self, data: dict[str, str]) -> Sealed:
-        return Sealed(data["k"], data["f"], base64.b64decode(data["c"]))
+    def decode(self, data: dict[str, str]) -> Any:
+        sealed = Sealed(data["k"], data["f"], base64.b64decode(data["c"]))
+        keys = self.opens_with
+        return sealed if keys is None else open_sealed(keys.for_opening(sealed.key_id), sealed)
 
 
 def _aad(key_id: str, field: str) -> bytes:
@@ -105,9 +112,25 @@ def open_sealed(key: bytes | None, sealed: Sealed) -> Any:
 
 
 class SealingMapper(Mapper[UUID]):
-    """The library's mapper, sealing personal fields before transcoding and opening them after decoding."""
+    """The library's mapper, sealing personal fields before transcoding and opening them as they are decoded."""
 
-    keys: PersonalKeys | None = None
+    _keys: PersonalKeys | None = None
+    _opened_in_decoding = False
+
+    @property
+    def keys(self) -> PersonalKeys | None:
+        return self._keys
+
+    @keys.setter
+    def keys(self, keys: PersonalKeys | None) -> None:
+        self._keys = keys
+        # A replay decodes every event: its sealed values are opened where the transcoder meets them, in the
+        # one walk that revives the state, rather than found again by a second walk over the decoded event.
+        names = getattr(self.transcoder, "names", {})
+        transcoding = names.get(SealedAsJSON.name)
+        self._opened_in_decoding = isinstance(transcoding, SealedAsJSON)
+        if isinstance(transcoding, SealedAsJSON):
+            transcoding.opens_with = keys
 
     def prepare(self, domain_events: Any) -> None:
         """Make the keys these events will be sealed under, in one transaction, before they are mapped."""
@@ -132,9 +155,11 @@ class SealingMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
-        if self.keys is not None and b'"sealed"' in stored_event.state:
-            # The state was decoded for this event alone, so its sealed values are opened where they lie.
-            self._open_within(vars(event), self.keys)
+        keys = self._keys
+        if keys is not None and not self._opened_in_decoding and b'"sealed"' in stored_event.state:
+            # A transcoder of another kind: the state was decoded for this event alone, so its sealed values
+            # are opened where they lie.
+            self._open_within(vars(event), keys)
         return event
 
     @staticmethod

@@ -7,7 +7,7 @@ import pytest
 from crm.audit.verify import verify_chain
 from crm.contacts import Contact
 from crm.errors import InvalidInput, NotAllowed
-from crm.sealing import contact_key
+from crm.sealing import Sealed, contact_key
 from crm.vocabulary import ERASED_PERSON
 from tests.support import hansen_transport, make_team
 
@@ -41,6 +41,25 @@ def test_the_stored_events_hold_no_personal_data_and_the_application_reads_it(ap
     assert (contact.name, contact.phone, contact.email) == (NEW_NAME, PHONE, EMAIL)
     first = app.mapper.to_domain_event(stored[0])
     assert first.reason == f"{NAME} ringede"
+
+
+def test_decoding_opens_every_sealed_value_where_it_lies_and_a_mapper_without_keys_leaves_them_sealed(app):
+    team = make_team(app)
+    _, contact_id = register(app, team)
+    stored = app.recorder.select_events(contact_id)
+
+    registered, changed = (app.mapper.to_domain_event(s) for s in stored)
+    assert (registered.name, registered.phone, registered.reason) == (NAME, PHONE, f"{NAME} ringede")
+    assert changed.changes["name"] == NEW_NAME  # within the changes, as at the top
+
+    keys = app.mapper.keys
+    app.mapper.keys = None
+    try:
+        unopened = app.mapper.to_domain_event(stored[1])
+    finally:
+        app.mapper.keys = keys
+    assert isinstance(unopened.changes["name"], Sealed) and unopened.changes["name"].field == "name"
+    assert app.mapper.to_domain_event(stored[1]).changes["name"] == NEW_NAME
 
 
 def test_erasure_destroys_the_key_records_who_why_and_the_basis_and_shows_an_erased_person(app):

@@ -11,7 +11,8 @@ The table lives in the application's database (made by migration 0009), or in a
 database of its own when CRM_KEYS_DATABASE_URL names one, so the keys can be kept
 and backed up apart from the events. Keys are cached in the process for a short
 while (KEY_CACHE_SECONDS); a key destroyed by another process stops decrypting
-there within that time, and at once in the process that destroyed it.
+there within that time, and at once in the process that destroyed it. A rebuild of the
+views forgets the cache first (`forget`), so it never copies a text redacted elsewhere.
 """
 
 from __future__ import annotations
@@ -86,13 +87,23 @@ class PersonalKeys:
         key, until = entry
         if key is None or time.monotonic() < until:  # a destroyed key stays destroyed
             return True, key
-        del self._cache[key_id]
+        self._cache.pop(key_id, None)  # (`forget` may have replaced the cache meanwhile, from another thread)
         return False, None
 
-    def _remember(self, key_id: str, key: bytes | None) -> None:
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key_id] = (key, time.monotonic() + KEY_CACHE_SECONDS)
+    def forget(self) -> None:
+        """Read every key afresh from now on: a rebuild that replaces redacted texts in the views must not open
+        one with a key another process destroyed since this one cached it."""
+        self._cache = {}  # a new dict, so a thread reading the old one meanwhile is not disturbed
+
+    def _remember(
+        self, key_id: str, key: bytes | None, cache: dict[str, tuple[bytes | None, float]] | None = None
+    ) -> None:
+        """Cache the key read; into `cache`, the cache as it was before the read, when given: a key read before
+        `forget` then never enters the cache that follows it."""
+        cache = self._cache if cache is None else cache
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key_id] = (key, time.monotonic() + KEY_CACHE_SECONDS)
 
     def _read(self, key_id: str) -> tuple[bool, bytes | None]:
         """(the id is known, its key or None when destroyed)."""
@@ -105,6 +116,7 @@ class PersonalKeys:
 
     def load_many(self, key_ids: Iterable[str]) -> None:
         """Cache the keys of these ids that are not cached yet, read in one query."""
+        cache = self._cache
         wanted = sorted({k for k in key_ids if not self._cached(k)[0]})
         c = personal_keys.c
         engine = self.datastore.engine
@@ -118,16 +130,17 @@ class PersonalKeys:
             with self.datastore.transaction(commit=False) as session:
                 rows = session.execute(select(c.key_id, c.key).where(chosen)).all()
             for key_id, key in rows:
-                self._remember(key_id, bytes(key) if key is not None else None)
+                self._remember(key_id, bytes(key) if key is not None else None, cache)
 
     def for_opening(self, key_id: str) -> bytes | None:
         """The key, or None when it was destroyed (or never existed)."""
+        cache = self._cache
         hit, key = self._cached(key_id)
         if hit:
             return key
         known, key = self._read(key_id)
         if known:
-            self._remember(key_id, key)
+            self._remember(key_id, key, cache)
         return key
 
     def for_sealing(self, key_id: str) -> bytes:

@@ -144,6 +144,11 @@ class SealingMapper(Mapper[UUID]):
                 {m.decode() for s in stored_events if b'"sealed"' in s.state for m in _KEY_ID.findall(s.state)}
             )
 
+    def forget_keys(self) -> None:
+        """Read every key afresh from now on (PersonalKeys.forget): before a rebuild of the views."""
+        if self.keys is not None:
+            self.keys.forget()
+
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if self.keys is not None:
             state = dict(vars(domain_event))

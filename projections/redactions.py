@@ -7,7 +7,8 @@ applies it: the rebuild it owes is then on record even if the process that store
 dies before the rebuild is done (a request killed by gunicorn's timeout; a rebuild of two million
 events takes minutes, docs/benchmarks.md). A rebuild of every view settles the redactions stored
 before it began; one stored while it ran stays owed, as the rebuild may have read its text before
-the key was destroyed. (The command destroys the key just after it stores the redaction, so a
+the key was destroyed. A rebuild reads every key afresh, not from its process's cache, which
+could still hold a key another process destroyed (crm/personal_keys.py). (The command destroys the key just after it stores the redaction, so a
 rebuild that begins in those milliseconds could still copy the text; the worker's rebuild begins
 later than that, after a catch-up and new generations' tables.)
 

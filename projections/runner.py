@@ -58,6 +58,13 @@ from projections.upstream import Upstream, datastore_of, head_position, head_sub
 Progress = Callable[[int, int], None]
 
 
+def _forget_keys(app: Upstream) -> None:
+    """Open sealed values only with keys read from now on (crm/sealing.py's mapper; other mappers seal nothing)."""
+    forget = getattr(app.mapper, "forget_keys", None)
+    if forget is not None:
+        forget()
+
+
 def _topics(projections: Iterable[CrmProjection]) -> set[str]:
     """The topics of the events the views take decoded."""
     return {topic for p in projections if not p.raw for topic in p.topics}
@@ -188,6 +195,7 @@ class Projector:
         RebuildFailed when an event stops the new generation.
         """
         fresh = self.projections[name].fresh()
+        _forget_keys(self.app)  # a text redacted moments ago in another process is read as redacted
         applied = self._catch_up([fresh], batch_size, progress, None)
         self._switch_to(name, fresh)
         return applied
@@ -203,6 +211,8 @@ class Projector:
         """
         every_view = names is None or set(names) >= set(self.projections)
         began_after = head_position(self.app)
+        # Keys read afresh: one this process cached before another destroyed it would copy the text again.
+        _forget_keys(self.app)
         fresh = {name: self.projections[name].fresh() for name in (names or list(self.projections))}
         self._catch_up(list(fresh.values()), batch_size, progress, None)
         failed = []

@@ -89,3 +89,17 @@ def test_the_status_says_when_a_rebuild_is_owed(tmp_path, monkeypatch, clock):
     assert CliRunner().invoke(main, ["projections", "rebuild"], catch_exceptions=False).exit_code == 0
     settled = CliRunner().invoke(main, ["projections", "status"], catch_exceptions=False)
     assert settled.exit_code == 0 and "owed" not in settled.output
+
+
+def test_a_rebuild_reads_every_key_afresh_so_a_key_another_process_destroyed_moments_ago_is_not_used(
+    sql_database, clock
+):
+    worker = sql_database.app(clock=clock)
+    team, _, _, _, _, projector = history(worker)  # the worker's process decoded the notes: their keys are cached
+    web = sql_database.app(clock=clock)  # another process, where the project lead redacts
+    redact_birthe(web, team, Projector(web))
+
+    projector.catch_up()
+    assert projector.rebuild_for_redactions() == []
+    assert texts_naming(projector["timeline"], TERMS) == []
+    assert projector.rebuild_owed() is None

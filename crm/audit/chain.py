@@ -46,6 +46,7 @@ from crm.audit.tree import (
     tree_table_for,
 )
 from storage.ddl import schema_lock
+from storage.selecting import CoreEventSelection
 
 GENESIS = bytes(32)
 
@@ -171,7 +172,7 @@ def create_library_tables(recorder: SQLAlchemyRecorder) -> None:
             table.create(connection, checkfirst=True)
 
 
-class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
+class ChainedApplicationRecorder(CoreEventSelection, SQLAlchemyApplicationRecorder):
     """The library's application recorder, which also writes one chain link per event in the same transaction."""
 
     def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str, schema_name: str | None = None):

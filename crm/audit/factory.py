@@ -13,9 +13,10 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 
 from crm.audit.chain import ChainedApplicationRecorder, create_library_tables
 from storage.datastore import CrmDatastore
+from storage.selecting import CoreEventSelection
 
 
-class SnapshotRecorder(SQLAlchemyAggregateRecorder):
+class SnapshotRecorder(CoreEventSelection, SQLAlchemyAggregateRecorder):
     """The library's snapshot recorder, creating its table safely when several processes start at once."""
 
     def create_table(self) -> None:

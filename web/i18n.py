@@ -5,13 +5,19 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import UTC, date, datetime
+from gettext import NullTranslations
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from web.labels import label, request_translations
 
@@ -88,8 +94,33 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def template_gettext(message: str) -> str:
-    # Jinja's i18n extension (newstyle) escapes and fills in the variables itself.
+@pass_context
+def template_gettext(context: Context, message: str, **variables: Any) -> str:
+    """`_()` and `gettext()` in templates: what Jinja's newstyle gettext gives (the translation escaped, then
+    filled in), in one call; a message without variables is kept once made, per catalogue.
+
+    Jinja's own goes through an alias and two context calls for each of the few hundred strings a screen shows.
+    """
+    translations = request_translations()
+    if not context.eval_ctx.autoescape:
+        return translations.ugettext(message) % variables
+    # Our own catalogues' messages are markup, as Jinja's gettext takes them; the variables are escaped by `%`.
+    if variables:
+        return Markup(translations.ugettext(message)) % variables  # noqa: S704  # nosec B704
+    made = _made.get(translations)
+    if made is None:
+        made = _made[translations] = {}
+    found = made.get(message)
+    if found is None:
+        found = made[message] = Markup(translations.ugettext(message)) % {}  # noqa: S704  # nosec B704
+    return found
+
+
+# Each catalogue's messages as templates show them (no variables), while the catalogue is in use.
+_made: WeakKeyDictionary[NullTranslations, dict[str, Markup]] = WeakKeyDictionary()
+
+
+def request_gettext(message: str) -> str:
     return request_translations().ugettext(message)
 
 
@@ -100,8 +131,9 @@ def template_ngettext(singular: str, plural: str, count: int) -> str:
 def init_app(app: Flask) -> None:
     """After Babel's own init_app: its template callables are replaced by ones that look the catalogue up once."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        template_gettext, template_ngettext, newstyle=True
+        request_gettext, template_ngettext, newstyle=True
     )
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters.update(
         date=as_date,

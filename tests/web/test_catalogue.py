@@ -114,3 +114,37 @@ def test_a_label_reads_the_requests_catalogue_in_its_language(app):
             session["language"] = language
             assert label("stage", "identified") == str(stage) == expected
     assert label("stage", "no such stage") == "no such stage" and label("stage", None) == ""
+
+
+TEMPLATE_STRINGS = [
+    '{{ _("Round %(round)s", round=n) }}',
+    '{{ _("Round %(round)s", round="<b>") }}',  # a value is escaped, the message is not
+    '{{ _("Saved") }}|{{ _("Saved") }}',  # kept once made: the same the second time
+    '{{ gettext("Log attempt") }}',
+    '{{ _("100%% sure") }}',  # no variables: still a format string, as Jinja's gettext makes it
+    "{% trans count=n %}{{ count }} company{% pluralize %}{{ count }} companies{% endtrans %}",
+    "{% trans %}Attempts{% endtrans %}",
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATE_STRINGS)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_templates_gettext_gives_what_jinjas_own_gives(app, source, autoescape):
+    """web/i18n.py's template gettext (one call, messages kept per catalogue) against Jinja's newstyle gettext over
+    the same catalogue, in Danish and English, escaping or not."""
+    from jinja2 import Environment
+
+    from web.i18n import request_gettext, template_ngettext
+
+    jinjas = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    jinjas.install_gettext_callables(request_gettext, template_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    ours = app.jinja_env.overlay(autoescape=autoescape)
+    for language in ("da", "en"):
+        with app.test_request_context("/"):
+            session["language"] = language
+            for n in (1, 3):
+                expected = jinjas.from_string(source).render(n=n)
+                assert ours.from_string(source).render(n=n) == expected
+    with app.test_request_context("/"):
+        session["language"] = "da"
+        assert app.jinja_env.from_string('{{ _("Log attempt") }}').render() == translated()["Log attempt"]

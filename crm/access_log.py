@@ -14,6 +14,7 @@ import hmac
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     delete,
     func,
     or_,
@@ -88,11 +90,19 @@ access_log_people = Table(
 )
 
 
-def _row_with_people(row: dict[str, Any], people: list[UUID]) -> Any:
-    """On PostgreSQL: insert the row and, from the id it was given, its people, in one statement."""
-    entry = access_log.insert().values(row).returning(access_log.c.id).cte("entry")
+ROW = ("at", "user_id", "use", "contact_id", "criterion", "place", "purpose")
+
+
+@lru_cache(maxsize=1)
+def _row_with_people() -> Any:
+    """On PostgreSQL: insert the row and, from the id it was given, its people, in one statement.
+
+    Built once over bound parameters (the row's columns and `people`, an array): every page view that shows a
+    person runs it, and building it with the values in costs more than running it."""
+    values = {name: bindparam(name, type_=access_log.c[name].type) for name in ROW}
+    entry = access_log.insert().values(values).returning(access_log.c.id).cte("entry")
     # unnest in the select list: one row per person, beside the one row the insert returned.
-    people_of_entry = select(entry.c.id, func.unnest(postgresql.array(people, type_=Uuid)))
+    people_of_entry = select(entry.c.id, func.unnest(bindparam("people", type_=postgresql.ARRAY(Uuid))))
     return access_log_people.insert().from_select(["entry_id", "contact_id"], people_of_entry).add_cte(entry)
 
 
@@ -151,9 +161,9 @@ class AccessLog:
         with self.datastore.transaction(commit=True) as session:
             if people and session.get_bind().dialect.name == "postgresql":
                 # One statement for the row and its people: a page view pays one round trip and the commit.
-                session.execute(_row_with_people(row, people))
+                session.execute(_row_with_people(), {**row, "people": people})
                 return
-            entry_id = session.execute(access_log.insert().values(row)).inserted_primary_key[0]
+            entry_id = session.execute(access_log.insert(), row).inserted_primary_key[0]
             if people:
                 session.execute(access_log_people.insert(), [{"entry_id": entry_id, "contact_id": c} for c in people])
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, a
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from crm.erasure_ledger import ErasureLedger
 from storage.ddl import schema_lock
@@ -197,30 +199,53 @@ class PersonalKeys:
         wanted = sorted(set(key_ids))
         if not wanted:
             return 0
+        with self.datastore.transaction(commit=True) as session:
+            destroyed = self._destroy_in(session, wanted)
+        self._forget_destroyed(wanted)
+        return destroyed
+
+    @contextmanager
+    def destroying(self, key_ids: Iterable[str]) -> Iterator[Session]:
+        """Destroy these keys in a transaction of the keys' database that the caller writes in first: a redaction
+        stores its own record there, so the record and the destroyed key commit together, or neither does (a
+        rebuild that reads the record then always finds the key destroyed)."""
+        wanted = sorted(set(key_ids))
+        if wanted:
+            self.ledger.append(wanted, self._now())
+        with self.datastore.transaction(commit=True) as session:
+            yield session
+            self._destroy_in(session, wanted)
+        self._forget_destroyed(wanted)
+
+    def _destroy_in(self, session: Session, wanted: list[str]) -> int:
+        if not wanted:
+            return 0
         c = personal_keys.c
         engine = self.datastore.engine
-        sqlite = isinstance(engine, Engine) and engine.dialect.name == "sqlite"
-        with self.datastore.transaction(commit=True) as session:
-            if sqlite:
-                # Overwrite the freed bytes too, so the key is not left in the file's free pages.
-                session.execute(text("PRAGMA secure_delete = ON"))
-            rows = session.execute(select(c.key_id, c.key.is_not(None)).where(c.key_id.in_(wanted))).all()
-            known = {row[0] for row in rows}
-            destroyed = sum(1 for row in rows if row[1])
-            session.execute(
-                personal_keys.update()
-                .where(c.key_id.in_(wanted), c.key.is_not(None))
-                .values(key=None, destroyed_at=self._now())
-            )
-            now = self._now()
-            missing = [k for k in wanted if k not in known]
-            if missing:
-                tombstones = [{"key_id": k, "key": None, "created_at": now, "destroyed_at": now} for k in missing]
-                session.execute(personal_keys.insert(), tombstones)
+        if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
+            # Overwrite the freed bytes too, so the key is not left in the file's free pages.
+            session.execute(text("PRAGMA secure_delete = ON"))
+        rows = session.execute(select(c.key_id, c.key.is_not(None)).where(c.key_id.in_(wanted))).all()
+        known = {row[0] for row in rows}
+        destroyed = sum(1 for row in rows if row[1])
+        session.execute(
+            personal_keys.update()
+            .where(c.key_id.in_(wanted), c.key.is_not(None))
+            .values(key=None, destroyed_at=self._now())
+        )
+        now = self._now()
+        missing = [k for k in wanted if k not in known]
+        if missing:
+            tombstones = [{"key_id": k, "key": None, "created_at": now, "destroyed_at": now} for k in missing]
+            session.execute(personal_keys.insert(), tombstones)
+        return destroyed
+
+    def _forget_destroyed(self, wanted: list[str]) -> None:
+        """After the destruction committed: this process opens nothing more with them, and no copy is left."""
         for key_id in wanted:
             self._remember(key_id, None)
-        self._compact()
-        return destroyed
+        if wanted:
+            self._compact()
 
     def last_destroyed(self) -> datetime | None:
         """When a key was last destroyed (an erasure or a redaction): a kept replay of the past made before then

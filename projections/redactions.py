@@ -8,9 +8,11 @@ dies before the rebuild is done (a request killed by gunicorn's timeout; a rebui
 events takes minutes, docs/benchmarks.md). A rebuild of every view settles the redactions stored
 before it began; one stored while it ran stays owed, as the rebuild may have read its text before
 the key was destroyed. A rebuild reads every key afresh, not from its process's cache, which
-could still hold a key another process destroyed (crm/personal_keys.py). (The command destroys the key just after it stores the redaction, so a
-rebuild that begins in those milliseconds could still copy the text; the worker's rebuild begins
-later than that, after a catch-up and new generations' tables.)
+could still hold a key another process destroyed (crm/personal_keys.py). The command stores the
+redaction and destroys the key in one transaction when the keys live beside the events (the
+default), so a rebuild that reads the redaction always finds the key gone; with the keys in a
+database of their own (CRM_KEYS_DATABASE_URL) the key is destroyed a moment after the record, and
+a rebuild that began in that moment could still copy the text.
 
 Who pays: the projection worker, in a thread of its own so the views stay current meanwhile
 (worker.py); without a worker, the redaction's own request (web/privacy.py); and any rebuild of

@@ -29,11 +29,22 @@ class PrivacyCommands(CrmService):
         key_id = _sealed_key(json.loads(stored.state), field)
         if key_id is None or not key_id.startswith(TEXT_KEY_PREFIX):
             raise InvalidInput(field="field", problem="this text has no key of its own")
-        if not self.personal_keys.is_destroyed(key_id):
-            aggregate: CrmAggregate = self.repository.get(stored.originator_id)
+        aggregate: CrmAggregate | None = None
+        if not self.personal_keys.is_destroyed(key_id):  # else recorded already: the key alone is destroyed again
+            aggregate = self.repository.get(stored.originator_id)
             aggregate.record_redaction(position, field)
-            self.save(aggregate)
-        self.personal_keys.destroy([key_id])
+        if self.personal_keys.datastore is getattr(self.recorder, "datastore", None):
+            # The keys beside the events: the record and the destroyed key commit together, so a rebuild of the
+            # views that reads the record finds the key gone (projections/redactions.py). The aggregate's
+            # snapshots are dropped below, so none is taken.
+            with self.personal_keys.destroying([key_id]) as session:
+                if aggregate is not None:
+                    self.events.put(aggregate.collect_events(), session=session)
+        else:
+            # Keys in a database of their own: the record first, then the key, a moment apart.
+            if aggregate is not None:
+                self.save(aggregate)
+            self.personal_keys.destroy([key_id])
         snapshots = getattr(self, "snapshots", None)
         if snapshots is not None and isinstance(snapshots.recorder, SnapshotRecorder):
             snapshots.recorder.delete_snapshots(UUID(str(stored.originator_id)))

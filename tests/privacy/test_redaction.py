@@ -79,3 +79,29 @@ def test_a_redacted_note_is_nowhere_in_the_sqlite_file_and_history_verifies(sql_
     raw = Path(make_url(sql_database.url).database).read_bytes()
     assert b"bad mig ringe" not in raw
     assert b"Ingen svarede" in raw  # the other note, in the read models, is untouched
+
+
+def test_the_record_of_a_redaction_and_its_destroyed_key_commit_together_or_not_at_all(
+    sql_database, clock, monkeypatch
+):
+    """So no rebuild can read the record while the key still opens the text (projections/redactions.py)."""
+    from crm.personal_keys import PersonalKeys
+
+    app = sql_database.app(clock=clock)
+    team, _, _, attempt, _, projector = history(app)
+    position = texts_naming(projector["timeline"], ["birthe"])[0]["position"]
+    head = app.recorder.max_notification_id()
+
+    def fails(self, session, wanted):
+        raise RuntimeError("the key's database stopped")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PersonalKeys, "_destroy_in", fails)
+        with pytest.raises(RuntimeError):
+            app.redact_text(team.project_lead, position, "note", reason="Navn i note")
+    assert app.recorder.max_notification_id() == head  # no record of a redaction that did not happen
+    assert app.load(OutreachAttempt, attempt).note == NOTE
+
+    app.redact_text(team.project_lead, position, "note", reason="Navn i note")
+    assert app.recorder.max_notification_id() == head + 1
+    assert app.load(OutreachAttempt, attempt).note == REDACTED_TEXT

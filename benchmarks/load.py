@@ -275,6 +275,33 @@ def peak_memory_mb(pid: int) -> dict[str, float]:
     return found
 
 
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time used so far (user and system) by a process and every process under it, by role, in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+        role = "projection-worker" if "projections run" in command else "master" if current == pid else "web"
+        found[role] = found.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        pending += [int(child) for child in children]
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent working (every core, every process), in seconds: user, nice, system,
+    irq and softirq of /proc/stat's first line; not idle, waiting for disk, or taken by the hypervisor (steal)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (values[0] + values[1] + values[2] + values[5] + values[6]) / os.sysconf("SC_CLK_TCK")
+
+
 # --- the database and the server --------------------------------------------------------------------
 
 
@@ -398,6 +425,7 @@ def main() -> None:
         server = serve(url, args.port, workers, args.threads)
         try:
             for clients in args.clients:
+                cpu_before, busy_before, started = cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
                 with LagSampler(url) as lag:
                     runs = [
                         run(
@@ -411,6 +439,7 @@ def main() -> None:
                         )
                         for r in range(args.repeats)
                     ]
+                cpu_after, busy, elapsed = cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic() - started
                 trivial = run(
                     f"http://127.0.0.1:{args.port}", users, clients, min(args.seconds, 10), args.requests, trivial=True
                 )
@@ -431,6 +460,12 @@ def main() -> None:
                         "lag_p95_s": lag.p95(),
                         "lag_samples": len(lag.lags),
                         "memory_mb": peak_memory_mb(server.pid),
+                        # Over the mix's runs: the web processes' CPU per request answered, and how many of the
+                        # machine's cores were busy (ours, the database's, the load's own, anyone's).
+                        "web_cpu_ms": (cpu_after.get("web", 0.0) - cpu_before.get("web", 0.0))
+                        * 1000
+                        / max(1, sum(r.count for r in runs)),
+                        "busy_cores": (busy - busy_before) / elapsed,
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
@@ -439,9 +474,9 @@ def main() -> None:
     print(f"\n{time.strftime('%Y-%m-%d')}, {url.split('://')[0]}, {args.companies} companies\n")
     print(
         "| web processes | threads each | clients | requests/s | /health requests/s | ratio | p95 by kind "
-        "| errors | projection lag p95 | peak memory per process |"
+        "| errors | projection lag p95 | peak memory per process | web CPU per request | busy cores |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|")
     for r in rows:
         lag = r["lag_p95_s"]
         p95 = ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in r["p95"].items())
@@ -449,7 +484,8 @@ def main() -> None:
         print(
             f"| {r['workers']} | {r['threads']} | {r['clients']} | {r['rps']:.1f} | {r['trivial_rps']:.0f} | "
             f"{r['rps'] / r['trivial_rps']:.3f} | {p95} | {r['errors']} | "
-            f"{'-' if lag is None else f'{lag:.2f} s'} | {memory} MB |"
+            f"{'-' if lag is None else f'{lag:.2f} s'} | {memory} MB | {r['web_cpu_ms']:.1f} ms | "
+            f"{r['busy_cores']:.2f} of {os.cpu_count()} |"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))

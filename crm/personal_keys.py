@@ -210,10 +210,12 @@ class PersonalKeys:
         stores its own record there, so the record and the destroyed key commit together, or neither does (a
         rebuild that reads the record then always finds the key destroyed)."""
         wanted = sorted(set(key_ids))
-        if wanted:
-            self.ledger.append(wanted, self._now())
         with self.datastore.transaction(commit=True) as session:
             yield session
+            if wanted:
+                # The ledger before the keys, as `destroy` does, but once the caller's own writes went through:
+                # a redaction refused (a conflict) names no key there.
+                self.ledger.append(wanted, self._now())
             self._destroy_in(session, wanted)
         self._forget_destroyed(wanted)
 

@@ -86,6 +86,7 @@ def test_the_record_of_a_redaction_and_its_destroyed_key_commit_together_or_not_
 ):
     """So no rebuild can read the record while the key still opens the text (projections/redactions.py)."""
     from crm.personal_keys import PersonalKeys
+    from crm.sealing import text_key
 
     app = sql_database.app(clock=clock)
     team, _, _, attempt, _, projector = history(app)
@@ -94,6 +95,12 @@ def test_the_record_of_a_redaction_and_its_destroyed_key_commit_together_or_not_
 
     def fails(self, session, wanted):
         raise RuntimeError("the key's database stopped")
+
+    with monkeypatch.context() as patched:  # the record refused: the key is not named for destruction either
+        patched.setattr(type(app.events), "put", lambda *_args, **_kwargs: fails(None, None, None))
+        with pytest.raises(RuntimeError):
+            app.redact_text(team.project_lead, position, "note", reason="Navn i note")
+    assert text_key(attempt, 1, "note") not in app.personal_keys.ledger.key_ids()
 
     with monkeypatch.context() as patched:
         patched.setattr(PersonalKeys, "_destroy_in", fails)

@@ -75,8 +75,10 @@ def main() -> None:
     )
     # The server's own CPU per request (this thread's CPU time), lowest quartile: on a shared machine the wall
     # time of a request swings with the neighbours, its CPU time much less, and its lowest quartile least.
-    print("| screen | median ms | CPU ms, lowest quartile | statements |")
-    print("|---|---:|---:|---:|")
+    # And the Python function calls of one more request (cProfile's count): the same in every run whatever the
+    # machine's neighbours do, so two checkouts' screens compare even when their times swing.
+    print("| screen | median ms | CPU ms, lowest quartile | Python calls | statements |")
+    print("|---|---:|---:|---:|---:|")
     for name, person, method, path in screens:
         client = clients[person]
         times, cpu, statements = [], [], []
@@ -99,8 +101,23 @@ def main() -> None:
                 cpu.append(cpu_used)
                 statements.append(counted["n"])
         lowest = statistics.quantiles(cpu, n=4)[0]
-        print(f"| {name} | {statistics.median(times):.1f} | {lowest:.1f} | {statistics.median(statements):.0f} |")
+        calls = _python_calls(client.get, path) if method == "GET" else "-"
+        median, sent = statistics.median(times), statistics.median(statements)
+        print(f"| {name} | {median:.1f} | {lowest:.1f} | {calls} | {sent:.0f} |")
     _command_and_access_log(services, users, company, args.repeats)
+
+
+def _python_calls(get: Any, path: str) -> str:
+    """How many Python function calls one GET makes, counted by cProfile."""
+    import cProfile
+    import io
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    get(path)
+    profile.disable()
+    return f"{pstats.Stats(profile, stream=io.StringIO()).total_calls:,}"
 
 
 def _command_and_access_log(services: Any, users: list[tuple[str, list[str]]], company: str, repeats: int) -> None:

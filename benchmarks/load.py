@@ -35,6 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -256,22 +257,32 @@ class LagSampler:
         return lags[max(0, int(len(lags) * 0.95) - 1)] if lags else None
 
 
-def peak_memory_mb(pid: int) -> dict[str, float]:
-    """Peak resident memory (VmHWM) of a process and every process under it, by command, in MB."""
-    found: dict[str, float] = {}
+def _process_tree(pid: int, file: str) -> Iterator[tuple[int, str, str]]:
+    """(pid, role, the text of /proc/<pid>/<file>) for a process and every process under it; role is master (the
+    process itself), projection-worker or web. A process that ended meanwhile is left out."""
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            text = Path(f"/proc/{current}/{file}").read_text()
             command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
-        role = "projection-worker" if "projections run" in command else "master" if current == pid else "web"
-        found[f"{role} {current}"] = int(peak) / 1024
+        yield (
+            current,
+            "projection-worker" if "projections run" in command else "master" if current == pid else "web",
+            text,
+        )
         pending += [int(child) for child in children]
+
+
+def peak_memory_mb(pid: int) -> dict[str, float]:
+    """Peak resident memory (VmHWM) of a process and every process under it, by command, in MB."""
+    found: dict[str, float] = {}
+    for current, role, status in _process_tree(pid, "status"):
+        peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+        found[f"{role} {current}"] = int(peak) / 1024
     return found
 
 
@@ -279,19 +290,9 @@ def cpu_seconds(pid: int) -> dict[str, float]:
     """CPU time used so far (user and system) by a process and every process under it, by role, in seconds."""
     tick = os.sysconf("SC_CLK_TCK")
     found: dict[str, float] = {}
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            stat = Path(f"/proc/{current}/stat").read_text()
-            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
+    for _current, role, stat in _process_tree(pid, "stat"):
         fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
-        role = "projection-worker" if "projections run" in command else "master" if current == pid else "web"
         found[role] = found.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
-        pending += [int(child) for child in children]
     return found
 
 

@@ -108,10 +108,6 @@ def placeholder(key_id: str, field: str) -> Any:
     return None
 
 
-def open_sealed(key: bytes | None, sealed: Sealed) -> Any:
-    return open_blob(key, sealed.key_id, sealed.field, sealed.blob)
-
-
 def open_blob(key: bytes | None, key_id: str, field: str, blob: bytes) -> Any:
     """A sealed value's plaintext, or its placeholder when the key is gone (None)."""
     if key is None:
@@ -123,7 +119,6 @@ class SealingMapper(Mapper[UUID]):
     """The library's mapper, sealing personal fields before transcoding and opening them as they are decoded."""
 
     _keys: PersonalKeys | None = None
-    _opened_in_decoding = False
 
     @property
     def keys(self) -> PersonalKeys | None:
@@ -133,10 +128,8 @@ class SealingMapper(Mapper[UUID]):
     def keys(self, keys: PersonalKeys | None) -> None:
         self._keys = keys
         # A replay decodes every event: its sealed values are opened where the transcoder meets them, in the
-        # one walk that revives the state, rather than found again by a second walk over the decoded event.
-        names = getattr(self.transcoder, "names", {})
-        transcoding = names.get(SealedAsJSON.name)
-        self._opened_in_decoding = isinstance(transcoding, SealedAsJSON)
+        # one walk that revives the state. (A transcoder without this transcoding cannot decode a sealed value.)
+        transcoding = getattr(self.transcoder, "names", {}).get(SealedAsJSON.name)
         if isinstance(transcoding, SealedAsJSON):
             transcoding.opens_with = keys
 
@@ -166,15 +159,6 @@ class SealingMapper(Mapper[UUID]):
                 domain_event = clone
         return super().to_stored_event(domain_event)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        keys = self._keys
-        if keys is not None and not self._opened_in_decoding and b'"sealed"' in stored_event.state:
-            # A transcoder of another kind: the state was decoded for this event alone, so its sealed values
-            # are opened where they lie.
-            self._open_within(vars(event), keys)
-        return event
-
     @staticmethod
     def _sealer(keys: PersonalKeys) -> Any:
         def sealer(key_id: str, field: str, value: Any) -> Any:
@@ -183,17 +167,6 @@ class SealingMapper(Mapper[UUID]):
             return seal(keys.for_sealing(key_id), key_id, field, value)
 
         return sealer
-
-    def _open_within(self, container: dict[Any, Any] | list[Any], keys: PersonalKeys) -> None:
-        """Replace every sealed value in the container, at any depth, by its opening (values replaced, no key
-        added: safe while iterating). A replay opens every event's state, so this is one walk, building nothing."""
-        items = container.items() if type(container) is dict else enumerate(container)
-        for place, value in items:
-            kind = type(value)
-            if kind is Sealed:
-                container[place] = open_sealed(keys.for_opening(value.key_id), value)
-            elif kind is dict or kind is list:
-                self._open_within(value, keys)
 
 
 def seal_state(event_class: type, state: dict[str, Any], sealer: Any) -> bool:

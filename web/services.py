@@ -17,6 +17,7 @@ from crm.application import CrmApplication
 from crm.clock import Clock, local_date
 from projections import Replays, head_position
 from projections.runner import Projector
+from storage.datastore import shared_reads
 
 
 @dataclass
@@ -34,7 +35,19 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     app.config.setdefault("PROJECTION_WORKER", os.environ.get("CRM_PROJECTION_WORKER", "") in ("1", "true", "yes"))
     app.config.setdefault("PROJECTION_WAIT_SECONDS", float(os.environ.get("CRM_PROJECTION_WAIT_SECONDS", "2")))
     app.after_request(_learn_reads)
+    app.wsgi_app = _reading_together(app.wsgi_app)  # type: ignore[method-assign]
     app.context_processor(lambda: {"behind_views": behind_views})
+
+
+def _reading_together(wsgi_app: Callable[..., Any]) -> Callable[..., Any]:
+    """A request's reads share one database session (storage/datastore.py, `shared_reads`): a screen reads
+    through a dozen or more statements, each of which otherwise checked a connection out of the pool."""
+
+    def app(environ: Any, start_response: Any) -> Any:
+        with shared_reads():
+            return wsgi_app(environ, start_response)
+
+    return app
 
 
 def services() -> Services:

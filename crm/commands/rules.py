@@ -22,12 +22,24 @@ def _count(field: str, value: int, low: int, high: int) -> int:
 
 
 class RuleCommands(CrmService):
+    # Once the rules are found they always exist (nothing deletes a record): loaded from then on, kept in the
+    # aggregate cache (crm/service.py, CachedRecords), a read of what is new since.
+    _rules_found = False
+
     def outreach_rules(self) -> dict[str, Any]:
         """The rules in force: the project lead's, or the defaults until they set them."""
-        try:
-            return self.load(OutreachRules, OutreachRules.create_id()).values()
-        except NotFound:
-            return {**DEFAULTS, "default_follow_up": dict(DEFAULTS["default_follow_up"])}
+        rules_id = OutreachRules.create_id()
+        # Until then, whether they exist is one read of at most one event: a load of rules never set read their
+        # snapshots and their events on every screen with the attempt form, as nothing is cached of a record
+        # that is not there.
+        if self._rules_found or next(iter(self.events.get(rules_id, limit=1)), None) is not None:
+            try:
+                rules = self.load(OutreachRules, rules_id).values()
+                self._rules_found = True
+                return rules
+            except NotFound:
+                pass
+        return {**DEFAULTS, "default_follow_up": dict(DEFAULTS["default_follow_up"])}
 
     @command("set_rules")
     def set_outreach_rules(

@@ -22,7 +22,7 @@ from projections.agreement_queries import (
 )
 from projections.as_of import as_of
 from projections.calendar import CalendarDates, calendar_dates
-from projections.call_list import TO_CALL, CallRow, answered_lead, call_list, call_row, to_call
+from projections.call_list import TO_CALL, CallRow, answered_lead, call_list, call_row, counted_call_list, to_call
 from projections.companies import (
     AttemptRow,
     CompanyName,
@@ -195,6 +195,7 @@ __all__ = [
     "contacts_named",
     "contacts_of",
     "count_stalled",
+    "counted_call_list",
     "counts_by",
     "current_contacts",
     "delivery",

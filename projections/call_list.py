@@ -34,6 +34,7 @@ from projections.queue import (
     parts,
     queue_shape,
     section_reads,
+    shaped_counts,
     shaped_parts,
 )
 from projections.reading import fetch, fetch_one
@@ -164,6 +165,15 @@ def call_list(
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
     shape, values = queue_shape(view, user_id, today)
     return {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in sections}
+
+
+def counted_call_list(
+    view: OutreachView, user_id: UUID | None, today: date, limit: int | None = None
+) -> tuple[dict[str, list[CallRow]], dict[str, int]]:
+    """`call_list` of every section and `queue_counts`, as My day shows them: the user's absences read once."""
+    shape, values = queue_shape(view, user_id, today)
+    sections = {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in SECTIONS}
+    return sections, shaped_counts(view, shape, values)
 
 
 @lru_cache(maxsize=256)

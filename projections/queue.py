@@ -316,6 +316,11 @@ def queue_counts(view: OutreachView, user_id: UUID | None, today: date) -> dict[
 
     Counted part by part and added up, the parts not overlapping (`parts`)."""
     shape, values = queue_shape(view, user_id, today)
+    return shaped_counts(view, shape, values)
+
+
+def shaped_counts(view: OutreachView, shape: QueueShape, values: dict[str, Any]) -> dict[str, int]:
+    """`queue_counts` of a queue whose shape and values `queue_shape` gave."""
     found = fetch(view, _counts_statement(shape), values)
     return {name: sum(int(row[name] or 0) for row in found) for name in SECTIONS}
 

@@ -57,9 +57,12 @@ def attempt_form_options(company_id: UUID) -> dict[str, Any]:
     }
 
 
-def counts_context() -> dict[str, Any]:
+def counts_context(counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """The queue's counts (read here unless given) and the attempts a round takes before it is flagged."""
     return {
-        "counts": projections.queue_counts(views()["outreach"], current_user.id, today()),
+        "counts": counts
+        if counts is not None
+        else projections.queue_counts(views()["outreach"], current_user.id, today()),
         "attempts_before_flag": crm().outreach_rules()["attempts_before_flag"],
     }
 
@@ -74,7 +77,7 @@ def due_follow_ups(day: date) -> list[dict[str, Any]]:
 def queue_context() -> dict[str, Any]:
     day = today()
     outreach = views()["outreach"]
-    sections = projections.call_list(outreach, current_user.id, day, limit=SECTION_LIMIT)
+    sections, counts = projections.counted_call_list(outreach, current_user.id, day, limit=SECTION_LIMIT)
     expanded = params.choice(request.args, "all", projections.QUEUE_SECTIONS)
     if expanded:
         sections.update(projections.call_list(outreach, current_user.id, day, sections=[expanded]))
@@ -82,7 +85,7 @@ def queue_context() -> dict[str, Any]:
     return {
         "sections": sections,
         "owner_names": user_names(),
-        **counts_context(),
+        **counts_context(counts),
         "people": people_at([row["company_id"] for rows in sections.values() for row in rows]),
         "overlap": projections.department_overlap(outreach, day, overlap_days, responsible_for=current_user.id),
         "overlap_days": overlap_days,

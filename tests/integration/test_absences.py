@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 import projections
-from tests.support import make_team
+from tests.support import make_team, statements_on
 
 MONDAY = date(2026, 3, 2)
 WEDNESDAY, FRIDAY, NEXT_MONDAY, NEXT_TUESDAY = date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10)
@@ -132,3 +132,20 @@ def test_the_statements_kept_for_a_shape_of_queue_take_each_users_and_days_value
             assert {s: sorted(names(listed, s)) for s in listed} == {s: sorted(names(fresh, s)) for s in fresh}
             assert projections.queue_counts(outreach, user, day) == {s: len(rows) for s, rows in fresh.items()}
     assert names(projections.call_list(outreach, sofie, NEXT_MONDAY), "due_today") == ["Mandag ApS", "Onsdag Sofie ApS"]
+
+
+def test_my_days_list_and_counts_together_read_the_absences_once_and_equal_each_apart(office):
+    app, team, due, projector = office
+    app.mark_absence(team.recruiter, WEDNESDAY, FRIDAY)
+    app.mark_absence(team.recruiter, NEXT_TUESDAY, NEXT_TUESDAY, stand_in_id=team.health_consultant)
+    projector.catch_up()
+    outreach = projector["outreach"]
+    for user in (team.recruiter, team.health_consultant):
+        for day in (WEDNESDAY, NEXT_MONDAY, NEXT_TUESDAY):
+            with statements_on(outreach.datastore.engine) as statements:
+                together = projections.counted_call_list(outreach, user, day, limit=2)
+            assert together == (
+                projections.call_list(outreach, user, day, limit=2),
+                projections.queue_counts(outreach, user, day),
+            )
+            assert sum(s.startswith("select rm_absences.user_id") for s in statements) == 1

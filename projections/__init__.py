@@ -104,7 +104,7 @@ from projections.runner import Progress, Projector
 from projections.subject_reads import SubjectReads
 from projections.timeline import TimelineEntry
 from projections.upstream import Upstream, head_position
-from projections.users import UserRow
+from projections.users import UserRow, owners_among
 from projections.verify import ProjectionCheck, verify_projections
 
 __all__ = [
@@ -209,6 +209,7 @@ __all__ = [
     "my_day",
     "others_touching",
     "outcomes_by_channel",
+    "owners_among",
     "partner_choices",
     "partner_names",
     "partners_list",

@@ -91,11 +91,8 @@ class UsersView(View):
         return cast(list[UserRow], self.rows(users, order_by=[users.c.username]))
 
     def owners(self, include_disabled: bool = False) -> list[UserRow]:
-        """The users who may own a company (the outreach roles), by username: the active ones, or all of them
-        (the past, or a company still owned by someone since disabled)."""
-        return [
-            user for user in self.all_users() if user["role"] in OUTREACH_ROLES and (include_disabled or user["active"])
-        ]
+        """The users who may own a company (`owners_among` every user)."""
+        return owners_among(self.all_users(), include_disabled)
 
     def user(self, user_id: UUID) -> UserRow | None:
         with self.transaction(commit=False) as session:
@@ -123,6 +120,12 @@ class UsersView(View):
         """Every user's display name by id."""
         with self.transaction(commit=False) as session:
             return {r.user_id: r.display_name for r in session.execute(select(users.c.user_id, users.c.display_name))}
+
+
+def owners_among(every_user: list[UserRow], include_disabled: bool = False) -> list[UserRow]:
+    """Of every user (`UsersView.all_users`), those who may own a company (the outreach roles), in the same
+    order: the active ones, or all of them (the past, or a company still owned by someone since disabled)."""
+    return [user for user in every_user if user["role"] in OUTREACH_ROLES and (include_disabled or user["active"])]
 
 
 class UsersProjection(CrmProjection[UsersView]):

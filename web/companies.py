@@ -22,7 +22,7 @@ from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
-from web.services import crm, perform, views
+from web.services import crm, owners, perform, user_names, views
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -54,7 +54,7 @@ def list_query() -> dict[str, Any]:
 
 def list_context(**extra: Any) -> dict[str, Any]:
     query = list_query()
-    outreach, users = views()["outreach"], views()["users"]
+    outreach = views()["outreach"]
     result = projections.search_companies(
         outreach,
         query["q"],
@@ -81,19 +81,18 @@ def list_context(**extra: Any) -> dict[str, Any]:
         flip = "desc" if query["sort"] == column and query["dir"] == "asc" else "asc"
         return link(sort=column, dir=flip, page=1)
 
-    owners = users.owners()
     return {
         "query": query,
         "result": result,
         "people": people,
         "link": link,
         "sort_link": sort_link,
-        "owners": owners,
-        "names": users.names(),
+        "owners": owners(),
+        "names": user_names(),
         "partners": [p for p in projections.partners_list(outreach) if not p["archived"]],
         "size_bands": SIZE_BANDS,
         "sortable": projections.SORT_KEYS,
-        "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in owners],
+        "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in owners()],
         "form": {},
         "register_error": None,
         "may_edit": current_user.may("outreach"),

@@ -18,7 +18,7 @@ from web.i18n import as_datetime
 from web.logged_events import LoggedEvent, logged_events
 from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
-from web.services import crm, today, user_names, views
+from web.services import crm, owners, today, user_names, views
 
 TIMELINE_PAGE = 20
 # The newest attempts of the round the page shows; the rest on asking (a persistent recruiter's round can be long).
@@ -110,7 +110,7 @@ def company_context(company_id: UUID, *, timeline: bool = True, **extra: Any) ->
         "partner_name": projections.partner_names(outreach, [source]).get(source) if source else None,
         "lines": lines,
         "more": more,
-        "owners": projector["users"].owners(),
+        "owners": owners(projector),
         "size_bands": SIZE_BANDS,
         "moves": [stage for stage, how in steps.items() if how == "move"],
         "in_outreach": company["stage"] in IN_OUTREACH,

@@ -20,7 +20,7 @@ import projections
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import aggregate_slug
 from web.labels import label
-from web.services import user_names, views
+from web.services import user_names
 
 EVENT_NAMES = {
     "Company.Registered": _l("Company registered"),
@@ -158,7 +158,7 @@ def names_for(events: Iterable[Any], projector: Any) -> Names:
     """Look up every person, company and partner the events mention."""
     events = [e for e in events if e is not None]
     # The request's own views name users once a page; a replay of the past names them as they stood.
-    names = Names(users=user_names() if projector is views() else projector["users"].names())
+    names = Names(users=user_names(projector))
     kinds = {id(e): kind_of(e) for e in events}
     contact_ids = {e.originator_id for e in events if kinds[id(e)] == "contact"}
     for mentioned in ("owner_contact_id", "contact_id", "suggested_contact_id"):

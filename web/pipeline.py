@@ -27,7 +27,7 @@ from web import params
 from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
-from web.services import crm, perform, today, user_names, views
+from web.services import crm, owners, perform, today, user_names, views
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
@@ -132,7 +132,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
         row = projections.card(view, focus["company_id"], day)
         if row is not None:
             loose_card = _card(row, names, current_user.may("outreach"), focus)
-    owners = [(str(u["user_id"]), u["display_name"]) for u in projector["users"].owners()]
+    owner_choices = [(str(u["user_id"]), u["display_name"]) for u in owners(projector)]
     return page_or_fragment(
         "pipeline/board.html",
         "pipeline/_board.html",
@@ -151,7 +151,7 @@ def _render(focus: dict | None = None, notice: dict | None = None):
         dimension=dimension,
         dimension_title=dict(dimensions)[dimension],
         dimensions=dimensions,
-        owners=owners,
+        owners=owner_choices,
         industries=choices("industry"),
         arenas=choices("arena"),
         strategies=choices("strategy"),

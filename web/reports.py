@@ -27,7 +27,7 @@ from web.report_tables import (
     funnel_table,
     next_step_table,
 )
-from web.services import crm, the_past, today, user_names, views
+from web.services import crm, owners, the_past, today, user_names, views
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -113,7 +113,7 @@ def _every_table(projector: Any, view: Any, criteria: projections.ReportCriteria
 def _namer(projector: Any, dimension: str):
     """How a dimension's value or a person is named on screen ("user:<id>", "consultant:<id>", "partner:<id>")."""
     # The request's own views name users once a page; a replay of the past names them as they stood.
-    users = user_names() if projector is views() else projector["users"].names()
+    users = user_names(projector)
     partners = projections.partner_names(projector["outreach"])
 
     def name(value: str) -> str:
@@ -130,7 +130,7 @@ def _namer(projector: Any, dimension: str):
 
 
 def _sources(projector: Any) -> list[tuple[str, str]]:
-    consultants = [(f"consultant:{u['user_id']}", u["display_name"]) for u in projector["users"].owners()]
+    consultants = [(f"consultant:{u['user_id']}", u["display_name"]) for u in owners(projector)]
     partners = [(f"partner:{pid}", name) for pid, name in projections.partner_names(projector["outreach"]).items()]
     return [*consultants, *partners, ("none", _("None"))]
 
@@ -149,7 +149,7 @@ def index():
         criteria=asked.criteria,
         reports=[(table, draw(table.chart) if table.chart else None) for table in tables],
         query={k: v for k, v in request.args.items() if k in FILTERS and v},
-        recruiters=[(str(u["user_id"]), u["display_name"]) for u in projector["users"].owners(include_disabled=True)],
+        recruiters=[(str(u["user_id"]), u["display_name"]) for u in owners(projector, include_disabled=True)],
         departments=choices("department"),
         arenas=choices("arena"),
         strategies=choices("strategy"),

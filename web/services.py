@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
+import projections
 from crm.application import CrmApplication
 from crm.clock import Clock, local_date
 from projections import Replays, head_position
@@ -130,12 +131,25 @@ def views() -> RequestViews:
     return found
 
 
-def user_names() -> dict[Any, str]:  # keyed by UUID; looked up with an owner that may be None
-    """Every user's display name by id, read once per request: a page names users in several of its parts."""
-    found = g.get("user_names")
+def every_user(projector: Any = None) -> list[Any]:
+    """Every user as the views hold them (`projector`'s, by default the request's own), read once per request:
+    a page names users in several of its parts and offers the owners in its forms."""
+    view = (projector if projector is not None else views())["users"]
+    read = g.setdefault("users_read", {})
+    found = read.get(id(view))
     if found is None:
-        found = g.user_names = views()["users"].names()
-    return found
+        found = read[id(view)] = (view, view.all_users())
+    return found[1]
+
+
+def owners(projector: Any = None, include_disabled: bool = False) -> list[Any]:
+    """The users who may own a company (projections.owners_among), read once per request."""
+    return projections.owners_among(every_user(projector), include_disabled)
+
+
+def user_names(projector: Any = None) -> dict[Any, str]:  # keyed by UUID; looked up with an owner that may be None
+    """Every user's display name by id, read once per request."""
+    return {user["user_id"]: user["display_name"] for user in every_user(projector)}
 
 
 def _learn_reads(response: Any) -> Any:

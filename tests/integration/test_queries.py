@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import select
 
 import projections
 from crm.agreements import PartnershipAgreement
@@ -14,7 +15,9 @@ from crm.commands.leads import NewCompany
 from crm.permissions import SYSTEM_ACTOR_ID
 from projections.call_list import RANK_TO_URGENCY, STAGE_RANK
 from projections.leads import URGENCY_RANK
-from tests.support import SOLTOFT_PLEJE_CVR, Team, hansen_transport, make_team
+from projections.outreach_tables import companies
+from projections.reading import fetch
+from tests.support import SOLTOFT_PLEJE_CVR, Team, hansen_transport, make_team, statements_on
 
 MONDAY = date(2026, 3, 2)
 MEGABYTE = "x" * 1_000_000
@@ -467,3 +470,37 @@ class TestCallListOrder:
         company_id = town.projector["leads"].lead(lead)["company_id"]
         row = projections.call_row(town.outreach, company_id, self.DAY)
         assert (row["lead_urgency"], row["decision_maker_known"]) == ("high", False)
+
+
+def test_the_boards_columns_are_one_statement_and_each_column_its_longest_standing_first(sql_database, clock):
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    made = []
+    for number in range(7):
+        owner = team.recruiter if number % 2 else team.consultant
+        made.append(app.register_company(team.recruiter, name=f"Firma {number}", industry="care", owner_id=owner))
+        clock.advance(timedelta(hours=5))
+        if number >= 4:
+            app.log_attempt(team.recruiter, made[-1], "call", "no_answer")
+    projector = projections.Projector(app)
+    projector.catch_up()
+    outreach = projector["outreach"]
+    day = MONDAY + timedelta(days=3)
+    for per_stage, filters in ((2, {}), (50, {}), (1, {"owner_id": team.recruiter}), (3, {"industry": "care"})):
+        with statements_on(outreach.datastore.engine) as statements:
+            columns = projections.board(outreach, day, per_stage=per_stage, **filters)
+        assert len(statements) == 2  # the counts, and every column's cards
+        for stage, column in columns.items():
+            # Each column as its own query finds it: the first `per_stage` of the stage, the longest standing first.
+            alone = select(companies.c.company_id).where(companies.c.stage == stage)
+            for name, value in filters.items():
+                alone = alone.where(companies.c[name] == value)
+            alone = alone.order_by(companies.c.stage_since, companies.c.name, companies.c.company_id).limit(per_stage)
+            expected = [row["company_id"] for row in fetch(outreach, alone)]
+            assert [card["company_id"] for card in column["companies"]] == expected
+    assert [c["company_id"] for c in projections.board(outreach, day, per_stage=2)["identified"]["companies"]] == made[
+        :2
+    ]
+    assert [c["company_id"] for c in projections.board(outreach, day, per_stage=2)["contacted"]["companies"]] == made[
+        4:6
+    ]

@@ -164,7 +164,7 @@ def call_list(
 ) -> dict[str, list[CallRow]]:
     """The user's queue section by section, each ordered by what to do next (`queue_counts` counts them)."""
     shape, values = queue_shape(view, user_id, today)
-    return {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in sections}
+    return _sections(view, shape, values, today, limit, sections)
 
 
 def counted_call_list(
@@ -172,8 +172,18 @@ def counted_call_list(
 ) -> tuple[dict[str, list[CallRow]], dict[str, int]]:
     """`call_list` of every section and `queue_counts`, as My day shows them: the user's absences read once."""
     shape, values = queue_shape(view, user_id, today)
-    sections = {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in SECTIONS}
-    return sections, shaped_counts(view, shape, values)
+    return _sections(view, shape, values, today, limit, SECTIONS), shaped_counts(view, shape, values)
+
+
+def _sections(
+    view: OutreachView,
+    shape: QueueShape,
+    values: dict[str, Any],
+    today: date,
+    limit: int | None,
+    sections: Iterable[str],
+) -> dict[str, list[CallRow]]:
+    return {name: _finished(fetch(view, _section(shape, name, limit), values), name, today) for name in sections}
 
 
 @lru_cache(maxsize=256)

@@ -81,18 +81,19 @@ def list_context(**extra: Any) -> dict[str, Any]:
         flip = "desc" if query["sort"] == column and query["dir"] == "asc" else "asc"
         return link(sort=column, dir=flip, page=1)
 
+    owner_rows = owners()
     return {
         "query": query,
         "result": result,
         "people": people,
         "link": link,
         "sort_link": sort_link,
-        "owners": owners(),
+        "owners": owner_rows,
         "names": user_names(),
         "partners": [p for p in projections.partners_list(outreach) if not p["archived"]],
         "size_bands": SIZE_BANDS,
         "sortable": projections.SORT_KEYS,
-        "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in owners()],
+        "owner_choices": [(str(u["user_id"]), u["display_name"]) for u in owner_rows],
         "form": {},
         "register_error": None,
         "may_edit": current_user.may("outreach"),

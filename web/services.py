@@ -131,25 +131,33 @@ def views() -> RequestViews:
     return found
 
 
-def every_user(projector: Any = None) -> list[Any]:
+@dataclass
+class _UsersRead:
+    view: Any  # kept, so that its id names no other view while the request lasts
+    rows: list[Any]
+    names: dict[Any, str]
+
+
+def _users_read(projector: Any) -> _UsersRead:
     """Every user as the views hold them (`projector`'s, by default the request's own), read once per request:
     a page names users in several of its parts and offers the owners in its forms."""
     view = (projector if projector is not None else views())["users"]
     read = g.setdefault("users_read", {})
     found = read.get(id(view))
     if found is None:
-        found = read[id(view)] = (view, view.all_users())
-    return found[1]
+        rows = view.all_users()
+        found = read[id(view)] = _UsersRead(view, rows, {user["user_id"]: user["display_name"] for user in rows})
+    return found
 
 
 def owners(projector: Any = None, include_disabled: bool = False) -> list[Any]:
     """The users who may own a company (projections.owners_among), read once per request."""
-    return projections.owners_among(every_user(projector), include_disabled)
+    return projections.owners_among(_users_read(projector).rows, include_disabled)
 
 
 def user_names(projector: Any = None) -> dict[Any, str]:  # keyed by UUID; looked up with an owner that may be None
     """Every user's display name by id, read once per request."""
-    return {user["user_id"]: user["display_name"] for user in every_user(projector)}
+    return _users_read(projector).names
 
 
 def _learn_reads(response: Any) -> Any:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from crm import personal_keys
 from crm.audit.verify import verify_chain
 from crm.contacts import Contact
 from crm.errors import InvalidInput, NotAllowed
 from crm.sealing import Sealed, contact_key
 from crm.vocabulary import ERASED_PERSON
-from tests.support import hansen_transport, make_team
+from tests.support import hansen_transport, make_team, statements_on
 
 NAME, PHONE, EMAIL = "Birthe Kjærgaard", "+4529876543", "birthe.kjaergaard@hansen-transport.dk"
 NEW_NAME = "Birthe Kjærgaard Olsen"
@@ -106,3 +107,24 @@ def test_the_chain_still_verifies_after_erasure(sql_database, clock):
     # Another process (its key cache empty) reads the erased person too.
     other = sql_database.app(clock=clock)
     assert other.load(Contact, contact_id).name == ERASED_PERSON
+
+
+def test_a_full_key_cache_drops_its_oldest_keys_so_a_batch_read_together_is_decoded_without_reading_one_again(
+    sql_database, clock, monkeypatch
+):
+    """A replay reads each batch's keys in one query, then decodes the batch. The cache must not drop those keys
+    while it fills: each dropped key would be read again on its own, a round trip per event."""
+    monkeypatch.setattr(personal_keys, "KEY_CACHE_SIZE", 8)
+    app = sql_database.app(clock=clock)
+    team = make_team(app)
+    company_id = hansen_transport(app, team.recruiter)
+    attempts = [app.log_attempt(team.recruiter, company_id, "call", "no_answer", note=f"Note {i}") for i in range(12)]
+    first, second = ([app.recorder.select_events(a)[0] for a in half] for half in (attempts[:6], attempts[6:]))
+    app.mapper.forget_keys()
+    engine = app.personal_keys.datastore.engine
+    for batch in (first, second):
+        app.mapper.prefetch(batch)  # the second batch's keys pass the cache's size
+        with statements_on(engine) as seen:
+            notes = [app.mapper.to_domain_event(stored).note for stored in batch]
+        assert [s for s in seen if "crm_personal_keys" in s] == []
+        assert notes == [f"Note {attempts.index(s.originator_id)}" for s in batch]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, render_template, url_for
-from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -19,6 +18,7 @@ from storage.location import database_url, instance_path
 from web import access, headers, i18n, row_urls, services, session_policy
 from web.extensions import babel, csrf, htmx, login_manager
 from web.templating import RowsEnvironment
+from web.translating import gettext
 
 
 def _secret_key(folder: Path) -> str:

@@ -7,7 +7,6 @@ show on the colleague's My day while the absence runs (projections/absences.py).
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -16,6 +15,7 @@ from web import params
 from web.i18n import as_date
 from web.messages import describe
 from web.services import crm, perform, today, user_names, views
+from web.translating import gettext as _
 
 bp = Blueprint("absence", __name__, url_prefix="/absence")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.errors import CrmError
@@ -15,6 +14,7 @@ from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
 from web.services import crm, perform, views
+from web.translating import gettext as _
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

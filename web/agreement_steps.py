@@ -8,11 +8,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import request
-from flask_babel import gettext as _
 
 from web import params
 from web.agreements import act, bp
 from web.services import crm, perform
+from web.translating import gettext as _
 
 # --- buy-in and signing ---------------------------------------------------------------------------------
 

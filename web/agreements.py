@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -22,6 +21,7 @@ from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import today, user_names, views
+from web.translating import gettext as _
 from web.workdays import follow_up_due
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")

@@ -7,12 +7,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask_babel import format_date
-
 from crm.errors import InvalidInput
 from web import params
 from web.labels import choices
 from web.services import crm
+from web.translating import format_date
 from web.workdays import quick_picks
 
 # The quick pick that says, on purpose, that nothing is planned.

@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, request
-from flask_babel import gettext as _
 
 import projections
 from crm.clock import local_date
@@ -26,6 +25,7 @@ from web.event_names import EVENT_NAMES, aggregate_label, event_name
 from web.logged_events import logged_events
 from web.rendering import page_or_fragment
 from web.services import crm, the_past, views
+from web.translating import gettext as _
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import request
-from flask_babel import gettext as _
 
 import projections
 from crm.audit.log import Version, diff, state_at, versions
@@ -23,6 +22,7 @@ from web.event_sentences import sentence
 from web.field_values import field_title, shown_value
 from web.rendering import page_or_fragment
 from web.services import crm, views
+from web.translating import gettext as _
 
 
 @bp.get("/history")

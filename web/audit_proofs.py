@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from flask import Response
-from flask_babel import gettext as _
 
 from crm.audit.bundle import event_proof
 from crm.audit.checkpoint import NoTree, stored_checkpoints
@@ -18,6 +17,7 @@ from web.audit import bp
 from web.audit_records import signing_key
 from web.rendering import page_or_fragment
 from web.services import crm
+from web.translating import gettext as _
 
 SHOWN = 50
 

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request, stream_with_context
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -25,6 +24,7 @@ from web import params
 from web.audit import PAGE_SIZE, bp, filter_day, record_shown
 from web.rendering import page_or_fragment
 from web.services import crm, views
+from web.translating import gettext as _
 
 
 def use_label(use: str) -> str:

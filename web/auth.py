@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_time
-from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from crm.errors import CrmError
@@ -18,6 +16,8 @@ from web import session_policy
 from web.extensions import login_manager
 from web.messages import describe
 from web.services import crm, perform
+from web.translating import format_time
+from web.translating import gettext as _
 
 bp = Blueprint("auth", __name__)
 

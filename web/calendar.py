@@ -10,7 +10,6 @@ from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -18,6 +17,7 @@ from web.ics import Entry, send_calendar
 from web.labels import label
 from web.rendering import page_or_fragment
 from web.services import crm, today, views
+from web.translating import gettext as _
 from web.workdays import one_month_after
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")

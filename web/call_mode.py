@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -22,6 +21,7 @@ from web.attempt_form import attempt_values
 from web.messages import describe
 from web.my_day import attempt_form_options, people_at
 from web.services import crm, perform, today, views
+from web.translating import gettext as _
 
 bp = Blueprint("call_mode", __name__, url_prefix="/call")
 

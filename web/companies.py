@@ -10,8 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 import projections
@@ -23,6 +21,8 @@ from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment
 from web.services import crm, owners, perform, user_names, views
+from web.translating import gettext as _
+from web.translating import ngettext
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 

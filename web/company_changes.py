@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 import projections
 from crm.errors import ConcurrentChange, CrmError
@@ -18,6 +17,7 @@ from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
 from web.services import crm, perform, today, views
+from web.translating import gettext as _
 
 DETAIL_FIELDS = ("name", "cvr", "industry", "size_band", "address", "sector", "target_group_note")
 

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import flash, make_response, redirect, request, url_for
-from flask_babel import gettext as _
 
 from crm.errors import CrmError
 from web import params
@@ -20,6 +19,7 @@ from web.labels import label
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform
+from web.translating import gettext as _
 
 
 def path_step(company_id: UUID, run: Callable[[], Any], done: str) -> tuple[Any, Any]:

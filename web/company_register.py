@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, request
-from flask_babel import gettext as _
 
 from crm.cvr_register import CvrRegister, RegisterEntry, RegisterUnavailable
 from crm.errors import CrmError
@@ -17,6 +16,7 @@ from crm.validation import normalise_cvr, normalise_p_number
 from web import params
 from web.companies import bp, list_context
 from web.rendering import page_or_fragment
+from web.translating import gettext as _
 
 LOOKUP_TARGET = "register-lookup"
 

@@ -12,8 +12,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import projections
@@ -21,6 +19,8 @@ from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import aggregate_slug
 from web.labels import label
 from web.services import user_names
+from web.translating import format_date, request_locale
+from web.translating import gettext as _
 
 EVENT_NAMES = {
     "Company.Registered": _l("Company registered"),
@@ -111,7 +111,7 @@ def day(value: date | None) -> str:
     """3. marts / 3 March: the day as people say it."""
     if value is None:
         return ""
-    return format_date(value, "d. MMMM" if get_locale().language == "da" else "d MMMM")
+    return format_date(value, "d. MMMM" if request_locale().language == "da" else "d MMMM")
 
 
 def kind_of(event: Any) -> str:

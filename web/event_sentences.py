@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import gettext as _
-
 from web.event_names import CHANNELS, LANGUAGE_NAMES, Names, day, event_name
 from web.labels import label
+from web.translating import gettext as _
 
 
 def _fields(changes: dict[str, Any]) -> str:

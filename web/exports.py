@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from flask import Blueprint, abort, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -22,6 +21,7 @@ from web.leads import INBOX_STATUSES
 from web.pipeline import board_filters
 from web.services import crm, today, user_names, views
 from web.sheets import FORMATS, MAX_ROWS, send_table
+from web.translating import gettext as _
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 

@@ -11,13 +11,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-
 from crm.audit.log import MISSING
 from web.event_names import LANGUAGE_NAMES, Names
 from web.i18n import as_datetime
 from web.labels import label
+from web.translating import format_date, request_locale
+from web.translating import gettext as _
 
 # Which closed list a field's slug comes from; the first list that knows the slug names it.
 VALUE_LISTS = {
@@ -67,7 +66,7 @@ def shown_value(value: Any, names: Names, field: str = "") -> str:
     if isinstance(value, datetime):
         return as_datetime(value)
     if isinstance(value, date):
-        return format_date(value, "d. MMMM y" if get_locale().language == "da" else "d MMMM y")
+        return format_date(value, "d. MMMM y" if request_locale().language == "da" else "d MMMM y")
     if isinstance(value, str):
         return _slug_label(field.rpartition(".")[2], value)
     return str(value)

@@ -13,13 +13,14 @@ from weakref import WeakKeyDictionary
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from web.labels import label, request_translations
+from web.labels import label
+from web.translating import format_date, format_datetime, request_translations
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"

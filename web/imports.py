@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -22,6 +21,7 @@ from web.access_record import record_people
 from web.messages import describe
 from web.rendering import page_or_fragment
 from web.services import crm, services, views
+from web.translating import gettext as _
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.support import NullTranslations
-from flask import g, has_request_context
-from flask_babel import get_translations
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
+
+from web.translating import request_translations
 
 LABELS = {
     "stage": {
@@ -278,15 +278,6 @@ def label(vocabulary: str, value: object) -> str:
         return ""
     found = LABELS.get(vocabulary, {}).get(str(value))
     return _shown(found) if found is not None else str(value)
-
-
-def request_translations() -> NullTranslations:
-    """The request's catalogue, looked up once per request: Flask-Babel looks up the context, the locale and its
-    cache on every call, and a screen translates a few hundred strings (its labels and its template's)."""
-    found: NullTranslations | None = g.get("crm_translations")
-    if found is None:
-        found = g.crm_translations = get_translations()
-    return found
 
 
 def _shown(text: Any) -> str:

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -18,6 +17,7 @@ from web.labels import choices
 from web.messages import describe
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, user_names, views
+from web.translating import gettext as _
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
 

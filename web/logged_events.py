@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from flask_babel import gettext as _
-
 from crm.audit.log import RecordedEvent, StoredEvent, events_at
 from crm.vocabulary import aggregate_slug
 from web.event_names import aggregate_label, event_name, names_for, personal_contacts
 from web.event_sentences import sentence
+from web.translating import gettext as _
 
 
 @dataclass(frozen=True)

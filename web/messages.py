@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from crm.errors import CrmError
 from web.labels import label
+from web.translating import gettext
 
 TEMPLATES = {
     "invalid_input": _l("%(field)s: %(problem)s"),

@@ -8,8 +8,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -21,6 +19,8 @@ from web.messages import describe
 from web.overlap_warning import overlap_context
 from web.rendering import page_or_fragment, wants_fragment
 from web.services import crm, perform, today, user_names, views
+from web.translating import format_date
+from web.translating import gettext as _
 from web.workdays import follow_up_due
 
 bp = Blueprint("my_day", __name__, url_prefix="/my-day")

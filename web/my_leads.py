@@ -21,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -32,6 +31,7 @@ from web.i18n import as_date
 from web.labels import label
 from web.leads import bp
 from web.services import crm, today, user_names, views
+from web.translating import gettext as _
 
 STORIES_SHOWN = 20
 

@@ -23,12 +23,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from uuid import UUID
 
-from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from crm.clock import COPENHAGEN
 from crm.errors import InvalidInput
 from projections import MAX_PAGE, SEARCH_MAX
+from web.translating import gettext as _
 
 # The days a filter or a form may name: wide enough for any history, narrow enough that a day's
 # start, end and neighbours exist in every time zone and database.

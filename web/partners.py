@@ -5,13 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 import projections
 from crm.errors import CrmError
 from web.labels import choices
 from web.messages import describe
 from web.services import crm, perform, views
+from web.translating import gettext as _
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 

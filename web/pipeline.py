@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import projections
@@ -28,6 +27,7 @@ from web.labels import choices, label
 from web.messages import describe
 from web.rendering import page_or_fragment, varies_by_htmx, wants_fragment
 from web.services import crm, owners, perform, today, user_names, views
+from web.translating import gettext as _
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 import projections
 from crm.errors import CrmError
@@ -21,6 +20,7 @@ from web.access_record import record_people
 from web.labels import choices
 from web.messages import describe
 from web.services import crm, perform, services, views
+from web.translating import gettext as _
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 import projections
 from web.labels import label
 from web.report_tables import Chart, ReportTable, Series, percent
+from web.translating import gettext as _
 
 
 def buy_in_tables(view: Any, criteria: projections.ReportCriteria) -> list[ReportTable]:

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import projections
 from web.labels import label
+from web.translating import gettext as _
 
 # The reports of the screen, in order, with their titles (each is also a download).
 TITLES = {

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, request
-from flask_babel import gettext as _
 
 import projections
 from crm.clock import local_date
@@ -28,6 +27,7 @@ from web.report_tables import (
     next_step_table,
 )
 from web.services import crm, owners, the_past, today, user_names, views
+from web.translating import gettext as _
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from crm.clock import day_start, months_before
 from crm.errors import CrmError
@@ -21,6 +20,7 @@ from crm.vocabulary import FORMER_EMPLOYEE
 from web.messages import describe
 from web.privacy import bp
 from web.services import crm, perform, today, views
+from web.translating import gettext as _
 
 
 def employees_to_review() -> tuple[int, list[dict[str, object]]]:

@@ -12,8 +12,6 @@ import os
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 import projections
 from crm.clock import months_before
@@ -24,6 +22,8 @@ from web.messages import describe
 from web.privacy import bp
 from web.retention_employees import employees_to_review
 from web.services import crm, perform, today, views
+from web.translating import gettext as _
+from web.translating import ngettext
 
 INACTIVE_VAR = "CRM_RETENTION_REVIEW_MONTHS"
 REAPPROACH_VAR = "CRM_RETENTION_REAPPROACH_MONTHS"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from crm.errors import CrmError
 from web import params
 from web.labels import choices
 from web.messages import describe
 from web.services import crm, perform
+from web.translating import gettext as _
 from web.workdays import QUICK_PICKS
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")

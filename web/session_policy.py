@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, flash, g, request, session
-from flask_babel import gettext as _
 
 from web.services import crm
+from web.translating import gettext as _
 
 SESSION_KEY = "signed_in"
 # Writing the cookie anew on every request is not needed to keep a session alive: once a minute is.

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.errors import CrmError
@@ -14,6 +13,7 @@ from web import params
 from web.messages import describe
 from web.rendering import page_or_fragment
 from web.services import crm, perform, views
+from web.translating import gettext as _
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 

@@ -12,12 +12,12 @@ from datetime import UTC, timedelta
 
 from flask import Response, current_app, g
 from flask import request as flask_request
-from flask_babel import gettext as _
 
 from crm.sign_in.throttle import Limit
 from web.api.errors import error_response
 from web.auth import WebUser
 from web.services import crm
+from web.translating import gettext as _
 
 
 def rate_limit() -> Limit:

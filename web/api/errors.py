@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, request
-from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +20,7 @@ from web.api import PREFIX, bp
 from web.api.responses import respond
 from web.messages import describe
 from web.params import BadParameter
+from web.translating import gettext as _
 
 STATUS_OF_CODE = {
     "invalid_input": 422,

@@ -16,12 +16,12 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, make_response, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.idempotency import KEY_LENGTH
 from web.api.errors import error_response, exception_response
 from web.services import crm
+from web.translating import gettext as _
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"

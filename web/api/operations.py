@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import request
-from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from web.api import bp
 from web.api.errors import ApiError, for_validation
+from web.translating import gettext as _
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from flask_babel import gettext as _
 from pydantic import Field
 
 import projections
@@ -20,6 +19,7 @@ from web.api.people import log_api_read
 from web.api.responses import respond
 from web.params import EARLIEST_DAY, MAX_POSITION
 from web.services import crm, perform, today, views
+from web.translating import gettext as _
 
 # --- channel partners ------------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_navigation(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
+    from web.translating import lazy_gettext as _l
 
     items = (
         ("my_day.index", _l("My day")),

@@ -12,8 +12,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask_babel import lazy_gettext as _l
-
 import projections
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.vocabulary import aggregate_slug
@@ -21,6 +19,7 @@ from web.labels import label
 from web.services import user_names
 from web.translating import format_date, request_locale
 from web.translating import gettext as _
+from web.translating import lazy_gettext as _l
 
 EVENT_NAMES = {
     "Company.Registered": _l("Company registered"),

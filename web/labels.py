@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import has_request_context
-from flask_babel import lazy_gettext as _l
-
-from web.translating import request_translations
+from web.translating import lazy_gettext as _l
 
 LABELS = {
     "stage": {
@@ -277,16 +272,7 @@ def label(vocabulary: str, value: object) -> str:
     if value is None:
         return ""
     found = LABELS.get(vocabulary, {}).get(str(value))
-    return _shown(found) if found is not None else str(value)
-
-
-def _shown(text: Any) -> str:
-    """A label (Flask-Babel's lazy string of one message) in the request's language, from `request_translations`;
-    as the lazy string itself says outside a request."""
-    message = getattr(text, "_args", None)
-    if not has_request_context() or not message or len(message) != 1 or getattr(text, "_kwargs", True):
-        return str(text)
-    return request_translations().ugettext(message[0])
+    return str(found) if found is not None else str(value)
 
 
 def choices(vocabulary: str) -> list[tuple[str, str]]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from crm.errors import CrmError
 from web.labels import label
 from web.translating import gettext
+from web.translating import lazy_gettext as _l
 
 TEMPLATES = {
     "invalid_input": _l("%(field)s: %(problem)s"),

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 import projections
 from web.labels import label
 from web.translating import gettext as _
+from web.translating import lazy_gettext as _l
 
 # The reports of the screen, in order, with their titles (each is also a download).
 TITLES = {

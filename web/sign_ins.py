@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, request
-from flask_babel import lazy_gettext as _l
 
 from crm.permissions import SYSTEM_ACTOR_ID
 from crm.sign_in import log
 from web.rendering import page_or_fragment
 from web.services import crm, user_names
+from web.translating import lazy_gettext as _l
 
 bp = Blueprint("sign_ins", __name__, url_prefix="/sign-ins")
 

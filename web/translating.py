@@ -17,6 +17,7 @@ import flask_babel
 from babel import Locale, dates
 from babel.support import NullTranslations
 from flask import g, has_app_context
+from flask_babel.speaklater import LazyString
 
 
 def request_translations() -> NullTranslations:
@@ -48,6 +49,11 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
         return flask_babel.ngettext(singular, plural, num, **variables)
     variables.setdefault("num", num)
     return request_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(message: str, **variables: Any) -> LazyString:
+    """Flask-Babel's `lazy_gettext` (for texts made before any request): made into text by `gettext` above."""
+    return LazyString(gettext, message, **variables)
 
 
 def format_date(value: date, pattern: str) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
-
 # The days themselves are the write side's (an absence's first day back is decided there); re-exported here.
 from crm.workdays import days_off as days_off
 from crm.workdays import is_working_day as is_working_day
 from crm.workdays import next_working_day as next_working_day
 from crm.workdays import on_or_after as on_or_after
+from web.translating import lazy_gettext as _l
 
 
 def working_days_after(day: date, count: int) -> date:

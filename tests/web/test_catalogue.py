@@ -4,12 +4,14 @@ web shows (labels, error sentences, the problem phrases raised in crm/) has a Da
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from flask import session
 
+from tests.support import hansen_transport
 from web.labels import LABELS, label
 from web.messages import TEMPLATES
 
@@ -148,3 +150,52 @@ def test_the_templates_gettext_gives_what_jinjas_own_gives(app, source, autoesca
     with app.test_request_context("/"):
         session["language"] = "da"
         assert app.jinja_env.from_string('{{ _("Log attempt") }}').render() == translated()["Log attempt"]
+
+
+def test_python_gettext_and_dates_say_what_flask_babels_own_say(app):
+    """web/translating.py (the catalogue, locale and time zone looked up once a request) against Flask-Babel's
+    functions, in Danish and English; a naive time is UTC, shown in Copenhagen's time."""
+    import flask_babel
+
+    from web import translating
+
+    day, moment = date(2026, 3, 5), datetime(2026, 7, 1, 22, 30)
+    calls = [
+        ("gettext", ("Log attempt",), {}),
+        ("gettext", ("Round %(round)s",), {"round": 2}),
+        ("ngettext", ("%(num)d attempt", "%(num)d attempts", 3), {}),
+        ("format_date", (day, "EEEE d. MMMM yyyy"), {}),
+        ("format_datetime", (moment, "d. MMM yyyy HH:mm"), {}),
+        ("format_time", (moment, "HH:mm"), {}),
+    ]
+    shown = {}
+    for language in ("da", "en"):
+        with app.test_request_context("/"):
+            session["language"] = language
+            ours = [getattr(translating, name)(*args, **kwargs) for name, args, kwargs in calls]
+            assert ours == [getattr(flask_babel, name)(*args, **kwargs) for name, args, kwargs in calls]
+            shown[language] = ours
+    assert shown["da"][0] == translated()["Log attempt"] != shown["en"][0] == "Log attempt"
+    assert shown["da"][3] == "torsdag 5. marts 2026" and shown["en"][3] == "Thursday 5. March 2026"
+    assert shown["da"][5] == "00:30"  # 22:30 UTC on 1 July is half past midnight in Copenhagen
+    # Outside a request (a command line, a worker) they are Flask-Babel's: the message as written.
+    assert translating.gettext("Log attempt") == "Log attempt"
+
+
+def test_a_company_page_looks_the_catalogue_up_once(as_role, crm, team, monkeypatch):
+    """Every translation of a request, from Python and from its templates, reads one catalogue lookup."""
+    import flask_babel
+
+    company = hansen_transport(crm, team.recruiter, owner_id=team.recruiter)
+    client = as_role("recruiter")
+    lookups = []
+    original = flask_babel.Domain.get_translations
+
+    def counted(self):
+        lookups.append(self)
+        return original(self)
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+    page = client.get(f"/companies/{company}")
+    assert page.status_code == 200 and "Registrér henvendelse" in page.get_data(as_text=True)
+    assert len(lookups) == 1

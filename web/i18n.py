@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations
 from flask import Flask, request, session
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
@@ -95,26 +96,36 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@pass_context
-def template_gettext(context: Context, message: str, **variables: Any) -> str:
-    """`_()` and `gettext()` in templates: what Jinja's newstyle gettext gives (the translation escaped, then
-    filled in), in one call; a message without variables is kept once made, per catalogue.
+def gettext_for(translations: NullTranslations) -> Callable[..., str]:
+    """`_()` and `gettext()` in templates over one catalogue: what Jinja's newstyle gettext gives (the translation
+    escaped, then filled in), in one call; a message without variables is kept once made, per catalogue.
 
     Jinja's own goes through an alias and two context calls for each of the few hundred strings a screen shows.
     """
-    translations = request_translations()
-    if not context.eval_ctx.autoescape:
-        return translations.ugettext(message) % variables
-    # Our own catalogues' messages are markup, as Jinja's gettext takes them; the variables are escaped by `%`.
-    if variables:
-        return Markup(translations.ugettext(message)) % variables  # noqa: S704  # nosec B704
     made = _made.get(translations)
     if made is None:
         made = _made[translations] = {}
-    found = made.get(message)
-    if found is None:
-        found = made[message] = Markup(translations.ugettext(message)) % {}  # noqa: S704  # nosec B704
-    return found
+
+    @pass_context
+    def template_gettext(context: Context, message: str, **variables: Any) -> str:
+        if not context.eval_ctx.autoescape:
+            return translations.ugettext(message) % variables
+        # Our own catalogues' messages are markup, as Jinja's gettext takes them; the variables are escaped by `%`.
+        if variables:
+            return Markup(translations.ugettext(message)) % variables  # noqa: S704  # nosec B704
+        found = made.get(message)
+        if found is None:
+            found = made[message] = Markup(translations.ugettext(message)) % {}  # noqa: S704  # nosec B704
+        return found
+
+    return template_gettext
+
+
+@pass_context
+def template_gettext(context: Context, message: str, **variables: Any) -> str:
+    """`_()` in a template rendered without Flask's context processors (`from_string`): the catalogue looked up
+    on each call."""
+    return gettext_for(request_translations())(context, message, **variables)
 
 
 # Each catalogue's messages as templates show them (no variables), while the catalogue is in use.
@@ -135,6 +146,13 @@ def init_app(app: Flask) -> None:
         request_gettext, template_ngettext, newstyle=True
     )
     app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
+
+    @app.context_processor
+    def request_gettext_callables() -> dict[str, Any]:
+        # One catalogue lookup a rendering, not one a string.
+        bound = gettext_for(request_translations())
+        return {"_": bound, "gettext": bound}
+
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters.update(
         date=as_date,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask import session
+from flask import render_template_string, session
 
 from tests.support import hansen_transport
 from web.labels import LABELS, label
@@ -147,6 +147,8 @@ def test_the_templates_gettext_gives_what_jinjas_own_gives(app, source, autoesca
             for n in (1, 3):
                 expected = jinjas.from_string(source).render(n=n)
                 assert ours.from_string(source).render(n=n) == expected
+                if autoescape:  # as a screen renders it: `_` bound to the request's catalogue once a rendering
+                    assert render_template_string(source, n=n) == expected
     with app.test_request_context("/"):
         session["language"] = "da"
         assert app.jinja_env.from_string('{{ _("Log attempt") }}').render() == translated()["Log attempt"]
@@ -198,4 +200,23 @@ def test_a_company_page_looks_the_catalogue_up_once(as_role, crm, team, monkeypa
     monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
     page = client.get(f"/companies/{company}")
     assert page.status_code == 200 and "Registrér henvendelse" in page.get_data(as_text=True)
+    assert len(lookups) == 1
+
+
+def test_a_rendering_looks_its_catalogue_up_once_for_all_its_strings(app, monkeypatch):
+    """A screen's template translates a few hundred strings: `_` is bound to the catalogue once a rendering."""
+    from web import i18n
+
+    lookups = []
+    original = i18n.request_translations
+
+    def counted():
+        lookups.append(1)
+        return original()
+
+    monkeypatch.setattr(i18n, "request_translations", counted)
+    with app.test_request_context("/"):
+        session["language"] = "da"
+        shown = render_template_string('{{ _("Log attempt") }}|{{ _("Saved") }}|{{ gettext("Log attempt") }}')
+    assert shown.split("|")[0] == shown.split("|")[2] == translated()["Log attempt"]
     assert len(lookups) == 1

@@ -33,12 +33,21 @@ from sqlalchemy import event
 from benchmarks import load
 
 
-def screen(url: str, companies: int, path: str, repeats: int) -> None:
+def signed_in(url: str, companies: int) -> tuple[Any, Any, list[str]]:
+    """The app on the prepared database, a test client signed in as bench0, and bench0's companies."""
     users = load.prepare(url, companies)
     os.environ["CRM_INSTANCE_PATH"] = tempfile.mkdtemp()
     from web import create_app
 
     flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    client = flask_app.test_client()
+    username, owned = users[0]
+    client.post("/login", data={"username": username, "password": load.PASSWORD})
+    return flask_app, client, owned
+
+
+def screen(url: str, companies: int, path: str, repeats: int) -> None:
+    flask_app, client, owned = signed_in(url, companies)
     engine = flask_app.extensions["crm"].projector.datastore.engine
     timings: list[tuple[float, str]] = []
 
@@ -50,9 +59,6 @@ def screen(url: str, companies: int, path: str, repeats: int) -> None:
     def ended(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         timings.append(((time.perf_counter() - conn.info["started"]) * 1000, statement))
 
-    client = flask_app.test_client()
-    username, owned = users[0]
-    client.post("/login", data={"username": username, "password": load.PASSWORD})
     path = path.replace("COMPANY", owned[0])
     for _ in range(3):
         client.get(path)
@@ -73,14 +79,7 @@ def screen(url: str, companies: int, path: str, repeats: int) -> None:
 
 
 def cpu(url: str, companies: int, rounds: int) -> None:
-    users = load.prepare(url, companies)
-    os.environ["CRM_INSTANCE_PATH"] = tempfile.mkdtemp()
-    from web import create_app
-
-    flask_app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-    client = flask_app.test_client()
-    username, owned = users[0]
-    client.post("/login", data={"username": username, "password": load.PASSWORD})
+    _, client, owned = signed_in(url, companies)
     picks = random.Random(1)
     logged = iter(range(1, 1_000_000))
 
